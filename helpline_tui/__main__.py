@@ -1,0 +1,3 @@
+from helpline_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,376 @@
+"""The `helpline` command: the contract in shared/spec/cli.md.
+
+Exit codes: 0 success, 1 failure (nothing changed), 2 usage error. Errors are one sentence on
+stderr; a traceback is a bug. Textual is imported only when the TUI opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from helpline_tui import __version__
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=None,
+                        help="directory file (default: $HELPLINE_DB or data/services.sqlite)")
+
+    p = argparse.ArgumentParser(
+        prog="helpline", parents=[common],
+        description="Find the right local service for a helpline caller, offline, in English and Spanish.",
+    )
+    p.add_argument("--version", action="version", version=f"helpline {__version__}")
+    p.add_argument("--lang", choices=("en", "es"), default=None, help="interface language of the TUI")
+    p.add_argument("--theme", default=None, help="TUI theme: dark, light or high-contrast")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("search", parents=[common], help="search the directory (one query, or --batch)")
+    s.add_argument("query", nargs="?", default=None, help="what the caller asked for; may be empty")
+    s.add_argument("--near", help="a US ZIP code or 'City, ST'")
+    s.add_argument("--radius", type=float, help="miles around --near (default 25)")
+    s.add_argument("--state", help="two-letter state code")
+    s.add_argument("--lang", dest="search_lang", metavar="LANG", help="en, es, asl or another language code")
+    s.add_argument("--need", action="append", default=[], metavar="NEED_ID",
+                   help="need, population or payment id; repeat: all must match")
+    s.add_argument("--kind", help="treatment, support-group or community")
+    s.add_argument("--limit", type=int, default=20, help="results to show (default 20)")
+    s.add_argument("--include-inactive", action="store_true", help="also show inactive services")
+    s.add_argument("--batch", type=Path, metavar="FILE.jsonl", help="one JSON query per line")
+    s.add_argument("--json", action="store_true", help="JSON output")
+
+    i = sub.add_parser("import", parents=[common], help="import a source into the directory, all-or-nothing")
+    i.add_argument("format", metavar="FORMAT", help="samhsa-csv, samhsa-json, samhsa-directory, hsds, "
+                                                   "meeting-guide, airs-xml or auto")
+    i.add_argument("source", metavar="SOURCE", help="a file, a folder or an http(s) URL")
+    i.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    i.add_argument("--replace-source", action="store_true",
+                   help="remove records of this source that are no longer in the export")
+    i.add_argument("--source-name", help="name this source (default: the format name)")
+    i.add_argument("--json", action="store_true", help="JSON summary")
+
+    n = sub.add_parser("info", parents=[common], help="what is in the directory")
+    n.add_argument("--json", action="store_true")
+
+    v = sub.add_parser("needs", parents=[common], help="the need vocabulary")
+    v.add_argument("--json", action="store_true")
+    v.add_argument("--lang", dest="label_lang", choices=("en", "es"), default="en")
+
+    d = sub.add_parser("demo", parents=[common], help="build a demo directory of fictional services")
+    dsub = d.add_subparsers(dest="demo_command", metavar="build", required=True)
+    b = dsub.add_parser("build", parents=[common], help="generate and write a demo directory")
+    b.add_argument("--size", type=int, default=2000, help="number of services (default 2000)")
+    b.add_argument("--seed", type=int, default=2026)
+
+    sub.add_parser("migrate", parents=[common], help="upgrade the directory's schema, all-or-nothing")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    from helpline_tui.core.directory import default_db_path
+
+    db_path: Path = args.db or default_db_path()
+    try:
+        if args.command is None:
+            return _run_tui(db_path, args.lang, args.theme)
+        handler = {"search": _cmd_search, "import": _cmd_import, "info": _cmd_info, "needs": _cmd_needs,
+                   "demo": _cmd_demo, "migrate": _cmd_migrate}[args.command]
+        return handler(args, db_path)
+    except UsageError as exc:
+        parser.exit(2, f"helpline: error: {exc}\n")
+    except KnownFailure as exc:
+        print(f"helpline: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("helpline: interrupted; nothing was changed", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return 0
+
+
+class KnownFailure(Exception):
+    """A user-facing failure: printed as one sentence, exit code 1."""
+
+
+def _failure(exc: Exception) -> KnownFailure:
+    return KnownFailure(str(exc))
+
+
+def _open(db_path: Path):
+    from helpline_tui.core.directory import DirectoryError, open_readonly
+
+    try:
+        return open_readonly(db_path)
+    except DirectoryError as exc:
+        raise _failure(exc) from None
+
+
+# ------------------------------------------------------------------------------------------- search
+
+def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
+    from helpline_tui.core.search import Filters, FilterError, search
+
+    conn = _open(db_path)
+    if args.batch is not None:
+        if args.query:
+            raise UsageError("give either a QUERY or --batch FILE, not both")
+        return _search_batch(conn, args.batch, args.json)
+    if args.query is None:
+        args.query = ""
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    filters = Filters(near=args.near, radius=args.radius, state=args.state, lang=args.search_lang,
+                      needs=tuple(args.need), kind=args.kind, include_inactive=args.include_inactive)
+    try:
+        page = search(conn, args.query, filters, limit=args.limit)
+    except FilterError as exc:
+        raise _failure(exc) from None
+    if args.json:
+        print(json.dumps(page.as_json(), ensure_ascii=False))
+    else:
+        _print_table(page)
+    return 0
+
+
+def _search_batch(conn, path: Path, as_json: bool) -> int:
+    from helpline_tui.core.search import Filters, FilterError, search
+
+    try:
+        handle = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise KnownFailure(f"{path}: cannot read the batch file ({exc.strerror})") from None
+    failed = 0
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError("the line is not a JSON object")
+                needs = item.get("needs") or []
+                if isinstance(needs, str):
+                    needs = [needs]
+                filters = Filters(near=item.get("near"), radius=item.get("radius"), state=item.get("state"),
+                                  lang=item.get("lang"), needs=tuple(needs), kind=item.get("kind"))
+                page = search(conn, item.get("query") or "", filters, limit=int(item.get("limit", 20)))
+                out = page.as_json()
+            except (ValueError, TypeError, FilterError) as exc:
+                failed += 1
+                out = {"error": f"{path}, line {number}: {exc}"}
+            if as_json:
+                print(json.dumps(out, ensure_ascii=False))
+            else:
+                print(f"# line {number}: {out.get('query', '')!r}: {out.get('total', out.get('error'))}")
+    if failed:
+        print(f"helpline: {path}: {failed} line(s) could not be searched; see the error objects", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_table(page) -> None:
+    shown = len(page.hits)
+    where = f" near {page.place.label}" if page.place else ""
+    print(f"{shown} of {page.total} services{where} ({page.elapsed_ms:.1f} ms)")
+    for n, hit in enumerate(page.hits, start=1):
+        r = hit.record
+        dist = ""
+        if hit.distance_miles is not None:
+            dist = f"{'~' if hit.approximate_position else ''}{hit.distance_miles:.1f} mi"
+        elif hit.area_wide:
+            dist = "serves area"
+        place = ", ".join(x for x in (r["city"], r["state"]) if x) or "—"
+        phone = r["phone"] or r["intake_phone"] or r["hotline_phone"] or "no phone"
+        langs = " ".join(r["languages"]).upper() or "lang ?"
+        print(f"{n:>3}. {r['name']}")
+        print(f"     {place} · {phone} · {langs}{' · ' + dist if dist else ''}")
+
+
+# ------------------------------------------------------------------------------------------- import
+
+def _checksum(source: str) -> str:
+    path = Path(source)
+    digest = hashlib.sha256()
+    if path.is_file():
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    elif path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file():
+                digest.update(str(child.relative_to(path)).encode())
+                digest.update(child.read_bytes())
+    else:
+        return ""
+    return digest.hexdigest()
+
+
+def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
+    import importers
+    from helpline_tui.core.pipeline import ImportLocked, run_import
+    from helpline_tui.core.records import SourceError
+    from helpline_tui.core.schema import SchemaError
+
+    fmt = args.format
+    if fmt not in importers.FORMATS and fmt != "auto":
+        raise UsageError(f"unknown format '{fmt}'; choose one of {', '.join([*importers.FORMATS, 'auto'])}")
+    source = args.source
+    is_url = source.startswith(("http://", "https://"))
+    if not is_url and not Path(source).exists():
+        raise KnownFailure(f"{source}: no such file or folder")
+    try:
+        if fmt == "auto":
+            fmt = importers.detect(source)
+        reader = importers.load(fmt)
+        progress = _progress_printer() if sys.stderr.isatty() else None
+        summary = run_import(
+            db_path, reader(source), source=args.source_name or fmt, format=fmt,
+            origin=source if is_url else str(Path(source).resolve()),
+            checksum="" if is_url else _checksum(source), replace_source=args.replace_source,
+            dry_run=args.dry_run, progress=progress,
+        )
+    except (SourceError, ImportLocked, SchemaError, importers.FormatNotAvailable) as exc:
+        raise _failure(exc) from None
+    except OSError as exc:
+        raise KnownFailure(f"{exc.filename or source}: {exc.strerror or exc}") from None
+    if args.json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False))
+    else:
+        _print_summary(summary, db_path)
+    return 0
+
+
+def _progress_printer():
+    def show(read: int) -> None:
+        print(f"\r  read {read:,} records…", end="", file=sys.stderr, flush=True)
+    return show
+
+
+def _print_summary(s, db_path: Path) -> None:
+    if sys.stderr.isatty():
+        print("\r", end="", file=sys.stderr)
+    verb = "would change" if s.dry_run else ("changed" if s.changed else "left unchanged")
+    print(f"{s.format} import from {s.origin}: {db_path} {verb}{' (dry run)' if s.dry_run else ''}")
+    print(f"  read {s.read:,} · added {s.added:,} · updated {s.updated:,} · unchanged {s.unchanged:,} · "
+          f"removed {s.removed:,} · skipped {len(s.skipped):,}")
+    extras = [(s.merged_duplicates, "duplicate rows merged into one site"),
+              (s.placeholder_phones_dropped, "placeholder phone numbers dropped"),
+              (s.coordinates_repaired, "swapped coordinates repaired"),
+              (s.coordinates_dropped, "impossible coordinates dropped"),
+              (s.positions_from_zip, "positions taken from the ZIP centroid (approximate)")]
+    for count, text in extras:
+        if count:
+            print(f"  {count:,} {text}")
+    for skip in s.skipped[:10]:
+        field = f", field '{skip['field']}'" if skip.get("field") else ""
+        print(f"  skipped row {skip['row']}{field}: {skip['reason']}")
+    if len(s.skipped) > 10:
+        print(f"  … and {len(s.skipped) - 10:,} more skipped rows (--json lists them all)")
+    print(f"  directory now holds {s.total_after:,} services ({s.elapsed_s:.1f} s)")
+
+
+# -------------------------------------------------------------------------------------- info, needs
+
+def _cmd_info(args: argparse.Namespace, db_path: Path) -> int:
+    from helpline_tui.core.directory import info
+
+    data = info(_open(db_path))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"{db_path}: {data['total']:,} services ({data['active']:,} active)"
+          f"{' — DEMO DATA, fictional services' if data['demo'] else ''}")
+    for src in data["sources"]:
+        print(f"  source {src['name']} ({src['format']}): {src['records']:,} records, imported {src['imported_at']}")
+    for title, key in (("kind", "by_kind"), ("state", "by_state"), ("language", "by_language"), ("need", "by_need")):
+        items = ", ".join(f"{k} {v:,}" for k, v in data[key].items())
+        print(f"  by {title}: {items}")
+    print(f"  no language information: {data['languages_unknown']:,}")
+    return 0
+
+
+def _cmd_needs(args: argparse.Namespace, db_path: Path) -> int:
+    from helpline_tui.core import vocabulary
+
+    vocab = vocabulary.load()
+    lang = args.label_lang
+    rows: list[dict[str, Any]] = []
+    for term in vocab.filter_terms:
+        domain = vocab.domain(term.domain) if term.domain else None
+        rows.append({"id": term.id, "kind": term.facet, "domain": term.domain, "en": term.en, "es": term.es,
+                     "label": term.label(lang), "domain_label": domain.label(lang) if domain else None})
+    if args.json:
+        print(json.dumps({"needs": rows, "domains": [{"id": d.id, "en": d.en, "es": d.es} for d in vocab.domains]},
+                         ensure_ascii=False))
+        return 0
+    for domain in vocab.domains:
+        print(domain.label(lang))
+        for row in rows:
+            if row["domain"] == domain.id and row["kind"] == "need":
+                print(f"  {row['id']:<24} {row['label']}")
+    for facet, title in (("population", {"en": "Populations", "es": "Poblaciones"}),
+                         ("payment", {"en": "Payment", "es": "Pago"})):
+        print(title[lang])
+        for row in rows:
+            if row["kind"] == facet:
+                print(f"  {row['id']:<24} {row['label']}")
+    return 0
+
+
+# -------------------------------------------------------------------------------------- demo, migrate
+
+def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
+    from helpline_tui.core.demo_build import build_demo
+
+    if args.size < 0:
+        raise UsageError("--size must be 0 or more")
+    try:
+        summary = build_demo(db_path, args.size, args.seed)
+    except OSError as exc:
+        raise KnownFailure(f"{db_path}: cannot write the demo directory ({exc.strerror or exc})") from None
+    print(f"{db_path}: demo directory of {summary.total_after:,} fictional services written "
+          f"({summary.elapsed_s:.1f} s)")
+    return 0
+
+
+def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
+    from helpline_tui.core.pipeline import ImportLocked, migrate_file
+    from helpline_tui.core.schema import SchemaError
+
+    if not db_path.exists():
+        raise KnownFailure(f"{db_path} does not exist")
+    try:
+        applied = migrate_file(db_path)
+    except (SchemaError, ImportLocked) as exc:
+        raise _failure(exc) from None
+    print(f"{db_path}: " + (f"migrated to schema version {applied[-1]}" if applied else "already current"))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------ TUI
+
+def _run_tui(db_path: Path, lang: str | None, theme: str | None) -> int:
+    from helpline_tui.core.directory import DirectoryError, open_readonly
+
+    try:
+        open_readonly(db_path).close()  # fail here with one sentence, before the screen takes over
+    except DirectoryError as exc:
+        raise _failure(exc) from None
+    from helpline_tui.ui.app import HelplineApp
+
+    HelplineApp(db_path=db_path, lang=lang or "en", theme_name=theme).run()
+    return 0

@@ -1,0 +1,183 @@
+"""Text hygiene applied once, in the pipeline, to every field of every source.
+
+Imported data is shown to call handlers and pasted into referral slips, so nothing from a source may
+carry terminal escape sequences, control characters, HTML entities or markup noise.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# ANSI CSI / OSC / other ESC sequences: removed whole, not just their ESC byte, so no "[31m" is left.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS / SOS / PM / APC
+    r"|\x1b[@-Z\\-_]"  # two-byte sequences
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_TAGS = re.compile(r"<\s*(br|/p|p|/div|div|li|/li)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[A-Za-z/!][^>]{0,500}>")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+MAX_FIELD_CHARS = 4000  # a description longer than this is truncated; names far shorter (below)
+MAX_NAME_CHARS = 300
+
+
+def _drop_controls(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in "\n\t":
+            out.append(ch)
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Cs", "Co") and ch not in "\u200d":  # keep ZWJ for emoji/scripts
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def clean_text(value: object, *, multiline: bool = False, limit: int = MAX_FIELD_CHARS) -> str:
+    """Plain, printable, single-spaced text. HTML entities are decoded (twice, since 211 exports
+    double-escape), simple HTML is reduced to text, escapes and control characters are removed."""
+    if value is None:
+        return ""
+    text = str(value)
+    if not text:
+        return ""
+    if text.isprintable() and "&" not in text and "<" not in text and "  " not in text:
+        # Fast path: most fields of most rows are already clean.
+        text = text.strip()
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    text = _ESCAPES.sub("", text)
+    for _ in range(2):
+        if "&" not in text:
+            break
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAGS.sub("\n", text)
+        text = _ANY_TAG.sub("", text)
+    text = _ESCAPES.sub("", text)
+    text = unicodedata.normalize("NFC", _drop_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
+    if multiline:
+        lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+        text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    else:
+        text = _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+_DIGITS = re.compile(r"\d")
+_EXT = re.compile(r"(?:ext\.?|extension|x|#)\s*(\d{1,6})\s*$", re.I)
+
+
+def format_phone(value: object) -> str:
+    """US numbers as 617-555-0100 (with " x123" for an extension); 3-digit lines (988, 211) kept;
+    anything else returned cleaned but unchanged. Returns "" for placeholders (see is_placeholder)."""
+    text = clean_text(value)
+    if not text:
+        return ""
+    ext = ""
+    m = _EXT.search(text)
+    if m:
+        ext = f" x{m.group(1)}"
+        text = text[: m.start()]
+    digits = "".join(_DIGITS.findall(text))
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) == 10 and len(letters) <= 1:
+        if is_placeholder_phone(digits):
+            return ""
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}{ext}"
+    if len(digits) == 3 and not letters:
+        return digits
+    if not digits:
+        return ""
+    return text.strip(" -.,;") + ext
+
+
+def is_placeholder_phone(value: str) -> bool:
+    """999-999-9999, 000-000-0000, 123-456-7890 and other numbers no caller could ring."""
+    digits = "".join(_DIGITS.findall(value))
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) != 10:
+        return False
+    if len(set(digits)) == 1 or digits in ("1234567890", "0123456789"):
+        return True
+    # North American numbering: area code and exchange never start with 0 or 1.
+    return digits[0] in "01" or digits[3] in "01"
+
+
+def phone_digits(value: str) -> str:
+    return "".join(_DIGITS.findall(value or ""))
+
+
+def clean_website(value: object) -> str:
+    text = clean_text(value)
+    if not text or text.lower() in ("http://", "https://", "n/a", "none", "null", "www"):
+        return ""
+    if " " in text:
+        text = text.split(" ")[0]
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
+        text = "https://" + text.lstrip("/")
+    if not re.match(r"^https?://[^/\s.]+\.[^\s]+", text, re.I):
+        return ""
+    return text
+
+
+def clean_email(value: object) -> str:
+    text = clean_text(value).removeprefix("mailto:")
+    return text if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) else ""
+
+
+def clean_zip(value: object) -> str:
+    """5-digit ZIP (ZIP+4 reduced to 5); Excel's lost leading zeros restored ("2150" -> "02150")."""
+    text = clean_text(value)
+    if not text:
+        return ""
+    m = re.match(r"^(\d{3,5})(?:\.0)?(?:[- ]?\d{4})?$", text)
+    if not m:
+        return ""
+    return m.group(1).zfill(5)
+
+
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP FM MH PW AA AE AP".split()
+)
+
+
+def to_float(value: object) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN -> None
+
+
+def fix_coordinates(lat: float | None, lon: float | None) -> tuple[float | None, float | None, str]:
+    """Range-check a US position. Returns (lat, lon, note): 0,0 and out-of-range become None;
+    a latitude/longitude swap is repaired when only the swapped reading is plausible."""
+    if lat is None or lon is None:
+        return None, None, ""
+    if lat == 0 and lon == 0:
+        return None, None, "0,0 coordinates dropped"
+
+    def plausible(la: float, lo: float) -> bool:
+        # US and territories: Guam/Marianas sit at positive longitude (~145 E).
+        return 13 <= la <= 72 and (-180 <= lo <= -64 or 144 <= lo <= 146)
+
+    if plausible(lat, lon):
+        return lat, lon, ""
+    if plausible(lon, lat):
+        return lon, lat, "latitude and longitude swapped, repaired"
+    return None, None, "coordinates out of range dropped"

@@ -1,0 +1,115 @@
+"""Opening the directory for reading, and what `helpline info` reports about it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from helpline_tui.core import schema
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = PROJECT_ROOT / "data" / "services.sqlite"
+
+
+def default_db_path() -> Path:
+    """`HELPLINE_DB` when set, else data/services.sqlite of the source checkout."""
+    env = os.environ.get("HELPLINE_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+class DirectoryError(Exception):
+    pass
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection. Imports never write this file in place (they swap in a new one), so
+    an open reader keeps a consistent view until it reopens."""
+    path = Path(path)
+    if not path.exists():
+        raise DirectoryError(f"{path} does not exist; build it with 'helpline demo build' or import a source")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        schema.check_readable(conn, str(path))
+    except sqlite3.DatabaseError as exc:
+        raise DirectoryError(f"{path} cannot be read as a directory ({exc})") from None
+    except schema.SchemaError as exc:
+        raise DirectoryError(str(exc)) from None
+    return conn
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Changes when an import swaps the file in: the TUI polls it to reload live."""
+
+    inode: int
+    mtime_ns: int
+    size: int
+
+    @classmethod
+    def of(cls, path: str | Path) -> FileIdentity | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return cls(st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+
+def is_demo(conn: sqlite3.Connection) -> bool:
+    return meta(conn).get("demo") == "true"
+
+
+def info(conn: sqlite3.Connection) -> dict[str, Any]:
+    def counts(sql: str) -> dict[str, int]:
+        return {k: v for k, v in conn.execute(sql).fetchall()}
+
+    sources = [
+        {"name": n, "format": f, "origin": o, "records": r, "imported_at": i, "checksum": c}
+        for n, f, o, r, i, c in conn.execute(
+            "SELECT name, format, origin, records, imported_at, checksum FROM sources ORDER BY name"
+        )
+    ]
+    m = meta(conn)
+    return {
+        "total": conn.execute("SELECT count(*) FROM services").fetchone()[0],
+        "active": conn.execute("SELECT count(*) FROM services WHERE status = 'active'").fetchone()[0],
+        "demo": m.get("demo") == "true",
+        "schema_version": schema.version(conn),
+        "sources": sources,
+        "by_kind": counts("SELECT kind, count(*) FROM services GROUP BY kind ORDER BY kind"),
+        "by_state": counts("SELECT state, count(*) FROM services WHERE state != '' GROUP BY state ORDER BY state"),
+        "by_need": counts("SELECT value, count(*) FROM service_facets GROUP BY value ORDER BY value"),
+        "by_language": counts("SELECT lang, count(*) FROM service_languages GROUP BY lang ORDER BY lang"),
+        "by_status": counts("SELECT status, count(*) FROM services GROUP BY status ORDER BY status"),
+        "languages_unknown": conn.execute("SELECT count(*) FROM services WHERE languages = '[]'").fetchone()[0],
+        "imports": conn.execute("SELECT count(*) FROM import_history").fetchone()[0],
+    }
+
+
+RECORD_JSON_FIELDS = ("service_area_list", "hours", "languages", "needs", "populations", "payment",
+                      "source_codes", "unmapped_codes")
+
+
+def row_to_record(names: list[str], row: tuple) -> dict[str, Any]:
+    rec = dict(zip(names, row))
+    for key in RECORD_JSON_FIELDS:
+        if key in rec and isinstance(rec[key], str):
+            rec[key] = json.loads(rec[key])
+    return rec
+
+
+def get_record(conn: sqlite3.Connection, record_id: str) -> dict[str, Any] | None:
+    cur = conn.execute("SELECT * FROM services WHERE id = ?", (record_id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    rec = row_to_record([d[0] for d in cur.description], row)
+    rec["raw"] = json.loads(rec.pop("raw_json") or "{}")
+    return rec

@@ -1,0 +1,130 @@
+"""Places and distances, offline: ZIP centroids from the `zipcodes` package, stored in the directory."""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
+
+from helpline_tui.core.textnorm import fold
+
+EARTH_RADIUS_MILES = 3958.8
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str  # "Yonkers, NY" or "10701 (Yonkers, NY)"
+    latitude: float
+    longitude: float
+    city: str
+    state: str
+    zip: str | None = None
+
+
+class PlaceError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def centroid_rows() -> tuple[tuple, ...]:
+    """(zip, city, city_fold, state, county, lat, lon) for every ZIP with a position."""
+    import zipcodes  # loaded only when building a directory (about 0.5 s)
+
+    return tuple(_centroids(zipcodes.list_all()))
+
+
+def _centroids(all_zips):
+    for z in all_zips:
+        try:
+            lat, lon = float(z["lat"]), float(z["long"])
+        except (TypeError, ValueError):
+            continue
+        if lat == 0 and lon == 0:
+            continue
+        yield (z["zip_code"], z["city"], fold(z["city"]), z["state"], z["county"] or "", lat, lon)
+
+
+def fill_centroids(conn: sqlite3.Connection) -> int:
+    rows = centroid_rows()
+    conn.executemany("INSERT OR REPLACE INTO zip_centroids VALUES (?,?,?,?,?,?,?)", rows)
+    return len(rows)
+
+
+_ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
+_CITY_STATE = re.compile(r"^\s*(.+?)\s*,?\s+([A-Za-z]{2})\s*$")
+
+
+def resolve_place(conn: sqlite3.Connection, text: str) -> Place:
+    """A US ZIP code or "City, ST" -> a Place, from the directory's centroid table."""
+    text = (text or "").strip()
+    if not text:
+        raise PlaceError("the place is empty; give a ZIP code or 'City, ST'")
+    m = _ZIP.match(text)
+    if m:
+        row = conn.execute(
+            "SELECT zip, city, state, latitude, longitude FROM zip_centroids WHERE zip = ?", (m.group(1),)
+        ).fetchone()
+        if not row:
+            raise PlaceError(f"ZIP code {m.group(1)} is not a known US ZIP code")
+        return Place(f"{row[0]} ({row[1]}, {row[2]})", row[3], row[4], row[1], row[2], row[0])
+    m = _CITY_STATE.match(text)
+    if not m:
+        raise PlaceError(f"'{text}' is not a ZIP code or 'City, ST' (for example 'Yonkers, NY')")
+    city, state = m.group(1), m.group(2).upper()
+    row = conn.execute(
+        "SELECT min(city), avg(latitude), avg(longitude) FROM zip_centroids "
+        "WHERE city_fold = ? AND state = ?",
+        (fold(city), state),
+    ).fetchone()
+    if not row or row[1] is None:
+        raise PlaceError(f"'{city}, {state}' is not a known US city; try its ZIP code")
+    return Place(f"{row[0]}, {state}", row[1], row[2], row[0], state)
+
+
+def place_suggestions(conn: sqlite3.Connection, prefix: str, limit: int = 8) -> list[str]:
+    """'yon' -> ['Yonkers, NY', ...]; digits -> matching ZIP codes. For the location input."""
+    prefix = (prefix or "").strip()
+    if not prefix:
+        return []
+    if prefix.isdigit():
+        rows = conn.execute(
+            "SELECT zip, city, state FROM zip_centroids WHERE zip >= ? AND zip < ? ORDER BY zip LIMIT ?",
+            (prefix, prefix + "\uffff", limit),
+        ).fetchall()
+        return [f"{z} ({c}, {s})" for z, c, s in rows]
+    key = fold(prefix)
+    rows = conn.execute(
+        "SELECT city, state, count(*) AS n FROM zip_centroids WHERE city_fold >= ? AND city_fold < ? "
+        "GROUP BY city_fold, state ORDER BY n DESC, city LIMIT ?",
+        (key, key + "\uffff", limit),
+    ).fetchall()
+    return [f"{c}, {s}" for c, s, _ in rows]
+
+
+def zip_centroid(conn: sqlite3.Connection, zip5: str) -> tuple[float, float] | None:
+    row = conn.execute("SELECT latitude, longitude FROM zip_centroids WHERE zip = ?", (zip5,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def city_centroid(conn: sqlite3.Connection, city: str, state: str) -> tuple[float, float] | None:
+    row = conn.execute(
+        "SELECT avg(latitude), avg(longitude) FROM zip_centroids WHERE city_fold = ? AND state = ?",
+        (fold(city), state),
+    ).fetchone()
+    return (row[0], row[1]) if row and row[0] is not None else None
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:
+    """A lat/lon box containing the circle; exact distance is checked afterwards."""
+    dlat = miles / 69.0
+    dlon = miles / max(1e-6, 69.0 * math.cos(math.radians(lat)))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon

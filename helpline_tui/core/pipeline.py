@@ -1,0 +1,545 @@
+"""The one import pipeline: records in, a complete new directory out, swapped in atomically.
+
+Every importer only yields `ServiceRecord`s (and `SkippedRow`s). This module cleans and validates
+them, mints ids, fills positions from ZIP centroids, computes added / updated / unchanged / removed
+against the current directory, and writes the result to a temporary file beside the directory that
+replaces it with `os.replace`. A reader therefore sees the old file or the new one, never a mix; an
+error or a kill at any point leaves the directory byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from helpline_tui.core import cleaning, geo, schema, vocabulary
+from helpline_tui.core.indexing import rebuild_derived
+from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core.textnorm import fold
+
+TEMP_MARK = ".import-"
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    format: str
+    origin: str
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    merged_duplicates: int = 0
+    placeholder_phones_dropped: int = 0
+    coordinates_repaired: int = 0
+    coordinates_dropped: int = 0
+    positions_from_zip: int = 0
+    dry_run: bool = False
+    changed: bool = False
+    total_after: int = 0
+    elapsed_s: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["skipped_count"] = len(self.skipped)
+        out["elapsed_s"] = round(self.elapsed_s, 3)
+        return out
+
+
+class ImportLocked(Exception):
+    pass
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def mint_id(source: str, source_key: str | None, name: str, street: str, city: str, state: str, zip5: str) -> str:
+    """Stable across re-imports: from the source's own key when it has one, else from the
+    normalised name and address (the same site in two SAMHSA exports gets the same id)."""
+    if source_key:
+        basis = f"key|{source}|{source_key}"
+    else:
+        basis = "site|" + "|".join(fold(x) for x in (name, street, city, state, zip5[:5]))
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning and validation of one record
+
+
+class RowProblem(Exception):
+    def __init__(self, field_name: str, reason: str):
+        super().__init__(reason)
+        self.field = field_name
+        self.reason = reason
+
+
+_TIME = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+_STATE_NAMES = {
+    fold(n): c
+    for n, c in (
+        ("Alabama", "AL"), ("Alaska", "AK"), ("Arizona", "AZ"), ("Arkansas", "AR"), ("California", "CA"),
+        ("Colorado", "CO"), ("Connecticut", "CT"), ("Delaware", "DE"), ("District of Columbia", "DC"),
+        ("Florida", "FL"), ("Georgia", "GA"), ("Hawaii", "HI"), ("Idaho", "ID"), ("Illinois", "IL"),
+        ("Indiana", "IN"), ("Iowa", "IA"), ("Kansas", "KS"), ("Kentucky", "KY"), ("Louisiana", "LA"),
+        ("Maine", "ME"), ("Maryland", "MD"), ("Massachusetts", "MA"), ("Michigan", "MI"),
+        ("Minnesota", "MN"), ("Mississippi", "MS"), ("Missouri", "MO"), ("Montana", "MT"),
+        ("Nebraska", "NE"), ("Nevada", "NV"), ("New Hampshire", "NH"), ("New Jersey", "NJ"),
+        ("New Mexico", "NM"), ("New York", "NY"), ("North Carolina", "NC"), ("North Dakota", "ND"),
+        ("Ohio", "OH"), ("Oklahoma", "OK"), ("Oregon", "OR"), ("Pennsylvania", "PA"),
+        ("Rhode Island", "RI"), ("South Carolina", "SC"), ("South Dakota", "SD"), ("Tennessee", "TN"),
+        ("Texas", "TX"), ("Utah", "UT"), ("Vermont", "VT"), ("Virginia", "VA"), ("Washington", "WA"),
+        ("West Virginia", "WV"), ("Wisconsin", "WI"), ("Wyoming", "WY"), ("Puerto Rico", "PR"),
+        ("Virgin Islands", "VI"), ("Guam", "GU"),
+    )
+}
+
+
+def _clean_list(values: Iterable[str], pattern: re.Pattern[str] | None = None) -> list[str]:
+    out = []
+    for v in values or ():
+        v = cleaning.clean_text(v).lower() if pattern else cleaning.clean_text(v)
+        if v and (pattern is None or pattern.match(v)) and v not in out:
+            out.append(v)
+    return sorted(out)
+
+
+def _clean_hours(hours: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    out: dict[str, list[list[str]]] = {}
+    for day, ranges in (hours or {}).items():
+        if day not in WEEKDAYS:
+            raise RowProblem("hours", f"unknown weekday '{day}'")
+        clean = []
+        for pair in ranges:
+            if len(pair) != 2 or not all(isinstance(t, str) and _TIME.match(t) for t in pair):
+                raise RowProblem("hours", f"'{pair}' on {day} is not an HH:MM range")
+            clean.append([pair[0], pair[1]])
+        if clean:
+            out[day] = sorted(clean)
+    return out
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = str(value).strip()
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+    for fmt in ("%m/%d/%Y", "%m/%d/%y", "%d %b %Y", "%B %d, %Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class _Stats:
+    placeholder_phones: int = 0
+    repaired: int = 0
+    dropped: int = 0
+    from_zip: int = 0
+
+
+def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) -> dict[str, Any]:
+    """A validated, cleaned row for the services table. Raises RowProblem naming the field."""
+    vocab = vocabulary.load()
+    name = cleaning.clean_text(rec.name, limit=cleaning.MAX_NAME_CHARS)
+    if not name:
+        raise RowProblem("name", "the name is empty")
+    if rec.kind not in KINDS:
+        raise RowProblem("kind", f"'{rec.kind}' is not one of {', '.join(KINDS)}")
+    if rec.status not in STATUSES:
+        raise RowProblem("status", f"'{rec.status}' is not one of {', '.join(STATUSES)}")
+    if not rec.source:
+        raise RowProblem("source", "the record names no source")
+    state = cleaning.clean_text(rec.state).upper()
+    if state and not re.fullmatch(r"[A-Z]{2}", state):
+        state = _STATE_NAMES.get(fold(state), "")
+        if not state:
+            raise RowProblem("state", f"'{cleaning.clean_text(rec.state)}' is not a state code")
+    zip5 = cleaning.clean_zip(rec.zip)
+    if rec.zip and not zip5 and state in cleaning.US_STATES:
+        raise RowProblem("zip", f"'{cleaning.clean_text(rec.zip)}' is not a ZIP code")
+    for facet, values in (("needs", rec.needs), ("populations", rec.populations), ("payment", rec.payment)):
+        expected = {"needs": "need", "populations": "population", "payment": "payment"}[facet]
+        for value in values:
+            if vocab.facet_of(value) != expected:
+                raise RowProblem(facet, f"'{value}' is not a {expected} id of the vocabulary")
+
+    phones = {}
+    for key in ("phone", "intake_phone", "hotline_phone"):
+        raw = getattr(rec, key)
+        formatted = cleaning.format_phone(raw)
+        if raw and not formatted and cleaning.phone_digits(str(raw)):
+            stats.placeholder_phones += 1
+        phones[key] = formatted
+
+    lat, lon, note = cleaning.fix_coordinates(cleaning.to_float(rec.latitude), cleaning.to_float(rec.longitude))
+    if note.startswith("latitude"):
+        stats.repaired += 1
+    elif note:
+        stats.dropped += 1
+    precision = "exact" if lat is not None else "none"
+    if lat is None:
+        centre = geo.zip_centroid(conn, zip5) if zip5 else None
+        if centre is None and rec.city and state:
+            centre = geo.city_centroid(conn, cleaning.clean_text(rec.city), state)
+        if centre is not None:
+            lat, lon = centre
+            precision = "zip-centroid"
+            stats.from_zip += 1
+    assert precision in GEO_PRECISIONS
+
+    street = cleaning.clean_text(rec.street)
+    city = cleaning.clean_text(rec.city)
+    row: dict[str, Any] = {
+        "id": mint_id(rec.source, rec.source_key, name, street, city, state, zip5),
+        "kind": rec.kind,
+        "name": name,
+        "organization": cleaning.clean_text(rec.organization, limit=cleaning.MAX_NAME_CHARS),
+        "site_name": cleaning.clean_text(rec.site_name, limit=cleaning.MAX_NAME_CHARS),
+        "description": cleaning.clean_text(rec.description, multiline=True),
+        **phones,
+        "website": cleaning.clean_website(rec.website),
+        "email": cleaning.clean_email(rec.email),
+        "street": street,
+        "city": city,
+        "state": state,
+        "zip": zip5,
+        "county": cleaning.clean_text(rec.county),
+        "latitude": round(lat, 6) if lat is not None else None,
+        "longitude": round(lon, 6) if lon is not None else None,
+        "geo_precision": precision,
+        "service_area": cleaning.clean_text(rec.service_area),
+        "service_area_list": _clean_list(rec.service_area_list),
+        "hours": _clean_hours(rec.hours),
+        "hours_text": cleaning.clean_text(rec.hours_text, multiline=True),
+        "status": rec.status,
+        "languages": _clean_list(rec.languages, _LANG),
+        "needs": sorted(set(rec.needs)),
+        "populations": sorted(set(rec.populations)),
+        "payment": sorted(set(rec.payment)),
+        "source_codes": _clean_list(rec.source_codes),
+        "unmapped_codes": _clean_list(rec.unmapped_codes),
+        "source": rec.source,
+        "source_record_id": cleaning.clean_text(rec.source_key) if rec.source_key else "",
+        "last_verified": _iso_date(rec.last_verified),
+        "raw_json": json.dumps(rec.raw, sort_keys=True, ensure_ascii=False, default=str),
+    }
+    return row
+
+
+_LIST_FIELDS = ("service_area_list", "languages", "needs", "populations", "payment", "source_codes", "unmapped_codes")
+
+
+def merge_rows(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The same site twice in one source (SAMHSA lists a site once per survey, SU and MH): one
+    record with the union of its lists and the first non-empty value of every other field."""
+    merged = dict(first)
+    for key, value in second.items():
+        if key in _LIST_FIELDS:
+            merged[key] = sorted(set(first[key]) | set(value))
+        elif key == "hours":
+            merged[key] = first[key] or value
+        elif key == "raw_json":
+            a, b = json.loads(first[key]), json.loads(value)
+            merged[key] = json.dumps(a if a == b else {"merged": [a, b] if "merged" not in a else a["merged"] + [b]},
+                                     sort_keys=True, ensure_ascii=False)
+        elif merged.get(key) in (None, ""):
+            merged[key] = value
+    return merged
+
+
+def _encode(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for key in _LIST_FIELDS:
+        out[key] = json.dumps(row[key], ensure_ascii=False)
+    out["hours"] = json.dumps(row["hours"], sort_keys=True)
+    out["content_hash"] = hashlib.sha1(
+        json.dumps([out[k] for k in sorted(out) if k not in ("imported_at", "content_hash")],
+                   ensure_ascii=False, default=str).encode("utf-8")
+    ).hexdigest()
+    out["name_fold"] = fold(row["name"])
+    out["phone_digits"] = " ".join(
+        d for d in (cleaning.phone_digits(row[k]) for k in ("phone", "intake_phone", "hotline_phone")) if d
+    )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Files: lock, temporary copy, atomic swap
+
+
+@contextlib.contextmanager
+def import_lock(db_path: Path) -> Iterator[None]:
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ImportLocked(
+                f"{db_path}: another import into this directory is running; try again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_stale_temps(db_path: Path) -> list[Path]:
+    """Temporary files left by a killed import (we hold the lock, so none is in use)."""
+    removed = []
+    for path in db_path.parent.glob(f".{db_path.name}{TEMP_MARK}*"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def writable_copy(db_path: Path) -> Iterator[tuple[sqlite_utils.Database, Callable[[], None]]]:
+    """A private copy of the directory to change; `commit()` swaps it in atomically. Leaving the
+    block without commit (error, dry run, nothing changed) deletes the copy."""
+    tmp = db_path.with_name(f".{db_path.name}{TEMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
+    if db_path.exists():
+        shutil.copyfile(db_path, tmp)
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    # The copy is private and thrown away on failure, so no journal is needed while writing it.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA temp_store = FILE")
+    db = sqlite_utils.Database(conn)
+    committed = False
+
+    def commit() -> None:
+        nonlocal committed
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+        committed = True
+
+    try:
+        yield db, commit
+    finally:
+        if not committed:
+            with contextlib.suppress(Exception):
+                conn.close()
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def prepare_schema(db: sqlite_utils.Database) -> None:
+    """Create or migrate the schema of the private copy; centroids are loaded once per directory."""
+    schema.ensure_current(db)
+    if db["zip_centroids"].count == 0:
+        geo.fill_centroids(db.conn)
+
+
+# --------------------------------------------------------------------------------------------
+# The import
+
+
+def run_import(
+    db_path: str | Path,
+    items: Iterable[ServiceRecord | SkippedRow],
+    *,
+    source: str,
+    format: str,
+    origin: str,
+    checksum: str = "",
+    replace_source: bool = False,
+    dry_run: bool = False,
+    meta: dict[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import records all-or-nothing. Raises SourceError (bad source), ImportLocked, or
+    schema.SchemaError; in every failure case the directory file is untouched."""
+    db_path = Path(db_path)
+    started = time.perf_counter()
+    started_at = now_iso()
+    summary = ImportSummary(source=source, format=format, origin=origin, dry_run=dry_run)
+    stats = _Stats()
+    with import_lock(db_path):
+        remove_stale_temps(db_path)
+        with writable_copy(db_path) as (db, commit):
+            conn = db.conn
+            prepare_schema(db)
+            conn.execute("BEGIN")
+            columns = [c for c in schema.SERVICE_COLUMNS if c != "rid"]
+            conn.execute(
+                "CREATE TEMP TABLE staging (" + ", ".join(
+                    f"{c} {'TEXT PRIMARY KEY' if c == 'id' else ''}" for c in columns) + ")"
+            )
+            insert_sql = (
+                f"INSERT INTO staging ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+                "ON CONFLICT(id) DO NOTHING"
+            )
+            cleaned_by_id: dict[str, dict[str, Any]] = {}
+            for item in items:
+                if isinstance(item, SkippedRow):
+                    summary.read += 1
+                    summary.skipped.append({"row": item.row, "field": item.field, "reason": item.reason})
+                    continue
+                summary.read += 1
+                if progress and summary.read % 5000 == 0:
+                    progress(summary.read)
+                try:
+                    row = clean_record(item, conn, stats)
+                except RowProblem as problem:
+                    summary.skipped.append({"row": item.row, "field": problem.field, "reason": problem.reason})
+                    continue
+                row["imported_at"] = started_at
+                encoded = _encode(row)
+                cur = conn.execute(insert_sql, [encoded[c] for c in columns])
+                if cur.rowcount == 0:
+                    # Rare: the same site twice in one source. Merge from the kept clean row.
+                    summary.merged_duplicates += 1
+                    previous = cleaned_by_id.get(row["id"]) or _decode(conn, row["id"])
+                    merged = merge_rows(previous, row)
+                    cleaned_by_id[row["id"]] = merged
+                    encoded = _encode(merged)
+                    conn.execute(
+                        f"UPDATE staging SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                        [encoded[c] for c in columns] + [row["id"]],
+                    )
+            if summary.read and summary.read == len(summary.skipped):
+                first = summary.skipped[0]
+                raise SourceError(origin, f"no usable rows ({len(summary.skipped)} skipped; first: {first['reason']})",
+                                  row=first["row"], field=first["field"])
+            if summary.read == 0:
+                raise SourceError(origin, "the source holds no records")
+            summary.placeholder_phones_dropped = stats.placeholder_phones
+            summary.coordinates_repaired = stats.repaired
+            summary.coordinates_dropped = stats.dropped
+            summary.positions_from_zip = stats.from_zip
+            _diff(conn, summary, source, replace_source)
+            summary.changed = bool(summary.added or summary.updated or summary.removed)
+            if dry_run or (not summary.changed and not meta and _source_known(conn, source)):
+                summary.total_after = conn.execute("SELECT count(*) FROM services").fetchone()[0] + (
+                    summary.added - summary.removed if dry_run else 0)
+                conn.execute("ROLLBACK")
+                summary.elapsed_s = time.perf_counter() - started
+                return summary
+            _apply(conn, columns, source, replace_source)
+            conn.execute("DROP TABLE staging")
+            records = conn.execute("SELECT count(*) FROM services WHERE source = ?", (source,)).fetchone()[0]
+            finished_at = now_iso()
+            counts = dict(read=summary.read, added=summary.added, updated=summary.updated,
+                          unchanged=summary.unchanged, removed=summary.removed, skipped=len(summary.skipped))
+            db["sources"].upsert(dict(name=source, format=format, origin=origin, checksum=checksum,
+                                      imported_at=finished_at, records=records, **counts), pk="name")
+            for key, value in (meta or {}).items():
+                db["meta"].upsert({"key": key, "value": value}, pk="key")
+            rebuild_derived(conn)
+            summary.total_after = conn.execute("SELECT count(*) FROM services").fetchone()[0]
+            summary.elapsed_s = time.perf_counter() - started
+            db["import_history"].insert(dict(
+                source=source, format=format, origin=origin, checksum=checksum, started_at=started_at,
+                finished_at=finished_at, summary_json=json.dumps(summary.as_json(), default=str), **counts))
+            conn.execute("COMMIT")
+            commit()
+    summary.elapsed_s = time.perf_counter() - started
+    return summary
+
+
+def _decode(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
+    cur = conn.execute("SELECT * FROM staging WHERE id = ?", (record_id,))
+    names = [d[0] for d in cur.description]
+    row = dict(zip(names, cur.fetchone()))
+    for key in _LIST_FIELDS:
+        row[key] = json.loads(row[key])
+    row["hours"] = json.loads(row["hours"])
+    for key in ("content_hash", "name_fold", "phone_digits"):
+        row.pop(key, None)
+    return row
+
+
+def _source_known(conn: sqlite3.Connection, source: str) -> bool:
+    return conn.execute("SELECT 1 FROM sources WHERE name = ?", (source,)).fetchone() is not None
+
+
+def _diff(conn: sqlite3.Connection, summary: ImportSummary, source: str, replace_source: bool) -> None:
+    summary.added = conn.execute(
+        "SELECT count(*) FROM staging s WHERE NOT EXISTS (SELECT 1 FROM services v WHERE v.id = s.id)"
+    ).fetchone()[0]
+    summary.updated = conn.execute(
+        "SELECT count(*) FROM staging s JOIN services v ON v.id = s.id WHERE v.content_hash != s.content_hash"
+    ).fetchone()[0]
+    summary.unchanged = conn.execute(
+        "SELECT count(*) FROM staging s JOIN services v ON v.id = s.id WHERE v.content_hash = s.content_hash"
+    ).fetchone()[0]
+    if replace_source:
+        summary.removed = conn.execute(
+            "SELECT count(*) FROM services v WHERE v.source = ? AND NOT EXISTS "
+            "(SELECT 1 FROM staging s WHERE s.id = v.id)", (source,)
+        ).fetchone()[0]
+
+
+def _apply(conn: sqlite3.Connection, columns: list[str], source: str, replace_source: bool) -> None:
+    if replace_source:
+        conn.execute(
+            "DELETE FROM services WHERE source = ? AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.id = services.id)",
+            (source,),
+        )
+    conn.execute(
+        "DELETE FROM staging WHERE id IN (SELECT s.id FROM staging s JOIN services v ON v.id = s.id "
+        "AND v.content_hash = s.content_hash)"
+    )
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    conn.execute(
+        f"INSERT INTO services ({', '.join(columns)}) SELECT {', '.join(columns)} FROM staging WHERE true "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}"
+    )
+
+
+def migrate_file(db_path: str | Path) -> list[int]:
+    """Upgrade a directory's schema through the same all-or-nothing write as an import."""
+    db_path = Path(db_path)
+    with import_lock(db_path):
+        remove_stale_temps(db_path)
+        with writable_copy(db_path) as (db, commit):
+            db.conn.execute("BEGIN")
+            applied = schema.ensure_current(db)
+            if not applied:
+                db.conn.execute("ROLLBACK")
+                return []
+            rebuild_derived(db.conn)
+            db.conn.execute("COMMIT")
+            commit()
+            return applied

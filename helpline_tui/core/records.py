@@ -1,0 +1,91 @@
+"""The normalised record every importer yields and the one pipeline writes.
+
+An importer's whole job is to turn a source into `ServiceRecord`s (or `SkippedRow`s for rows it
+cannot use). Cleaning, validation, ids, geocoding from ZIP centroids and the write all happen once,
+in `helpline_tui.core.pipeline`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("treatment", "support-group", "community")
+STATUSES = ("active", "inactive", "temporarily-closed")
+GEO_PRECISIONS = ("exact", "zip-centroid", "none")
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # index 0 = Sunday, as Meeting Guide
+
+
+@dataclass
+class ServiceRecord:
+    """One service at one place: a facility site, a meeting, a community service at a location.
+
+    Text fields may arrive dirty (HTML entities, control characters, odd whitespace); the pipeline
+    cleans them. Leave a field empty ("" or None) when the source does not say.
+    """
+
+    name: str
+    kind: str = "treatment"
+    # Where it came from. `source_key` is the source's own stable id for the record when it has
+    # one; without it the pipeline mints the id from normalised name + address.
+    source: str = ""
+    source_key: str | None = None
+    row: int | None = None  # 1-based row/item number in the source, for error messages
+    organization: str = ""
+    site_name: str = ""
+    description: str = ""
+    phone: str = ""
+    intake_phone: str = ""
+    hotline_phone: str = ""
+    website: str = ""
+    email: str = ""
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    county: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    # Free text ("Miami-Dade County", "Statewide") and machine-readable tokens: "US" (national),
+    # a state code "NY", "zip:10701", "county:NY:Westchester".
+    service_area: str = ""
+    service_area_list: list[str] = field(default_factory=list)
+    # {"mon": [["09:00", "17:00"]], ...}; "00:00"-"24:00" is open all day. Absent day = closed or
+    # unknown (hours_text says which when the source says it).
+    hours: dict[str, list[list[str]]] = field(default_factory=dict)
+    hours_text: str = ""
+    status: str = "active"
+    languages: list[str] = field(default_factory=list)  # ISO 639-1 codes plus "asl"
+    needs: list[str] = field(default_factory=list)  # need ids (spec/needs.md)
+    populations: list[str] = field(default_factory=list)  # population ids
+    payment: list[str] = field(default_factory=list)  # payment ids
+    source_codes: list[str] = field(default_factory=list)  # every raw code the source gave
+    unmapped_codes: list[str] = field(default_factory=list)  # codes with no need/pop/payment/lang
+    last_verified: str | None = None  # ISO date, only when the source states one
+    raw: dict[str, Any] = field(default_factory=dict)  # the source record, for the detail view
+
+
+@dataclass
+class SkippedRow:
+    """A row an importer read but cannot use; reported in the summary, never fatal."""
+
+    row: int
+    reason: str
+    field: str | None = None
+
+
+class SourceError(Exception):
+    """A source that cannot be imported at all. The message is one sentence for the user, naming
+    the file (or URL), and the row and field when there is one."""
+
+    def __init__(self, origin: str, message: str, row: int | None = None, field: str | None = None):
+        self.origin = origin
+        self.row = row
+        self.field = field
+        self.detail = message
+        where = origin
+        if row is not None:
+            where += f", row {row}"
+        if field:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {message}")

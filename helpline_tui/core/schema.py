@@ -1,0 +1,161 @@
+"""The directory's SQLite schema, its version and its migrations.
+
+One row per service at a place in `services`; side tables for the filters; FTS for search. Derived
+tables (facets, full-text index) are rebuilt from `services` by `rebuild_derived`, so they can never
+drift from the records they describe.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+# Column order is the order of `helpline search --json`-independent storage; JSON columns hold lists
+# or objects encoded with json.dumps(sort_keys=True) so content hashes are stable.
+SERVICE_COLUMNS: dict[str, type] = {
+    "rid": int,
+    "id": str,
+    "kind": str,
+    "name": str,
+    "organization": str,
+    "site_name": str,
+    "description": str,
+    "phone": str,
+    "intake_phone": str,
+    "hotline_phone": str,
+    "website": str,
+    "email": str,
+    "street": str,
+    "city": str,
+    "state": str,
+    "zip": str,
+    "county": str,
+    "latitude": float,
+    "longitude": float,
+    "geo_precision": str,
+    "service_area": str,
+    "service_area_list": str,  # JSON list
+    "hours": str,  # JSON object
+    "hours_text": str,
+    "status": str,
+    "languages": str,  # JSON list
+    "needs": str,  # JSON list
+    "populations": str,  # JSON list
+    "payment": str,  # JSON list
+    "source_codes": str,  # JSON list
+    "unmapped_codes": str,  # JSON list
+    "source": str,
+    "source_record_id": str,
+    "imported_at": str,
+    "last_verified": str,
+    "raw_json": str,
+    "content_hash": str,
+    "name_fold": str,  # folded name, B-tree for 1-2 letter prefix queries
+    "phone_digits": str,  # every phone's digits, space separated, for phone lookups
+}
+JSON_LIST_COLUMNS = (
+    "service_area_list", "languages", "needs", "populations", "payment", "source_codes", "unmapped_codes",
+)
+
+
+def create(db: sqlite_utils.Database) -> None:
+    db["services"].create(SERVICE_COLUMNS, pk="rid", not_null={"id", "kind", "name", "status", "source"})
+    db["services"].create_index(["id"], unique=True)
+    db["services"].create_index(["state", "status"])
+    db["services"].create_index(["name_fold"])
+    db["services"].create_index(["zip"])
+    db["services"].create_index(["source"])
+    db["services"].create_index(["latitude", "longitude"])
+    # Every filterable id (need, population, payment) in one table: `--need` takes all three.
+    db["service_facets"].create({"rid": int, "facet": str, "value": str}, pk=("value", "rid"))
+    db["service_languages"].create({"rid": int, "lang": str}, pk=("lang", "rid"))
+    db["service_phones"].create({"digits": str, "rid": int}, pk=("digits", "rid"))
+    db["sources"].create(
+        {
+            "name": str, "format": str, "origin": str, "checksum": str, "imported_at": str,
+            "records": int, "read": int, "added": int, "updated": int, "unchanged": int,
+            "removed": int, "skipped": int,
+        },
+        pk="name",
+    )
+    db["import_history"].create(
+        {
+            "id": int, "source": str, "format": str, "origin": str, "checksum": str,
+            "started_at": str, "finished_at": str, "read": int, "added": int, "updated": int,
+            "unchanged": int, "removed": int, "skipped": int, "summary_json": str,
+        },
+        pk="id",
+    )
+    db["zip_centroids"].create(
+        {"zip": str, "city": str, "city_fold": str, "state": str, "county": str, "latitude": float,
+         "longitude": float},
+        pk="zip",
+    )
+    db["zip_centroids"].create_index(["city_fold", "state"])
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.execute(
+        "CREATE VIRTUAL TABLE services_fts USING fts5("
+        "name, place, keywords, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+    )
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# version -> function upgrading a directory from that version to version + 1. The pipeline runs
+# them inside its all-or-nothing write, so a failed migration leaves the old file untouched.
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
+
+
+class SchemaError(Exception):
+    pass
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def is_empty(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def ensure_current(db: sqlite_utils.Database) -> list[int]:
+    """Create the schema on an empty file or migrate an older one; returns versions applied."""
+    conn = db.conn
+    if is_empty(conn):
+        create(db)
+        return [SCHEMA_VERSION]
+    current = version(conn)
+    if current > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the directory has schema version {current}, newer than this helpline understands "
+            f"({SCHEMA_VERSION}); upgrade helpline"
+        )
+    applied = []
+    while current < SCHEMA_VERSION:
+        step = MIGRATIONS.get(current)
+        if step is None:
+            raise SchemaError(f"no migration from schema version {current}; rebuild the directory")
+        step(db)
+        current += 1
+        db.execute(f"PRAGMA user_version = {current}")
+        applied.append(current)
+    return applied
+
+
+def check_readable(conn: sqlite3.Connection, path: str) -> None:
+    """Readers refuse a file that is not a directory of this schema, with one clear sentence."""
+    try:
+        current = version(conn)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise SchemaError(f"{path} is not a helpline directory ({exc})") from None
+    if "services" not in tables:
+        raise SchemaError(f"{path} is not a helpline directory (no services table)")
+    if current != SCHEMA_VERSION:
+        raise SchemaError(
+            f"{path} has schema version {current}; this helpline needs {SCHEMA_VERSION}: "
+            f"run 'helpline migrate --db {path}'"
+        )

@@ -1,0 +1,117 @@
+"""The need vocabulary (needs, populations, payment, languages) as data, with EN/ES labels and the
+synonyms query understanding uses. Source of truth: helpline_tui/core/data/vocabulary.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from helpline_tui.core.textnorm import fold
+
+_DATA = Path(__file__).parent / "data" / "vocabulary.json"
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    facet: str  # "need" | "population" | "payment" | "language"
+    en: str
+    es: str
+    domain: str | None = None
+    synonyms_en: tuple[str, ...] = ()
+    synonyms_es: tuple[str, ...] = ()
+
+    def label(self, lang: str = "en") -> str:
+        return self.es if lang == "es" else self.en
+
+    @property
+    def synonyms(self) -> tuple[str, ...]:
+        return self.synonyms_en + self.synonyms_es
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    en: str
+    es: str
+
+    def label(self, lang: str = "en") -> str:
+        return self.es if lang == "es" else self.en
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    domains: tuple[Domain, ...]
+    needs: tuple[Term, ...]
+    populations: tuple[Term, ...]
+    payment: tuple[Term, ...]
+    languages: tuple[Term, ...]
+
+    @property
+    def filter_terms(self) -> tuple[Term, ...]:
+        """Everything `--need` accepts."""
+        return self.needs + self.populations + self.payment
+
+    def term(self, term_id: str) -> Term | None:
+        return _index(self).get(term_id)
+
+    def facet_of(self, term_id: str) -> str | None:
+        t = self.term(term_id)
+        return t.facet if t else None
+
+    def language(self, code: str) -> Term | None:
+        return next((t for t in self.languages if t.id == code), None)
+
+    def language_label(self, code: str, lang: str = "en") -> str:
+        t = self.language(code)
+        return t.label(lang) if t else code
+
+    def domain(self, domain_id: str) -> Domain | None:
+        return next((d for d in self.domains if d.id == domain_id), None)
+
+
+@lru_cache(maxsize=None)
+def _index(vocab: Vocabulary) -> dict[str, Term]:
+    return {t.id: t for t in vocab.filter_terms}
+
+
+def _terms(items: list[dict], facet: str) -> tuple[Term, ...]:
+    out = []
+    for item in items:
+        syn = item.get("synonyms") or {}
+        if isinstance(syn, list):  # languages carry one list
+            syn = {"en": syn, "es": []}
+        out.append(
+            Term(
+                id=item["id"], facet=facet, en=item["en"], es=item["es"], domain=item.get("domain"),
+                synonyms_en=tuple(syn.get("en", ())), synonyms_es=tuple(syn.get("es", ())),
+            )
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def load() -> Vocabulary:
+    data = json.loads(_DATA.read_text(encoding="utf-8"))
+    return Vocabulary(
+        domains=tuple(Domain(d["id"], d["en"], d["es"]) for d in data["domains"]),
+        needs=_terms(data["needs"], "need"),
+        populations=_terms(data["populations"], "population"),
+        payment=_terms(data["payment"], "payment"),
+        languages=_terms(data["languages"], "language"),
+    )
+
+
+@lru_cache(maxsize=1)
+def phrase_index() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Folded synonym/label token tuple -> (facet, id): 'alcoholicos anonimos' -> support-group."""
+    vocab = load()
+    index: dict[tuple[str, ...], tuple[str, str]] = {}
+    for term in vocab.filter_terms + vocab.languages:
+        for phrase in (term.id.replace("-", " "), term.en, term.es, *term.synonyms):
+            key = tuple(fold(phrase).split())
+            if key and key not in index:
+                index[key] = (term.facet, term.id)
+    return index

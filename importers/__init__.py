@@ -1,0 +1,44 @@
+"""One module per source format. Each turns a source (file, folder or URL) into normalised
+`ServiceRecord`s for the one pipeline (helpline_tui.core.pipeline) and nothing else.
+
+A module exposes `read(source: str) -> Iterator[ServiceRecord | SkippedRow]` and raises
+`SourceError` naming the file, row and field when the source cannot be imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+
+from helpline_tui.core.records import ServiceRecord, SkippedRow
+
+FORMATS: dict[str, str] = {
+    "samhsa-csv": "importers.samhsa_csv",
+    "samhsa-json": "importers.samhsa_json",
+    "samhsa-directory": "importers.samhsa_directory",
+    "hsds": "importers.hsds",
+    "meeting-guide": "importers.meeting_guide",
+    "airs-xml": "importers.airs_xml",
+}
+
+Reader = Callable[[str], Iterator[ServiceRecord | SkippedRow]]
+
+
+class FormatNotAvailable(Exception):
+    pass
+
+
+def load(fmt: str) -> Reader:
+    try:
+        module = importlib.import_module(FORMATS[fmt])
+    except ModuleNotFoundError as exc:
+        if exc.name != FORMATS.get(fmt):
+            raise
+        raise FormatNotAvailable(f"format '{fmt}' is not available in this version of helpline yet") from None
+    return module.read
+
+
+def detect(source: str) -> str:
+    from importers.detect import detect_format
+
+    return detect_format(source)

@@ -1,0 +1,71 @@
+"""Shared fixtures: small real directories built through the real pipeline, and the path to the
+shared fixture data (tests that need it skip with a reason when ../shared is absent)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpline_tui.core.pipeline import run_import
+from helpline_tui.core.records import ServiceRecord
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SHIPPED_DB = ROOT / "data" / "services.sqlite"
+
+
+def shared_file(*parts: str) -> Path:
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: these tests read the real exports in ../shared/data")
+    return path
+
+
+def sample_records(source: str = "test") -> list[ServiceRecord]:
+    """A handful of services a handler would look for: accents, Spanish, two states, needs."""
+    return [
+        ServiceRecord(name="Clínica de Metadona San Juan", source=source, source_key="1", row=1,
+                      street="45 Calle Luna", city="San Juan", state="PR", zip="00901",
+                      latitude=18.4655, longitude=-66.1057, phone="(787) 555-0101",
+                      languages=["es"], needs=["methadone", "outpatient", "substance-use-treatment"],
+                      payment=["medicaid"]),
+        ServiceRecord(name="Yonkers Comprehensive Treatment Center", organization="Acadia Healthcare",
+                      source=source, source_key="2", row=2, street="1200 Main Street", city="Yonkers",
+                      state="NY", zip="10701", latitude=40.9390, longitude=-73.8990,
+                      phone="914-555-0102", intake_phone="914 555 0103 ext 4", languages=["en", "es"],
+                      needs=["methadone", "buprenorphine", "outpatient"], populations=["veterans"]),
+        ServiceRecord(name="Hope House Sober Living", kind="community", source=source, source_key="3", row=3,
+                      street="12 Elm Street", city="Yonkers", state="NY", zip="10703",
+                      phone="914-555-0104", languages=["en"], needs=["housing"]),
+        ServiceRecord(name="Casa Nueva Vida", kind="community", source=source, source_key="4", row=4,
+                      street="300 Broadway", city="Chelsea", state="MA", zip="02150",
+                      phone="617-555-0105", languages=["en", "es"], needs=["housing", "employment"]),
+        ServiceRecord(name="Grupo Esperanza de Alcohólicos Anónimos", kind="support-group", source=source,
+                      source_key="5", row=5, street="9 Park Avenue", city="Chelsea", state="MA", zip="02150",
+                      languages=["es"], needs=["support-group"], hours={"tue": [["19:00", "20:00"]]}),
+        ServiceRecord(name="Closed Recovery Clinic", source=source, source_key="6", row=6, status="inactive",
+                      city="Yonkers", state="NY", zip="10701", needs=["methadone"], languages=["en"]),
+        ServiceRecord(name="New York State Hopeline", kind="community", source=source, source_key="7", row=7,
+                      state="NY", phone="1-877-846-7369", service_area="Statewide (New York)",
+                      service_area_list=["NY"], needs=["crisis", "substance-use-treatment"], languages=["en", "es"]),
+    ]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "services.sqlite"
+
+
+@pytest.fixture
+def sample_db(db_path: Path) -> Path:
+    run_import(db_path, sample_records(), source="test", format="test", origin="tests")
+    return db_path
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    """The real command, in a real process, as scripts and outside checks run it."""
+    return subprocess.run([sys.executable, "-m", "helpline_tui", *args], capture_output=True, text=True,
+                          env=env, input=input, timeout=120, cwd=ROOT)

@@ -1,0 +1,117 @@
+"""The command-line contract (shared/spec/cli.md), run as real processes."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import SHIPPED_DB, run_cli
+
+
+def test_search_json_has_the_contract_shape(sample_db):
+    p = run_cli("search", "metadona", "--db", str(sample_db), "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert {"query", "filters", "total", "elapsed_ms", "results"} <= out.keys()
+    first = out["results"][0]
+    for key in ("id", "name", "kind", "street", "city", "state", "zip", "phone", "languages", "needs",
+                "distance_miles", "source", "last_verified", "score"):
+        assert key in first
+    assert first["name"] == "Clínica de Metadona San Juan"
+
+
+def test_search_with_filters_reports_them_and_distance(sample_db):
+    p = run_cli("search", "", "--db", str(sample_db), "--near", "10701", "--need", "methadone", "--lang", "es", "--json")
+    out = json.loads(p.stdout)
+    assert out["filters"] == {"near": "10701 (Yonkers, NY)", "radius": 25.0, "lang": "es", "needs": ["methadone"]}
+    assert [r["name"] for r in out["results"]] == ["Yonkers Comprehensive Treatment Center"]
+    assert out["total"] == 1 and out["results"][0]["distance_miles"] < 2
+
+
+def test_readable_table_without_json(sample_db):
+    p = run_cli("search", "hope house", "--db", str(sample_db))
+    assert p.returncode == 0
+    assert "Hope House Sober Living" in p.stdout and "1 of 1" in p.stdout
+
+
+def test_batch_answers_each_line_in_order_with_one_open(sample_db, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps(q) for q in [
+        {"query": "casa nueva"}, {"query": "", "state": "NY", "limit": 1}, {"query": "grupo", "lang": "es"}]) + "\n")
+    p = run_cli("search", "--batch", str(batch), "--db", str(sample_db), "--json")
+    assert p.returncode == 0, p.stderr
+    lines = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [o["query"] for o in lines] == ["casa nueva", "", "grupo"]
+    assert lines[0]["results"][0]["name"] == "Casa Nueva Vida"
+    assert lines[1]["total"] == 3 and len(lines[1]["results"]) == 1
+
+
+def test_unknown_need_is_one_clear_sentence_and_exit_1(sample_db):
+    p = run_cli("search", "x", "--db", str(sample_db), "--need", "unicorns")
+    assert p.returncode == 1
+    assert p.stderr.strip() == "helpline: need 'unicorns' is not a need id; 'helpline needs' lists them"
+    assert "Traceback" not in p.stderr
+
+
+def test_unknown_place_and_bad_radius_fail_clearly(sample_db):
+    p = run_cli("search", "", "--db", str(sample_db), "--near", "Atlantis, ZZ")
+    assert p.returncode == 1 and "not a known US city" in p.stderr
+    p = run_cli("search", "", "--db", str(sample_db), "--near", "10701", "--radius", "-3")
+    assert p.returncode == 1 and "radius" in p.stderr
+
+
+def test_usage_errors_exit_2(sample_db):
+    assert run_cli("search", "--db", str(sample_db), "--limit", "many").returncode == 2
+    p = run_cli("import", "nonsense-format", "x", "--db", str(sample_db))
+    assert p.returncode == 2 and "unknown format" in p.stderr
+
+
+def test_missing_directory_is_one_sentence(tmp_path):
+    p = run_cli("info", "--db", str(tmp_path / "none.sqlite"))
+    assert p.returncode == 1
+    assert "none.sqlite does not exist" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_import_of_a_missing_file_changes_nothing(sample_db):
+    before = sample_db.read_bytes()
+    p = run_cli("import", "samhsa-csv", "/nonexistent/export.csv", "--db", str(sample_db))
+    assert p.returncode == 1 and "/nonexistent/export.csv: no such file" in p.stderr
+    assert sample_db.read_bytes() == before
+
+
+def test_info_json(sample_db):
+    out = json.loads(run_cli("info", "--db", str(sample_db), "--json").stdout)
+    assert out["total"] == 7 and out["demo"] is False
+    assert out["sources"][0]["name"] == "test" and out["sources"][0]["records"] == 7
+    assert out["by_kind"] == {"community": 3, "support-group": 1, "treatment": 3}
+    assert out["by_state"]["NY"] == 4 and out["by_language"]["es"] == 5
+
+
+def test_needs_json_lists_every_id_with_both_labels():
+    out = json.loads(run_cli("needs", "--json").stdout)
+    ids = {n["id"] for n in out["needs"]}
+    assert {"methadone", "housing", "employment", "education", "veterans", "medicaid", "free"} <= ids
+    assert all(n["en"] and n["es"] for n in out["needs"])
+    assert len(out["domains"]) == 8
+
+
+def test_needs_in_spanish():
+    p = run_cli("needs", "--lang", "es")
+    assert "Metadona" in p.stdout and "Vivienda segura" in p.stdout
+
+
+def test_helpline_db_environment_variable(sample_db):
+    import os
+
+    env = dict(os.environ, HELPLINE_DB=str(sample_db))
+    out = json.loads(run_cli("info", "--json", env=env).stdout)
+    assert out["total"] == 7
+
+
+def test_shipped_directory_is_demo_and_answers_the_done_when_query():
+    p = run_cli("search", "", "--need", "housing", "--lang", "es", "--json", "--limit", "1000", "--db", str(SHIPPED_DB))
+    out = json.loads(p.stdout)
+    assert out["total"] > 0 and len(out["results"]) == out["total"]
+    for r in out["results"]:
+        assert "housing" in r["needs"] and "es" in r["languages"]
+    info = json.loads(run_cli("info", "--json", "--db", str(SHIPPED_DB)).stdout)
+    assert info["demo"] is True and info["total"] >= 2000
