@@ -5,9 +5,11 @@ gives `count` invented local services, deterministic for a seed: real ZIP codes,
 from the `zipcodes` package, invented names and streets. Every generated phone is in the fictional
 NXX-555-0100..0199 range; web sites and e-mails use the reserved example.org domain.
 
-Speed matters (benchmark directories of 1M records), so everything that can be is precomputed:
-ZIP pools, hours with their texts, name-template fields, and tables of need/payment combinations.
-Records share the inner lists of `hours`; treat generated records as read-only.
+Speed matters (benchmark directories of 1M records: ~100k records/s), so whatever can be is drawn
+once into tables at import (names with their parts filled, need sets with their descriptions,
+populations, payments, languages per state, hours with their texts) and a record is mostly table
+picks. The tables are built from fixed seeds, so output depends only on `seed`. Records share the
+inner lists of `hours`; treat generated records as read-only.
 """
 
 from __future__ import annotations
@@ -51,13 +53,13 @@ def national_lines() -> list[ServiceRecord]:
         _national(
             "national-988-lifeline", "988 Suicide & Crisis Lifeline", "988 Suicide & Crisis Lifeline", "988",
             "Free, confidential support for anyone in suicidal crisis or emotional distress, or worried "
-            "about someone else. Call or text 988, or chat at 988lifeline.org; Spanish available.",
+            "about someone else. Call or text 988, or chat at 988lifeline.org; in Spanish, press 2.",
             "https://988lifeline.org", "crisis mental-health", ["en", "es"]),
         _national(
             "national-veterans-crisis-line", "Veterans Crisis Line", "U.S. Department of Veterans Affairs",
             "988", "Free, confidential crisis support for veterans, service members and their families: "
             "dial 988 then press 1, text 838255, or chat at VeteransCrisisLine.net.",
-            "https://www.veteranscrisisline.net", "crisis mental-health", ["en"], ["veterans"]),
+            "https://www.veteranscrisisline.net", "crisis mental-health", ["en"], ["veterans", "military"]),
     ]
 
 
@@ -159,11 +161,38 @@ class _Zip(NamedTuple):
     county_token: str  # "Westchester" for county:NY:Westchester
     name_city: str  # the city as written in a service name (accents restored in Puerto Rico)
     name_county: str  # "Westchester County", "San Juan"
+    state_name: str
     lat: float
     lon: float
     areas: tuple[str, ...]
     p_es_name: float  # chance a service here is Spanish-first
-    p_es_lang: float  # chance an English-first service here also serves Spanish speakers
+    langs: tuple  # language tables: [English-first, Spanish-first, English meeting, Spanish meeting]
+
+
+def _table(seed: str, draw, n: int = 256) -> tuple:
+    """n draws of a random choice, made once: one table pick per record instead of several draws."""
+    rng = random.Random(seed)
+    return tuple(draw(rng.random, rng.choice) for _ in range(n))
+
+
+def _langs(rnd, choice, first: list[str], p_es: float, asl: float, others: tuple[str, ...]) -> tuple[str, ...]:
+    """~5% unknown (empty); else `first`, maybe Spanish, ASL and another language."""
+    if rnd() < .05:
+        return ()
+    out = first + ["es"] * (rnd() < p_es and "es" not in first) + ["asl"] * (rnd() < asl)
+    other = choice(others) if others and rnd() < .05 else None
+    return tuple(out + [other] * (other is not None and other not in out))
+
+
+def _lang_table(st: str, spanish: bool) -> tuple:
+    others = () if st == "PR" else _OTHER_LANGS.get(st, ("vi", "zh", "ar", "ru"))
+    if spanish:  # Spanish-first: a few Spanish-only
+        return _table(f"langs-es-{st}", lambda r, c: _langs(r, c, ["es"] if r() < .16 else ["es", "en"], 0, .1, others))
+    return _table(f"langs-en-{st}", lambda r, c: _langs(r, c, ["en"], _P_ES_LANG.get(st, .08), .1, others))
+
+
+_MEETING_LANGS = (_table("meeting-en", lambda r, c: _langs(r, c, ["en"], .02, .03, ())),
+                  _table("meeting-es", lambda r, c: _langs(r, c, ["es"], 0, .03, ())))
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +201,7 @@ def _places() -> tuple[tuple[_Zip, ...], dict[tuple[str, str], tuple[_Zip, ...]]
     import zipcodes  # about 0.5 s
 
     by_state: dict[str, list[_Zip]] = {}
+    langs: dict[str, tuple] = {}
     for z in zipcodes.list_all():
         st = z["state"]
         if z["zip_code_type"] != "STANDARD" or not z["active"] or not z["county"] or st not in _STATE_NAMES:
@@ -182,10 +212,11 @@ def _places() -> tuple[tuple[_Zip, ...], dict[tuple[str, str], tuple[_Zip, ...]]
         zips = by_state.setdefault(st, [])
         areas = tuple(z["area_codes"] or ()) or (zips[-1].areas if zips else ())  # else a neighbour's
         if areas:
+            if not zips:
+                langs[st] = (_lang_table(st, False), _lang_table(st, True), _MEETING_LANGS[0], _MEETING_LANGS[1])
             zips.append(_Zip(z["zip_code"], z["city"], st, z["county"], token, _ACCENTED.get(z["city"], z["city"]),
-                             token if st == "PR" else z["county"].replace(" city", " City"),
-                             float(z["lat"]), float(z["long"]), areas, _P_ES_NAME.get(st, .03),
-                             _P_ES_LANG.get(st, .08)))
+                             token if st == "PR" else z["county"].replace(" city", " City"), _STATE_NAMES[st],
+                             float(z["lat"]), float(z["long"]), areas, _P_ES_NAME.get(st, .03), langs[st]))
     others = sorted(st for st in by_state if st not in _HEAVY)
     total_other = sum(len(by_state[st]) for st in others)
     share = {st: pct / 100 for st, pct in _HEAVY.items()} | {st: .2 * len(by_state[st]) / total_other for st in others}
@@ -258,10 +289,40 @@ _DATES = tuple((date(2025, 4, 1) + timedelta(days=n)).isoformat() for n in range
 # --- service types -----------------------------------------------------------------------------
 
 
-def _combos(items: tuple[tuple[str, float], ...], seed: str, n: int = 256) -> tuple[tuple[str, ...], ...]:
-    """n subsets of items, each item in with its probability: one table pick instead of a draw per item."""
-    rng = random.Random(seed)
-    return tuple(tuple(x for x, p in items if rng.random() < p) for _ in range(n))
+def _combos(items: tuple[tuple[str, float], ...], seed: str) -> tuple[tuple[str, ...], ...]:
+    """Subsets of items, each item in with its probability."""
+    return _table(seed, lambda r, c: tuple(x for x, p in items if r() < p))
+
+
+def _imply(needs: list[str]) -> list[str]:
+    if "co-occurring" in needs:  # co-occurring care treats both
+        needs += [n for n in ("substance-use-treatment", "mental-health") if n not in needs]
+    if "mat" not in needs and any(n in needs for n in ("methadone", "buprenorphine", "naltrexone")):
+        needs.append("mat")  # medication for addiction treatment
+    return needs
+
+
+def _offers(t: _Type) -> tuple[tuple[tuple[str, ...], str, str], ...]:
+    """(needs, English description, Spanish description) for each draw of a type's extra needs."""
+    out = []
+    for extras in _combos(t.extra_p, t.key):
+        desc = list(t.desc)
+        for lang, (es, tail) in enumerate(((False, " Also offers "), (True, " También ofrece "))):
+            said = [_PHRASES[n][lang] for n in extras[:2]]
+            if said:
+                conj = (" e " if said[-1][:1] in "iI" or said[-1][:2] == "hi" else " y ") if es else " and "
+                desc[lang] += tail + conj.join(said) + "."
+        out.append((tuple(_imply([*t.needs, *extras])), *desc))
+    return tuple(out)
+
+
+def _pops(t: _Type) -> tuple[tuple[str, ...], ...]:
+    def draw(rnd, choice):
+        if not t.pops or rnd() < .5:
+            return ()
+        pops = [choice(t.pops) for _ in range(2 if rnd() < .25 else 1)]
+        return tuple(dict.fromkeys(pops + ["women"] * ("pregnant" in pops)))
+    return _table(f"pops-{t.key}", draw)
 
 
 _PAY = {"treatment": _combos((("medicaid", .7), ("medicare", .4), ("private-insurance", .6), ("self-pay", .55),
@@ -275,10 +336,16 @@ _NAME_NEEDS = (("Food", "food"), ("Alimentos", "food"), ("Family & Friends", "fa
 
 
 class _Name(NamedTuple):
-    template: str  # fields: {city} {county} {state_name} {street} {culture} and the _POOLS keys
-    fields: tuple[tuple[str, tuple[str, ...] | None], ...]  # (field, its pool when it is a _POOLS key)
+    template: str  # name parts already drawn; place fields {city} {county} {state_name} {street} left
+    place: bool  # whether the template still has place fields
     pops: tuple[str, ...]  # populations the name implies ("... for Women")
     needs: tuple[str, ...]  # needs the name implies ("... Food Pantry")
+    lang: str  # the language a cultural centre's name implies
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 class _Type(NamedTuple):
@@ -288,8 +355,7 @@ class _Type(NamedTuple):
     en: tuple[_Name, ...]
     es: tuple[_Name, ...]
     needs: tuple[str, ...]
-    extra: tuple[str, ...]  # each also offered (probability .35 unless "need:p") ...
-    extras: tuple[tuple[str, ...], ...]  # ... drawn from this table
+    extra_p: tuple[tuple[str, float], ...]  # needs also offered, each with its probability (default .35)
     pops: tuple[str, ...]
     hours: tuple[tuple[dict, str, str], ...]  # (hours, English text, Spanish text)
     desc: tuple[str, str]  # English, Spanish
@@ -297,16 +363,28 @@ class _Type(NamedTuple):
     pay: tuple[tuple[str, ...], ...]
 
 
-def _names(text: str) -> tuple[_Name, ...]:
-    return tuple(_Name(tpl, tuple((f, _POOLS.get(f)) for _, f, _, _ in string.Formatter().parse(tpl) if f),
-                       tuple(pop for hint, pop in _NAME_POPS if hint in tpl),
-                       tuple(need for hint, need in _NAME_NEEDS if hint in tpl)) for tpl in _t(text))
+def _names(text: str, seed: str, per_template: int = 128) -> tuple[_Name, ...]:
+    """Each template drawn `per_template` times with its name parts filled (surnames, virtues, saints...),
+    so a record needs one pick and at most one format for the place."""
+    rng, out = random.Random(seed), []
+    for tpl in _t(text):
+        fields = {f for _, f, _, _ in string.Formatter().parse(tpl) if f}
+        pops = tuple(pop for hint, pop in _NAME_POPS if hint in tpl)
+        needs = tuple(need for hint, need in _NAME_NEEDS if hint in tpl)
+        for _ in range(per_template):
+            parts = _Keep({f: rng.choice(_POOLS[f]) for f in sorted(fields) if f in _POOLS})
+            lang = "es" if "cultura" in fields else ""
+            if "culture" in fields:
+                parts["culture"], lang = rng.choice(_CULTURES)
+            out.append(_Name(tpl.format_map(parts), bool(fields & {"city", "county", "state_name", "street"}),
+                             pops, needs, lang))
+    return tuple(out)
 
 
 def _type(key, kind, weight, en, es, needs, extra, pops, hours, desc_en, desc_es, org=None) -> _Type:
     extra_p = tuple((x, float(p or .35)) for x, _, p in (e.partition(":") for e in extra.split()))
-    return _Type(key, kind, weight, _names(en), _names(es), tuple(needs.split()), tuple(x for x, _ in extra_p),
-                 _combos(extra_p, key), tuple(pops.split()), _HOURS[hours],
+    return _Type(key, kind, weight, _names(en, f"{key}-en"), _names(es, f"{key}-es"), tuple(needs.split()), extra_p, tuple(pops.split()),
+                 _HOURS[hours],
                  (desc_en, desc_es), _t(org) if org else None,
                  _PAY["treatment" if kind == "treatment" and key != "harm" else "community"])
 
@@ -458,7 +536,8 @@ _TYPES = (
 )
 assert sum(t.weight for t in _TYPES) == 100
 _TYPE_SLOTS = tuple(t for t in _TYPES for _ in range(t.weight))
-_NEED_ORDER = tuple(dict.fromkeys(n for t in _TYPES for n in t.needs + t.extra))  # covered by records 0..23
+_NEEDS_OF = {t.key: set(_imply([*t.needs, *(x for x, _ in t.extra_p)])) for t in _TYPES}
+_NEED_ORDER = tuple(dict.fromkeys(n for t in _TYPES for n in sorted(_NEEDS_OF[t.key])))  # first records: one each
 _PHRASES = {n: _t(p) for n, p in (  # need -> English|Spanish phrase for "Also offers ..."
     ("buprenorphine", "buprenorphine (Suboxone)|buprenorfina (Suboxone)"),
     ("naltrexone", "naltrexone (Vivitrol) injections|inyecciones de naltrexona (Vivitrol)"),
@@ -478,7 +557,6 @@ _PHRASES = {n: _t(p) for n, p in (  # need -> English|Spanish phrase for "Also o
     ("substance-use-treatment", "substance use counseling|consejería sobre uso de sustancias"),
     ("meaning-purpose", "volunteer opportunities|oportunidades de voluntariado"),
     ("community-integration", "cultural and community events|actividades culturales y comunitarias"),
-    ("mat", "medication for addiction treatment|tratamiento con medicamentos para la adicción"),
     ("food", "free groceries and hot meals|alimentos y comidas calientes gratuitos"),
     ("dui-dwi", "DUI/DWI education classes|clases de educación sobre DUI"),
     ("gambling", "problem gambling counseling|consejería para problemas con el juego"),
@@ -490,6 +568,10 @@ _PHRASES = {n: _t(p) for n, p in (  # need -> English|Spanish phrase for "Also o
      "de la alimentación"))}
 
 
+_OFFERS = {t.key: _offers(t) for t in _TYPES}
+_POPS_OF = {t.key: _pops(t) for t in _TYPES}
+_NUMBERS = (_table("numbers", lambda r, c: str(int(10 ** (r() * 3.7)) + 1), 1024),
+            _table("numeros", lambda r, c: str(int(10 ** (r() * 3)) + 1), 1024))  # house numbers; Puerto Rico
 _LINES = tuple(f"-555-01{n:02d}" for n in range(100))  # the fictional range
 _SLUG = str.maketrans({"á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "ü": "u", "ñ": "n", " ": "-",
                        "&": "and", "'": None, ".": None, ",": None, "(": None, ")": None})
@@ -507,73 +589,37 @@ def generate(count: int, seed: int = 2026) -> Iterator[ServiceRecord]:
         # Where: records 0..8 visit the cities a demo must show; then the weighted state table.
         z = pick(city_zips[_MUST[i]]) if i < len(_MUST) else table[int(rnd() * len(table))]
         st = z.state
-        # What: records 0..23 cover every need once; then the weighted type table.
+        # What: the first len(_NEED_ORDER) records cover every need once; then the weighted type table.
         forced = _NEED_ORDER[i] if i < len(_NEED_ORDER) else None
-        t = pick([x for x in _TYPES if forced in x.needs + x.extra]) if forced else pick(_TYPE_SLOTS)
+        t = pick([x for x in _TYPES if forced in _NEEDS_OF[x.key]]) if forced else pick(_TYPE_SLOTS)
         spanish = rnd() < z.p_es_name
         lang = 1 if spanish else 0
         meeting = t.kind == "support-group"
 
         names = t.es if spanish else t.en
-        tpl, fields, name_pops, name_needs = names[int(rnd() * len(names))]
-        ctx = {"city": z.name_city, "county": z.name_county}
-        culture_lang = ""
-        for f, pool in fields:
-            if pool:
-                ctx[f] = pool[int(rnd() * len(pool))]
-            elif f == "street":
-                ctx[f] = pick(_CALLES if st == "PR" else _STREETS)
-            elif f == "culture":
-                ctx[f], culture_lang = pick(_CULTURES)
-            elif f == "state_name":
-                ctx[f] = _STATE_NAMES[st]
-        culture_lang = "es" if "cultura" in ctx else culture_lang
-        name = tpl.format_map(ctx)
+        tpl, place, name_pops, name_needs, culture_lang = names[int(rnd() * len(names))]
+        street_name = pick(_CALLES if st == "PR" else _STREETS)
+        name = tpl.format(city=z.name_city, county=z.name_county, state_name=z.state_name,
+                          street=street_name) if place else tpl
 
-        needs = [*t.needs, *t.extras[int(rnd() * len(t.extras))]]
-        for n in name_needs:
-            if n not in needs:
-                needs.append(n)
-        if forced and forced not in needs:
-            needs.append(forced)
-        if "co-occurring" in needs:  # co-occurring care treats both
-            needs += [n for n in ("substance-use-treatment", "mental-health") if n not in needs]
-        if "mat" not in needs and ("buprenorphine" in needs or "naltrexone" in needs or "methadone" in needs):
-            needs.append("mat")  # medication for addiction treatment
-        pops = [*name_pops]
-        if t.pops and rnd() < .5:
-            pops += (pick(t.pops), pick(t.pops)) if rnd() < .25 else (pick(t.pops),)
-            if "pregnant" in pops:
-                pops.append("women")
-            pops = list(dict.fromkeys(pops))
+        offers = _OFFERS[t.key]
+        needs, *descs = offers[int(rnd() * len(offers))]
+        needs = list(needs)
+        if forced or name_needs:
+            needs = _imply(list(dict.fromkeys([*needs, *name_needs, *([forced] if forced else [])])))
+        pops = _POPS_OF[t.key]
+        pops = list(pops[int(rnd() * len(pops))])
+        if name_pops:
+            pops = list(dict.fromkeys([*name_pops, *pops]))
 
-        # Languages: ~5% unknown; Spanish-first services list es (most also en); a meeting has one language.
-        r = rnd()
-        if r < .05:
-            langs = []
-        elif meeting:
-            langs = ["es"] if spanish else ["en", "es"] if r < .07 else ["en"]
-        elif spanish:
-            langs = ["es"] if r < .2 else ["es", "en"]
-        else:
-            langs = ["en", "es"] if rnd() < z.p_es_lang else ["en"]
-        if langs:
-            if culture_lang and culture_lang not in langs:
-                langs.append(culture_lang)
-            if rnd() < (.03 if meeting else .1):
-                langs.append("asl")
-            if not meeting and rnd() < .05:
-                other = pick(_OTHER_LANGS.get(st, ("vi", "zh", "ar", "ru")))
-                if other not in langs:
-                    langs.append(other)
+        # Languages: ~5% unknown; Spanish-first services list es; a meeting has one language.
+        table_langs = z.langs[2 * meeting + lang]
+        langs = list(table_langs[int(rnd() * len(table_langs))])
+        if culture_lang and langs and culture_lang not in langs:
+            langs.append(culture_lang)
 
         # Description in the service's first language; hours in the same language.
-        desc = t.desc[lang]
-        offered = [_PHRASES[n][lang] for n in needs[len(t.needs):len(t.needs) + 2]]
-        if offered:
-            last = offered[-1]
-            conj = " and " if not lang else " e " if last[:1] in "iI" or last[:2] == "hi" else " y "
-            desc += (" También ofrece " if lang else " Also offers ") + conj.join(offered) + "."
+        desc = descs[lang]
         if t.hours is _HOURS["24"]:
             h = t.hours[0] if rnd() < .95 else None
         else:
@@ -597,9 +643,9 @@ def generate(count: int, seed: int = 2026) -> Iterator[ServiceRecord]:
                 email = f"{'intake' if t.kind == 'treatment' else 'info'}.{slug[:24].strip('-')}@example.org"
         if st == "PR":
             street = (f"Carr. {int(rnd() * 990) + 1} Km {int(rnd() * 40)}.{int(rnd() * 10)}" if rnd() < .15
-                      else f"{int(10 ** (rnd() * 3)) + 1} {ctx.get('street') or pick(_CALLES)}")
+                      else f"{pick(_NUMBERS[1])} {street_name}")
         else:
-            street = f"{int(10 ** (rnd() * 3.7)) + 1} {ctx.get('street') or pick(_STREETS)}"
+            street = f"{pick(_NUMBERS[0])} {street_name}"
         if not meeting and rnd() < .25:
             street += pick(_SUITES)
 
@@ -615,7 +661,7 @@ def generate(count: int, seed: int = 2026) -> Iterator[ServiceRecord]:
             if rnd() < .6:
                 area_text, area_list = f"{z.county}, {st}", [f"county:{st}:{z.county_token}"]
             else:
-                area_text, area_list = f"Statewide ({_STATE_NAMES[st]})", [st]
+                area_text, area_list = f"Statewide ({z.state_name})", [st]
         r = rnd()
         yield ServiceRecord(
             name=name, kind=t.kind, source=DEMO_SOURCE, source_key=f"demo-{i:07d}", row=i + 1,

@@ -70,13 +70,15 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def mint_id(source: str, source_key: str | None, name: str, street: str, city: str, state: str, zip5: str) -> str:
+def mint_id(source: str, source_key: str | None, name: str, site_name: str, street: str, city: str,
+            state: str, zip5: str) -> str:
     """Stable across re-imports: from the source's own key when it has one, else from the
-    normalised name and address (the same site in two SAMHSA exports gets the same id)."""
+    normalised name, site name and address (the same site in two SAMHSA exports gets the same id;
+    two programmes of one organisation at one address, e.g. its men's and women's residences, don't)."""
     if source_key:
         basis = f"key|{source}|{source_key}"
     else:
-        basis = "site|" + "|".join(fold(x) for x in (name, street, city, state, zip5[:5]))
+        basis = "site|" + "|".join(fold(x) for x in (name, site_name, street, city, state, zip5[:5]))
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
 
 
@@ -215,12 +217,13 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
 
     street = cleaning.clean_text(rec.street)
     city = cleaning.clean_text(rec.city)
+    site_name = cleaning.clean_text(rec.site_name, limit=cleaning.MAX_NAME_CHARS)
     row: dict[str, Any] = {
-        "id": mint_id(rec.source, rec.source_key, name, street, city, state, zip5),
+        "id": mint_id(rec.source, rec.source_key, name, site_name, street, city, state, zip5),
         "kind": rec.kind,
         "name": name,
         "organization": cleaning.clean_text(rec.organization, limit=cleaning.MAX_NAME_CHARS),
-        "site_name": cleaning.clean_text(rec.site_name, limit=cleaning.MAX_NAME_CHARS),
+        "site_name": site_name,
         "description": cleaning.clean_text(rec.description, multiline=True),
         **phones,
         "website": cleaning.clean_website(rec.website),
@@ -283,6 +286,12 @@ def _encode(row: dict[str, Any]) -> dict[str, Any]:
                    ensure_ascii=False, default=str).encode("utf-8")
     ).hexdigest()
     out["name_fold"] = fold(row["name"])
+    # Fields kept apart by " | " (which the full-text tokenizer ignores) so ranking can tell a
+    # whole site name matched from words scattered over name and organisation.
+    out["match_fold"] = " | ".join(f for f in (fold(row[k]) for k in ("name", "site_name", "organization")) if f)
+    out["place_fold"] = " | ".join(
+        f for f in (fold(row[k]) for k in ("street", "city", "county", "state", "zip")) if f)
+    out["city_fold"] = fold(row["city"])
     out["phone_digits"] = " ".join(
         d for d in (cleaning.phone_digits(row[k]) for k in ("phone", "intake_phone", "hotline_phone")) if d
     )
@@ -485,7 +494,7 @@ def _decode(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
     for key in _LIST_FIELDS:
         row[key] = json.loads(row[key])
     row["hours"] = json.loads(row["hours"])
-    for key in ("content_hash", "name_fold", "phone_digits"):
+    for key in ("content_hash", "name_fold", "match_fold", "place_fold", "city_fold", "phone_digits"):
         row.pop(key, None)
     return row
 

@@ -55,6 +55,9 @@ SERVICE_COLUMNS: dict[str, type] = {
     "raw_json": str,
     "content_hash": str,
     "name_fold": str,  # folded name, B-tree for 1-2 letter prefix queries
+    "match_fold": str,  # folded name + site name + organisation, for ranking
+    "place_fold": str,  # folded street, city, county, state, ZIP, for ranking
+    "city_fold": str,
     "phone_digits": str,  # every phone's digits, space separated, for phone lookups
 }
 JSON_LIST_COLUMNS = (
@@ -74,6 +77,7 @@ def create(db: sqlite_utils.Database) -> None:
     db["service_facets"].create({"rid": int, "facet": str, "value": str}, pk=("value", "rid"))
     db["service_languages"].create({"rid": int, "lang": str}, pk=("lang", "rid"))
     db["service_phones"].create({"digits": str, "rid": int}, pk=("digits", "rid"))
+    db["search_terms"].create({"term": str, "docs": int, "phonetic": str}, pk="term")
     db["sources"].create(
         {
             "name": str, "format": str, "origin": str, "checksum": str, "imported_at": str,

@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpline_tui.core import geo, vocabulary
+from helpline_tui.core import geo, lexicon, ranking, vocabulary
+from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
-from helpline_tui.core.matching import QueryPlan, plan_query, rank_candidates
 from helpline_tui.core.records import KINDS
 
 DEFAULT_RADIUS_MILES = 25.0
@@ -81,7 +81,7 @@ class SearchPage:
     hits: list[Hit]
     elapsed_ms: float
     place: geo.Place | None = None
-    plan: QueryPlan | None = field(default=None, repr=False)
+    plan: query_mod.ParsedQuery | None = field(default=None, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -172,12 +172,58 @@ def _filter_sql(filters: Filters, place: geo.Place | None) -> tuple[list[str], l
     return where, params
 
 
-def _decode(row: tuple) -> dict[str, Any]:
-    rec = dict(zip(RESULT_COLUMNS, row))
-    for key in RECORD_JSON_FIELDS:
-        if key in rec and isinstance(rec[key], str):
-            rec[key] = json.loads(rec[key])
-    return rec
+CANDIDATE_COLUMNS = (
+    "rid", "id", "name_fold", "match_fold", "place_fold", "city_fold", "state", "needs", "populations", "payment",
+    "languages", "latitude", "longitude", "geo_precision", "service_area_list",
+)
+FEW_RESULTS = 10  # fewer than this and the query is widened; fixed, so every caller ranks alike
+CANDIDATE_CAP = 1500  # rows ranked in Python; beyond it the full-text index's order decides
+
+
+def _display_rows(conn: sqlite3.Connection, rids: list[int]) -> dict[int, dict[str, Any]]:
+    if not rids:
+        return {}
+    cols = ", ".join(RESULT_COLUMNS)
+    rows = conn.execute(f"SELECT {cols} FROM services WHERE rid IN ({','.join('?' * len(rids))})", rids)
+    out = {}
+    for row in rows:
+        rec = dict(zip(RESULT_COLUMNS, row))
+        for key in RECORD_JSON_FIELDS:
+            if key in rec and isinstance(rec[key], str):
+                rec[key] = json.loads(rec[key])
+        out[rec["rid"]] = rec
+    return out
+
+
+def _fetch(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    return [dict(zip(CANDIDATE_COLUMNS, row)) for row in conn.execute(sql, params)]
+
+
+def _candidates(conn, parsed: query_mod.ParsedQuery, where: list[str], params: list[Any],
+                cap: int) -> tuple[list[dict[str, Any]], int]:
+    """Candidate rows (at most `cap`) and the exact number of matching records."""
+    cols = ", ".join(f"s.{c}" for c in CANDIDATE_COLUMNS)
+    clause = "".join(f" AND {w}" for w in where)
+    if parsed.phone:
+        sql = f"FROM services s WHERE s.rid IN (SELECT rid FROM service_phones WHERE digits = ?){clause}"
+        args = [parsed.phone, *params]
+    elif parsed.short_prefix:
+        # 1-2 letters: names beginning with them, from the B-tree (search-notes §3.3).
+        p = parsed.short_prefix
+        sql = f"FROM services s WHERE s.name_fold >= ? AND s.name_fold < ?{clause}"
+        args = [p, p + "\uffff", *params]
+        rows = _fetch(conn, f"SELECT {cols} {sql} ORDER BY s.name_fold LIMIT {cap}", args)
+        total = len(rows) if len(rows) < cap else conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0]
+        return rows, total
+    elif parsed.empty:
+        sql = "FROM services s" + (" WHERE " + " AND ".join(where) if where else "")
+        args = list(params)
+    else:
+        sql = f"FROM services_fts JOIN services s ON s.rid = services_fts.rowid WHERE services_fts MATCH ?{clause}"
+        args = [parsed.match_all(), *params]
+    rows = _fetch(conn, f"SELECT {cols} {sql} LIMIT {cap}", args)
+    total = len(rows) if len(rows) < cap else conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0]
+    return rows, total
 
 
 def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None, limit: int = 20) -> SearchPage:
@@ -185,35 +231,124 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     started = time.perf_counter()
     filters, place = normalise_filters(conn, filters or Filters())
     limit = max(0, min(int(limit), MAX_LIMIT))
-    query = query if isinstance(query, str) else str(query or "")
-    plan = plan_query(conn, query)
+    text = query if isinstance(query, str) else str(query or "")
+    lex = lexicon.load(conn)
+    parsed = query_mod.parse(text, lex)
     where, params = _filter_sql(filters, place)
-    cols = ", ".join(f"s.{c}" for c in RESULT_COLUMNS)
-    sql, sql_params = plan.candidate_sql(cols, where)
-    rows = [_decode(r) for r in conn.execute(sql, [*sql_params, *params])]
+    cap = CANDIDATE_CAP if not parsed.empty else max(CANDIDATE_CAP, limit)
+    if parsed.empty and place is None:
+        rows, total = _empty_query(conn, where, params, limit)
+    else:
+        rows, total = _candidates(conn, parsed, where, params, cap)
+        # Few results: widen step by step (typos on every word, then relaxed typo budgets, then
+        # any of the words), as Typesense's typo_tokens_threshold / drop_tokens_threshold do.
+        for stage in (query_mod.TYPOS_EVERYWHERE, query_mod.RELAXED):
+            if not parsed.groups or total >= FEW_RESULTS:
+                break
+            wider = query_mod.parse(text, lex, stage=stage)
+            more, more_total = _candidates(conn, wider, where, params, cap)
+            if more_total > total:
+                parsed, rows, total = wider, more, more_total
+        if parsed.groups and total == 0 and len(parsed.required()) > 1:
+            rows, total = _any_words(conn, parsed, where, params, cap)
 
     hits = []
     for rec in rows:
-        hit = Hit(record=rec, score=0.0)
+        hit = Hit(record=rec, score=0.0, approximate_position=rec["geo_precision"] == "zip-centroid")
         if place is not None:
             if rec["latitude"] is not None:
                 hit.distance_miles = geo.haversine_miles(place.latitude, place.longitude,
                                                          rec["latitude"], rec["longitude"])
-            hit.approximate_position = rec["geo_precision"] == "zip-centroid"
             if hit.distance_miles is None or hit.distance_miles > (filters.radius or 0):
-                hit.area_wide = True  # only kept by the area test in SQL; no distance shown for it
+                hit.area_wide = True  # kept because its service area covers the place
                 hit.distance_miles = None
-        else:
-            hit.approximate_position = rec["geo_precision"] == "zip-centroid"
         hits.append(hit)
     if place is not None:
-        hits = [h for h in hits if h.area_wide or h.distance_miles is not None]
-        # Area-wide only when the area truly covers the place (the SQL LIKE is a pre-filter).
+        for rec in rows:
+            if isinstance(rec.get("service_area_list"), str):
+                rec["service_area_list"] = json.loads(rec["service_area_list"])
+        before = len(hits)
         hits = [h for h in hits if not h.area_wide or _area_covers(h.record, place)]
-    rank_candidates(plan, hits, place is not None)
+        total -= before - len(hits)
+    _rank(parsed, hits, _query_city(conn, parsed), place is not None)
+    top = hits[:limit]
+    display = _display_rows(conn, [h.record["rid"] for h in top])
+    for h in top:
+        h.record = display[h.record["rid"]]
     elapsed = (time.perf_counter() - started) * 1000
-    return SearchPage(query=query, filters=filters, total=len(hits), hits=hits[:limit],
-                      elapsed_ms=elapsed, place=place, plan=plan)
+    return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
+                      plan=parsed)
+
+
+def _empty_query(conn, where, params, limit):
+    """Filters only, no place: alphabetical, straight from the B-tree."""
+    cols = ", ".join(f"s.{c}" for c in CANDIDATE_COLUMNS)
+    sql = "FROM services s" + (" WHERE " + " AND ".join(where) if where else "")
+    rows = _fetch(conn, f"SELECT {cols} {sql} ORDER BY s.name_fold, s.id LIMIT {max(limit, 1)}", params)
+    total = conn.execute(f"SELECT count(*) {sql}", params).fetchone()[0]
+    return rows, total
+
+
+def _any_words(conn, parsed, where, params, cap):
+    """No record has every word: take records with any of them; ranking puts most words first."""
+    cols = ", ".join(f"s.{c}" for c in CANDIDATE_COLUMNS)
+    clause = "".join(f" AND {w}" for w in where)
+    sql = f"FROM services_fts JOIN services s ON s.rid = services_fts.rowid WHERE services_fts MATCH ?{clause}"
+    args = [parsed.match_any(), *params]
+    rows = _fetch(conn, f"SELECT {cols} {sql} LIMIT {cap * 4}", args)
+    for rec in rows:
+        ranking.prepare(rec)
+    rows.sort(key=lambda r: -ranking.words_matched(parsed, r))
+    rows = rows[:cap]
+    total = conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0] if len(rows) >= cap else len(rows)
+    return rows, total
+
+
+def _query_city(conn, parsed: query_mod.ParsedQuery) -> tuple[str, str] | None:
+    """A known city named in the query ("... new york", "terapia familiar miami") ranks services
+    there first: (folded city, state). Tried longest first, from the end, where handlers type the
+    place. A state after it decides ("portland me"); else the state where that name has most ZIPs."""
+    words = [g.text for g in parsed.groups if not g.concept]
+    for size in (3, 2, 1):
+        for start in range(len(words) - size, -1, -1):
+            name = " ".join(words[start:start + size])
+            if len(name) < 3:
+                continue
+            states = [r[0] for r in conn.execute(
+                "SELECT state FROM zip_centroids WHERE city_fold = ? GROUP BY state ORDER BY count(*) DESC",
+                (name,))]
+            if states:
+                after = words[start + size] if start + size < len(words) else ""
+                named = _STATE_WORDS.get(after)
+                return name, named if named in states else states[0]
+    return None
+
+
+_STATE_WORDS = {fold_name: code for fold_name, code in (
+    *((c.lower(), c) for c in ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO "
+                               "MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR").split()),
+)}
+
+
+def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
+    if parsed.empty or (parsed.short_prefix and not by_distance):
+        far = float("inf")
+        hits.sort(key=lambda h: ((h.distance_miles if h.distance_miles is not None else far) if by_distance else 0,
+                                 h.record["name_fold"], h.record["id"]))
+        for h in hits:
+            h.score = 1.0
+        return
+    keyed = []
+    for h in hits:
+        ranking.prepare(h.record)
+        key = ranking.sort_key(parsed, city, h.record, h.distance_miles if by_distance else None)
+        keyed.append((key, h))
+    keyed.sort(key=lambda kh: kh[0])
+    groups = max(1, len(parsed.groups))
+    for key, h in keyed:
+        # A readable 0..1 score: share of words matched, less a little per typo.
+        h.score = max(0.0, (-key[0]) / groups - 0.1 * key[1])
+    hits[:] = [h for _, h in keyed]
 
 
 def _area_covers(rec: dict[str, Any], place: geo.Place) -> bool:

@@ -41,7 +41,9 @@ class Domain:
         return self.es if lang == "es" else self.en
 
 
-@dataclass(frozen=True)
+# eq=False: hashed by identity. The lru_cache of _index() below hashes its argument on every
+# term() call, and a field-wise hash walks every Term and synonym (ms per call, minutes per import).
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     domains: tuple[Domain, ...]
     needs: tuple[Term, ...]

@@ -1,0 +1,156 @@
+"""The directory's own word list, for typo, prefix and sound-alike expansion of query words.
+
+SQLite has no fuzzy term lookup (spellfix1 is not built in), so the words of the full-text index are
+kept in `search_terms` (built with the index) and matched here with rapidfuzz's OSA distance, where a
+transposition counts as one typo, as in Meilisearch and Typesense (search-notes §2, §4).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+# Words that differ only by spelling convention or abbreviation, in names and in queries alike.
+# Each set is one equivalence class; a match through it costs no typo.
+EQUIVALENTS: tuple[frozenset[str], ...] = tuple(frozenset(s.split()) for s in (
+    "center centre ctr cntr cent centro", "health hlth", "services service svcs svc srvcs servs",
+    "saint st", "street st", "avenue ave av", "boulevard blvd", "road rd", "drive dr", "highway hwy",
+    "mount mt", "fort ft", "county cnty", "treatment trt trtmt tx", "behavioral behavioural bhvl",
+    "associates assoc assocs", "association assoc assn", "department dept", "university univ",
+    "hospital hosp", "medical med", "rehabilitation rehab", "national natl", "community comm cmty",
+    "program programs prog pgm", "residential resid res", "counseling counselling counsel",
+    "incorporated inc", "corporation corp", "north n", "south s", "east e", "west w",
+    "mental mntl", "family fam", "addiction addictions addict", "recovery recov",
+    "clinic clinics clinica", "partial partl", "outpatient outpt", "and y", "women womens",
+    "men mens", "doctor dr", "management mgmt", "foundation fdn", "institute inst",
+))
+_EQUIV_INDEX: dict[str, set[str]] = defaultdict(set)
+for _group in EQUIVALENTS:
+    for _word in _group:
+        _EQUIV_INDEX[_word] |= _group
+
+
+def equivalents(word: str) -> set[str]:
+    return _EQUIV_INDEX.get(word, {word}) | {word}
+
+
+def typo_budget(length: int, relaxed: bool = False) -> int:
+    """Meilisearch's defaults: no typo under 5 letters, one from 5, two from 9. Relaxed (a last
+    resort when the query finds almost nothing): one from 4 letters, two from 6 (search-notes §6.1)."""
+    if relaxed:
+        return 0 if length < 4 else (1 if length < 6 else 2)
+    return 0 if length < 5 else (1 if length < 9 else 2)
+
+
+_PHONETIC_RULES = [
+    (re.compile(r"^ps"), "s"), (re.compile(r"^kn"), "n"), (re.compile(r"^wr"), "r"),
+    (re.compile(r"ph"), "f"), (re.compile(r"ch"), "k"), (re.compile(r"ck"), "k"), (re.compile(r"qu"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"), (re.compile(r"c"), "k"), (re.compile(r"x"), "ks"),
+    (re.compile(r"z"), "s"), (re.compile(r"y"), "i"), (re.compile(r"(?<=[^aeiou])h"), ""),
+    (re.compile(r"^h"), ""), (re.compile(r"v"), "b"), (re.compile(r"(.)\1+"), r"\1"),
+]
+
+
+def phonetic_key(word: str) -> str:
+    """A rough English/Spanish sound key: 'sikiatric' and 'psychiatric' both give 'sikiatrik'."""
+    for pattern, repl in _PHONETIC_RULES:
+        word = pattern.sub(repl, word)
+    return word
+
+
+@dataclass
+class Lexicon:
+    terms: list[str]
+    doc_freq: dict[str, int]
+    by_phonetic: dict[str, list[str]] = field(default_factory=dict)
+    _prefixes: dict[int, list[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.doc_freq
+
+    def typo_variants(self, word: str, budget: int, limit: int = 30) -> dict[str, int]:
+        """Index words within `budget` OSA edits of `word` -> edits (0 excluded)."""
+        if budget <= 0:
+            return {}
+        found = process.extract(word, self.terms, scorer=OSA.distance, processor=None,
+                                score_cutoff=budget, limit=None)
+        found = [(t, int(d)) for t, d, _ in found if d > 0 and t[0].isalpha() == word[0].isalpha()]
+        found.sort(key=lambda td: (td[1], -self.doc_freq.get(td[0], 0)))
+        return dict(found[:limit])
+
+    def prefix_variants(self, word: str, budget: int, limit: int = 30) -> dict[str, int]:
+        """For the word being typed: index-word beginnings within `budget` edits -> edits.
+        'adicc' -> {'addic': 1}; each result is then used as a prefix."""
+        if budget <= 0:
+            return {}
+        out: dict[str, int] = {}
+        for length in {len(word), len(word) + 1} | ({len(word) - 1} if len(word) > 4 else set()):
+            found = process.extract(word, self.prefixes(length), scorer=OSA.distance, processor=None,
+                                    score_cutoff=budget, limit=None)
+            for stem, dist, _ in found:
+                if dist > 0 and (stem not in out or dist < out[stem]):
+                    out[stem] = int(dist)
+        return dict(sorted(out.items(), key=lambda kv: kv[1])[:limit])
+
+    def sound_alikes(self, word: str) -> list[str]:
+        if len(word) < 5:
+            return []
+        return [t for t in self.by_phonetic.get(phonetic_key(word), []) if t != word][:10]
+
+    def prefixes(self, length: int) -> list[str]:
+        with self._lock:
+            cached = self._prefixes.get(length)
+            if cached is None:
+                cached = sorted({t[:length] for t in self.terms if len(t) >= length})
+                self._prefixes[length] = cached
+            return cached
+
+
+def build_terms(conn: sqlite3.Connection) -> None:
+    """Fill `search_terms` from the full-text index (words of names and places, not keywords)."""
+    conn.execute("DROP TABLE IF EXISTS temp.fts_vocab")
+    conn.execute("CREATE VIRTUAL TABLE temp.fts_vocab USING fts5vocab(main, services_fts, 'col')")
+    conn.execute("DELETE FROM search_terms")
+    rows = conn.execute(
+        "SELECT term, sum(doc) FROM temp.fts_vocab WHERE col IN ('name', 'place') GROUP BY term"
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO search_terms (term, docs, phonetic) VALUES (?, ?, ?)",
+        [(t, d, phonetic_key(t) if len(t) >= 5 and t.isalpha() else None) for t, d in rows],
+    )
+    conn.execute("DROP TABLE temp.fts_vocab")
+
+
+_CACHE: dict[str, Lexicon] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load(conn: sqlite3.Connection) -> Lexicon:
+    """The lexicon of this directory, loaded once per index build and shared by threads."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
+    key = row[0] if row else ""
+    with _CACHE_LOCK:
+        lex = _CACHE.get(key)
+        if lex is not None:
+            return lex
+    terms, freq, phonetic = [], {}, defaultdict(list)
+    for term, docs, key_ in conn.execute("SELECT term, docs, phonetic FROM search_terms"):
+        terms.append(term)
+        freq[term] = docs
+        if key_:
+            phonetic[key_].append(term)
+    for words in phonetic.values():
+        words.sort(key=lambda t: -freq[t])
+    lex = Lexicon(terms=terms, doc_freq=freq, by_phonetic=dict(phonetic))
+    with _CACHE_LOCK:
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[key] = lex
+    return lex
