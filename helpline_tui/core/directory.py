@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui.core import schema
+from helpline_tui.core.geo import haversine_miles
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "services.sqlite"
@@ -33,12 +34,20 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         raise DirectoryError(f"{path} does not exist; build it with 'helpline demo build' or import a source")
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # The radius filter uses the very function that computes the distance shown.
+        conn.create_function("hl_miles", 4, _miles, deterministic=True)
         schema.check_readable(conn, str(path))
     except sqlite3.DatabaseError as exc:
         raise DirectoryError(f"{path} cannot be read as a directory ({exc})") from None
     except schema.SchemaError as exc:
         raise DirectoryError(str(exc)) from None
     return conn
+
+
+def _miles(lat: float | None, lon: float | None, lat0: float, lon0: float) -> float | None:
+    if lat is None or lon is None:
+        return None
+    return haversine_miles(lat0, lon0, lat, lon)
 
 
 @dataclass(frozen=True)

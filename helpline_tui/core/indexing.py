@@ -7,19 +7,44 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from functools import lru_cache
 
 from helpline_tui.core.lexicon import build_terms
-from helpline_tui.core.query import keyword_token
+from helpline_tui.core.query import CELL_DEGREES, area_token, cell_token, keyword_token, tag_token
+
+# Called for every need, language and tag of every record (millions of calls in a national
+# import) with a few hundred distinct arguments.
+_keyword_token = lru_cache(maxsize=4096)(keyword_token)
+_tag_token = lru_cache(maxsize=4096)(tag_token)
+
+
+def renumber_by_name(conn: sqlite3.Connection) -> None:
+    """Give rows rids in (name, id) order. Index order then is alphabetical order: unranked
+    candidate caps and filter-only listings come alphabetically for free, and the names that
+    begin with some letters are one rid range (search-notes §3.3, §6.4)."""
+    conn.execute("DROP TABLE IF EXISTS temp.rid_map")
+    conn.execute("CREATE TEMP TABLE rid_map (old_rid INTEGER PRIMARY KEY, new_rid INTEGER)")
+    conn.execute("INSERT INTO temp.rid_map SELECT rid, ROW_NUMBER() OVER (ORDER BY name_fold, id) FROM services")
+    if conn.execute("SELECT count(*) FROM temp.rid_map WHERE old_rid != new_rid").fetchone()[0]:
+        conn.execute("UPDATE services SET rid = -rid")
+        conn.execute("UPDATE services SET rid = (SELECT new_rid FROM temp.rid_map WHERE old_rid = -services.rid)")
+    conn.execute("DROP TABLE temp.rid_map")
 
 
 def rebuild_derived(conn: sqlite3.Connection) -> None:
-    for table in ("service_facets", "service_languages", "service_phones", "services_fts"):
+    renumber_by_name(conn)
+    for table in ("service_facets", "service_languages", "service_phones", "service_areas"):
         conn.execute(f"DELETE FROM {table}")
-    facets, languages, phones, fts = [], [], [], []
+    conn.execute("INSERT INTO services_fts (services_fts) VALUES ('delete-all')")
+    facets, languages, phones, fts, areas = [], [], [], [], []
     cur = conn.execute(
-        "SELECT rid, match_fold, place_fold, needs, populations, payment, languages, phone_digits FROM services"
+        "SELECT rid, match_fold, place_fold, needs, populations, payment, languages, phone_digits, "
+        "service_area_list, state, kind, status, latitude, longitude FROM services"
     )
-    for rid, match_fold, place_fold, needs_j, pops_j, pay_j, langs_j, digits in cur:
+    for (rid, match_fold, place_fold, needs_j, pops_j, pay_j, langs_j, digits, area_j, state, kind, status,
+         lat, lon) in cur:
+        area = json.loads(area_j or "[]")
+        areas += [(token, rid) for token in area]
         needs, pops, pay, langs = (json.loads(x) for x in (needs_j, pops_j, pay_j, langs_j))
         facets += [(rid, "need", v) for v in needs]
         facets += [(rid, "population", v) for v in pops]
@@ -30,13 +55,19 @@ def rebuild_derived(conn: sqlite3.Connection) -> None:
             phones.append((number, rid))
             if len(number) >= 10:
                 phones.append((number[-7:], rid))
-        # Needs and languages as one token each: a query word like "metadona" is expanded to
-        # `keywords:"kwmethadone"`, so synonyms cost nothing in index size.
-        tags = [keyword_token("need", v) for v in (*needs, *pops, *pay)]
-        tags += [keyword_token("language", v) for v in langs]
+        # Needs, languages, state, kind and status as one token each: a query word like
+        # "metadona" is expanded to `keywords:"kwmethadone"` (synonyms cost nothing in index
+        # size), and filters become index lookups FTS5 intersects itself (no join to count).
+        tags = [_keyword_token("need", v) for v in (*needs, *pops, *pay)]
+        tags += [_keyword_token("language", v) for v in langs]
+        tags += [_tag_token("state", state), _tag_token("kind", kind), _tag_token("status", status)]
+        tags += [area_token(t) for t in area]
+        if lat is not None and lon is not None:
+            tags += [cell_token(level, lat, lon) for level in range(len(CELL_DEGREES))]
         fts.append((rid, match_fold, place_fold, " ".join(tags)))
     conn.executemany("INSERT INTO service_facets (rid, facet, value) VALUES (?,?,?)", facets)
     conn.executemany("INSERT INTO service_languages (rid, lang) VALUES (?,?)", languages)
+    conn.executemany("INSERT OR IGNORE INTO service_areas (token, rid) VALUES (?,?)", areas)
     conn.executemany("INSERT OR IGNORE INTO service_phones (digits, rid) VALUES (?,?)", phones)
     conn.executemany("INSERT INTO services_fts (rowid, name, place, keywords) VALUES (?,?,?,?)", fts)
     conn.execute("INSERT INTO services_fts (services_fts) VALUES ('optimize')")

@@ -69,17 +69,35 @@ class Lexicon:
     terms: list[str]
     doc_freq: dict[str, int]
     by_phonetic: dict[str, list[str]] = field(default_factory=dict)
+    by_length: dict[int, list[str]] = field(default_factory=dict)
     _prefixes: dict[int, list[str]] = field(default_factory=dict)
+    _memo: dict[tuple, dict[str, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __contains__(self, word: str) -> bool:
         return word in self.doc_freq
 
+    def _remember(self, key: tuple, compute) -> dict[str, int]:
+        # Typing "yonkers metad" re-asks about "yonkers" on every keystroke: answer once.
+        found = self._memo.get(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                if len(self._memo) > 20000:
+                    self._memo.clear()
+                self._memo[key] = found
+        return found
+
     def typo_variants(self, word: str, budget: int, limit: int = 30) -> dict[str, int]:
         """Index words within `budget` OSA edits of `word` -> edits (0 excluded)."""
         if budget <= 0:
             return {}
-        found = process.extract(word, self.terms, scorer=OSA.distance, processor=None,
+        return self._remember(("typo", word, budget), lambda: self._typo_variants(word, budget, limit))
+
+    def _typo_variants(self, word: str, budget: int, limit: int) -> dict[str, int]:
+        # Only words whose length is within the budget can be within it.
+        candidates = [t for n in range(len(word) - budget, len(word) + budget + 1) for t in self.by_length.get(n, ())]
+        found = process.extract(word, candidates, scorer=OSA.distance, processor=None,
                                 score_cutoff=budget, limit=None)
         found = [(t, int(d)) for t, d, _ in found if d > 0 and t[0].isalpha() == word[0].isalpha()]
         found.sort(key=lambda td: (td[1], -self.doc_freq.get(td[0], 0)))
@@ -90,6 +108,9 @@ class Lexicon:
         'adicc' -> {'addic': 1}; each result is then used as a prefix."""
         if budget <= 0:
             return {}
+        return self._remember(("prefix", word, budget), lambda: self._prefix_variants(word, budget, limit))
+
+    def _prefix_variants(self, word: str, budget: int, limit: int) -> dict[str, int]:
         out: dict[str, int] = {}
         for length in {len(word), len(word) + 1} | ({len(word) - 1} if len(word) > 4 else set()):
             found = process.extract(word, self.prefixes(length), scorer=OSA.distance, processor=None,
@@ -140,15 +161,16 @@ def load(conn: sqlite3.Connection) -> Lexicon:
         lex = _CACHE.get(key)
         if lex is not None:
             return lex
-    terms, freq, phonetic = [], {}, defaultdict(list)
+    terms, freq, phonetic, by_length = [], {}, defaultdict(list), defaultdict(list)
     for term, docs, key_ in conn.execute("SELECT term, docs, phonetic FROM search_terms"):
         terms.append(term)
         freq[term] = docs
+        by_length[len(term)].append(term)
         if key_:
             phonetic[key_].append(term)
     for words in phonetic.values():
         words.sort(key=lambda t: -freq[t])
-    lex = Lexicon(terms=terms, doc_freq=freq, by_phonetic=dict(phonetic))
+    lex = Lexicon(terms=terms, doc_freq=freq, by_phonetic=dict(phonetic), by_length=dict(by_length))
     with _CACHE_LOCK:
         if len(_CACHE) > 8:
             _CACHE.clear()

@@ -9,6 +9,7 @@ syntax: every word is folded and quoted.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -28,7 +29,42 @@ MAX_WORDS = 12  # longer text is cut: nobody types more while a caller waits
 def keyword_token(facet: str, term_id: str) -> str:
     """The token a record's need or language gets in the index's `keywords` column."""
     prefix = "lg" if facet == "language" else "kw"
-    return prefix + term_id.replace("-", "")
+    return prefix + re.sub(r"[^0-9a-z]", "", term_id.lower())
+
+
+# Grid cells for place filters, coarse to fine: a radius is answered by the finest level whose
+# cells covering it number at most MAX_CELLS, intersected by FTS5 like any other tag.
+CELL_DEGREES = (0.25, 1.0, 4.0)
+MAX_CELLS = 25
+
+
+def _signed(i: int) -> str:
+    return f"p{i}" if i >= 0 else f"m{-i}"
+
+
+def cell_token(level: int, lat: float, lon: float) -> str:
+    size = CELL_DEGREES[level]
+    return f"g{level}{_signed(math.floor(lat / size))}{_signed(math.floor(lon / size))}"
+
+
+def cell_tokens_covering(lat0: float, lat1: float, lon0: float, lon1: float) -> list[str]:
+    for level, size in enumerate(CELL_DEGREES):
+        rows = range(math.floor(lat0 / size), math.floor(lat1 / size) + 1)
+        cols = range(math.floor(lon0 / size), math.floor(lon1 / size) + 1)
+        if len(rows) * len(cols) <= MAX_CELLS or level == len(CELL_DEGREES) - 1:
+            return [f"g{level}{_signed(r)}{_signed(c)}" for r in rows for c in cols]
+    return []
+
+
+def area_token(token: str) -> str:
+    """A service-area token ("US", "NY", "zip:10701") as an index tag: 'arus', 'arny', 'arzip10701'."""
+    return "ar" + re.sub(r"[^0-9a-z]", "", token.lower())
+
+
+def tag_token(field: str, value: str) -> str:
+    """State, kind and status tokens in the `keywords` column: 'stny', 'kdsupportgroup', 'ssactive'."""
+    prefix = {"state": "st", "kind": "kd", "status": "ss"}[field]
+    return prefix + re.sub(r"[^0-9a-z]", "", (value or "none").lower())
 
 
 @dataclass
@@ -44,13 +80,23 @@ class WordGroup:
     optional: bool = False
     is_number: bool = False
 
-    def fts(self) -> str:
+    def fts(self, columns: str | None = None) -> str:
+        """This group as an FTS5 expression; `columns` ("name") restricts its words, not its tag."""
         alts = [_quote(w) for w in self.exact]
         alts += [_quote(p) + "*" for p in self.prefixes]
         alts += ['"' + " ".join(p).replace('"', '""') + '"' for p in self.phrases]
+        words = " OR ".join(alts)
+        if columns and words:
+            # Restricted to names: a need word must be in the name too, not only a tag.
+            return "({" + columns + "}: (" + words + "))"
         if self.concept:
-            alts.append("keywords:" + _quote(keyword_token(*self.concept)))
-        return "(" + " OR ".join(alts) + ")"
+            tag = "keywords: " + _quote(keyword_token(*self.concept))
+            words = f"{words} OR {tag}" if words else tag
+        return "(" + words + ")"
+
+
+def _one_letter_prefix(group: WordGroup) -> bool:
+    return len(group.text) == 1 and bool(group.prefixes) and not group.concept
 
 
 def _quote(word: str) -> str:
@@ -69,14 +115,25 @@ class ParsedQuery:
         return not self.groups and not self.phone and not self.short_prefix
 
     def required(self) -> list[WordGroup]:
-        req = [g for g in self.groups if not g.optional]
+        """Groups every result must match. A single letter being typed after other words
+        ("detox l") narrows nothing until its second letter: FTS5 has no 1-letter prefix index,
+        so it would cost a scan; it still ranks the names it begins first."""
+        req = [g for g in self.groups if not g.optional and not _one_letter_prefix(g)]
         return req or self.groups
 
-    def match_all(self) -> str:
-        return " AND ".join(g.fts() for g in self.required())
+    def match_all(self, columns: str | None = None, tags: list[str] = ()) -> str:
+        return _with_tags(" AND ".join(g.fts(columns) for g in self.required()), tags)
 
-    def match_any(self) -> str:
-        return " OR ".join(g.fts() for g in self.groups)
+    def match_any(self, tags: list[str] = ()) -> str:
+        return _with_tags(" OR ".join(g.fts() for g in self.groups if not _one_letter_prefix(g)), tags)
+
+
+def _with_tags(expr: str | None, tags: list[str]) -> str | None:
+    """Filters as index tags, intersected by FTS5 itself. No text: the tags alone (or None)."""
+    if not tags:
+        return expr
+    tag_expr = "keywords: (" + " AND ".join(_quote(t) for t in tags) + ")"
+    return f"({expr}) AND {tag_expr}" if expr else tag_expr
 
 
 _PHONE_CHARS = re.compile(r"^[\d\s().+\-/]+$")

@@ -9,7 +9,6 @@ always come in the same order.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,40 +34,43 @@ class Match:
 def prepare(rec: dict[str, Any]) -> None:
     if "_fields" in rec:
         return
-    for key in ("needs", "populations", "payment", "languages", "service_area_list"):
-        if isinstance(rec.get(key), str):
-            rec[key] = json.loads(rec[key])
     rec["_fields"] = [f.split() for f in rec["match_fold"].split(FIELD_SEPARATOR)]
     rec["_place"] = [rec["place_fold"].replace("|", " ").split()]
 
 
-def _in_fields(group: WordGroup, fields: list[list[str]]) -> Match | None:
-    best: Match | None = None
+def _in_fields(group: WordGroup, stems: tuple[str, ...], fields: list[list[str]]) -> Match | None:
+    exact, variants, prefixes = group.exact, group.variants, group.prefixes
+    best: tuple | None = None  # (typos, variant, not whole, field, position): smaller is better
     for f, words in enumerate(fields):
         for i, word in enumerate(words):
-            cost = group.exact.get(word)
+            cost = exact.get(word)
             if cost is not None:
-                m = Match(cost, NAME, True, word in group.variants, f, i)
+                cand = (cost, word in variants, False, f, i)
+            elif stems and word.startswith(stems):
+                cand = (min(c for stem, c in prefixes.items() if word.startswith(stem)), False, True, f, i)
             else:
-                cost = min((c for stem, c in group.prefixes.items() if word.startswith(stem)), default=None)
-                if cost is None:
-                    continue
-                m = Match(cost, NAME, False, False, f, i)
-            if best is None or (m.typos, m.variant, not m.whole) < (best.typos, best.variant, not best.whole):
-                best = m
+                continue
+            if best is None or cand[:3] < best[:3]:
+                best = cand
+                if cand[:3] == (0, False, False):
+                    break
         for phrase in group.phrases:
             n = len(phrase)
             for i in range(len(words) - n + 1):
                 if tuple(words[i:i + n]) == phrase:
                     return Match(0, NAME, True, False, f, i, n)
-    return best
+    if best is None:
+        return None
+    return Match(best[0], NAME, not best[2], best[1], best[3], best[4])
 
 
-def match_group(group: WordGroup, rec: dict[str, Any]) -> Match | None:
-    m = _in_fields(group, rec["_fields"])
+def match_group(group: WordGroup, rec: dict[str, Any], stems: tuple[str, ...] | None = None) -> Match | None:
+    if stems is None:
+        stems = tuple(group.prefixes)
+    m = _in_fields(group, stems, rec["_fields"])
     if m is not None:
         return m
-    m = _in_fields(group, rec["_place"])
+    m = _in_fields(group, stems, rec["_place"])
     if m is not None:
         return Match(m.typos, PLACE, m.whole, m.variant, m.field, m.position, m.length)
     if group.concept and _has_concept(group, rec):
@@ -77,16 +79,19 @@ def match_group(group: WordGroup, rec: dict[str, Any]) -> Match | None:
 
 
 def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
+    # The lists are JSON text here (decoding every candidate's lists costs more than this).
     facet, term_id = group.concept
+    quoted = f'"{term_id}"'
     if facet == "language":
-        return term_id in rec["languages"]
-    return term_id in rec["needs"] or term_id in rec["populations"] or term_id in rec["payment"]
+        return quoted in rec["languages"]
+    return quoted in rec["needs"] or quoted in rec["populations"] or quoted in rec["payment"]
 
 
 def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, Any],
              distance: float | None) -> tuple:
     prepare(rec)
-    matches = [match_group(g, rec) for g in parsed.groups]
+    stems = _stems(parsed)
+    matches = [match_group(g, rec, st) for g, st in zip(parsed.groups, stems)]
     matched = typos = where_sum = loose = adjacent = 0
     covered: set[tuple[int, int]] = set()
     previous: Match | None = None
@@ -117,6 +122,9 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
             distance if distance is not None else float("inf"), rec["name_fold"], rec["id"])
 
 
-def words_matched(parsed: ParsedQuery, rec: dict[str, Any]) -> int:
-    prepare(rec)
-    return sum(1 for g in parsed.groups if match_group(g, rec) is not None)
+def _stems(parsed: ParsedQuery) -> list[tuple[str, ...]]:
+    cached = getattr(parsed, "_stems", None)
+    if cached is None:
+        cached = [tuple(g.prefixes) for g in parsed.groups]
+        parsed._stems = cached  # computed once per query, used for every candidate
+    return cached

@@ -74,9 +74,12 @@ def create(db: sqlite_utils.Database) -> None:
     db["services"].create_index(["source"])
     db["services"].create_index(["latitude", "longitude"])
     # Every filterable id (need, population, payment) in one table: `--need` takes all three.
-    db["service_facets"].create({"rid": int, "facet": str, "value": str}, pk=("value", "rid"))
-    db["service_languages"].create({"rid": int, "lang": str}, pk=("lang", "rid"))
-    db["service_phones"].create({"digits": str, "rid": int}, pk=("digits", "rid"))
+    # WITHOUT ROWID: the primary key is the whole row, so it is stored once.
+    db.execute("CREATE TABLE service_facets (value TEXT, rid INTEGER, facet TEXT, PRIMARY KEY (value, rid)) WITHOUT ROWID")
+    db.execute("CREATE TABLE service_languages (lang TEXT, rid INTEGER, PRIMARY KEY (lang, rid)) WITHOUT ROWID")
+    # Service-area tokens ("US", "NY", "zip:10701"): services kept near any place their area covers.
+    db.execute("CREATE TABLE service_areas (token TEXT, rid INTEGER, PRIMARY KEY (token, rid)) WITHOUT ROWID")
+    db.execute("CREATE TABLE service_phones (digits TEXT, rid INTEGER, PRIMARY KEY (digits, rid)) WITHOUT ROWID")
     db["search_terms"].create({"term": str, "docs": int, "phonetic": str}, pk="term")
     db["sources"].create(
         {
@@ -102,8 +105,9 @@ def create(db: sqlite_utils.Database) -> None:
     db["zip_centroids"].create_index(["city_fold", "state"])
     db["meta"].create({"key": str, "value": str}, pk="key")
     db.execute(
+        # Contentless: the text lives in `services`; the index only answers which rows match.
         "CREATE VIRTUAL TABLE services_fts USING fts5("
-        "name, place, keywords, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        "name, place, keywords, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
     )
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

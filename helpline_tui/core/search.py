@@ -143,6 +143,7 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
 
 
 def _filter_sql(filters: Filters, place: geo.Place | None) -> tuple[list[str], list[Any]]:
+    """Every filter as SQL over `services s` (paths that do not start from the text index)."""
     where, params = [], []
     if not filters.include_inactive:
         where.append("s.status = 'active'")
@@ -158,26 +159,29 @@ def _filter_sql(filters: Filters, place: geo.Place | None) -> tuple[list[str], l
     for need in filters.needs:
         where.append("EXISTS (SELECT 1 FROM service_facets f WHERE f.value = ? AND f.rid = s.rid)")
         params.append(need)
-    if place is not None:
-        lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, filters.radius or 0)
-        area = ["s.service_area_list LIKE '%\"US\"%'", "s.service_area_list LIKE ?"]
-        params_area = [f'%"{place.state}"%']
-        if place.zip:
-            area.append("s.service_area_list LIKE ?")
-            params_area.append(f'%"zip:{place.zip}"%')
-        where.append(
-            f"((s.latitude BETWEEN ? AND ? AND s.longitude BETWEEN ? AND ?) OR {' OR '.join(area)})"
-        )
-        params += [lat0, lat1, lon0, lon1, *params_area]
     return where, params
+
+
+def _filter_tags(filters: Filters) -> list[str]:
+    """The same filters (but place) as index tags, for paths that start from the text index."""
+    tags = [] if filters.include_inactive else [query_mod.tag_token("status", "active")]
+    if filters.state:
+        tags.append(query_mod.tag_token("state", filters.state))
+    if filters.kind:
+        tags.append(query_mod.tag_token("kind", filters.kind))
+    if filters.lang:
+        tags.append(query_mod.keyword_token("language", filters.lang))
+    tags += [query_mod.keyword_token("need", need) for need in filters.needs]
+    return tags
 
 
 CANDIDATE_COLUMNS = (
     "rid", "id", "name_fold", "match_fold", "place_fold", "city_fold", "state", "needs", "populations", "payment",
-    "languages", "latitude", "longitude", "geo_precision", "service_area_list",
+    "languages", "latitude", "longitude", "geo_precision",
 )
 FEW_RESULTS = 10  # fewer than this and the query is widened; fixed, so every caller ranks alike
-CANDIDATE_CAP = 1500  # rows ranked in Python; beyond it the full-text index's order decides
+CANDIDATE_CAP = 300  # rows ranked in Python; beyond it, names matching come first, then index order
+RANK_AT_MOST = 3000  # bm25 pre-ranking of name matches costs ~2 us a match: only up to this many
 
 
 def _display_rows(conn: sqlite3.Connection, rids: list[int]) -> dict[int, dict[str, Any]]:
@@ -199,30 +203,125 @@ def _fetch(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[s
     return [dict(zip(CANDIDATE_COLUMNS, row)) for row in conn.execute(sql, params)]
 
 
-def _candidates(conn, parsed: query_mod.ParsedQuery, where: list[str], params: list[Any],
-                cap: int) -> tuple[list[dict[str, Any]], int]:
-    """Candidate rows (at most `cap`) and the exact number of matching records."""
-    cols = ", ".join(f"s.{c}" for c in CANDIDATE_COLUMNS)
-    clause = "".join(f" AND {w}" for w in where)
-    if parsed.phone:
-        sql = f"FROM services s WHERE s.rid IN (SELECT rid FROM service_phones WHERE digits = ?){clause}"
-        args = [parsed.phone, *params]
-    elif parsed.short_prefix:
-        # 1-2 letters: names beginning with them, from the B-tree (search-notes §3.3).
-        p = parsed.short_prefix
-        sql = f"FROM services s WHERE s.name_fold >= ? AND s.name_fold < ?{clause}"
-        args = [p, p + "\uffff", *params]
-        rows = _fetch(conn, f"SELECT {cols} {sql} ORDER BY s.name_fold LIMIT {cap}", args)
+_COLS = ", ".join(f"s.{c}" for c in CANDIDATE_COLUMNS)
+
+
+class _Scope:
+    """Where candidates come from: the filters as SQL and as index tags, and the set of services
+    near the place (computed once per place and radius, then reused keystroke after keystroke)."""
+
+    def __init__(self, conn: sqlite3.Connection, filters: Filters, place: geo.Place | None):
+        where, params = _filter_sql(filters, None)
+        self.near = None if place is None else _near_rids(conn, place, filters.radius or 0)
+        if self.near is not None:
+            where.append("s.rid IN (SELECT value FROM json_each(?))")
+            params.append(self.near[1])
+        self.where, self.params = where, params
+        self.tags = _filter_tags(filters)
+        self.place_expr = None
+        if place is not None:
+            # Grid cells around the place, or an area that covers it: a small superset the index
+            # finds fast; the exact radius is then checked against the near set.
+            lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, filters.radius or 0)
+            cells = query_mod.cell_tokens_covering(lat0, lat1, lon0, lon1)
+            areas = [query_mod.area_token(t) for t in ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])]
+            self.place_expr = "keywords: (" + " OR ".join(f'"{t}"' for t in cells + areas) + ")"
+
+    def text_query(self, conn, match: str | None, cap: int, ranked: bool = False,
+                   rid_range: tuple[int, int] | None = None) -> tuple[list[dict[str, Any]], int]:
+        """Rows matching an FTS expression (filters included as tags), at most `cap`, and the total.
+        Rowids follow name order, so unranked rows come alphabetically; `ranked` takes the best
+        `cap` by bm25 (short names with rare words first); `rid_range` keeps names in a range."""
+        match = query_mod._with_tags(match, self.tags)
+        if self.place_expr:
+            match = f"({match}) AND {self.place_expr}" if match else self.place_expr
+        if not match:
+            return self.sql_query(conn, "s.rid BETWEEN ? AND ?" if rid_range else "", list(rid_range or ()),
+                                  "ORDER BY s.rid", cap)
+        order = " ORDER BY bm25(services_fts, 4.0, 1.0, 0.0)" if ranked else ""
+        between, args = ("", [match]) if rid_range is None else (" AND rowid BETWEEN ? AND ?", [match, *rid_range])
+        if self.near is not None:
+            # Near a place: the index's matches, kept when in the (small, cached) near set.
+            near = self.near[0]
+            rids = [r for (r,) in conn.execute(
+                f"SELECT rowid FROM services_fts WHERE services_fts MATCH ?{between}{order}", args) if r in near]
+            return self._rows(conn, rids[:cap]), len(rids)
+        ids = [r for (r,) in conn.execute(
+            f"SELECT rowid FROM services_fts WHERE services_fts MATCH ?{between}{order} LIMIT {cap}", args)]
+        rows = self._rows(conn, ids)
+        if len(ids) < cap:
+            return rows, len(ids)
+        # The index alone knows the total: no join needed to count.
+        total = conn.execute(f"SELECT count(*) FROM services_fts WHERE services_fts MATCH ?{between}", args).fetchone()[0]
+        return rows, total
+
+    def _rows(self, conn, rids: list[int]) -> list[dict[str, Any]]:
+        if not rids:
+            return []
+        rows = _fetch(conn, f"SELECT {_COLS} FROM services s WHERE s.rid IN (SELECT value FROM json_each(?))",
+                      [json.dumps(rids)])
+        order = {rid: i for i, rid in enumerate(rids)}
+        rows.sort(key=lambda r: order[r["rid"]])
+        return rows
+
+    def sql_query(self, conn, extra: str, extra_params: list[Any], order: str, cap: int):
+        where = [extra] if extra else []
+        where += self.where
+        sql = "FROM services s" + (" WHERE " + " AND ".join(where) if where else "")
+        args = [*extra_params, *self.params]
+        rows = _fetch(conn, f"SELECT {_COLS} {sql} {order} LIMIT {cap}", args)
         total = len(rows) if len(rows) < cap else conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0]
         return rows, total
-    elif parsed.empty:
-        sql = "FROM services s" + (" WHERE " + " AND ".join(where) if where else "")
-        args = list(params)
-    else:
-        sql = f"FROM services_fts JOIN services s ON s.rid = services_fts.rowid WHERE services_fts MATCH ?{clause}"
-        args = [parsed.match_all(), *params]
-    rows = _fetch(conn, f"SELECT {cols} {sql} LIMIT {cap}", args)
-    total = len(rows) if len(rows) < cap else conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0]
+
+
+_NEAR_CACHE: dict[tuple, tuple[frozenset[int], str]] = {}
+
+
+def _near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tuple[frozenset[int], str]:
+    """Services within the radius (the same haversine as the distance shown) or whose service
+    area covers the place (national and statewide lines, the place's ZIP): (set, JSON list)."""
+    index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
+    key = (index_id[0] if index_id else "", place.latitude, place.longitude, place.state, place.zip, radius)
+    cached = _NEAR_CACHE.get(key)
+    if cached is not None:
+        return cached
+    lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, radius)
+    tokens = ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])
+    rids = [r for (r,) in conn.execute(
+        "SELECT rid FROM services WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
+        "AND hl_miles(latitude, longitude, ?, ?) <= ? "
+        f"UNION SELECT rid FROM service_areas WHERE token IN ({','.join('?' * len(tokens))})",
+        (lat0, lat1, lon0, lon1, place.latitude, place.longitude, radius, *tokens))]
+    value = (frozenset(rids), json.dumps(sorted(rids)))
+    if len(_NEAR_CACHE) > 32:
+        _NEAR_CACHE.clear()
+    _NEAR_CACHE[key] = value
+    return value
+
+
+def _candidates(conn, parsed: query_mod.ParsedQuery, scope: _Scope, cap: int) -> tuple[list[dict[str, Any]], int]:
+    """Candidate rows (at most `cap`) and the exact number of matching records."""
+    if parsed.phone:
+        return scope.sql_query(conn, "s.rid IN (SELECT rid FROM service_phones WHERE digits = ?)",
+                               [parsed.phone], "", cap)
+    if parsed.short_prefix:
+        # 1-2 letters: names beginning with them. Rowids follow name order, so they are one rowid
+        # range, found in the name B-tree (search-notes §3.3); filters apply as index tags.
+        p = parsed.short_prefix
+        lo, hi = conn.execute("SELECT min(rid), max(rid) FROM services WHERE name_fold >= ? AND name_fold < ?",
+                              (p, p + "\uffff")).fetchone()
+        if lo is None:
+            return [], 0
+        return scope.text_query(conn, None, cap, rid_range=(lo, hi))
+    if parsed.empty:
+        return scope.text_query(conn, None, cap)
+    rows, total = scope.text_query(conn, parsed.match_all(), cap)
+    if total > len(rows):
+        # More matches than we rank: take those matching in names first, so a broad word
+        # ("recovery", "centro") still brings the services named after it.
+        named, _ = scope.text_query(conn, parsed.match_all(columns="name"), cap, ranked=total <= RANK_AT_MOST)
+        seen = {r["rid"] for r in named}
+        rows = (named + [r for r in rows if r["rid"] not in seen])[:cap]
     return rows, total
 
 
@@ -234,23 +333,25 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     text = query if isinstance(query, str) else str(query or "")
     lex = lexicon.load(conn)
     parsed = query_mod.parse(text, lex)
-    where, params = _filter_sql(filters, place)
-    cap = CANDIDATE_CAP if not parsed.empty else max(CANDIDATE_CAP, limit)
+    scope = _Scope(conn, filters, place)
     if parsed.empty and place is None:
-        rows, total = _empty_query(conn, where, params, limit)
+        rows, total = scope.text_query(conn, None, max(limit, 1))  # alphabetical: rowid order
     else:
-        rows, total = _candidates(conn, parsed, where, params, cap)
+        cap = CANDIDATE_CAP if not parsed.empty else max(CANDIDATE_CAP, limit, 5000)
+        rows, total = _candidates(conn, parsed, scope, cap)
         # Few results: widen step by step (typos on every word, then relaxed typo budgets, then
         # any of the words), as Typesense's typo_tokens_threshold / drop_tokens_threshold do.
         for stage in (query_mod.TYPOS_EVERYWHERE, query_mod.RELAXED):
             if not parsed.groups or total >= FEW_RESULTS:
                 break
             wider = query_mod.parse(text, lex, stage=stage)
-            more, more_total = _candidates(conn, wider, where, params, cap)
+            if wider.match_all() == parsed.match_all():
+                continue
+            more, more_total = _candidates(conn, wider, scope, CANDIDATE_CAP)
             if more_total > total:
                 parsed, rows, total = wider, more, more_total
         if parsed.groups and total == 0 and len(parsed.required()) > 1:
-            rows, total = _any_words(conn, parsed, where, params, cap)
+            rows, total = _any_words(conn, parsed, scope, CANDIDATE_CAP)
 
     hits = []
     for rec in rows:
@@ -260,16 +361,9 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 hit.distance_miles = geo.haversine_miles(place.latitude, place.longitude,
                                                          rec["latitude"], rec["longitude"])
             if hit.distance_miles is None or hit.distance_miles > (filters.radius or 0):
-                hit.area_wide = True  # kept because its service area covers the place
+                hit.area_wide = True  # kept by the SQL because its service area covers the place
                 hit.distance_miles = None
         hits.append(hit)
-    if place is not None:
-        for rec in rows:
-            if isinstance(rec.get("service_area_list"), str):
-                rec["service_area_list"] = json.loads(rec["service_area_list"])
-        before = len(hits)
-        hits = [h for h in hits if not h.area_wide or _area_covers(h.record, place)]
-        total -= before - len(hits)
     _rank(parsed, hits, _query_city(conn, parsed), place is not None)
     top = hits[:limit]
     display = _display_rows(conn, [h.record["rid"] for h in top])
@@ -280,28 +374,30 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                       plan=parsed)
 
 
-def _empty_query(conn, where, params, limit):
-    """Filters only, no place: alphabetical, straight from the B-tree."""
-    cols = ", ".join(f"s.{c}" for c in CANDIDATE_COLUMNS)
-    sql = "FROM services s" + (" WHERE " + " AND ".join(where) if where else "")
-    rows = _fetch(conn, f"SELECT {cols} {sql} ORDER BY s.name_fold, s.id LIMIT {max(limit, 1)}", params)
-    total = conn.execute(f"SELECT count(*) {sql}", params).fetchone()[0]
-    return rows, total
+def _any_words(conn, parsed, scope: _Scope, cap: int):
+    """No record has every word: score records by the rarer words they have (each group's rows
+    from the index alone, search-notes §6.1 step D), rank the best; total counts any-word matches."""
+    import math
 
-
-def _any_words(conn, parsed, where, params, cap):
-    """No record has every word: take records with any of them; ranking puts most words first."""
-    cols = ", ".join(f"s.{c}" for c in CANDIDATE_COLUMNS)
-    clause = "".join(f" AND {w}" for w in where)
-    sql = f"FROM services_fts JOIN services s ON s.rid = services_fts.rowid WHERE services_fts MATCH ?{clause}"
-    args = [parsed.match_any(), *params]
-    rows = _fetch(conn, f"SELECT {cols} {sql} LIMIT {cap * 4}", args)
-    for rec in rows:
-        ranking.prepare(rec)
-    rows.sort(key=lambda r: -ranking.words_matched(parsed, r))
-    rows = rows[:cap]
-    total = conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0] if len(rows) >= cap else len(rows)
-    return rows, total
+    n = max(1, conn.execute("SELECT max(rid) FROM services").fetchone()[0] or 1)
+    weights: dict[int, float] = {}
+    for group in parsed.groups:
+        if group.optional or query_mod._one_letter_prefix(group):
+            continue
+        rids = [r[0] for r in conn.execute(
+            "SELECT rowid FROM services_fts WHERE services_fts MATCH ? LIMIT 5000",
+            (query_mod._with_tags(group.fts(), scope.tags),))]
+        weight = math.log(1 + n / max(1, len(rids)))
+        for rid in rids:
+            weights[rid] = weights.get(rid, 0.0) + weight
+    best = sorted(weights, key=lambda rid: (-weights[rid], rid))[: cap * 2]
+    if not best:
+        return [], 0
+    rows, _ = scope.sql_query(conn, f"s.rid IN ({','.join('?' * len(best))})", best, "", cap * 2)
+    rows.sort(key=lambda r: -weights[r["rid"]])
+    match_any = parsed.match_any()
+    _, total = scope.text_query(conn, match_any, 1)
+    return rows[:cap], max(total, min(len(rows), cap))
 
 
 def _query_city(conn, parsed: query_mod.ParsedQuery) -> tuple[str, str] | None:
@@ -349,8 +445,3 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
         # A readable 0..1 score: share of words matched, less a little per typo.
         h.score = max(0.0, (-key[0]) / groups - 0.1 * key[1])
     hits[:] = [h for _, h in keyed]
-
-
-def _area_covers(rec: dict[str, Any], place: geo.Place) -> bool:
-    area = set(rec.get("service_area_list") or [])
-    return "US" in area or place.state in area or (place.zip is not None and f"zip:{place.zip}" in area)

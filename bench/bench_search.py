@@ -1,0 +1,155 @@
+"""Search latency per keystroke, as a handler types, on demo directories of 10k / 100k / 1M.
+
+Every prefix of realistic queries (names with typos, need words in English and Spanish, city and
+ZIP, phone numbers) goes through the same `search()` the CLI and the TUI call, with and without
+filters. Prints p50 / p95 / p99 / max per keystroke, peak RSS, and fzf --filter time on the same
+records when fzf is installed. Figures only: nothing here asserts a time.
+
+    python bench/bench_search.py --sizes 10000 100000 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from helpline_tui.core.demo_build import build_demo  # noqa: E402
+from helpline_tui.core.directory import open_readonly  # noqa: E402
+from helpline_tui.core.search import Filters, search  # noqa: E402
+
+NEED_WORDS = ["metadona", "methadone", "suboxone", "vivienda", "sober living", "empleo", "detox",
+              "desintoxicación", "grupo de apoyo", "AA", "salud mental", "housing", "legal aid"]
+
+
+def typo(word: str, rng: random.Random) -> str:
+    if len(word) < 5:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.choice("sdit")
+    if kind == "s":
+        return word[:i] + rng.choice("aeiourstn") + word[i + 1:]
+    if kind == "d":
+        return word[:i] + word[i + 1:]
+    if kind == "i":
+        return word[:i] + rng.choice("aeiou") + word[i:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def make_queries(conn, rng: random.Random, count: int) -> list[str]:
+    rows = conn.execute("SELECT name, city, phone FROM services WHERE status = 'active' "
+                        "ORDER BY random() LIMIT ?", (count,)).fetchall()
+    queries = []
+    for n, (name, city, phone) in enumerate(rows):
+        words = name.split()
+        shape = n % 5
+        if shape == 0:
+            queries.append(" ".join(typo(w, rng) for w in words[:3]))
+        elif shape == 1:
+            queries.append(f"{' '.join(words[:2])} {city}".lower())
+        elif shape == 2:
+            queries.append(f"{rng.choice(NEED_WORDS)} {city}")
+        elif shape == 3 and phone:
+            queries.append(phone[-8:])
+        else:
+            queries.append(" ".join(words[:4]))
+    return [q for q in queries if q.strip()]
+
+
+def make_filters(conn, rng: random.Random) -> list[Filters]:
+    zips = [r[0] for r in conn.execute("SELECT zip FROM services WHERE zip != '' ORDER BY random() LIMIT 20")]
+    return [
+        Filters(near=rng.choice(zips), radius=25),
+        Filters(lang="es"),
+        Filters(needs=("housing",), lang="es"),
+        Filters(state="NY", needs=("methadone",)),
+        Filters(near=rng.choice(zips), radius=10, lang="es", kind="treatment"),
+    ]
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def keystrokes(query: str) -> list[str]:
+    return [query[:i] for i in range(1, len(query) + 1)]
+
+
+def run(db: Path, queries: list[str], filters: list[Filters]) -> dict[str, list[float]]:
+    conn = open_readonly(db)
+    search(conn, "warm up", Filters())  # loads the word list once, as the TUI does at start
+    times: dict[str, list[float]] = {"no filters": [], "with filters": [], "1-2 letters": []}
+    for q_index, query in enumerate(queries):
+        f = filters[q_index % len(filters)]
+        for prefix in keystrokes(query):
+            for label, flt in (("no filters", Filters()), ("with filters", f)):
+                t0 = time.perf_counter()
+                search(conn, prefix, flt, limit=20)
+                ms = (time.perf_counter() - t0) * 1000
+                times[label].append(ms)
+                if len(prefix.strip()) <= 2:
+                    times["1-2 letters"].append(ms)
+    return times
+
+
+def fzf_time(db: Path, queries: list[str]) -> float | None:
+    fzf = shutil.which("fzf")
+    if not fzf:
+        return None
+    conn = open_readonly(db)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        for name, city, state in conn.execute("SELECT name, city, state FROM services"):
+            handle.write(f"{name} {city} {state}\n")
+    per = []
+    for query in queries[:20]:
+        t0 = time.perf_counter()
+        subprocess.run([fzf, "--filter", query], stdin=open(handle.name), capture_output=True)
+        per.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(per)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--dir", type=Path, default=ROOT / "bench" / "out")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    for size in args.sizes:
+        db = args.dir / f"demo-{size}.sqlite"
+        if not db.exists():
+            t0 = time.perf_counter()
+            build_demo(db, size)
+            print(f"built {db.name} in {time.perf_counter() - t0:.1f} s ({db.stat().st_size / 1e6:.0f} MB)")
+        rng = random.Random(size)
+        conn = open_readonly(db)
+        queries = make_queries(conn, rng, args.queries)
+        filters = make_filters(conn, rng)
+        times = run(db, queries, filters)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"\n{size:,} records, {len(queries)} queries, every keystroke:")
+        for label, values in times.items():
+            print(f"  {label:13s} n={len(values):5d}  p50 {pct(values, .5):6.1f} ms  p95 {pct(values, .95):6.1f} ms  "
+                  f"p99 {pct(values, .99):6.1f} ms  max {max(values):6.1f} ms")
+        print(f"  peak RSS of this process so far: {rss:.0f} MB")
+        fz = fzf_time(db, queries)
+        if fz is not None:
+            p95 = pct(times["no filters"], .95)
+            print(f"  fzf --filter (whole query, median): {fz:.1f} ms; helpline p95 per keystroke is {p95 / fz:.2f}x that")
+        else:
+            print("  fzf not installed: no fzf comparison")
+
+
+if __name__ == "__main__":
+    main()
