@@ -71,7 +71,7 @@ def resolve_place(conn: sqlite3.Connection, text: str) -> Place:
         return Place(f"{row[0]} ({row[1]}, {row[2]})", row[3], row[4], row[1], row[2], row[0])
     m = _CITY_STATE.match(text)
     if not m:
-        raise PlaceError(f"'{text}' is not a ZIP code or 'City, ST' (for example 'Yonkers, NY')")
+        raise PlaceError(f"'{_shown(text)}' is not a ZIP code or 'City, ST' (for example 'Yonkers, NY')")
     city, state = m.group(1), m.group(2).upper()
     row = conn.execute(
         "SELECT min(city), avg(latitude), avg(longitude) FROM zip_centroids "
@@ -79,8 +79,13 @@ def resolve_place(conn: sqlite3.Connection, text: str) -> Place:
         (fold(city), state),
     ).fetchone()
     if not row or row[1] is None:
-        raise PlaceError(f"'{city}, {state}' is not a known US city; try its ZIP code")
+        raise PlaceError(f"'{_shown(city)}, {state}' is not a known US city; try its ZIP code")
     return Place(f"{row[0]}, {state}", row[1], row[2], row[0], state)
+
+
+def _shown(value: str) -> str:
+    """A user's text quoted back in an error: one line, no control characters."""
+    return " ".join(value.split())[:40]
 
 
 def place_suggestions(conn: sqlite3.Connection, prefix: str, limit: int = 8) -> list[str]:

@@ -159,17 +159,17 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
     if not words:
         return parsed
     typing_last = not text[-1:].isspace()  # the last word is still being typed
-    if len(words) == 1 and len(words[0]) <= 2 and typing_last:
-        parsed.short_prefix = words[0]
-        return parsed
     phrase_index = vocabulary.phrase_index()
+    if len(words) == 1 and len(words[0]) <= 2 and typing_last and (words[0],) not in phrase_index:
+        parsed.short_prefix = words[0]  # 1-2 letters that are not a need word ("aa", "na")
+        return parsed
     i = 0
     while i < len(words):
         # Longest need/language phrase starting here ("en espanol", "dual diagnosis", "metadona").
         for size in range(min(4, len(words) - i), 0, -1):
             key = tuple(words[i:i + size])
             hit = phrase_index.get(key)
-            if hit and key not in NOT_CONCEPTS and not (size == 1 and len(key[0]) <= 1):
+            if hit and key not in NOT_CONCEPTS and len(" ".join(key)) >= 2:
                 last = i + size == len(words)
                 parsed.groups.append(_concept_group(key, hit, lexicon, last and typing_last))
                 i += size
@@ -186,7 +186,7 @@ def _concept_group(words: tuple[str, ...], concept: tuple[str, str], lexicon: Le
     if len(words) == 1:
         group.exact = {w: 0 for w in equivalents(words[0])}
         group.variants = frozenset(group.exact) - {words[0]}
-        if prefix and len(words[0]) >= 3:
+        if prefix and len(words[0]) >= 2:
             group.prefixes[words[0]] = 0
     else:
         group.phrases.append(words)

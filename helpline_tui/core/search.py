@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpline_tui.core import geo, lexicon, ranking, vocabulary
+from helpline_tui.core import cleaning, geo, lexicon, ranking, vocabulary
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS
@@ -100,23 +100,28 @@ RESULT_COLUMNS = (
 )
 
 
+def _shown(value: Any) -> str:
+    """A user's value quoted back in an error: one line, printable, not too long."""
+    return cleaning.clean_text(str(value), limit=40)
+
+
 def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filters, geo.Place | None]:
     """Validate every filter value; raise FilterError with one clear sentence."""
     vocab = vocabulary.load()
     state = (filters.state or "").strip().upper() or None
     if state and not re.fullmatch(r"[A-Z]{2}", state):
-        raise FilterError(f"state '{filters.state}' is not a two-letter code such as NY or PR")
+        raise FilterError(f"state '{_shown(filters.state)}' is not a two-letter code such as NY or PR")
     lang = (filters.lang or "").strip().lower() or None
     if lang and not re.fullmatch(r"[a-z]{2,3}", lang):
-        raise FilterError(f"language '{filters.lang}' is not a language code such as en, es or asl")
+        raise FilterError(f"language '{_shown(filters.lang)}' is not a language code such as en, es or asl")
     kind = (filters.kind or "").strip().lower() or None
     if kind and kind not in KINDS:
-        raise FilterError(f"kind '{filters.kind}' is not one of {', '.join(KINDS)}")
+        raise FilterError(f"kind '{_shown(filters.kind)}' is not one of {', '.join(KINDS)}")
     needs = []
     for need in filters.needs:
         need = (need or "").strip().lower()
         if vocab.term(need) is None:
-            raise FilterError(f"need '{need}' is not a need id; 'helpline needs' lists them")
+            raise FilterError(f"need '{_shown(need)}' is not a need id; 'helpline needs' lists them")
         if need not in needs:
             needs.append(need)
     radius = filters.radius
@@ -132,9 +137,9 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
         try:
             radius = float(radius)
         except (TypeError, ValueError):
-            raise FilterError(f"radius '{filters.radius}' is not a number of miles") from None
+            raise FilterError(f"radius '{_shown(filters.radius)}' is not a number of miles") from None
         if not (0 < radius <= 5000) or radius != radius:
-            raise FilterError(f"radius {filters.radius} must be between 0 and 5000 miles")
+            raise FilterError(f"radius {_shown(filters.radius)} must be between 0 and 5000 miles")
     clean = Filters(
         near=place.label if place else None, radius=radius if place else None, state=state, lang=lang,
         needs=tuple(needs), kind=kind, include_inactive=filters.include_inactive,
