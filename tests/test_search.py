@@ -198,3 +198,11 @@ def test_json_output_has_distance_and_flags(conn):
     out = json.loads(json.dumps(page.as_json()))
     assert out["results"][0]["distance_miles"] is not None
     assert "approximate_position" in out["results"][0] and "area_wide" in out["results"][0]
+
+
+def test_sort_by_distance_puts_the_nearest_first_whatever_the_words(conn):
+    page = search(conn, "center", Filters(near="10701", radius=30), limit=10, sort="distance")
+    distances = [h.distance_miles for h in page.hits if h.distance_miles is not None]
+    assert distances == sorted(distances) and len(distances) >= 2
+    with pytest.raises(FilterError):
+        search(conn, "center", Filters(), sort="alphabet")

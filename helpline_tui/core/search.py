@@ -330,8 +330,15 @@ def _candidates(conn, parsed: query_mod.ParsedQuery, scope: _Scope, cap: int) ->
     return rows, total
 
 
-def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None, limit: int = 20) -> SearchPage:
-    """Ranked results for the query text and filters, plus the exact total of matching records."""
+SORTS = ("relevance", "distance")
+
+
+def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None, limit: int = 20,
+           sort: str = "relevance") -> SearchPage:
+    """Ranked results for the query text and filters, plus the exact total of matching records.
+    `sort="distance"` (with a place) orders matches nearest first instead of by relevance."""
+    if sort not in SORTS:
+        raise FilterError(f"sort '{_shown(sort)}' is not one of {', '.join(SORTS)}")
     started = time.perf_counter()
     filters, place = normalise_filters(conn, filters or Filters())
     limit = max(0, min(int(limit), MAX_LIMIT))
@@ -369,7 +376,12 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 hit.area_wide = True  # kept by the SQL because its service area covers the place
                 hit.distance_miles = None
         hits.append(hit)
-    _rank(parsed, hits, _query_city(conn, parsed), place is not None)
+    if sort == "distance" and place is not None:
+        far = float("inf")
+        hits.sort(key=lambda h: (h.distance_miles if h.distance_miles is not None else far,
+                                 h.record["name_fold"], h.record["id"]))
+    else:
+        _rank(parsed, hits, _query_city(conn, parsed), place is not None)
     top = hits[:limit]
     display = _display_rows(conn, [h.record["rid"] for h in top])
     for h in top:
