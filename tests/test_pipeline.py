@@ -209,3 +209,10 @@ def test_a_reader_open_during_an_import_keeps_a_consistent_view(sample_db):
     assert reader.execute("SELECT count(*) FROM services").fetchone()[0] == before  # old file, still whole
     assert open_readonly(sample_db).execute("SELECT count(*) FROM services").fetchone()[0] == before + 50
     time.sleep(0)
+
+
+def test_records_are_filed_under_the_imports_source_name(db_path):
+    recs = [ServiceRecord(name="A Place", source="samhsa-csv", row=1, city="Boston", state="MA", zip="02118")]
+    run_import(db_path, recs, source="boston-2025", format="samhsa-csv", origin="x")
+    conn = open_readonly(db_path)
+    assert conn.execute("SELECT source FROM services").fetchone()[0] == "boston-2025"

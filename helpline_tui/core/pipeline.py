@@ -21,6 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def mint_id(source: str, source_key: str | None, name: str, site_name: str, stre
     if source_key:
         basis = f"key|{source}|{source_key}"
     else:
-        basis = "site|" + "|".join(fold(x) for x in (name, site_name, street, city, state, zip5[:5]))
+        basis = "site|" + "|".join(_fold(x) for x in (name, site_name, street, city, state, zip5[:5]))
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
 
 
@@ -115,13 +116,45 @@ _STATE_NAMES = {
 }
 
 
+# Encoders made once: json.dumps() with options builds a new encoder on every call, and an import
+# encodes about ten values per record. Output is identical, so content hashes do not change.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_dumps_sorted = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+_dumps_hash = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+# Folding the same city, state, name twice per record (id, then search columns) is common.
+_fold = lru_cache(maxsize=1 << 16)(fold)
+
+# List items (codes, language ids, area tokens) repeat across records, so remember the ones already
+# clean: a list made only of those needs no per-item work. Keyed by the list's pattern.
+_KNOWN_CLEAN: dict[str | None, set[str]] = {}
+
+
 def _clean_list(values: Iterable[str], pattern: re.Pattern[str] | None = None) -> list[str]:
-    out = []
-    for v in values or ():
-        v = cleaning.clean_text(v).lower() if pattern else cleaning.clean_text(v)
-        if v and (pattern is None or pattern.match(v)) and v not in out:
-            out.append(v)
+    if not values:
+        return []
+    known = _KNOWN_CLEAN.setdefault(pattern.pattern if pattern else None, set())
+    try:
+        if known.issuperset(values):
+            return sorted(set(values))
+    except TypeError:  # an unhashable item: the slow path says what it is
+        pass
+    out = set()
+    for v in values:
+        c = cleaning.clean_text(v).lower() if pattern else cleaning.clean_text(v)
+        if c and (pattern is None or pattern.match(c)):
+            out.add(c)
+            if c == v and len(known) < 100_000:
+                known.add(c)
     return sorted(out)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_ids() -> dict[str, frozenset[str]]:
+    """Need, population and payment ids by facet: one set test per list instead of a lookup per id."""
+    vocab = vocabulary.load()
+    return {facet: frozenset(t.id for t in terms)
+            for facet, terms in (("need", vocab.needs), ("population", vocab.populations), ("payment", vocab.payment))}
 
 
 def _clean_hours(hours: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
@@ -185,8 +218,11 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
     zip5 = cleaning.clean_zip(rec.zip)
     if rec.zip and not zip5 and state in cleaning.US_STATES:
         raise RowProblem("zip", f"'{cleaning.clean_text(rec.zip)}' is not a ZIP code")
+    ids = _vocabulary_ids()
     for facet, values in (("needs", rec.needs), ("populations", rec.populations), ("payment", rec.payment)):
         expected = {"needs": "need", "populations": "population", "payment": "payment"}[facet]
+        if ids[expected].issuperset(values):
+            continue
         for value in values:
             if vocab.facet_of(value) != expected:
                 raise RowProblem(facet, f"'{value}' is not a {expected} id of the vocabulary")
@@ -250,7 +286,7 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
         "source": rec.source,
         "source_record_id": cleaning.clean_text(rec.source_key) if rec.source_key else "",
         "last_verified": _iso_date(rec.last_verified),
-        "raw_json": json.dumps(rec.raw, sort_keys=True, ensure_ascii=False, default=str),
+        "raw_json": _dumps_sorted(rec.raw),
     }
     return row
 
@@ -269,8 +305,7 @@ def merge_rows(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
             merged[key] = first[key] or value
         elif key == "raw_json":
             a, b = json.loads(first[key]), json.loads(value)
-            merged[key] = json.dumps(a if a == b else {"merged": [a, b] if "merged" not in a else a["merged"] + [b]},
-                                     sort_keys=True, ensure_ascii=False)
+            merged[key] = _dumps_sorted(a if a == b else {"merged": [a, b] if "merged" not in a else a["merged"] + [b]})
         elif merged.get(key) in (None, ""):
             merged[key] = value
     return merged
@@ -279,19 +314,18 @@ def merge_rows(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
 def _encode(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     for key in _LIST_FIELDS:
-        out[key] = json.dumps(row[key], ensure_ascii=False)
+        out[key] = _dumps(row[key])
     out["hours"] = json.dumps(row["hours"], sort_keys=True)
     out["content_hash"] = hashlib.sha1(
-        json.dumps([out[k] for k in sorted(out) if k not in ("imported_at", "content_hash")],
-                   ensure_ascii=False, default=str).encode("utf-8")
+        _dumps_hash([out[k] for k in sorted(out) if k not in ("imported_at", "content_hash")]).encode("utf-8")
     ).hexdigest()
-    out["name_fold"] = fold(row["name"])
+    out["name_fold"] = _fold(row["name"])
     # Fields kept apart by " | " (which the full-text tokenizer ignores) so ranking can tell a
     # whole site name matched from words scattered over name and organisation.
-    out["match_fold"] = " | ".join(f for f in (fold(row[k]) for k in ("name", "site_name", "organization")) if f)
+    out["match_fold"] = " | ".join(f for f in (_fold(row[k]) for k in ("name", "site_name", "organization")) if f)
     out["place_fold"] = " | ".join(
-        f for f in (fold(row[k]) for k in ("street", "city", "county", "state", "zip")) if f)
-    out["city_fold"] = fold(row["city"])
+        f for f in (_fold(row[k]) for k in ("street", "city", "county", "state", "zip")) if f)
+    out["city_fold"] = _fold(row["city"])
     out["phone_digits"] = " ".join(
         d for d in (cleaning.phone_digits(row[k]) for k in ("phone", "intake_phone", "hotline_phone")) if d
     )
@@ -415,11 +449,7 @@ def run_import(
                 "CREATE TEMP TABLE staging (" + ", ".join(
                     f"{c} {'TEXT PRIMARY KEY' if c == 'id' else ''}" for c in columns) + ")"
             )
-            insert_sql = (
-                f"INSERT INTO staging ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-                "ON CONFLICT(id) DO NOTHING"
-            )
-            cleaned_by_id: dict[str, dict[str, Any]] = {}
+            stager = _Stager(conn, columns)
             for item in items:
                 if isinstance(item, SkippedRow):
                     summary.read += 1
@@ -428,25 +458,16 @@ def run_import(
                 summary.read += 1
                 if progress and summary.read % 5000 == 0:
                     progress(summary.read)
+                item.source = source  # records are filed under the import's source name, whatever the importer set
                 try:
                     row = clean_record(item, conn, stats)
                 except RowProblem as problem:
                     summary.skipped.append({"row": item.row, "field": problem.field, "reason": problem.reason})
                     continue
                 row["imported_at"] = started_at
-                encoded = _encode(row)
-                cur = conn.execute(insert_sql, [encoded[c] for c in columns])
-                if cur.rowcount == 0:
-                    # Rare: the same site twice in one source. Merge from the kept clean row.
-                    summary.merged_duplicates += 1
-                    previous = cleaned_by_id.get(row["id"]) or _decode(conn, row["id"])
-                    merged = merge_rows(previous, row)
-                    cleaned_by_id[row["id"]] = merged
-                    encoded = _encode(merged)
-                    conn.execute(
-                        f"UPDATE staging SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
-                        [encoded[c] for c in columns] + [row["id"]],
-                    )
+                stager.add(row)
+            stager.flush()
+            summary.merged_duplicates = stager.duplicates
             if summary.read and summary.read == len(summary.skipped):
                 first = summary.skipped[0]
                 raise SourceError(origin, f"no usable rows ({len(summary.skipped)} skipped; first: {first['reason']})",
@@ -485,6 +506,48 @@ def run_import(
             commit()
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+class _Stager:
+    """Cleaned rows into the staging table, in batches (one executemany per thousand rows rather
+    than an INSERT each). The same id twice is merged (SAMHSA lists a site once per survey, SU then
+    MH): in memory while the first copy still waits in the batch, which is the usual case, else
+    from the staged row."""
+
+    BATCH = 1000
+
+    def __init__(self, conn: sqlite3.Connection, columns: list[str]):
+        self.conn, self.columns = conn, columns
+        self.pending: dict[str, dict[str, Any]] = {}
+        self.staged: set[str] = set()
+        self.merged: dict[str, dict[str, Any]] = {}  # staged rows merged once already: no re-decode
+        self.duplicates = 0
+        self.insert_sql = f"INSERT INTO staging ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        self.update_sql = f"UPDATE staging SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"
+
+    def add(self, row: dict[str, Any]) -> None:
+        rid = row["id"]
+        if rid in self.pending:
+            self.duplicates += 1
+            self.pending[rid] = merge_rows(self.pending[rid], row)
+        elif rid in self.staged:
+            self.duplicates += 1
+            merged = merge_rows(self.merged.get(rid) or _decode(self.conn, rid), row)
+            self.merged[rid] = merged
+            encoded = _encode(merged)
+            self.conn.execute(self.update_sql, [encoded[c] for c in self.columns] + [rid])
+        else:
+            self.pending[rid] = row
+            if len(self.pending) >= self.BATCH:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        columns = self.columns
+        self.conn.executemany(self.insert_sql, ([e[c] for c in columns] for e in map(_encode, self.pending.values())))
+        self.staged.update(self.pending)
+        self.pending.clear()
 
 
 def _decode(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:

@@ -1,0 +1,499 @@
+"""Loading an Open Referral HSDS source into plain tables, whatever its shape.
+
+Every shape becomes a `Package`: a dict of table name -> rows, each row a dict of lower-cased
+column -> text with the row number it came from, so one mapper (importers.hsds) serves all versions:
+- a tabular data package (HSDS 1.1, 2.0/2.0.1 or 3.0): a folder, a .zip, or a URL of a zip or of a
+  `datapackage.json` whose CSV resources are fetched next to it;
+- HSDS 3.0 JSON: one `service` object (`/services/{id}`), a `Page` of them (`{"contents": [...]}`,
+  following further pages when the source is a URL), an array, ndjson (`format=ndjson`),
+  service_at_location and organization objects, the `tabular.json` form, and the API root
+  (`GET /` -> the `/services?full=true` list).
+Nested JSON is flattened into the same tables the CSV form has (services, service_at_location,
+locations, addresses, phones, schedules, languages, service_areas, attributes, taxonomy_terms).
+
+Table files are found by name anywhere in the package (Miami's descriptor lists paths without the
+`data/` folder its CSVs sit in, and 9 of its 22 declared files are absent), so only `services.csv`
+is required; a declared but absent optional table is simply empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from helpline_tui.core.records import SourceError
+
+# Tables the mapper reads, by every name the versions give them -> one canonical name.
+TABLE_FILES: dict[str, tuple[str, ...]] = {
+    "services": ("services.csv",),
+    "service_at_location": ("service_at_location.csv", "services_at_location.csv"),
+    "locations": ("locations.csv",),
+    "organizations": ("organizations.csv",),
+    "addresses": ("addresses.csv",),  # 3.0
+    "physical_addresses": ("physical_addresses.csv",),  # 1.1 / 2.0
+    "postal_addresses": ("postal_addresses.csv",),
+    "phones": ("phones.csv",),
+    "languages": ("languages.csv",),
+    "regular_schedules": ("regular_schedules.csv",),  # 1.1
+    "schedules": ("schedules.csv",),  # 2.0 / 3.0
+    "service_areas": ("service_areas.csv",),
+    "services_taxonomy": ("services_taxonomy.csv", "service_taxonomy.csv"),  # 1.1
+    "taxonomy": ("taxonomy.csv",),  # 1.1
+    "service_attributes": ("service_attributes.csv",),  # 2.0
+    "attributes": ("attributes.csv",),  # 3.0
+    "taxonomy_terms": ("taxonomy_terms.csv",),  # 2.0 / 3.0
+    "eligibility": ("eligibility.csv",),
+    "payments_accepted": ("payments_accepted.csv",),
+}
+REQUIRED_COLUMNS = {"services": ("id", "name"), "service_at_location": ("service_id",), "locations": ("id",)}
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one uncompressed CSV in a zip; a larger one is refused
+MAX_PAGES = 10_000
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Table:
+    name: str  # the file as the user knows it: "services.csv"
+    origin: str  # where it was read, for messages: a path, "pkg.zip/data/services.csv" or a URL
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+@dataclass
+class Package:
+    origin: str
+    version: str  # "1.1", "2.0", "3.0" or "3.0-json"
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    def rows(self, name: str) -> list[tuple[int, dict[str, str]]]:
+        table = self.tables.get(name)
+        return table.rows if table else []
+
+    def file(self, name: str) -> str:
+        table = self.tables.get(name)
+        return table.name if table else TABLE_FILES.get(name, (name,))[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+
+# Miami's CSVs hold UTF-8 punctuation read once as code page 437 and saved again ("GÇÖ" for "'"):
+# the three bytes E2 80 xx of "'", "–", "“" ... are recoverable from the last character.
+_MOJIBAKE = re.compile("GÇ([\u0080-\u00ff£¥ª])")
+
+
+def _unmangle(match: re.Match[str]) -> str:
+    try:
+        return (b"\xe2\x80" + match.group(1).encode("cp437")).decode("utf-8")
+    except (UnicodeError, ValueError):
+        return match.group(0)
+
+
+def repair_text(value: str) -> str:
+    return _MOJIBAKE.sub(_unmangle, value) if "GÇ" in value else value
+
+
+def decode_text(data: bytes, origin: str) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, as Excel writes; binary is refused."""
+    if b"\x00" in data[:65536]:
+        raise SourceError(origin, "is binary data, not a CSV text file")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def parse_csv(data: bytes, name: str, origin: str, canonical: str) -> Table:
+    text = decode_text(data, origin)
+    table = Table(name=name, origin=origin)
+    # strict: an unterminated quote is an error, not a field that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise SourceError(origin, "is empty; expected a header row")
+        columns = [h.strip().lower().lstrip("\ufeff") for h in header]
+        for column in REQUIRED_COLUMNS.get(canonical, ()):
+            if column not in columns:
+                raise SourceError(origin, f"the column is missing (the header has {', '.join(columns[:12])})",
+                                  field=column)
+        while True:
+            start = reader.line_num + 1
+            cells = next(reader, None)
+            if cells is None:
+                break
+            if not any(c.strip() for c in cells):
+                continue
+            row = {col: repair_text(cells[i]) if i < len(cells) else "" for i, col in enumerate(columns)}
+            table.rows.append((start, row))
+    except csv.Error as exc:
+        raise SourceError(origin, f"is not a well-formed CSV file ({exc})", row=reader.line_num) from None
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Tabular packages: folder, zip, URL
+
+def _detect_version(names: Iterable[str], descriptor: dict[str, Any] | None) -> str:
+    """File names first, the descriptor second (a descriptor may be a copied template)."""
+    names = {n.lower() for n in names}
+    if {"service_at_location.csv", "addresses.csv", "attributes.csv"} & names:
+        return "3.0"
+    if {"service_attributes.csv", "other_attributes.csv", "taxonomy_terms.csv"} & names or (
+            "schedules.csv" in names and "regular_schedules.csv" not in names):
+        return "2.0"
+    if {"regular_schedules.csv", "services_taxonomy.csv", "taxonomy.csv", "physical_addresses.csv"} & names:
+        return "1.1"
+    if descriptor:
+        text = f"{descriptor.get('version', '')} {descriptor.get('title', '')}"
+        for version in ("3.0", "2.0", "1.1"):
+            if version in text:
+                return version
+    return "1.1"
+
+
+def _parse_descriptor(data: bytes, origin: str) -> dict[str, Any]:
+    try:
+        descriptor = json.loads(decode_text(data, origin))
+    except json.JSONDecodeError as exc:
+        raise SourceError(origin, f"is not valid JSON ({exc.msg})", row=exc.lineno) from None
+    if not isinstance(descriptor, dict):
+        raise SourceError(origin, "is not a data package descriptor (expected a JSON object)")
+    return descriptor
+
+
+def _declared_paths(descriptor: dict[str, Any] | None) -> list[str]:
+    out = []
+    for resource in (descriptor or {}).get("resources") or []:
+        if isinstance(resource, dict) and isinstance(resource.get("path"), str):
+            out.append(resource["path"])
+    return out
+
+
+def _pick(candidates: dict[str, list[str]], wanted: str, declared: list[str]) -> str | None:
+    """The member/path for a file name: a declared path wins, else the shallowest."""
+    found = candidates.get(wanted.lower()) or []
+    if not found:
+        return None
+    for path in declared:
+        for f in found:
+            if f.endswith(path.lstrip("./")):
+                return f
+    return min(found, key=lambda p: (p.count("/"), p))
+
+
+def _need_services(origin: str, names: Iterable[str]) -> None:
+    names = sorted(set(names))
+    more = "…" if len(names) > 8 else ""
+    listing = f" (it holds {', '.join(names[:8])}{more})" if names else " (it holds no CSV files)"
+    raise SourceError(origin, f"has no services.csv, so it is not an HSDS data package{listing}")
+
+
+def load_folder(path: Path) -> Package:
+    origin = str(path)
+    candidates: dict[str, list[str]] = {}
+    for child in sorted(path.rglob("*")):
+        rel = child.relative_to(path).as_posix()
+        if child.is_file() and rel.count("/") <= 3 and not rel.startswith(("__MACOSX", ".")):
+            candidates.setdefault(child.name.lower(), []).append(rel)
+    descriptor = None
+    desc_rel = _pick(candidates, "datapackage.json", [])
+    if desc_rel:
+        descriptor = _parse_descriptor((path / desc_rel).read_bytes(), str(path / desc_rel))
+    csv_names = [n for n in candidates if n.endswith(".csv")]
+    if not candidates.get("services.csv"):
+        _need_services(origin, csv_names)
+    package = Package(origin=origin, version=_detect_version(csv_names, descriptor))
+    declared = _declared_paths(descriptor)
+    for canonical, files in TABLE_FILES.items():
+        for name in files:
+            rel = _pick(candidates, name, declared)
+            if rel:
+                file = path / rel
+                package.tables[canonical] = parse_csv(file.read_bytes(), name, str(file), canonical)
+                break
+    return package
+
+
+def load_zip(data_or_path: bytes | Path, origin: str) -> Package:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data_or_path) if isinstance(data_or_path, bytes) else data_or_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(origin, f"is not a readable zip file ({exc})") from None
+    with archive:
+        candidates: dict[str, list[str]] = {}
+        infos = {}
+        for info in archive.infolist():
+            name = info.filename
+            if info.is_dir() or name.startswith("__MACOSX") or "/." in f"/{name}":
+                continue
+            base = name.rsplit("/", 1)[-1].lower()
+            candidates.setdefault(base, []).append(name)
+            infos[name] = info
+        descriptor = None
+        desc = _pick(candidates, "datapackage.json", [])
+        if desc:
+            descriptor = _parse_descriptor(_member(archive, infos[desc], origin), f"{origin}/{desc}")
+        csv_names = [n for n in candidates if n.endswith(".csv")]
+        if not candidates.get("services.csv"):
+            _need_services(origin, csv_names)
+        package = Package(origin=origin, version=_detect_version(csv_names, descriptor))
+        declared = _declared_paths(descriptor)
+        for canonical, files in TABLE_FILES.items():
+            for name in files:
+                member = _pick(candidates, name, declared)
+                if member:
+                    data = _member(archive, infos[member], origin)
+                    package.tables[canonical] = parse_csv(data, name, f"{origin}/{member}", canonical)
+                    break
+    return package
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> bytes:
+    """One member's bytes; the declared size is checked first (zipfile never returns more than it
+    declares), so a zip bomb is refused before it is inflated."""
+    where = f"{origin}/{info.filename}"
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise SourceError(where, f"is {info.file_size:,} bytes uncompressed, over the "
+                                 f"{MAX_MEMBER_BYTES // (1024 * 1024)} MB limit for one table")
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+        raise SourceError(where, f"cannot be read from the zip file ({exc})") from None
+
+
+def load_descriptor_url(descriptor: dict[str, Any], url: str, fetch) -> Package:
+    """A datapackage.json on a web server: fetch the declared CSVs the mapper reads."""
+    declared = _declared_paths(descriptor)
+    by_name: dict[str, list[str]] = {}
+    for path in declared:
+        by_name.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
+    if "services.csv" not in by_name:
+        raise SourceError(url, "declares no services.csv resource, so it is not an HSDS data package")
+    package = Package(origin=url, version=_detect_version(by_name, descriptor))
+    for canonical, files in TABLE_FILES.items():
+        for name in files:
+            if name not in by_name:
+                continue
+            member_url = urljoin(url, by_name[name][0])
+            try:
+                data = fetch(member_url)
+            except SourceError as exc:
+                # A declared optional table that is not on the server is empty (Miami declares
+                # 22 tables and ships 13); a missing services.csv is not optional.
+                if canonical == "services" or "404" not in exc.detail:
+                    raise
+                break
+            package.tables[canonical] = parse_csv(data, name, member_url, canonical)
+            break
+    return package
+
+
+# --------------------------------------------------------------------------------------------
+# HSDS 3.0 JSON
+
+
+def parse_json_document(data: bytes, origin: str) -> Any:
+    """A JSON document, or a list of the objects of an ndjson stream."""
+    text = decode_text(data, origin).strip()
+    if not text:
+        raise SourceError(origin, "is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data" or not text.startswith("{"):
+            raise SourceError(origin, f"is not valid JSON ({exc.msg})", row=exc.lineno) from None
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise SourceError(origin, f"line {number} is not valid JSON ({exc.msg}); "
+                                      "expected one object per line (ndjson)", row=number) from None
+    return items
+
+
+def json_shape(doc: Any) -> str:
+    """'page', 'items', 'service', 'service_at_location', 'organization', 'tabular', 'root',
+    'descriptor' or '' (not HSDS)."""
+    if isinstance(doc, list):
+        return "items" if all(isinstance(x, dict) for x in doc) else ""
+    if not isinstance(doc, dict):
+        return ""
+    if isinstance(doc.get("contents"), list):
+        return "page"
+    if isinstance(doc.get("resources"), list):
+        return "descriptor"
+    if doc and all(str(k).endswith(".csv") for k in doc):
+        return "tabular"
+    if "openapi_url" in doc or ("version" in doc and "profile" in doc and "id" not in doc):
+        return "root"
+    return _item_kind(doc)
+
+
+_LOCATION_KEYS = ("location_type", "latitude", "longitude", "addresses", "accessibility")
+_ORGANIZATION_KEYS = ("website", "tax_status", "tax_id", "legal_status", "year_incorporated", "logo",
+                      "parent_organization_id", "organization_identifiers")
+
+
+def _item_kind(item: dict[str, Any]) -> str:
+    """What one JSON object is. Locations and organisations also have id + name, so a service
+    is what has neither's own fields."""
+    if isinstance(item.get("service"), dict):
+        return "service_at_location"
+    if "name" not in item or "id" not in item:
+        return ""
+    if isinstance(item.get("services"), list) or any(k in item for k in _ORGANIZATION_KEYS):
+        return "organization"
+    if any(k in item for k in _LOCATION_KEYS):
+        return "location"
+    return "service"
+
+
+def with_page(url: str, page: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+    query.append(("page", str(page)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return ""
+    return repair_text(str(value))
+
+
+class JsonFlattener:
+    """Nested HSDS 3.0 objects -> the CSV form's tables, each row keeping the number of the
+    top-level item it came from (its position in the list, or its ndjson line)."""
+
+    def __init__(self, origin: str) -> None:
+        self.package = Package(origin=origin, version="3.0-json")
+        self.skipped: list[tuple[int, str]] = []
+
+    def _add(self, table: str, item: dict[str, Any], row: int, **links: str) -> dict[str, str]:
+        values = {str(k).lower(): _text(v) for k, v in item.items()}
+        for key, value in links.items():
+            if value and not values.get(key):
+                values[key] = value
+        if table not in self.package.tables:
+            self.package.tables[table] = Table(name=f"{table} objects", origin=self.package.origin)
+        self.package.tables[table].rows.append((row, values))
+        return values
+
+    def add_tabular(self, doc: dict[str, Any]) -> None:
+        by_file = {name: canonical for canonical, names in TABLE_FILES.items() for name in names}
+        for name, rows in doc.items():
+            canonical = by_file.get(str(name).lower())
+            if not canonical or not isinstance(rows, list):
+                continue
+            table = Table(name=str(name), origin=f"{self.package.origin} ({name})")
+            for number, row in enumerate(rows, start=1):
+                if isinstance(row, dict):
+                    table.rows.append((number, {str(k).lower(): _text(v) for k, v in row.items()}))
+            self.package.tables[canonical] = table
+
+    def add_items(self, items: Iterable[Any], first_row: int = 1) -> int:
+        n = first_row - 1
+        for n, item in enumerate(items, start=first_row):
+            kind = _item_kind(item) if isinstance(item, dict) else ""
+            if kind == "service":
+                self.service(item, n)
+            elif kind == "service_at_location":
+                self.service_at_location(item, n)
+            elif kind == "organization":
+                self.organization(item, n)
+            elif kind == "location":
+                self.skipped.append((n, "is a location with no service; HSDS records are services"))
+            else:
+                self.skipped.append((n, "is not an HSDS service, service_at_location or organization object"))
+        return n
+
+    def organization(self, org: dict[str, Any], row: int) -> None:
+        self._add("organizations", org, row)
+        for service in org.get("services") or []:
+            if isinstance(service, dict):
+                self.service(service, row, organization_id=_text(org.get("id")))
+
+    def service(self, s: dict[str, Any], row: int, organization_id: str = "") -> str:
+        sid = _text(s.get("id"))
+        org = s.get("organization") if isinstance(s.get("organization"), dict) else None
+        if org:
+            self._add("organizations", org, row)
+            organization_id = organization_id or _text(org.get("id"))
+        self._add("services", s, row, organization_id=organization_id)
+        self._children(s, row, service_id=sid)
+        for attribute in _dicts(s.get("attributes")):
+            self._attribute(attribute, row, sid)
+        for sal in _dicts(s.get("service_at_locations")):
+            self._sal(sal, row, sid)
+        return sid
+
+    def service_at_location(self, sal: dict[str, Any], row: int) -> None:
+        service = dict(sal["service"])
+        service.pop("service_at_locations", None)  # the outer object is the link
+        sid = self.service(service, row)
+        self._sal(sal, row, sid)
+
+    def _sal(self, sal: dict[str, Any], row: int, sid: str) -> None:
+        location = sal.get("location") if isinstance(sal.get("location"), dict) else None
+        lid = _text(location.get("id")) if location else _text(sal.get("location_id"))
+        sal_id = _text(sal.get("id"))
+        self._add("service_at_location", sal, row, service_id=sid, location_id=lid)
+        for phone in _dicts(sal.get("phones")):
+            self._phone(phone, row, service_at_location_id=sal_id)
+        for schedule in _dicts(sal.get("schedules")):
+            self._add("schedules", schedule, row, service_at_location_id=sal_id)
+        for area in _dicts(sal.get("service_areas")):  # HSDS 3.1
+            self._add("service_areas", area, row, service_at_location_id=sal_id)
+        if location:
+            self._add("locations", location, row)
+            for address in _dicts(location.get("addresses")):
+                self._add("addresses", address, row, location_id=lid)
+            self._children(location, row, location_id=lid)
+
+    def _children(self, parent: dict[str, Any], row: int, **link: str) -> None:
+        for phone in _dicts(parent.get("phones")):
+            self._phone(phone, row, **link)
+        for schedule in _dicts(parent.get("schedules")):
+            self._add("schedules", schedule, row, **link)
+        for language in _dicts(parent.get("languages")):
+            self._add("languages", language, row, **link)
+        if "service_id" in link:
+            for area in _dicts(parent.get("service_areas")):
+                self._add("service_areas", area, row, **link)
+
+    def _phone(self, phone: dict[str, Any], row: int, **link: str) -> None:
+        values = self._add("phones", phone, row, **link)
+        # Languages spoken on a phone line (3.0) count for the service it belongs to.
+        for language in _dicts(phone.get("languages")):
+            self._add("languages", language, row, phone_id=values.get("id", ""), **link)
+
+    def _attribute(self, attribute: dict[str, Any], row: int, sid: str) -> None:
+        term = attribute.get("taxonomy_term") if isinstance(attribute.get("taxonomy_term"), dict) else None
+        term_id = _text(term.get("id")) if term else _text(attribute.get("taxonomy_term_id"))
+        self._add("attributes", attribute, row, link_id=sid, link_entity="service", taxonomy_term_id=term_id)
+        if term:
+            self._add("taxonomy_terms", term, row)
+
+
+def _dicts(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, list):
+        yield from (v for v in value if isinstance(v, dict))
+    elif isinstance(value, dict):
+        yield value

@@ -1,0 +1,191 @@
+"""Downloading a source over HTTP(S) for any importer: timeouts, retries with backoff, a size cap,
+a content-type check, a descriptive User-Agent and a progress line on a terminal.
+
+Every failure becomes a `SourceError` whose message is one sentence naming the URL, because the
+person running an import needs to know what to do next (wait, fix the URL, ask the publisher), not
+which exception httpx raised.
+
+Settings are module constants, seeded from the environment so a subprocess (tests, a cron job on a
+slow link) can change them: HELPLINE_HTTP_TIMEOUT (read timeout, seconds), HELPLINE_HTTP_BACKOFF
+(first retry delay, seconds; doubles each retry), HELPLINE_HTTP_MAX_BYTES (total download cap).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from helpline_tui import __version__
+from helpline_tui.core.records import SourceError
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value >= 0 else default
+
+
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = _env_float("HELPLINE_HTTP_TIMEOUT", 30.0)
+ATTEMPTS = 3
+BACKOFF_BASE = _env_float("HELPLINE_HTTP_BACKOFF", 1.0)
+MAX_BYTES = int(_env_float("HELPLINE_HTTP_MAX_BYTES", 200 * 1024 * 1024))
+USER_AGENT = f"helpline/{__version__} (+referral directory import)"
+
+JSON_TYPES = ("application/json", "text/json", "+json")
+
+
+@dataclass
+class Response:
+    url: str
+    content: bytes
+    content_type: str  # lower-cased media type without parameters, "" when absent
+    status: int
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt; `message` is what the user sees if all attempts fail."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+class Downloader:
+    """One import's downloads: they share a client (connection reuse) and one byte budget, so
+    a source of many pages is capped as a whole."""
+
+    def __init__(self, *, max_bytes: int | None = None, progress: bool | None = None):
+        self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+        self.total_bytes = 0
+        self.progress = sys.stderr.isatty() if progress is None else progress
+        self._status = ""  # the progress line as last printed
+        self._prefix = "downloading"
+        # Read from the module at call time, so tests (and HELPLINE_HTTP_TIMEOUT) can shorten both.
+        self.read_timeout = READ_TIMEOUT
+        self.connect_timeout = min(CONNECT_TIMEOUT, READ_TIMEOUT) or CONNECT_TIMEOUT
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json, */*;q=0.5"},
+            follow_redirects=True,
+        )
+
+    def __enter__(self) -> Downloader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+        if self.progress and self._status:
+            print("\r" + " " * len(self._status) + "\r", end="", file=sys.stderr, flush=True)
+
+    def status(self, text: str) -> None:
+        """Show what is being fetched ("page 3 of 12") on the progress line, terminals only."""
+        self._prefix = text
+        self._show(0)
+
+    def _show(self, received: int) -> None:
+        if not self.progress:
+            return
+        line = f"  {self._prefix} · {_megabytes(self.total_bytes + received)}"
+        pad = max(0, len(self._status) - len(line))
+        self._status = line
+        print("\r" + line + " " * pad, end="", file=sys.stderr, flush=True)
+
+    def get(self, url: str, *, expect: tuple[str, ...] = (), what: str = "JSON") -> Response:
+        """GET `url` with retries. `expect`: acceptable media types (a leading "+" matches a
+        suffix, e.g. "+json"); anything else is refused with a sentence quoting the body and
+        naming `what` was expected."""
+        last = ""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                response = self._attempt(url)
+            except _Retryable as problem:
+                last = problem.message
+                if attempt < ATTEMPTS:
+                    time.sleep(BACKOFF_BASE * 2 ** (attempt - 1))
+                continue
+            self.total_bytes += len(response.content)
+            if expect:
+                check_content_type(response, expect, what)
+            return response
+        tries = "once" if ATTEMPTS == 1 else f"on all {ATTEMPTS} attempts"
+        raise SourceError(url, f"{last} {tries}; try again later")
+
+    def _attempt(self, url: str) -> Response:
+        try:
+            with self._client.stream("GET", url) as response:
+                status = response.status_code
+                if status >= 500 or status == 429:
+                    raise _Retryable(f"the server answered {status} {response.reason_phrase}".rstrip())
+                if status >= 400:
+                    raise SourceError(url, f"the server answered {status} {response.reason_phrase}; "
+                                           "check the address".replace(" ;", ";"))
+                declared = response.headers.get("content-length")
+                if declared and declared.isdigit() and self.total_bytes + int(declared) > self.max_bytes:
+                    raise self._too_big(url)
+                chunks: list[bytes] = []
+                received = 0
+                for chunk in response.iter_bytes(1 << 16):
+                    received += len(chunk)
+                    if self.total_bytes + received > self.max_bytes:
+                        raise self._too_big(url)
+                    chunks.append(chunk)
+                    self._show(received)
+                content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                return Response(str(response.url), b"".join(chunks), content_type, status)
+        except httpx.TimeoutException as exc:
+            if isinstance(exc, httpx.ConnectTimeout):
+                raise _Retryable(f"the server did not accept a connection within {self.connect_timeout:g} s") from None
+            raise _Retryable(f"the server did not answer within {self.read_timeout:g} s") from None
+        except httpx.RemoteProtocolError:
+            raise _Retryable("the download was cut off before the end") from None
+        except httpx.ConnectError as exc:
+            raise _Retryable(f"cannot connect ({_reason(exc)})") from None
+        except httpx.TransportError as exc:
+            raise _Retryable(f"the connection failed ({_reason(exc)})") from None
+        except httpx.InvalidURL as exc:
+            raise SourceError(url, f"is not a valid address ({exc})") from None
+
+    def _too_big(self, url: str) -> SourceError:
+        return SourceError(url, f"the download is larger than the {_megabytes(self.max_bytes)} limit; "
+                                "narrow the query (state, county) or raise HELPLINE_HTTP_MAX_BYTES")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    # "[Errno 111] Connection refused" -> "Connection refused"
+    if text.startswith("[Errno") and "]" in text:
+        text = text.split("]", 1)[1].strip()
+    return text
+
+
+def check_content_type(response: Response, expect: tuple[str, ...], what: str = "JSON") -> None:
+    ctype = response.content_type
+    if any(ctype.endswith(e) if e.startswith("+") else ctype == e for e in expect):
+        return
+    snippet = body_snippet(response.content)
+    if ctype == "text/html" or snippet.lower().startswith(("<!doctype html", "<html")):
+        raise SourceError(response.url, "the server sent a web page, not data"
+                                        f"{': ' + repr(snippet) if snippet else ''}; check the address")
+    raise SourceError(response.url, f"the server sent '{ctype or 'no content type'}' instead of {what}"
+                                    f"{': ' + repr(snippet) if snippet else ''}")
+
+
+def body_snippet(content: bytes, limit: int = 80) -> str:
+    """The start of a body as one short printable line, for error messages."""
+    text = content[: limit * 4].decode("utf-8", "replace")
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

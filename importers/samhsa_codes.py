@@ -1,0 +1,142 @@
+"""SAMHSA service codes -> the need vocabulary, from the table in importers/data/samhsa_codes.json.
+
+The three SAMHSA shapes name services differently (CSV flag columns, directory code strings, API
+labels), but all end here: a code (legacy ones through the alias table) maps to needs, populations,
+payment and languages. Codes that map to nothing (smoking policy, accreditation, ...) are reported as
+unmapped so the record keeps them and the detail view can show them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from helpline_tui.core.textnorm import fold
+
+_DATA = Path(__file__).parent / "data" / "samhsa_codes.json"
+
+Facets = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+_NOTHING: Facets = (frozenset(), frozenset(), frozenset(), frozenset())
+
+# Facility types as the three shapes spell them -> the Type-of-Care code they imply.
+FACILITY_TYPES = {"SU": "SA", "SA": "SA", "MH": "MH", "OTP": "OTP"}
+
+_MARKS = re.compile(r"[®™©]")
+_SPACES = re.compile(r"\s+")
+
+
+def label_key(label: str) -> str:
+    """Exact-ish key for a service label: case, trade marks and runs of spaces do not matter."""
+    return _SPACES.sub(" ", _MARKS.sub("", label)).strip().casefold()
+
+
+class CodeTable:
+    def __init__(self, data: dict):
+        self.codes: dict[str, dict] = data["codes"]
+        self.categories: dict[str, str] = data.get("categories", {})
+        self.aliases: dict[str, str] = {k.upper(): v.upper() for k, v in data.get("aliases", {}).items()}
+        self.category_aliases: dict[str, str] = data.get("category_aliases", {})
+        self._facets: dict[str, Facets] = {}
+        for code, entry in self.codes.items():
+            facets = tuple(frozenset(entry.get(k) or ()) for k in ("needs", "populations", "payment", "languages"))
+            self._facets[code] = facets if any(facets) else _NOTHING  # type: ignore[assignment]
+        # Labels: the table's own, then every code's name (the 2022 reference sheet wording).
+        self._labels: dict[str, str] = {}
+        for label, code in data.get("labels", {}).items():
+            self._labels.setdefault(label_key(label), code)
+        for code, entry in self.codes.items():
+            if entry.get("name"):
+                self._labels.setdefault(label_key(entry["name"]), code)
+        self._labels_by_category = {
+            cat: {label_key(k): v for k, v in table.items()} for cat, table in data.get("labels_by_category", {}).items()
+        }
+        # Loosest fallback: punctuation and accents ignored ("Breath analyzer, or ..." drift).
+        self._folded: dict[str, str] = {}
+        for key, code in self._labels.items():
+            self._folded.setdefault(fold(key), code)
+        # Raw code as a source spells it (upper-cased) -> facets; filled lazily for aliases/unknowns.
+        self._lookup: dict[str, Facets | None] = {}
+
+    # ------------------------------------------------------------------ codes
+
+    def canonical(self, code: str) -> str:
+        code = code.strip().upper()
+        return self.aliases.get(code, code)
+
+    def known(self, code: str) -> bool:
+        return self.canonical(code) in self.codes
+
+    def name(self, code: str) -> str | None:
+        entry = self.codes.get(self.canonical(code))
+        return entry["name"] if entry else None
+
+    def category(self, code: str) -> str | None:
+        entry = self.codes.get(self.canonical(code))
+        return entry["category"] if entry else None
+
+    def canonical_category(self, category: str | None) -> str:
+        category = (category or "").strip().upper()
+        return self.category_aliases.get(category, category)
+
+    def _facets_of(self, code: str) -> Facets | None:
+        """None for a code the table does not know."""
+        try:
+            return self._lookup[code]
+        except KeyError:
+            facets = self._facets.get(self.canonical(code))
+            self._lookup[code] = facets
+            return facets
+
+    def map_codes(self, codes: Iterable[str]) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+        """(needs, populations, payment, languages, unmapped) for upper-cased codes; unmapped keeps
+        each code as the source spelled it, including codes the table does not know."""
+        needs: set[str] = set()
+        pops: set[str] = set()
+        pay: set[str] = set()
+        langs: set[str] = set()
+        unmapped: list[str] = []
+        for code in codes:
+            facets = self._facets_of(code)
+            if facets is None or facets is _NOTHING:
+                unmapped.append(code)
+                continue
+            needs |= facets[0]
+            pops |= facets[1]
+            pay |= facets[2]
+            langs |= facets[3]
+        return sorted(needs), sorted(pops), sorted(pay), sorted(langs), sorted(set(unmapped))
+
+    # ------------------------------------------------------------------ labels (JSON API f3)
+
+    def code_for_label(self, label: str, category: str | None = None) -> str | None:
+        """The code of an API service label; `category` (the f2 value) settles labels that two
+        categories share ("Psychiatric hospital" is PSYH under HOSP, PSY under FT)."""
+        key = label_key(label)
+        if not key:
+            return None
+        by_cat = self._labels_by_category.get(self.canonical_category(category))
+        if by_cat and key in by_cat:
+            return by_cat[key]
+        return self._labels.get(key) or self._folded.get(fold(key))
+
+
+@lru_cache(maxsize=1)
+def table() -> CodeTable:
+    return CodeTable(json.loads(_DATA.read_text(encoding="utf-8")))
+
+
+def map_codes(codes: Iterable[str]) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """(needs, populations, payment, languages, unmapped) for a list of SAMHSA codes."""
+    return table().map_codes(c.strip().upper() for c in codes if c and c.strip())
+
+
+def code_for_label(label: str, category: str | None = None) -> str | None:
+    return table().code_for_label(label, category)
+
+
+def code_name(code: str) -> str | None:
+    """'SMON' -> 'Smoking not permitted' (for showing unmapped codes in a record's detail)."""
+    return table().name(code)
