@@ -595,7 +595,7 @@ def _apply(conn: sqlite3.Connection, columns: list[str], source: str, replace_so
     )
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
     conn.execute(
-        f"INSERT INTO services ({', '.join(columns)}) SELECT {', '.join(columns)} FROM staging WHERE true "
+        f"INSERT INTO services ({', '.join(columns)}) SELECT {', '.join(columns)} FROM staging WHERE true ORDER BY name_fold, id "
         f"ON CONFLICT(id) DO UPDATE SET {updates}"
     )
 
