@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="need, population or payment id; repeat: all must match")
     s.add_argument("--kind", help="treatment, support-group or community")
     s.add_argument("--limit", type=int, default=20, help="results to show (default 20)")
+    s.add_argument("--sort", choices=("relevance", "distance"), default="relevance",
+                   help="relevance (default) or distance (nearest first, with --near)")
     s.add_argument("--include-inactive", action="store_true", help="also show inactive services")
     s.add_argument("--batch", type=Path, metavar="FILE.jsonl", help="one JSON query per line")
     s.add_argument("--json", action="store_true", help="JSON output")
@@ -136,7 +138,7 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     filters = Filters(near=args.near, radius=args.radius, state=args.state, lang=args.search_lang,
                       needs=tuple(args.need), kind=args.kind, include_inactive=args.include_inactive)
     try:
-        page = search(conn, args.query, filters, limit=args.limit)
+        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort)
     except FilterError as exc:
         raise _failure(exc) from None
     if args.json:
@@ -167,7 +169,8 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
                     needs = [needs]
                 filters = Filters(near=item.get("near"), radius=item.get("radius"), state=item.get("state"),
                                   lang=item.get("lang"), needs=tuple(needs), kind=item.get("kind"))
-                page = search(conn, item.get("query") or "", filters, limit=int(item.get("limit", 20)))
+                page = search(conn, item.get("query") or "", filters, limit=int(item.get("limit", 20)),
+                              sort=item.get("sort") or "relevance")
                 out = page.as_json()
             except (ValueError, TypeError, FilterError) as exc:
                 failed += 1
@@ -370,7 +373,12 @@ def _run_tui(db_path: Path, lang: str | None, theme: str | None) -> int:
         open_readonly(db_path).close()  # fail here with one sentence, before the screen takes over
     except DirectoryError as exc:
         raise _failure(exc) from None
+    from helpline_tui.ui import themes
+
+    if theme and themes.resolve(theme) is None:
+        raise UsageError(f"unknown theme '{theme}'; use dark, light, high-contrast or a Textual theme name")
     from helpline_tui.ui.app import HelplineApp
 
-    HelplineApp(db_path=db_path, lang=lang or "en", theme_name=theme).run()
+    # lang None: the settings file's language, else English
+    HelplineApp(db_path=db_path, lang=lang, theme_name=theme).run()
     return 0

@@ -1,71 +1,255 @@
-"""The call-handler app: search as you type over the local directory."""
+"""The call-handler app. It owns what belongs to the call (the referral list and the note, cleared by
+End call), the interface language, the theme and the open directory, which it reopens when an import
+replaces the file. Screens post messages up to it; it pushes state down through reactives the screens
+watch."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.app import App
+from textual.command import CommandPalette
+from textual.message import Message
+from textual.reactive import var
 
-from helpline_tui.core.directory import is_demo, open_readonly
-from helpline_tui.core.search import Filters, SearchPage, search
+from helpline_tui import config as config_mod
+from helpline_tui import paths
+from helpline_tui.core.directory import DirectoryError, get_record
+from helpline_tui.i18n import normalise_language, number, t
+from helpline_tui.ui import commands, themes
+from helpline_tui.ui.live_directory import LiveDirectory
+from helpline_tui.ui.messages import OpenService, ToggleReferral
 
-NATIONAL_LINES = "SAMHSA National Helpline 1-800-662-4357 · Suicide & Crisis Lifeline 988"
+POLL_SECONDS = 1.5
 
 
 class HelplineApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "helpline"
-    BINDINGS = [Binding("f10", "quit", "Quit", id="quit"), Binding("escape", "focus_search", "Search", show=False)]
+    BINDINGS = commands.bindings("app")
+    COMMANDS = {commands.HelplineCommands}
+    NOTIFICATION_TIMEOUT = 6
 
-    def __init__(self, db_path: Path, lang: str = "en", theme_name: str | None = None):
+    ui_lang: var[str] = var("en", init=False)
+    slip_lang: var[str] = var("en", init=False)
+    referrals: var[tuple[dict[str, Any], ...]] = var((), init=False)
+    directory_generation: var[int] = var(1, init=False)
+
+    class ReferralLoaded(Message):
+        def __init__(self, record: dict[str, Any] | None, record_id: str, name: str) -> None:
+            super().__init__()
+            self.record = record
+            self.record_id = record_id
+            self.name = name
+
+    class DirectoryReopened(Message):
+        def __init__(self, error: str | None, referrals: tuple[dict[str, Any], ...] | None = None) -> None:
+            super().__init__()
+            self.error = error
+            self.referrals = referrals
+
+    def __init__(self, db_path: str | Path, lang: str | None = None, theme_name: str | None = None, *,
+                 config: config_mod.Config | None = None, clock: Callable[[], dt.datetime] | None = None,
+                 blink_cursor: bool = True, poll_seconds: float = POLL_SECONDS) -> None:
         super().__init__()
-        self.db_path = Path(db_path)
-        self.lang = lang
-        self.conn = open_readonly(self.db_path)
-        self.demo = is_demo(self.conn)
-        if theme_name:
-            self.theme = theme_name
+        self.config = config if config is not None else config_mod.load()
+        self.config_path = self.config.path or paths.config_file()
+        self.keymap: dict[str, str] = dict(self.config.keys)
+        self.clock = clock
+        self.blink_cursor = blink_cursor
+        self.poll_seconds = poll_seconds
+        self.directory = LiveDirectory(db_path)
+        self.note = ""
+        self._reopening = False
+        self.set_reactive(HelplineApp.ui_lang, normalise_language(lang or self.config.language))
+        self.default_slip_lang = normalise_language(self.config.slip_language or self.ui_lang)
+        self.set_reactive(HelplineApp.slip_lang, self.default_slip_lang)
+        self.register_theme(themes.HIGH_CONTRAST)
+        requested = theme_name or self.config.theme
+        resolved = themes.resolve(requested)
+        self._theme_warning = None if resolved else requested
+        self.theme = resolved or themes.DEFAULT
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        banner = ("DEMO DATA — fictional services · " if self.demo else "") + NATIONAL_LINES
-        yield Static(banner, id="banner", classes="demo" if self.demo else "")
-        yield Input(placeholder="Search: name, need, city, phone…", id="search")
-        yield Static("", id="count")
-        yield OptionList(id="results")
-        yield Footer()
+    # ---- start-up -----------------------------------------------------------------------------
+    def get_default_screen(self):
+        from helpline_tui.ui.screens.search import SearchScreen
+
+        return SearchScreen()
 
     def on_mount(self) -> None:
-        self.sub_title = str(self.db_path)
-        self.query_one("#search", Input).focus()
-        self.run_search("")
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        commands.translate_bindings(self, self.ui_lang)
+        if self.config.error:
+            self.notify(t("config.error", self.ui_lang, error=self.config.error), severity="warning", markup=False)
+        if self._theme_warning:
+            self.notify(t("theme.unknown", self.ui_lang, name=self._theme_warning, fallback=self.theme),
+                        severity="warning", markup=False)
+        self.set_interval(self.poll_seconds, self._poll_directory, name="directory-poll")
 
-    @on(Input.Changed, "#search")
-    def _typed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+    def now(self) -> dt.datetime:
+        """The clock used for open-now and slip dates (tests inject a fixed one)."""
+        return self.clock() if self.clock else dt.datetime.now().astimezone()
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, text: str) -> None:
-        page = search(self.conn, text, Filters(), limit=100)
-        self.call_from_thread(self.show_results, page)
+    def referral_folder(self) -> Path:
+        if self.config.referral_folder is not None:
+            return self.config.referral_folder
+        return paths.writable_folder(paths.referral_folders())
 
-    def show_results(self, page: SearchPage) -> None:
-        results = self.query_one("#results", OptionList)
-        results.clear_options()
-        options = []
-        for hit in page.hits:
-            r = hit.record
-            line = Text(r["name"], style="bold")  # Text(), never markup: data is shown literally
-            place = ", ".join(x for x in (r["city"], r["state"]) if x)
-            line.append(f"\n  {place} · {r['phone'] or r['intake_phone'] or 'no phone'}")
-            options.append(Option(line, id=r["id"]))
-        results.add_options(options)
-        self.query_one("#count", Static).update(f"{len(page.hits)} of {page.total}")
+    @property
+    def search_screen(self):
+        from helpline_tui.ui.screens.search import SearchScreen
 
-    def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        return next(s for s in self.screen_stack if isinstance(s, SearchScreen))
+
+    # ---- language, theme, palette, help ---------------------------------------------------------
+    def watch_ui_lang(self, lang: str) -> None:
+        commands.translate_bindings(self, lang)
+
+    def action_toggle_language(self) -> None:
+        self.ui_lang = "es" if self.ui_lang == "en" else "en"
+        self.notify(t("language.set", self.ui_lang))
+
+    def theme_choices(self) -> list[str]:
+        return list(themes.CYCLE) + sorted(n for n in self.available_themes if n not in themes.CYCLE)
+
+    def apply_theme(self, name: str) -> None:
+        self.theme = name
+
+    def action_cycle_theme(self) -> None:
+        self.theme = themes.next_theme(self.theme)
+        self.notify(t("theme.set", self.ui_lang, name=self.theme), markup=False)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette.placeholder", self.ui_lang),
+                                            id="--command-palette"))
+
+    def get_key_display(self, binding) -> str:
+        display = super().get_key_display(binding)
+        return display.upper() if len(display) <= 3 and display[:1] == "f" and display[1:].isdigit() else display
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex) does not quit: say which key does, in the interface language."""
+        self.notify(t("quit.hint", self.ui_lang, key=commands.first_key_display(self, "quit")), markup=False)
+
+    def get_system_commands(self, screen):
+        return iter(())  # the registry provider offers quit, help and themes, translated
+
+    def action_show_help(self) -> None:
+        from helpline_tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # ---- services and the referral list ---------------------------------------------------------
+    @on(OpenService)
+    def _open_service(self, message: OpenService) -> None:
+        from helpline_tui.ui.screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(message.hit))
+
+    @property
+    def referral_ids(self) -> set[str]:
+        return {rec["id"] for rec in self.referrals}
+
+    @on(ToggleReferral)
+    def _toggle_referral(self, message: ToggleReferral) -> None:
+        if message.record_id in self.referral_ids:
+            self.remove_referral(message.record_id)
+        else:
+            self._load_referral(message.record_id, message.name)
+
+    @work(thread=True, group="referral", exit_on_error=False)
+    def _load_referral(self, record_id: str, name: str) -> None:
+        with self.directory.lock:
+            record = get_record(self.directory.conn, record_id)
+        self.post_message(self.ReferralLoaded(record, record_id, name))
+
+    @on(ReferralLoaded)
+    def _referral_loaded(self, message: ReferralLoaded) -> None:
+        if message.record is None or message.record_id in self.referral_ids:
+            return
+        self.referrals = (*self.referrals, message.record)
+        self.notify(t("referral.added", self.ui_lang, name=message.name), markup=False)
+
+    def remove_referral(self, record_id: str) -> None:
+        removed = [rec for rec in self.referrals if rec["id"] == record_id]
+        self.referrals = tuple(rec for rec in self.referrals if rec["id"] != record_id)
+        if removed:
+            self.notify(t("referral.removed", self.ui_lang, name=removed[0].get("name") or ""), markup=False)
+
+    def action_show_referral(self) -> None:
+        from helpline_tui.ui.screens.referral import ReferralScreen
+
+        if not isinstance(self.screen, ReferralScreen):
+            self.push_screen(ReferralScreen())
+
+    # ---- end of call ----------------------------------------------------------------------------
+    def action_end_call(self) -> None:
+        from helpline_tui.ui.screens.end_call import ConfirmEndCall
+
+        if isinstance(self.screen, ConfirmEndCall):
+            return
+        if self.referrals or self.note.strip():
+            self.push_screen(ConfirmEndCall(len(self.referrals)), callback=self._end_call_confirmed)
+        else:
+            self.end_call_now()
+
+    def _end_call_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.end_call_now()
+
+    def end_call_now(self) -> None:
+        """Forget everything about the call: search words, filters, referral list, note."""
+        self.referrals = ()
+        self.note = ""
+        self.slip_lang = self.default_slip_lang
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.call_after_refresh(self.search_screen.reset_call)
+        self.notify(t("endcall.done", self.ui_lang))
+
+    # ---- live directory -------------------------------------------------------------------------
+    def _poll_directory(self) -> None:
+        if not self._reopening and self.directory.changed():
+            self._reopening = True
+            self._reopen_directory()
+
+    @work(thread=True, exclusive=True, group="directory", exit_on_error=False)
+    def _reopen_directory(self) -> None:
+        try:
+            self.directory.reopen()
+        except (DirectoryError, sqlite3.Error) as exc:
+            self.post_message(self.DirectoryReopened(str(exc)))
+            return
+        refreshed = []
+        with self.directory.lock:
+            for rec in self.referrals:
+                refreshed.append(get_record(self.directory.conn, rec["id"]) or rec)
+        self.post_message(self.DirectoryReopened(None, tuple(refreshed)))
+
+    @on(DirectoryReopened)
+    def _directory_reopened(self, message: DirectoryReopened) -> None:
+        self._reopening = False
+        if message.error:
+            self.notify(t("reload.failed", self.ui_lang, error=message.error), severity="warning", markup=False)
+            return
+        if message.referrals is not None:
+            current = self.referral_ids
+            self.referrals = tuple(rec for rec in message.referrals if rec["id"] in current)
+        self.directory_generation = self.directory.generation
+        self.notify(t("reload.done", self.ui_lang, n=number(self.directory.summary.total, self.ui_lang)))
+
+    def on_worker_state_changed(self, event) -> None:
+        from helpline_tui.ui.screens.base import report_worker_error
+
+        report_worker_error(self, event)
+
+    def on_unmount(self) -> None:
+        self.directory.close()

@@ -1,0 +1,151 @@
+"""Opening hours: today's hours and whether a service is open at a given moment.
+
+Pure functions over the record's `hours` dict ({"mon": [["09:00", "17:00"]], ...}; "00:00"-"24:00"
+is open all day; a range whose end is before its start runs past midnight). The caller passes the
+moment (`now`), so results are testable and the TUI can inject a fixed clock.
+
+Times in a record are local to the service. When `now` is timezone-aware and the service's state is
+known, it is converted to that state's main time zone first; otherwise `now` is taken as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+from helpline_tui.core.records import WEEKDAYS
+
+# The main time zone of each state and territory (a few states span two zones; this is the one most
+# of their people live in).
+STATE_TIMEZONES = {
+    "AL": "America/Chicago", "AK": "America/Anchorage", "AZ": "America/Phoenix", "AR": "America/Chicago",
+    "CA": "America/Los_Angeles", "CO": "America/Denver", "CT": "America/New_York", "DE": "America/New_York",
+    "DC": "America/New_York", "FL": "America/New_York", "GA": "America/New_York", "HI": "Pacific/Honolulu",
+    "ID": "America/Boise", "IL": "America/Chicago", "IN": "America/Indiana/Indianapolis",
+    "IA": "America/Chicago", "KS": "America/Chicago", "KY": "America/New_York", "LA": "America/Chicago",
+    "ME": "America/New_York", "MD": "America/New_York", "MA": "America/New_York", "MI": "America/Detroit",
+    "MN": "America/Chicago", "MS": "America/Chicago", "MO": "America/Chicago", "MT": "America/Denver",
+    "NE": "America/Chicago", "NV": "America/Los_Angeles", "NH": "America/New_York", "NJ": "America/New_York",
+    "NM": "America/Denver", "NY": "America/New_York", "NC": "America/New_York", "ND": "America/Chicago",
+    "OH": "America/New_York", "OK": "America/Chicago", "OR": "America/Los_Angeles",
+    "PA": "America/New_York", "RI": "America/New_York", "SC": "America/New_York", "SD": "America/Chicago",
+    "TN": "America/Chicago", "TX": "America/Chicago", "UT": "America/Denver", "VT": "America/New_York",
+    "VA": "America/New_York", "WA": "America/Los_Angeles", "WV": "America/New_York",
+    "WI": "America/Chicago", "WY": "America/Denver", "PR": "America/Puerto_Rico",
+    "VI": "America/St_Thomas", "GU": "Pacific/Guam", "AS": "Pacific/Pago_Pago", "MP": "Pacific/Saipan",
+}
+
+Range = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class TodayHours:
+    day: str  # weekday key: "sun" .. "sat"
+    ranges: tuple[Range, ...]  # today's ranges as listed; empty when none are listed today
+    known: bool  # the record lists hours for at least one day
+    open_now: bool | None  # None when the hours are not known
+    all_day: bool  # open 00:00-24:00 today
+    local_time: str  # "19:30", the service's local time used for the answer
+
+
+def weekday_key(moment: dt.datetime | dt.date) -> str:
+    """Monday=0 in Python; WEEKDAYS starts on Sunday."""
+    return WEEKDAYS[(moment.weekday() + 1) % 7]
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str):
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except Exception:  # no tz database on this machine: fall back to the caller's clock
+        return None
+
+
+def service_local_time(now: dt.datetime, state: str | None) -> dt.datetime:
+    """`now` in the service's time zone when both are known, else `now` unchanged."""
+    if now.tzinfo is None or not state:
+        return now
+    zone_name = STATE_TIMEZONES.get(state.upper())
+    zone = _zone(zone_name) if zone_name else None
+    return now.astimezone(zone) if zone is not None else now
+
+
+def _minutes(hhmm: str) -> int | None:
+    try:
+        hours, minutes = hhmm.split(":")
+        value = int(hours) * 60 + int(minutes)
+    except (ValueError, AttributeError):
+        return None
+    return value if 0 <= value <= 24 * 60 else None
+
+
+def day_ranges(hours: dict | None, day: str) -> tuple[Range, ...]:
+    out = []
+    for item in (hours or {}).get(day) or ():
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            out.append((str(item[0]), str(item[1])))
+    return tuple(out)
+
+
+def has_hours(hours: dict | None) -> bool:
+    return any(day_ranges(hours, day) for day in WEEKDAYS)
+
+
+def _open_in(ranges: tuple[Range, ...], minute: int, yesterday: tuple[Range, ...]) -> bool:
+    for start, end in ranges:
+        s, e = _minutes(start), _minutes(end)
+        if s is None or e is None:
+            continue
+        if s < e and s <= minute < e:
+            return True
+        if e <= s and minute >= s:  # runs past midnight (or 00:00-00:00, all day)
+            return True
+    for start, end in yesterday:  # yesterday's overnight range still running this morning
+        s, e = _minutes(start), _minutes(end)
+        if s is None or e is None:
+            continue
+        if e < s and minute < e:
+            return True
+    return False
+
+
+def is_open(hours: dict | None, moment: dt.datetime) -> bool | None:
+    """True/False at `moment` (already in the service's local time); None when no hours are known.
+    A day with no listed ranges counts as not open, per the listed hours."""
+    if not has_hours(hours):
+        return None
+    day = weekday_key(moment)
+    yesterday = WEEKDAYS[(WEEKDAYS.index(day) - 1) % 7]
+    minute = moment.hour * 60 + moment.minute
+    return _open_in(day_ranges(hours, day), minute, day_ranges(hours, yesterday))
+
+
+def is_all_day(ranges: tuple[Range, ...]) -> bool:
+    return any(_minutes(s) == 0 and _minutes(e) == 24 * 60 for s, e in ranges)
+
+
+def today(hours: dict | None, now: dt.datetime, state: str | None = None) -> TodayHours:
+    """Today's hours and open-now for a service, at `now` (converted to the service's time zone)."""
+    local = service_local_time(now, state)
+    day = weekday_key(local)
+    ranges = day_ranges(hours, day)
+    return TodayHours(
+        day=day, ranges=ranges, known=has_hours(hours), open_now=is_open(hours, local),
+        all_day=is_all_day(ranges), local_time=local.strftime("%H:%M"),
+    )
+
+
+def format_ranges(ranges: tuple[Range, ...], all_day_label: str = "24 h") -> str:
+    """"09:00–12:00, 13:00–17:00"; the all-day range as `all_day_label`."""
+    if is_all_day(ranges):
+        return all_day_label
+    return ", ".join(f"{s}\u2013{e}" for s, e in ranges)
+
+
+def week(hours: dict | None) -> list[tuple[str, tuple[Range, ...]]]:
+    """(day, ranges) from Monday to Sunday, as people read a week."""
+    order = WEEKDAYS[1:] + WEEKDAYS[:1]
+    return [(day, day_ranges(hours, day)) for day in order]

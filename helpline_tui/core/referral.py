@@ -1,0 +1,212 @@
+"""The referral slip: the services chosen during a call, as plain text and as a printable HTML page.
+
+The slip language is chosen per slip (English or Spanish), independent of the interface language.
+Text from the directory is written literally: nothing in it is interpreted (HTML-escaped in the page,
+left as-is in the text). No Textual here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from helpline_tui.core import hours as hours_mod
+from helpline_tui.core import vocabulary
+from helpline_tui.i18n import t
+
+WRAP = 78
+
+
+@dataclass(frozen=True)
+class SlipEntry:
+    """One service as the slip shows it, in one language."""
+
+    name: str
+    organization: str
+    address: str
+    phones: tuple[tuple[str, str], ...]  # (label, number), intake first
+    hours: str
+    languages: str
+    website: str
+
+
+def address_line(rec: dict[str, Any]) -> str:
+    state_zip = " ".join(x for x in (rec.get("state") or "", rec.get("zip") or "") if x)
+    parts = [rec.get("street") or "", rec.get("city") or "", state_zip]
+    return ", ".join(p for p in parts if p)
+
+
+def phone_list(rec: dict[str, Any], lang: str, keys: tuple[str, str, str] = ("slip.intake", "slip.phone", "slip.hotline")
+               ) -> tuple[tuple[str, str], ...]:
+    """Intake first, then main, then hotline; a number listed twice is shown once."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for field_name, key in zip(("intake_phone", "phone", "hotline_phone"), keys):
+        number = (rec.get(field_name) or "").strip()
+        digits = "".join(ch for ch in number if ch.isdigit())
+        if number and digits not in seen:
+            seen.add(digits)
+            out.append((t(key, lang), number))
+    return tuple(out)
+
+
+def languages_text(codes: Iterable[str], lang: str) -> str:
+    vocab = vocabulary.load()
+    return ", ".join(vocab.language_label(code, lang) for code in codes)
+
+
+def week_text(hours: dict | None, lang: str) -> str:
+    """"Mon–Fri 09:00–17:00; Sat 10:00–14:00" (consecutive days with the same hours grouped)."""
+    if not hours_mod.has_hours(hours):
+        return ""
+    all_day = t("hours.all_day", lang)
+    groups: list[tuple[list[str], tuple]] = []
+    for day, ranges in hours_mod.week(hours):
+        if groups and groups[-1][1] == ranges:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], ranges))
+    parts = []
+    for days, ranges in groups:
+        if not ranges:
+            continue
+        first, last = t(f"dayshort.{days[0]}", lang), t(f"dayshort.{days[-1]}", lang)
+        label = first if len(days) == 1 else f"{first}\u2013{last}"
+        parts.append(f"{label} {hours_mod.format_ranges(ranges, all_day)}")
+    return "; ".join(parts)
+
+
+def entry(rec: dict[str, Any], lang: str) -> SlipEntry:
+    hours = week_text(rec.get("hours"), lang) or (rec.get("hours_text") or "") or t("slip.hours_unknown", lang)
+    langs = languages_text(rec.get("languages") or (), lang) or t("slip.languages_unknown", lang)
+    org = rec.get("organization") or ""
+    if org == rec.get("name"):
+        org = ""
+    site = rec.get("site_name") or ""
+    organization = " · ".join(x for x in (site, org) if x and x != rec.get("name"))
+    return SlipEntry(
+        name=rec.get("name") or "", organization=organization, address=address_line(rec),
+        phones=phone_list(rec, lang), hours=hours, languages=langs, website=rec.get("website") or "",
+    )
+
+
+def _date(moment: dt.datetime | dt.date | None) -> str:
+    moment = moment or dt.date.today()
+    return moment.strftime("%Y-%m-%d")
+
+
+def slip_text(records: Sequence[dict[str, Any]], lang: str, note: str = "",
+              moment: dt.datetime | dt.date | None = None, demo: bool = False) -> str:
+    """The slip as plain text, ready to paste into a message or an email."""
+    lines = [t("slip.title", lang), t("slip.date", lang, date=_date(moment))]
+    if demo:
+        lines.append(t("slip.demo", lang))
+    lines.append("")
+    if not records:
+        lines += [t("slip.empty", lang), ""]
+    for number, rec in enumerate(records, 1):
+        e = entry(rec, lang)
+        lines.append(f"{number}. {e.name}")
+        indent = " " * (len(str(number)) + 2)
+        if e.organization:
+            lines.append(indent + e.organization)
+        if e.address:
+            lines.append(f"{indent}{t('slip.address', lang)}: {e.address}")
+        for label, phone in e.phones:
+            lines.append(f"{indent}{label}: {phone}")
+        lines.append(f"{indent}{t('slip.hours', lang)}: {e.hours}")
+        lines.append(f"{indent}{t('slip.languages', lang)}: {e.languages}")
+        if e.website:
+            lines.append(f"{indent}{t('slip.website', lang)}: {e.website}")
+        lines.append("")
+    note = (note or "").strip()
+    if note:
+        lines += textwrap.wrap(f"{t('slip.note', lang)}: {note}", WRAP) + [""]
+    lines += textwrap.wrap(t("slip.call_first", lang), WRAP)
+    lines += textwrap.wrap(t("slip.help_now", lang), WRAP)
+    return "\n".join(lines) + "\n"
+
+
+_PAGE_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 42rem;
+       margin: 2rem auto; padding: 0 1rem; color: #000; background: #fff; line-height: 1.4; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; }
+.date { margin-top: 0; }
+.demo { border: 2px solid #000; padding: .4rem .6rem; font-weight: bold; }
+ol { padding-left: 1.4rem; }
+li { margin-bottom: 1rem; break-inside: avoid; }
+.name { font-size: 1.15rem; font-weight: bold; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: .3rem 0 0; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+.note { border-left: 4px solid #000; padding-left: .6rem; white-space: pre-wrap; }
+.help { border-top: 1px solid #000; padding-top: .6rem; }
+@media print { body { margin: 0; max-width: none; } .noprint { display: none; } }
+"""
+
+
+def slip_html(records: Sequence[dict[str, Any]], lang: str, note: str = "",
+              moment: dt.datetime | dt.date | None = None, demo: bool = False) -> str:
+    """The slip as a self-contained printable page (no scripts, no external files)."""
+    esc = html.escape
+    out = [
+        "<!DOCTYPE html>", f'<html lang="{esc(lang)}">', "<head>", '<meta charset="utf-8">',
+        f"<title>{esc(t('slip.title', lang))}</title>", f"<style>{_PAGE_STYLE}</style>", "</head>", "<body>",
+        f"<h1>{esc(t('slip.title', lang))}</h1>", f'<p class="date">{esc(t("slip.date", lang, date=_date(moment)))}</p>',
+    ]
+    if demo:
+        out.append(f'<p class="demo">{esc(t("slip.demo", lang))}</p>')
+    if not records:
+        out.append(f"<p>{esc(t('slip.empty', lang))}</p>")
+    else:
+        out.append("<ol>")
+        for rec in records:
+            e = entry(rec, lang)
+            out.append(f'<li><div class="name">{esc(e.name)}</div>')
+            if e.organization:
+                out.append(f"<div>{esc(e.organization)}</div>")
+            out.append("<dl>")
+            rows: list[tuple[str, str]] = []
+            if e.address:
+                rows.append((t("slip.address", lang), e.address))
+            rows += list(e.phones)
+            rows.append((t("slip.hours", lang), e.hours))
+            rows.append((t("slip.languages", lang), e.languages))
+            if e.website:
+                rows.append((t("slip.website", lang), e.website))
+            out += [f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in rows]
+            out.append("</dl></li>")
+        out.append("</ol>")
+    note = (note or "").strip()
+    if note:
+        out.append(f'<p class="note"><strong>{esc(t("slip.note", lang))}:</strong> {esc(note)}</p>')
+    out.append(f"<p>{esc(t('slip.call_first', lang))}</p>")
+    out.append(f'<p class="help">{esc(t("slip.help_now", lang))}</p>')
+    out.append("</body>")
+    out.append("</html>")
+    return "\n".join(out) + "\n"
+
+
+def slip_filename(lang: str, moment: dt.datetime, suffix: str) -> str:
+    return f"referral-{moment.strftime('%Y%m%d-%H%M%S')}-{lang}.{suffix}"
+
+
+def save_slip(folder: Path, content: str, filename: str) -> Path:
+    """Write the slip; never overwrite an earlier one (a counter is added). Returns the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / filename
+    stem, suffix = path.stem, path.suffix
+    counter = 2
+    while path.exists():
+        path = folder / f"{stem}-{counter}{suffix}"
+        counter += 1
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,46 @@
+"""Where helpline keeps its settings and saved slips. Nothing is created at import; folders are
+made only when something is written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "helpline"
+CONFIG_ENV = "HELPLINE_CONFIG"  # a settings file path; tests and shared machines use it
+
+
+def config_file() -> Path:
+    """$HELPLINE_CONFIG, else config.toml in the platform's config folder
+    (~/.config/helpline/config.toml on Linux)."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def referral_folders() -> list[Path]:
+    """Where saved slips go, best first: Documents/helpline-referrals, the app's data folder,
+    then the current folder. The first one that can be written is used."""
+    import platformdirs
+
+    return [
+        platformdirs.user_documents_path() / "helpline-referrals",
+        platformdirs.user_data_path(APP_NAME, appauthor=False) / "referrals",
+        Path.cwd(),
+    ]
+
+
+def writable_folder(candidates: list[Path]) -> Path:
+    for folder in candidates:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".helpline-write-test"
+            probe.write_text("", encoding="utf-8")
+            probe.unlink()
+            return folder
+        except OSError:
+            continue
+    return Path.cwd()

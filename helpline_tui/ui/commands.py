@@ -1,0 +1,171 @@
+"""The one command registry. Each `Command` becomes a Binding (with an id, so the settings file can
+remap it through `App.set_keymap`), a footer entry, a command-palette hit and a line of the help
+screen. Labels and help texts come from the i18n catalogue (`cmd.<id>.label` / `cmd.<id>.help`) and
+are swapped in place when the interface language changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from helpline_tui.i18n import t
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+# Scopes: where a binding lives. "app" bindings work on every screen.
+SCOPES = ("app", "search", "detail", "referral", "dialog")
+SCREEN_SCOPES = ("search", "detail", "referral")
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str  # binding id, keymap id, i18n key cmd.<id>.*
+    action: str  # action run in the scope's namespace (the App or the screen)
+    keys: str  # default keys, Textual names, comma separated
+    scopes: tuple[str, ...]
+    show: bool = True  # in the footer
+    palette: bool = True  # in the command palette
+    priority: bool = False
+    hide_in: tuple[str, ...] = ()  # scopes whose footer leaves it out (80 columns are few)
+
+
+REGISTRY: tuple[Command, ...] = (
+    # In footer order. "app" commands work on every screen (dialogs excepted).
+    Command("help", "app.show_help", "f1,question_mark", ("app",), hide_in=("referral",)),
+    Command("location", "pick_location", "f2", ("search",)),
+    Command("copy_slip", "copy_slip", "f2", ("referral",)),
+    Command("language", "pick_language", "f3", ("search",)),
+    Command("slip_language", "toggle_slip_language", "f3", ("referral",)),
+    Command("need", "pick_need", "f4", ("search",)),
+    Command("save_text", "save_text", "f4", ("referral",)),
+    Command("more_filters", "pick_more", "f5", ("search",)),
+    Command("save_html", "save_html", "f5", ("referral",)),
+    Command("referral", "app.show_referral", "f6", ("app",), hide_in=("referral",)),
+    Command("toggle_language", "app.toggle_language", "f7", ("app",), hide_in=("referral",)),
+    Command("end_call", "app.end_call", "f10,ctrl+n", ("app",)),  # F10 opens the menu in some terminals
+    Command("reset_filters", "reset_filters", "f8", ("search",)),
+    Command("widen", "widen", "f9", ("search",)),
+    # letters work when a list (not a text box) has the focus
+    Command("add_referral", "toggle_referral", "a", ("search", "detail")),
+    Command("remove_referral", "remove_referral", "delete,d", ("referral",)),
+    Command("edit_note", "edit_note", "n", ("referral",), show=False),
+    Command("radius", "pick_radius", "r", ("search",), show=False),
+    Command("kind", "pick_kind", "k", ("search",), show=False),
+    Command("population", "pick_population", "w", ("search",), show=False),
+    Command("payment", "pick_payment", "dollar_sign", ("search",), show=False),
+    Command("focus_search", "focus_search", "slash", ("search",), show=False),
+    Command("open", "open_highlighted", "enter", ("search",), show=False),
+    Command("clear_query", "clear_or_back", "escape", ("search",), show=False, palette=False),
+    Command("back", "back", "escape", ("detail", "referral")),
+    Command("theme", "app.cycle_theme", "ctrl+t", ("app",), show=False),
+    Command("palette", "app.command_palette", "ctrl+p", ("app",), show=False, palette=False),
+    Command("quit", "app.quit", "ctrl+q", ("app",), show=False),
+    # dialogs (pickers, help, end of call)
+    Command("confirm", "confirm", "enter", ("dialog",)),
+    Command("close", "close", "escape", ("dialog",)),
+)
+
+BY_ID = {c.id: c for c in REGISTRY}
+
+
+def label(command: Command, lang: str) -> str:
+    return t(f"cmd.{command.id}.label", lang)
+
+
+def help_text(command: Command, lang: str) -> str:
+    return t(f"cmd.{command.id}.help", lang)
+
+
+def commands_for(scope: str) -> list[Command]:
+    return [c for c in REGISTRY if scope in c.scopes]
+
+
+def bindings(scope: str, lang: str = "en") -> list[Binding]:
+    """The BINDINGS for `scope`. A screen's list includes the "app" commands (their actions are
+    `app.…`), so the footer shows every key in registry order: F1, F2, … F10, then letters."""
+    chosen = [c for c in REGISTRY if scope in c.scopes or (scope in SCREEN_SCOPES and "app" in c.scopes)]
+    return [
+        Binding(c.keys, c.action, label(c, lang), show=c.show and scope not in c.hide_in, priority=c.priority, id=c.id,
+                tooltip=help_text(c, lang))
+        for c in chosen
+    ]
+
+
+def translate_bindings(node: DOMNode, lang: str) -> None:
+    """Swap the labels of a node's registry bindings to `lang` (keys, including keymap overrides,
+    are untouched). Footer and help read them from there."""
+    key_to_bindings = node._bindings.key_to_bindings
+    for key, items in key_to_bindings.items():
+        new_items = []
+        for binding in items:
+            command = BY_ID.get(binding.id or "")
+            if command is not None:
+                binding = replace(binding, description=label(command, lang), tooltip=help_text(command, lang))
+            new_items.append(binding)
+        key_to_bindings[key] = new_items
+    node.refresh_bindings()
+
+
+def effective_keys(command: Command, keymap: dict[str, str]) -> str:
+    return keymap.get(command.id, command.keys)
+
+
+def key_display(app, keys: str) -> str:
+    """"f1,question_mark" -> "F1 / ?"."""
+    shown = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key:
+            shown.append(app.get_key_display(Binding(key, "")))
+    return " / ".join(shown)
+
+
+def first_key_display(app, command_id: str) -> str:
+    command = BY_ID[command_id]
+    keys = effective_keys(command, getattr(app, "keymap", {}))
+    return key_display(app, keys.split(",")[0])
+
+
+class HelplineCommands(Provider):
+    """Palette hits: the registry commands of the current screen and the App, the filter values
+    (Peplum-style "Need: Methadone") and the themes. All in the interface language."""
+
+    def _entries(self) -> Iterable[tuple[str, str, object]]:
+        app = self.app
+        lang = app.ui_lang
+        screen = self.screen
+        scope = getattr(screen, "SCOPE", None)
+        keymap = getattr(app, "keymap", {})
+        for command in REGISTRY:
+            if not command.palette:
+                continue
+            if "app" in command.scopes or scope in command.scopes:
+                namespace = screen
+            else:
+                continue
+            keys = key_display(app, effective_keys(command, keymap))
+            text = f"{label(command, lang)}  ({keys})"
+            yield text, help_text(command, lang), partial(app.run_action, command.action, namespace)
+        if scope == "search" and hasattr(screen, "palette_filter_entries"):
+            for text, callback in screen.palette_filter_entries():
+                yield text, t("palette.filter_help", lang), callback
+        for name in app.theme_choices():
+            yield t("palette.theme", lang, name=name), t("palette.theme_help", lang), partial(app.apply_theme, name)
+
+    async def discover(self) -> Hits:
+        for text, help_, callback in self._entries():
+            yield DiscoveryHit(text, callback, help=help_)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_, callback in self._entries():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_)

@@ -1,0 +1,45 @@
+"""Why a search found nothing: the same search without each filter, and with a wider radius.
+Runs in the search worker's thread; gives up as soon as a newer search is asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from helpline_tui.core.search import FilterError, search
+from helpline_tui.ui.live_directory import LiveDirectory
+from helpline_tui.ui.state import RADIUS_CHOICES, FilterState
+from helpline_tui.ui.widgets.empty_state import Alternative, Explanation
+
+MAX_WIDER_RADIUS = 100.0  # further than this is another place, not a wider search
+
+
+def explain(directory: LiveDirectory, query: str, filters: FilterState,
+            still_current: Callable[[], bool]) -> Explanation | None:
+    alternatives: list[Alternative] = []
+
+    def total(state: FilterState) -> int | None:
+        if not still_current():
+            return None
+        with directory.lock:
+            try:
+                return search(directory.conn, query, state.to_core(), limit=0).total
+            except FilterError:
+                return 0
+
+    if filters.place:
+        wider = [r for r in RADIUS_CHOICES if filters.effective_radius < r <= MAX_WIDER_RADIUS][:2]
+        for radius in wider:
+            n = total(filters.with_value("radius", radius))
+            if n is None:
+                return None
+            if n > 0:
+                alternatives.append(Alternative("radius", n, radius))
+                break
+    for facet in filters.active():
+        n = total(filters.without(facet))
+        if n is None:
+            return None
+        alternatives.append(Alternative(facet, n))
+    wider_radius = next((a for a in alternatives if a.facet == "radius"), None)
+    drops = sorted((a for a in alternatives if a.facet != "radius" and a.total > 0), key=lambda a: -a.total)
+    return Explanation(tuple(alternatives), wider_radius or (drops[0] if drops else None))

@@ -1,0 +1,210 @@
+"""What result rows and the service page show: Textual `Content` for rows, rich `Text` for the page.
+
+Everything from the directory goes into `Text.append` or `Content.assemble` as plain strings, never
+into markup, so "[bold]" or "[link=…]" in a name is shown exactly as written. Styles here are
+theme-independent (bold, italic, underline, reverse); colours come from the TCSS theme variables.
+Meaning is always in words or symbols too (✓, ~, "area-wide", "EN ES"), never in colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from typing import Any
+
+from rich.text import Text
+from textual.content import Content
+
+from helpline_tui.core import hours as hours_mod
+from helpline_tui.core import referral, vocabulary
+from helpline_tui.core.search import Hit
+from helpline_tui.i18n import miles, t
+
+SEP = " · "
+
+
+def language_codes(codes: list[str] | None, lang: str) -> str:
+    """"EN ES ASL"; services that do not say are "lang ?" (unknown, not English-only)."""
+    if not codes:
+        return t("row.lang_unknown", lang)
+    return " ".join(code.upper() for code in codes)
+
+
+@lru_cache(maxsize=1)
+def _need_order() -> dict[str, int]:
+    return {term.id: i for i, term in enumerate(vocabulary.load().needs)}
+
+
+def key_needs(needs: list[str] | None, lang: str, limit: int = 3) -> str:
+    """The first needs in vocabulary order (treatment kinds before supports)."""
+    vocab, order = vocabulary.load(), _need_order()
+    chosen = sorted((n for n in (needs or []) if n in order), key=order.get)[:limit]
+    return ", ".join(vocab.term(n).label(lang) for n in chosen)
+
+
+def best_phone(rec: dict[str, Any]) -> str:
+    return rec.get("intake_phone") or rec.get("phone") or rec.get("hotline_phone") or ""
+
+
+def distance_text(hit: Hit, lang: str) -> str:
+    if hit.area_wide:
+        return t("row.area_wide", lang)
+    if hit.distance_miles is None:
+        return ""
+    prefix = "~" if hit.approximate_position else ""
+    return prefix + miles(round(hit.distance_miles, 1), lang)
+
+
+def place_text(rec: dict[str, Any]) -> str:
+    return ", ".join(x for x in (rec.get("city") or "", rec.get("state") or "") if x)
+
+
+def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
+    """Two lines: mark + name + site/organisation; then distance, place, languages, phone, needs.
+    Textual `Content` built with `assemble`, whose strings are always literal text (never markup),
+    and which the results list lays out several times faster than a rich Text."""
+    rec = hit.record
+    parts: list[str | tuple[str, str]] = [("✓ " if in_list else "  ", "bold"), (rec.get("name") or "", "bold")]
+    where = rec.get("site_name") or rec.get("organization") or ""
+    if where and where != rec.get("name"):
+        parts.append((SEP + where, "italic"))
+    if rec.get("status") and rec["status"] != "active":
+        parts.append(" " + t("row.inactive", lang, status=t(f"status.{rec['status']}", lang)))
+    details = [distance_text(hit, lang), place_text(rec), language_codes(rec.get("languages"), lang),
+               best_phone(rec) or t("row.no_phone", lang), key_needs(rec.get("needs"), lang)]
+    parts.append("\n  " + SEP.join(d for d in details if d))
+    return Content.assemble(*parts)
+
+
+# ---- the service page ---------------------------------------------------------------------------
+
+def _heading(out: Text, label: str) -> None:
+    out.append("\n")
+    out.append(label, style="bold underline")
+    out.append("\n")
+
+
+def _row(out: Text, label: str, value: str, style: str = "", width: int = 14) -> None:
+    out.append("  " + f"{label} ".ljust(width))
+    out.append(value, style=style)
+    out.append("\n")
+
+
+def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool, add_key: str,
+                hit: Hit | None = None) -> Text:
+    vocab = vocabulary.load()
+    out = Text()
+    out.append(rec.get("name") or "", style="bold")
+    out.append("\n")
+    subtitle = [t(f"kind.{rec.get('kind')}", lang)] if rec.get("kind") else []
+    for key in ("organization", "site_name"):
+        if rec.get(key) and rec[key] != rec.get("name"):
+            subtitle.append(rec[key])
+    out.append(SEP.join(subtitle) + "\n")
+    if in_list:
+        out.append(t("detail.in_list", lang), style="bold")
+    else:
+        out.append(t("detail.not_in_list", lang, key=add_key))
+    out.append("\n")
+    status = rec.get("status") or "active"
+    if status != "active":
+        out.append("! " + t("flag.inactive", lang, status=t(f"status.{status}", lang)), style="bold")
+        out.append("\n")
+
+    _heading(out, t("detail.phones", lang))
+    phones = referral.phone_list(rec, lang, ("phone.intake", "phone.main", "phone.hotline"))
+    if phones:
+        for label, number in phones:
+            _row(out, label, number, "bold")
+    else:
+        out.append("  " + t("detail.no_phone", lang) + "\n")
+
+    _heading(out, t("detail.address", lang))
+    address = referral.address_line(rec)
+    out.append("  " + (address or t("detail.no_address", lang)) + "\n")
+    if rec.get("county"):
+        _row(out, t("detail.county", lang), rec["county"])
+    if rec.get("service_area"):
+        _row(out, t("detail.service_area", lang), rec["service_area"])
+    if hit is not None and distance_text(hit, lang):
+        _row(out, t("detail.distance", lang), distance_text(hit, lang))
+    if rec.get("geo_precision") == "zip-centroid" or (hit is not None and hit.approximate_position):
+        out.append("  " + t("flag.approximate", lang) + "\n")
+    if hit is not None and hit.area_wide:
+        out.append("  " + t("flag.area_wide", lang) + "\n")
+
+    _heading(out, t("detail.hours", lang))
+    today = hours_mod.today(rec.get("hours"), now, rec.get("state"))
+    if today.known:
+        ranges = hours_mod.format_ranges(today.ranges, t("hours.all_day", lang)) or t("hours.none_today", lang)
+        out.append("  " + t("detail.today", lang, day=t(f"day.{today.day}", lang)) + ": " + ranges + SEP)
+        state = t("hours.open_now", lang) if today.open_now else t("hours.closed_now", lang)
+        out.append(state, style="bold" if today.open_now else "")
+        out.append(" " + t("detail.local_time", lang, time=today.local_time) + "\n")
+        _row(out, t("detail.week", lang), referral.week_text(rec.get("hours"), lang))
+    else:
+        out.append("  " + t("hours.unknown", lang) + "\n")
+    if rec.get("hours_text"):
+        out.append("  " + rec["hours_text"] + "\n")
+
+    _heading(out, t("detail.languages", lang))
+    codes = rec.get("languages") or []
+    if codes:
+        out.append("  " + referral.languages_text(codes, lang) + f" ({language_codes(codes, lang)})\n")
+    else:
+        out.append("  " + t("detail.languages_unknown", lang) + "\n")
+
+    _heading(out, t("detail.needs", lang))
+    needs = [n for n in (rec.get("needs") or [])]
+    if needs:
+        by_domain: dict[str, list[str]] = {}
+        for need in needs:
+            term = vocab.term(need)
+            by_domain.setdefault(term.domain if term and term.domain else "", []).append(
+                term.label(lang) if term else need)
+        for domain in [d.id for d in vocab.domains] + [""]:
+            if domain in by_domain:
+                d = vocab.domain(domain)
+                name = d.label(lang) if d else t("domain.other", lang)
+                out.append(f"  {name}: ", style="bold")
+                out.append(", ".join(by_domain[domain]) + "\n")
+    else:
+        out.append("  " + t("detail.no_needs", lang) + "\n")
+    for key, field_name in (("detail.populations", "populations"), ("detail.payment", "payment")):
+        values = rec.get(field_name) or []
+        if values:
+            labels = [(vocab.term(v).label(lang) if vocab.term(v) else v) for v in values]
+            out.append(f"  {t(key, lang)}: ", style="bold")
+            out.append(", ".join(labels) + "\n")
+
+    if rec.get("description"):
+        _heading(out, t("detail.description", lang))
+        out.append("  " + rec["description"] + "\n")
+    if rec.get("website") or rec.get("email"):
+        out.append("\n")
+        if rec.get("website"):
+            _row(out, t("detail.website", lang), rec["website"])
+        if rec.get("email"):
+            _row(out, t("detail.email", lang), rec["email"])
+
+    _heading(out, t("detail.provenance", lang))
+    _row(out, t("detail.source", lang), rec.get("source") or "")
+    _row(out, t("detail.imported", lang), (rec.get("imported_at") or "")[:10])
+    _row(out, t("detail.verified", lang), rec.get("last_verified") or t("detail.not_verified", lang))
+    precision = rec.get("geo_precision") or "none"
+    position = {"exact": t("detail.position_exact", lang), "none": t("detail.position_none", lang)}.get(
+        precision, "~ " + precision)
+    _row(out, t("detail.position", lang), position)
+    _row(out, t("detail.status", lang), t(f"status.{status}", lang))
+    _row(out, t("detail.id", lang), rec.get("id") or "")
+    if rec.get("unmapped_codes"):
+        out.append(f"  {t('detail.unmapped', lang)}: " + ", ".join(rec["unmapped_codes"]) + "\n")
+    raw = rec.get("raw") or {}
+    if raw:
+        _heading(out, t("detail.raw", lang))
+        for key, value in raw.items():
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            out.append(f"  {key}: ", style="italic")
+            out.append(f"{shown}\n")
+    return out

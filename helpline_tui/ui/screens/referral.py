@@ -1,0 +1,168 @@
+"""The call's referral list and its slip: remove services, write a note, switch the slip between
+English and Spanish, copy it (OSC 52) and save it as .txt or printable .html. The slip text is
+always on screen, so it can be read out or selected even where the clipboard does not work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from helpline_tui.core import referral
+from helpline_tui.i18n import t
+from helpline_tui.ui import commands
+from helpline_tui.ui.render import best_phone
+from helpline_tui.ui.screens.base import HelplineScreen
+from helpline_tui.ui.widgets.directory_header import DirectoryHeader
+from helpline_tui.ui.widgets.text_input import TextInput
+
+
+class ReferralScreen(HelplineScreen):
+    SCOPE = "referral"
+    BINDINGS = commands.bindings("referral")
+
+    class Saved(Message):
+        def __init__(self, path: Path | None, error: str | None = None) -> None:
+            super().__init__()
+            self.path = path
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__(id="referral-screen")
+        self.last_saved: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DirectoryHeader(id="header")
+        yield Static(id="referral-title")
+        yield OptionList(id="referral-items")
+        yield TextInput(value=self.helpline.note, id="note")
+        with VerticalScroll(id="slip-scroll"):
+            yield Static(id="slip-text")
+        yield Static(id="referral-status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch(self.app, "referrals", lambda _r: self.relabel(), init=False)
+        self.watch(self.app, "slip_lang", lambda _l: self.relabel(), init=False)
+        items = self.query_one("#referral-items", OptionList)
+        if items.option_count:
+            items.focus()
+        else:
+            self.query_one("#slip-scroll").focus()
+
+    # ---- what is shown -------------------------------------------------------------------------
+    def slip_text(self) -> str:
+        app = self.helpline
+        return referral.slip_text(app.referrals, app.slip_lang, app.note, app.now(), app.directory.summary.demo)
+
+    def slip_html(self) -> str:
+        app = self.helpline
+        return referral.slip_html(app.referrals, app.slip_lang, app.note, app.now(), app.directory.summary.demo)
+
+    def relabel(self) -> None:
+        super().relabel()
+        app, lang = self.helpline, self.lang
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(t("referral.title", lang), style="bold")
+        title.append(" · " + t("referral.count", lang, n=len(app.referrals)))
+        title.append(" · " + t("referral.slip", lang, language=t(f"lang.{app.slip_lang}", lang)), style="bold")
+        self.query_one("#referral-title", Static).update(title)
+
+        items = self.query_one("#referral-items", OptionList)
+        keep = items.highlighted
+        options = []
+        for rec in app.referrals:
+            row = Text(no_wrap=True, overflow="ellipsis")
+            row.append(rec.get("name") or "", style="bold")
+            phone = best_phone(rec)
+            if phone:
+                row.append(" · " + phone)
+            options.append(Option(row, id=rec["id"]))
+        items.set_options(options)
+        if options:
+            items.highlighted = min(keep or 0, len(options) - 1)
+        items.display = bool(options)
+
+        note = self.query_one("#note", Input)
+        note.placeholder = t("referral.note_placeholder", lang)
+        slip = Text(self.slip_text())  # plain Text: the directory's words are shown as written
+        if not app.referrals:
+            slip = Text(t("referral.empty", lang, key=commands.first_key_display(self.app, "add_referral")) + "\n\n") + slip
+        self.query_one("#slip-text", Static).update(slip)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        status = self.query_one("#referral-status", Static)
+        if self.last_saved is not None:
+            status.update(Text(t("referral.saved", self.lang, path=str(self.last_saved)), no_wrap=True,
+                               overflow="ellipsis"))
+        else:
+            status.update(t("referral.help", self.lang))
+
+    # ---- editing -------------------------------------------------------------------------------
+    @on(Input.Changed, "#note")
+    def _note_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.helpline.note = event.value
+        self.query_one("#slip-text", Static).update(Text(self.slip_text()))
+
+    @on(Input.Submitted, "#note")
+    def _note_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#slip-scroll").focus()
+
+    def action_edit_note(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def action_remove_referral(self) -> None:
+        items = self.query_one("#referral-items", OptionList)
+        option = items.highlighted_option
+        if option is not None and option.id:
+            self.helpline.remove_referral(option.id)
+
+    def action_toggle_slip_language(self) -> None:
+        self.helpline.slip_lang = "en" if self.helpline.slip_lang == "es" else "es"
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # ---- copy and save -------------------------------------------------------------------------
+    def action_copy_slip(self) -> None:
+        self.app.copy_to_clipboard(self.slip_text())
+        self.notify(t("referral.copied", self.lang, key=commands.first_key_display(self.app, "save_text")),
+                    markup=False)
+
+    def action_save_text(self) -> None:
+        self._save(self.slip_text(), "txt")
+
+    def action_save_html(self) -> None:
+        self._save(self.slip_html(), "html")
+
+    @work(thread=True, group="save-slip", exit_on_error=False)
+    def _save(self, content: str, suffix: str) -> None:
+        app = self.helpline
+        try:
+            folder = app.referral_folder()
+            name = referral.slip_filename(app.slip_lang, app.now(), suffix)
+            path = referral.save_slip(folder, content, name)
+        except OSError as exc:
+            self.post_message(self.Saved(None, str(exc)))
+            return
+        self.post_message(self.Saved(path))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        if message.path is None:
+            self.notify(t("referral.save_failed", self.lang, error=message.error or ""), severity="error",
+                        markup=False)
+            return
+        self.last_saved = message.path
+        self._show_status()
+        self.notify(t("referral.saved", self.lang, path=str(message.path)), markup=False, timeout=8)

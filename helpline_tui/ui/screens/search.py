@@ -1,0 +1,412 @@
+"""The search screen: the search box, the filter chips, "n of total" and the results, updated on
+every keystroke.
+
+Each change (a key, a filter, a reopened directory) makes a numbered request. It runs in a thread
+worker (exclusive, group "search"); a request that a newer one has overtaken skips its query, and
+results are painted only when they are newer than what is on screen, so a slow answer for "meth" never
+replaces the answer for "methadone".
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.reactive import var
+from textual.widgets import Footer, Input, OptionList
+from textual.worker import get_current_worker
+
+from helpline_tui.core import facets, geo
+from helpline_tui.core.search import FilterError, SearchPage, search
+from helpline_tui.i18n import t
+from helpline_tui.ui import commands
+from helpline_tui.ui import filter_menus as menus
+from helpline_tui.ui.explain_empty import explain
+from helpline_tui.ui.messages import OpenService, ToggleReferral
+from helpline_tui.ui.screens.base import HelplineScreen
+from helpline_tui.ui.screens.location import LocationPicker, PlaceChoice
+from helpline_tui.ui.screens.picker import Choice, OptionPicker, PickerItem
+from helpline_tui.ui.state import FilterState
+from helpline_tui.ui.widgets.directory_header import DirectoryHeader
+from helpline_tui.ui.widgets.empty_state import EmptyState, Explanation, widen_action
+from helpline_tui.ui.widgets.filter_chips import Chip, FilterChips
+from helpline_tui.ui.widgets.results_list import MAX_ROWS, ResultsList
+from helpline_tui.ui.widgets.search_box import SearchBox
+from helpline_tui.ui.widgets.status_line import StatusLine
+
+SINGLE_CHOICE = ("language", "kind", "population", "payment")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    seq: int
+    query: str
+    filters: FilterState
+    requested_at: float = field(default_factory=time.perf_counter)
+
+
+@dataclass(frozen=True)
+class PaintRecord:
+    """For the benchmark: when a request was made, answered and painted (perf_counter seconds)."""
+
+    seq: int
+    query: str
+    requested_at: float
+    answered_at: float
+    painted_at: float
+    search_ms: float
+    rows: int
+
+
+class SearchScreen(HelplineScreen):
+    SCOPE = "search"
+    BINDINGS = commands.bindings("search")
+
+    filters: var[FilterState] = var(FilterState, init=False)
+
+    class ResultsReady(Message):
+        def __init__(self, request: SearchRequest, page: SearchPage) -> None:
+            super().__init__()
+            self.request = request
+            self.page = page
+            self.answered_at = time.perf_counter()
+
+    class SearchFailed(Message):
+        def __init__(self, request: SearchRequest, message: str, filter_error: bool = True) -> None:
+            super().__init__()
+            self.request = request
+            self.message = message
+            self.filter_error = filter_error
+
+    class ExplanationReady(Message):
+        def __init__(self, request: SearchRequest, explanation: Explanation) -> None:
+            super().__init__()
+            self.request = request
+            self.explanation = explanation
+
+    def __init__(self) -> None:
+        super().__init__(id="search-screen")
+        self.latest_seq = 0
+        self.painted_seq = 0
+        self.page: SearchPage | None = None
+        self.explanation: Explanation | None = None
+        self._open_top_when_ready = False
+        self._footer_state: tuple = ()
+        self.paint_log: deque[PaintRecord] = deque(maxlen=2000)
+        self.paint_listeners: list = []  # callables given each PaintRecord (benchmarks, tests)
+
+    # ---- layout -------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield DirectoryHeader(id="header")
+        yield SearchBox(id="query")
+        yield FilterChips(id="chips")
+        yield StatusLine(id="status")
+        yield ResultsList(id="results")
+        yield EmptyState(id="empty")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch(self.app, "referrals", self._referrals_changed, init=False)
+        self.query_one("#empty").display = False
+        self.query_one("#query", SearchBox).focus()
+        self.request_search()
+
+    def relabel(self) -> None:
+        super().relabel()
+        lang = self.lang
+        self.query_one("#query", SearchBox).placeholder = t("search.placeholder", lang)
+        self.query_one("#chips", FilterChips).show(self.filters, lang)
+        if self.page is not None:
+            self._show_page(self.page)
+
+    def _directory_changed(self, generation: int) -> None:
+        super()._directory_changed(generation)
+        self.request_search()
+
+    def _referrals_changed(self, _referrals) -> None:
+        self.query_one("#results", ResultsList).refresh_rows(self.lang, self.helpline.referral_ids)
+
+    # ---- searching ----------------------------------------------------------------------------
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#query", SearchBox).value
+
+    def request_search(self) -> None:
+        self.latest_seq += 1
+        request = SearchRequest(self.latest_seq, self.query_text, self.filters)
+        self._search(request)
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._open_top_when_ready = False  # an Enter pressed before these words no longer applies
+        self.request_search()
+
+    def watch_filters(self, _old: FilterState, new: FilterState) -> None:
+        self.query_one("#chips", FilterChips).show(new, self.lang)
+        self._refresh_footer()
+        self.request_search()
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, request: SearchRequest) -> None:
+        worker = get_current_worker()
+        directory = self.helpline.directory
+        with directory.lock:  # one query at a time; requests overtaken while waiting are skipped
+            if worker.is_cancelled or request.seq != self.latest_seq:
+                return
+            try:
+                page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS)
+            except FilterError as exc:
+                self.post_message(self.SearchFailed(request, str(exc)))
+                return
+            except Exception as exc:  # a damaged file, a bug: say so, keep the app running
+                self.post_message(self.SearchFailed(request, f"{type(exc).__name__}: {exc}", filter_error=False))
+                return
+        self.post_message(self.ResultsReady(request, page))
+        if page.total == 0 and not request.filters.is_empty:
+            explanation = explain(directory, request.query, request.filters,
+                                  lambda: request.seq == self.latest_seq)
+            if explanation is not None:
+                self.post_message(self.ExplanationReady(request, explanation))
+
+    @on(ResultsReady)
+    def _results_ready(self, message: ResultsReady) -> None:
+        if message.request.seq <= self.painted_seq:
+            return  # older than what is on screen
+        self.painted_seq = message.request.seq
+        self.page = message.page
+        self.explanation = None
+        self._show_page(message.page)
+        request, answered_at = message.request, message.answered_at
+        self.call_after_refresh(self._painted, request, answered_at, message.page)
+        if self._open_top_when_ready and request.seq == self.latest_seq:
+            self._open_top_when_ready = False
+            self.action_open_top()
+
+    def _painted(self, request: SearchRequest, answered_at: float, page: SearchPage) -> None:
+        record = PaintRecord(request.seq, request.query, request.requested_at, answered_at,
+                             time.perf_counter(), page.elapsed_ms, len(page.hits))
+        self.paint_log.append(record)
+        for listener in self.paint_listeners:
+            listener(record)
+
+    @on(SearchFailed)
+    def _search_failed(self, message: SearchFailed) -> None:
+        if message.request.seq < self.latest_seq:
+            return
+        self._open_top_when_ready = False
+        self.painted_seq = message.request.seq
+        self.page = None
+        self.query_one("#status", StatusLine).show_error(message.message, self.lang, message.filter_error)
+        results = self.query_one("#results", ResultsList)
+        results.hits = []
+        results.clear_options()
+
+    @on(ExplanationReady)
+    def _explanation_ready(self, message: ExplanationReady) -> None:
+        if message.request.seq != self.painted_seq:
+            return
+        self.explanation = message.explanation
+        self._show_empty()
+        self._refresh_footer()
+
+    def _show_page(self, page: SearchPage) -> None:
+        lang = self.lang
+        self.query_one("#status", StatusLine).show_page(page, lang)
+        results = self.query_one("#results", ResultsList)
+        keep = results.highlighted_id
+        results.show_page(page, lang, self.helpline.referral_ids, keep)
+        empty = page.total == 0
+        results.display = not empty
+        self.query_one("#empty").display = empty
+        if empty:
+            if results.has_focus:
+                self.query_one("#query", SearchBox).focus()
+            self._show_empty()
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        """Recompose the footer only when a conditional key (reset, widen, add) appears or goes:
+        doing it on every keystroke would cost a few milliseconds each time."""
+        state = tuple(self.check_action(a, ()) for a in ("reset_filters", "widen", "toggle_referral"))
+        if state != self._footer_state:
+            self._footer_state = state
+            self.refresh_bindings()
+
+    def _show_empty(self) -> None:
+        self.query_one("#empty", EmptyState).show(
+            self.query_text, self.filters, self.explanation, self.lang,
+            commands.first_key_display(self.app, "widen"), commands.first_key_display(self.app, "reset_filters"))
+
+    # ---- moving between the search box and the results -----------------------------------------
+    @on(SearchBox.MoveDown)
+    def _down_from_search(self) -> None:
+        results = self.query_one("#results", ResultsList)
+        if results.option_count and results.display:
+            results.focus()
+            if results.highlighted is None:
+                results.highlighted = 0
+
+    @on(ResultsList.EscapeTop)
+    def _up_from_results(self) -> None:
+        self.query_one("#query", SearchBox).focus()
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.painted_seq == self.latest_seq:
+            self.action_open_top()
+        else:
+            self._open_top_when_ready = True  # Enter before the last keystroke's results: wait for them
+
+    @on(OptionList.OptionSelected, "#results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_highlighted()
+
+    def action_open_top(self) -> None:
+        results = self.query_one("#results", ResultsList)
+        if results.hits:
+            results.highlighted = 0
+            self.post_message(OpenService(results.hits[0]))
+
+    def action_open_highlighted(self) -> None:
+        hit = self.query_one("#results", ResultsList).highlighted_hit
+        if hit is not None:
+            self.post_message(OpenService(hit))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#query", SearchBox).focus()
+
+    def action_clear_or_back(self) -> None:
+        box = self.query_one("#query", SearchBox)
+        if box.has_focus:
+            box.value = ""
+        else:
+            box.focus()
+
+    def action_toggle_referral(self) -> None:
+        hit = self.query_one("#results", ResultsList).highlighted_hit
+        if hit is not None:
+            self.post_message(ToggleReferral(hit.record["id"], hit.record.get("name") or ""))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "widen":
+            return bool(self.page is not None and self.page.total == 0 and self.explanation
+                        and self.explanation.best)
+        if action == "reset_filters":
+            return not self.filters.is_empty
+        if action == "toggle_referral":
+            found = self.query("#results")
+            results = found.first(ResultsList) if found else None
+            return results is not None and results.has_focus and results.highlighted_hit is not None
+        return True
+
+    # ---- filters ------------------------------------------------------------------------------
+    @on(Chip.Chosen)
+    def _chip_chosen(self, message: Chip.Chosen) -> None:
+        facet = "location" if message.facet == "place" else message.facet
+        getattr(self, f"action_pick_{facet}")()
+
+    @on(Chip.Cleared)
+    def _chip_cleared(self, message: Chip.Cleared) -> None:
+        self.filters = self.filters.without(message.facet)
+
+    def reset_call(self) -> None:
+        """End of call: empty search box, no filters, cursor in the search box."""
+        box = self.query_one("#query", SearchBox)
+        with self.prevent(Input.Changed):
+            box.value = ""
+        self.set_reactive(SearchScreen.filters, FilterState())
+        self.query_one("#chips", FilterChips).show(self.filters, self.lang)
+        self.explanation = None
+        self.query_one("#results", ResultsList).highlighted = None
+        box.focus()
+        self.request_search()
+
+    def action_reset_filters(self) -> None:
+        if not self.filters.is_empty:
+            self.filters = FilterState()
+            self.notify(t("filters.reset", self.lang))
+
+    def action_widen(self) -> None:
+        best = self.explanation.best if self.explanation else None
+        if best is None:
+            self.notify(t("widen.nothing", self.lang))
+            return
+        self.notify(t("widen.done", self.lang, action=widen_action(best, self.filters, self.lang)), markup=False)
+        if best.facet == "radius":
+            self.filters = self.filters.with_value("radius", best.radius)
+        else:
+            self.filters = self.filters.without(best.facet)
+
+    def _counts_loader(self, facet: str):
+        base = self.filters.without(facet) if facet in SINGLE_CHOICE else self.filters
+        directory = self.helpline.directory
+
+        def load() -> dict[str, int]:
+            with directory.lock:
+                try:
+                    return facets.counts(directory.conn, base.to_core(), facet)
+                except geo.PlaceError:
+                    return {}
+
+        return load
+
+    def _open_picker(self, facet: str, items: list[PickerItem], help_key: str = "picker.help",
+                     counts: bool = True, narrow: bool = True) -> None:
+        picker = OptionPicker(t(f"chip.{facet}", self.lang), items, t(help_key, self.lang),
+                              load_counts=self._counts_loader(facet) if counts else None, narrow=narrow,
+                              picker_id=f"picker-{facet}")
+        self.app.push_screen(picker, callback=partial(self._picked, facet))
+
+    def _picked(self, facet: str, choice: Choice | None) -> None:
+        if choice is None:
+            return
+        self.filters = self.filters.with_value(facet, choice.value)
+
+    def action_pick_location(self) -> None:
+        self.app.push_screen(LocationPicker(self.filters.place),
+                             callback=self._place_picked)
+
+    def _place_picked(self, choice: PlaceChoice | None) -> None:
+        if choice is not None:
+            self.filters = replace(self.filters, place=choice.place, place_label=choice.label)
+
+    def action_pick_language(self) -> None:
+        self._open_picker("language", menus.language_items(self.filters, self.lang))
+
+    def action_pick_need(self) -> None:
+        self._open_picker("need", menus.need_items(self.filters, self.lang), help_key="picker.need_help")
+
+    def action_pick_kind(self) -> None:
+        self._open_picker("kind", menus.kind_items(self.filters, self.lang), narrow=False)
+
+    def action_pick_population(self) -> None:
+        self._open_picker("population", menus.term_items("population", self.filters, self.lang))
+
+    def action_pick_payment(self) -> None:
+        self._open_picker("payment", menus.term_items("payment", self.filters, self.lang))
+
+    def action_pick_radius(self) -> None:
+        self._open_picker("radius", menus.radius_items(self.filters, self.lang), counts=False, narrow=False)
+
+    def action_pick_more(self) -> None:
+        picker = OptionPicker(t("more.title", self.lang), menus.more_items(self.filters, self.lang),
+                              t("picker.help", self.lang), narrow=False, picker_id="picker-more")
+        self.app.push_screen(picker, callback=self._more_picked)
+
+    def _more_picked(self, choice: Choice | None) -> None:
+        if choice is not None and choice.value:
+            getattr(self, f"action_pick_{choice.value}")()
+
+    def palette_filter_entries(self):
+        """("Need: Methadone", sets it) for the command palette."""
+        for text, facet, value in menus.palette_entries(self.lang):
+            yield text, partial(self._picked, facet, Choice(value))

@@ -1,0 +1,32 @@
+"""One line under the filters: "100 of 1,741 · near Yonkers, NY", "Searching…", or a filter problem."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from helpline_tui.core.search import SearchPage
+from helpline_tui.i18n import number, t
+
+
+class StatusLine(Static):
+    def show_page(self, page: SearchPage, lang: str) -> None:
+        self.set_class(False, "-error")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if page.total == 0:
+            text.append(t("status.no_results", lang))
+        else:
+            text.append(t("status.count", lang, shown=number(len(page.hits), lang), total=number(page.total, lang)))
+        if page.place is not None:
+            text.append(" · " + t("status.near", lang, place=page.place.label))
+        self.update(text)
+
+    def show_searching(self, lang: str) -> None:
+        self.set_class(False, "-error")
+        self.update(t("status.searching", lang))
+
+    def show_error(self, message: str, lang: str, filter_error: bool = True) -> None:
+        self.set_class(True, "-error")
+        key = "status.filter_error" if filter_error else "search.failed"
+        self.update(Text("! " + t(key, lang, message=message) if filter_error else "! " + t(key, lang, error=message),
+                         no_wrap=True, overflow="ellipsis"))
