@@ -7,6 +7,7 @@ transposition counts as one typo, as in Meilisearch and Typesense (search-notes 
 
 from __future__ import annotations
 
+import bisect
 import re
 import sqlite3
 import threading
@@ -70,12 +71,25 @@ class Lexicon:
     doc_freq: dict[str, int]
     by_phonetic: dict[str, list[str]] = field(default_factory=dict)
     by_length: dict[int, list[str]] = field(default_factory=dict)
+    records: int = 1
+    sorted_terms: list[str] = field(default_factory=list)
+    cumulative_docs: list[int] = field(default_factory=list)  # docs of sorted_terms[:i], summed
     _prefixes: dict[int, list[str]] = field(default_factory=dict)
     _memo: dict[tuple, dict[str, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __contains__(self, word: str) -> bool:
         return word in self.doc_freq
+
+    def share_beginning(self, stems) -> float:
+        """About how much of the directory has a word beginning with one of `stems` (an upper
+        bound: a record with two such words counts twice)."""
+        total = 0
+        for stem in stems:
+            lo = bisect.bisect_left(self.sorted_terms, stem)
+            hi = bisect.bisect_left(self.sorted_terms, stem + "\uffff")
+            total += self.cumulative_docs[hi] - self.cumulative_docs[lo]
+        return total / max(1, self.records)
 
     def _remember(self, key: tuple, compute) -> dict[str, int]:
         # Typing "yonkers metad" re-asks about "yonkers" on every keystroke: answer once.
@@ -170,7 +184,13 @@ def load(conn: sqlite3.Connection) -> Lexicon:
             phonetic[key_].append(term)
     for words in phonetic.values():
         words.sort(key=lambda t: -freq[t])
-    lex = Lexicon(terms=terms, doc_freq=freq, by_phonetic=dict(phonetic), by_length=dict(by_length))
+    ordered = sorted(terms)
+    cumulative = [0]
+    for term in ordered:
+        cumulative.append(cumulative[-1] + freq[term])
+    records = conn.execute("SELECT count(*) FROM services").fetchone()[0]
+    lex = Lexicon(terms=terms, doc_freq=freq, by_phonetic=dict(phonetic), by_length=dict(by_length),
+                  records=records, sorted_terms=ordered, cumulative_docs=cumulative)
     with _CACHE_LOCK:
         if len(_CACHE) > 8:
             _CACHE.clear()

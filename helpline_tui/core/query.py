@@ -23,7 +23,8 @@ OPTIONAL_WORDS = frozenset(
 )
 # Ambiguous as concepts: 'ca' is California far more often than Cocaine Anonymous.
 NOT_CONCEPTS = frozenset({("ca",), ("co",), ("op",), ("pa",), ("ma",), ("in",), ("oh",), ("me",), ("or",)})
-MAX_WORDS = 12  # longer text is cut: nobody types more while a caller waits
+MAX_WORDS = 12
+BROAD_PREFIX_SHARE = 0.3  # a half-typed last word in more than this share of records only ranks  # longer text is cut: nobody types more while a caller waits
 
 
 def keyword_token(facet: str, term_id: str) -> str:
@@ -78,6 +79,9 @@ class WordGroup:
     variants: frozenset[str] = frozenset()  # spelling equivalents (ctr for center): matches, but not exact
     concept: tuple[str, str] | None = None  # (facet, id) of a need or language phrase
     optional: bool = False
+    # A word still being typed that would match most of the directory ("cente", one letter):
+    # it narrows nothing until it is more specific, and only ranks.
+    soft: bool = False
     is_number: bool = False
 
     def fts(self, columns: str | None = None) -> str:
@@ -96,7 +100,7 @@ class WordGroup:
 
 
 def _one_letter_prefix(group: WordGroup) -> bool:
-    return len(group.text) == 1 and bool(group.prefixes) and not group.concept
+    return group.soft or (len(group.text) == 1 and bool(group.prefixes) and not group.concept)
 
 
 def _quote(word: str) -> str:
@@ -176,7 +180,10 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
                 break
         else:
             last = i == len(words) - 1
-            parsed.groups.append(_word_group(words[i], lexicon, prefix=last and typing_last, stage=stage))
+            group = _word_group(words[i], lexicon, prefix=last and typing_last, stage=stage)
+            if last and typing_last and len(words) > 1 and lexicon is not None and group.prefixes:
+                group.soft = lexicon.share_beginning(group.prefixes) > BROAD_PREFIX_SHARE
+            parsed.groups.append(group)
             i += 1
     return parsed
 
@@ -208,7 +215,9 @@ def _word_group(word: str, lexicon: Lexicon | None, prefix: bool, stage: int) ->
     if not known or stage >= TYPOS_EVERYWHERE:
         for variant, cost in lexicon.typo_variants(word, budget).items():
             group.exact.setdefault(variant, cost)
-        if prefix:
+        if prefix and len(word) >= 5:
+            # A short word still being typed takes no typo even when relaxed: "coln" would
+            # otherwise open on every word beginning col-, con-, cou-... (most of a directory).
             for stem, cost in lexicon.prefix_variants(word, budget).items():
                 group.prefixes.setdefault(stem, cost)
         if not known:

@@ -233,7 +233,7 @@ class _Scope:
             self.place_expr = "keywords: (" + " OR ".join(f'"{t}"' for t in cells + areas) + ")"
 
     def text_query(self, conn, match: str | None, cap: int, ranked: bool = False,
-                   rid_range: tuple[int, int] | None = None) -> tuple[list[dict[str, Any]], int]:
+                   rid_range: tuple[int, int] | None = None, count: bool = True) -> tuple[list[dict[str, Any]], int]:
         """Rows matching an FTS expression (filters included as tags), at most `cap`, and the total.
         Rowids follow name order, so unranked rows come alphabetically; `ranked` takes the best
         `cap` by bm25 (short names with rare words first); `rid_range` keeps names in a range."""
@@ -254,7 +254,7 @@ class _Scope:
         ids = [r for (r,) in conn.execute(
             f"SELECT rowid FROM services_fts WHERE services_fts MATCH ?{between}{order} LIMIT {cap}", args)]
         rows = self._rows(conn, ids)
-        if len(ids) < cap:
+        if len(ids) < cap or not count:
             return rows, len(ids)
         # The index alone knows the total: no join needed to count.
         total = conn.execute(f"SELECT count(*) FROM services_fts WHERE services_fts MATCH ?{between}", args).fetchone()[0]
@@ -324,7 +324,8 @@ def _candidates(conn, parsed: query_mod.ParsedQuery, scope: _Scope, cap: int) ->
     if total > len(rows):
         # More matches than we rank: take those matching in names first, so a broad word
         # ("recovery", "centro") still brings the services named after it.
-        named, _ = scope.text_query(conn, parsed.match_all(columns="name"), cap, ranked=total <= RANK_AT_MOST)
+        named, _ = scope.text_query(conn, parsed.match_all(columns="name"), cap, ranked=total <= RANK_AT_MOST,
+                                    count=False)
         seen = {r["rid"] for r in named}
         rows = (named + [r for r in rows if r["rid"] not in seen])[:cap]
     return rows, total
