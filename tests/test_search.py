@@ -206,3 +206,11 @@ def test_sort_by_distance_puts_the_nearest_first_whatever_the_words(conn):
     assert distances == sorted(distances) and len(distances) >= 2
     with pytest.raises(FilterError):
         search(conn, "center", Filters(), sort="alphabet")
+
+
+def test_a_need_the_named_city_lacks_gives_the_nearest_services_with_that_need(conn):
+    # No housing in White Plains: housing services, nearest to White Plains first.
+    page = search(conn, "vivienda white plains", Filters(), limit=5)
+    assert page.total >= 1 and all("housing" in h.record["needs"] for h in page.hits)
+    assert page.hits[0].record["name"] == "Hope House"  # Yonkers, next door
+    assert page.hits[0].distance_miles is not None

@@ -347,6 +347,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     lex = lexicon.load(conn)
     parsed = query_mod.parse(text, lex)
     scope = _Scope(conn, filters, place)
+    nearest_to: geo.Place | None = None
     if parsed.empty and place is None:
         rows, total = scope.text_query(conn, None, max(limit, 1))  # alphabetical: rowid order
     else:
@@ -363,12 +364,20 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             more, more_total = _candidates(conn, wider, scope, CANDIDATE_CAP)
             if more_total > total:
                 parsed, rows, total = wider, more, more_total
+        nearest_to = None
+        if parsed.groups and total == 0 and place is None:
+            # "metadona yonkers" with no methadone in Yonkers: methadone nearest to Yonkers, not
+            # Yonkers services without methadone. The city becomes a place to measure from.
+            rows, total, nearest_to, parsed = _nearest_to_city(conn, parsed, scope)
         if parsed.groups and total == 0 and len(parsed.required()) > 1:
             rows, total = _any_words(conn, parsed, scope, CANDIDATE_CAP)
 
     hits = []
     for rec in rows:
         hit = Hit(record=rec, score=0.0, approximate_position=rec["geo_precision"] == "zip-centroid")
+        if place is None and nearest_to is not None and rec["latitude"] is not None:
+            hit.distance_miles = geo.haversine_miles(nearest_to.latitude, nearest_to.longitude,
+                                                     rec["latitude"], rec["longitude"])
         if place is not None:
             if rec["latitude"] is not None:
                 hit.distance_miles = geo.haversine_miles(place.latitude, place.longitude,
@@ -382,7 +391,10 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
         hits.sort(key=lambda h: (h.distance_miles if h.distance_miles is not None else far,
                                  h.record["name_fold"], h.record["id"]))
     else:
-        _rank(parsed, hits, _query_city(conn, parsed), place is not None)
+        _rank(parsed, hits, _query_city(conn, parsed), place is not None or nearest_to is not None)
+        if nearest_to is not None:  # the fallback's point: every word matched, nearest first
+            far = float("inf")
+            hits.sort(key=lambda h: (-round(h.score, 6), h.distance_miles if h.distance_miles is not None else far))
     top = hits[:limit]
     display = _display_rows(conn, [h.record["rid"] for h in top])
     for h in top:
@@ -390,6 +402,28 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     elapsed = (time.perf_counter() - started) * 1000
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
                       plan=parsed)
+
+
+def _nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: _Scope):
+    """Rows for the query without the city it names, to be ranked by distance from that city."""
+    city = _query_city(conn, parsed)
+    if city is None:
+        return [], 0, None, parsed
+    words = city[0].split()
+    groups = list(parsed.groups)
+    for start in range(len(groups) - len(words), -1, -1):
+        if [g.text for g in groups[start:start + len(words)]] == words:
+            del groups[start:start + len(words)]
+            break
+    if not groups or all(g.optional for g in groups):
+        return [], 0, None, parsed
+    try:
+        place = geo.resolve_place(conn, f"{city[0]}, {city[1]}")
+    except geo.PlaceError:
+        return [], 0, None, parsed
+    rest = query_mod.ParsedQuery(text=parsed.text, groups=groups)
+    rows, total = _candidates(conn, rest, scope, CANDIDATE_CAP)
+    return rows, total, (place if total else None), (rest if total else parsed)
 
 
 def _any_words(conn, parsed, scope: _Scope, cap: int):
