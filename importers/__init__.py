@@ -28,6 +28,18 @@ class FormatNotAvailable(Exception):
     pass
 
 
+def local_head(source: str, size: int = 65536) -> str | None:
+    """The first `size` bytes of a local file as text, for sniffing a format; None for URLs and
+    unreadable paths (URLs are never fetched just to guess their format)."""
+    if source.startswith(("http://", "https://")):
+        return None
+    try:
+        with open(source, "rb") as handle:
+            return handle.read(size).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
 def load(fmt: str) -> Reader:
     try:
         module = importlib.import_module(FORMATS[fmt])

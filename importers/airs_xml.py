@@ -361,14 +361,10 @@ def _raw(agency: ET.Element, site: ET.Element, service: ET.Element, info: ET.Ele
 def sniff(source: str) -> bool:
     """A local file that starts as XML with a <Source> root holding Agency elements, or declaring
     an AIRS schema. URLs are not fetched: False."""
-    if source.startswith(("http://", "https://")):
-        return False
-    try:
-        with open(source, "rb") as handle:
-            head = handle.read(65536)
-    except OSError:
-        return False
-    return sniff_text(head.decode("utf-8", "replace"))
+    from importers import local_head
+
+    head = local_head(source)
+    return head is not None and sniff_text(head)
 
 
 def sniff_text(text: str) -> bool:

@@ -259,14 +259,10 @@ def _date(value: Any) -> str | None:
 def sniff(source: str) -> bool:
     """A local JSON file whose start is an array of meetings (name, day/time, types or address).
     URLs are not fetched: False."""
-    if source.startswith(("http://", "https://")):
-        return False
-    try:
-        with open(source, "rb") as handle:
-            head = handle.read(65536)
-    except OSError:
-        return False
-    return sniff_text(head.decode("utf-8", "replace"))
+    from importers import local_head
+
+    head = local_head(source)
+    return head is not None and sniff_text(head)
 
 
 def sniff_text(text: str) -> bool:

@@ -331,6 +331,15 @@ def _candidates(conn, parsed: query_mod.ParsedQuery, scope: _Scope, cap: int) ->
     return rows, total
 
 
+def filter_subquery(conn: sqlite3.Connection, filters: Filters) -> tuple[str, list[Any]]:
+    """SQL selecting the rid of every record that passes `filters` (no words): the one definition
+    of the filters, shared by search() and the filter pickers' counts (core/facets.py)."""
+    filters, place = normalise_filters(conn, filters)
+    scope = _Scope(conn, filters, place)
+    return "SELECT s.rid FROM services s" + (" WHERE " + " AND ".join(scope.where) if scope.where else ""), \
+        list(scope.params)
+
+
 SORTS = ("relevance", "distance")
 
 
