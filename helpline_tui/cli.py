@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--source-name", help="name this source (default: the format name)")
     i.add_argument("--json", action="store_true", help="JSON summary")
 
+    r = sub.add_parser("refresh", parents=[common],
+                       help="re-import every source (or the named ones) from where it was last imported")
+    r.add_argument("sources", nargs="*", metavar="SOURCE", help="source names (default: all)")
+    r.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    r.add_argument("--replace-source", action="store_true",
+                   help="remove records no longer in each export")
+    r.add_argument("--json", action="store_true", help="one JSON summary per source, one per line")
+
     n = sub.add_parser("info", parents=[common], help="what is in the directory")
     n.add_argument("--json", action="store_true")
 
@@ -87,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_tui(db_path, args.lang, args.theme)
-        handler = {"search": _cmd_search, "import": _cmd_import, "info": _cmd_info, "needs": _cmd_needs,
+        handler = {"search": _cmd_search, "import": _cmd_import, "refresh": _cmd_refresh, "info": _cmd_info,
+                   "needs": _cmd_needs,
                    "demo": _cmd_demo, "migrate": _cmd_migrate}[args.command]
         return handler(args, db_path)
     except UsageError as exc:
@@ -224,14 +233,23 @@ def _checksum(source: str) -> str:
 
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     import importers
-    from helpline_tui.core.pipeline import ImportLocked, run_import
-    from helpline_tui.core.records import SourceError
-    from helpline_tui.core.schema import SchemaError
 
     fmt = args.format
     if fmt not in importers.FORMATS and fmt != "auto":
         raise UsageError(f"unknown format '{fmt}'; choose one of {', '.join([*importers.FORMATS, 'auto'])}")
-    source = args.source
+    summary = _import_one(db_path, fmt, args.source, args.source_name, args.replace_source, args.dry_run)
+    _report(summary, db_path, args.json)
+    return 0
+
+
+def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, replace_source: bool,
+                dry_run: bool):
+    """One all-or-nothing import, for `import` and for each source of `refresh`."""
+    import importers
+    from helpline_tui.core.pipeline import ImportLocked, run_import
+    from helpline_tui.core.records import SourceError
+    from helpline_tui.core.schema import SchemaError
+
     is_url = source.startswith(("http://", "https://"))
     if not is_url and not Path(source).exists():
         raise KnownFailure(f"{source}: no such file or folder")
@@ -240,21 +258,51 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
             fmt = importers.detect(source)
         reader = importers.load(fmt)
         progress = _progress_printer() if sys.stderr.isatty() else None
-        summary = run_import(
-            db_path, reader(source), source=args.source_name or fmt, format=fmt,
+        return run_import(
+            db_path, reader(source), source=source_name or fmt, format=fmt,
             origin=source if is_url else str(Path(source).resolve()),
-            checksum="" if is_url else _checksum(source), replace_source=args.replace_source,
-            dry_run=args.dry_run, progress=progress,
+            checksum="" if is_url else _checksum(source), replace_source=replace_source,
+            dry_run=dry_run, progress=progress,
         )
     except (SourceError, ImportLocked, SchemaError, importers.FormatNotAvailable) as exc:
         raise _failure(exc) from None
     except OSError as exc:
         raise KnownFailure(f"{exc.filename or source}: {exc.strerror or exc}") from None
-    if args.json:
+
+
+def _report(summary, db_path: Path, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(summary.as_json(), ensure_ascii=False))
     else:
         _print_summary(summary, db_path)
-    return 0
+
+
+def _cmd_refresh(args: argparse.Namespace, db_path: Path) -> int:
+    """Re-import every source (or the named ones) from the origin recorded at its last import."""
+    import importers
+
+    conn = _open(db_path)
+    known = {name: (fmt, origin) for name, fmt, origin in conn.execute("SELECT name, format, origin FROM sources")}
+    conn.close()
+    names = args.sources or sorted(known)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise KnownFailure(f"{db_path}: no source named {', '.join(unknown)}; 'helpline info' lists the sources")
+    failed = 0
+    for name in names:
+        fmt, origin = known[name]
+        if fmt not in importers.FORMATS:
+            print(f"helpline: source '{name}' ({fmt}) is not read from an export; skipped "
+                  f"(the demo directory is rebuilt with 'helpline demo build')", file=sys.stderr)
+            continue
+        try:
+            summary = _import_one(db_path, fmt, origin, name, args.replace_source, args.dry_run)
+        except KnownFailure as exc:
+            failed += 1  # each source is its own all-or-nothing step: the others still refresh
+            print(f"helpline: refreshing '{name}': {exc}", file=sys.stderr)
+            continue
+        _report(summary, db_path, args.json)
+    return 1 if failed else 0
 
 
 def _progress_printer():
