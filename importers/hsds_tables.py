@@ -23,7 +23,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,10 +205,16 @@ def load_folder(path: Path) -> Package:
         rel = child.relative_to(path).as_posix()
         if child.is_file() and rel.count("/") <= 3 and not rel.startswith(("__MACOSX", ".")):
             candidates.setdefault(child.name.lower(), []).append(rel)
+    return _assemble(origin, candidates, lambda rel: (path / rel).read_bytes(), lambda rel: str(path / rel))
+
+
+def _assemble(origin: str, candidates: dict[str, list[str]], read: Callable[[str], bytes],
+              where: Callable[[str], str]) -> Package:
+    """A package from its files, wherever they live (folder or zip): descriptor, version, tables."""
     descriptor = None
     desc_rel = _pick(candidates, "datapackage.json", [])
     if desc_rel:
-        descriptor = _parse_descriptor((path / desc_rel).read_bytes(), str(path / desc_rel))
+        descriptor = _parse_descriptor(read(desc_rel), where(desc_rel))
     csv_names = [n for n in candidates if n.endswith(".csv")]
     if not candidates.get("services.csv"):
         _need_services(origin, csv_names)
@@ -218,8 +224,7 @@ def load_folder(path: Path) -> Package:
         for name in files:
             rel = _pick(candidates, name, declared)
             if rel:
-                file = path / rel
-                package.tables[canonical] = parse_csv(file.read_bytes(), name, str(file), canonical)
+                package.tables[canonical] = parse_csv(read(rel), name, where(rel), canonical)
                 break
     return package
 
@@ -239,23 +244,8 @@ def load_zip(data_or_path: bytes | Path, origin: str) -> Package:
             base = name.rsplit("/", 1)[-1].lower()
             candidates.setdefault(base, []).append(name)
             infos[name] = info
-        descriptor = None
-        desc = _pick(candidates, "datapackage.json", [])
-        if desc:
-            descriptor = _parse_descriptor(_member(archive, infos[desc], origin), f"{origin}/{desc}")
-        csv_names = [n for n in candidates if n.endswith(".csv")]
-        if not candidates.get("services.csv"):
-            _need_services(origin, csv_names)
-        package = Package(origin=origin, version=_detect_version(csv_names, descriptor))
-        declared = _declared_paths(descriptor)
-        for canonical, files in TABLE_FILES.items():
-            for name in files:
-                member = _pick(candidates, name, declared)
-                if member:
-                    data = _member(archive, infos[member], origin)
-                    package.tables[canonical] = parse_csv(data, name, f"{origin}/{member}", canonical)
-                    break
-    return package
+        return _assemble(origin, candidates, lambda member: _member(archive, infos[member], origin),
+                         lambda member: f"{origin}/{member}")
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> bytes:

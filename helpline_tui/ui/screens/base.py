@@ -25,19 +25,23 @@ def report_worker_error(node, event: Worker.StateChanged) -> None:
                         severity="error", markup=False)
 
 
-class HelplineScreen(Screen):
-    SCOPE: ClassVar[str] = ""
+class _HelplineParts:
+    """What screens and dialogs share: the app, its interface language, worker errors shown."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_error(self, event)
 
     @property
     def helpline(self) -> HelplineApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[attr-defined, return-value]
 
     @property
     def lang(self) -> str:
         return self.helpline.ui_lang
+
+
+class HelplineScreen(_HelplineParts, Screen):
+    SCOPE: ClassVar[str] = ""
 
     def on_mount(self) -> None:
         self.watch(self.app, "ui_lang", self._language_changed, init=False)
@@ -60,16 +64,5 @@ class HelplineScreen(Screen):
             header.show(self.helpline.directory.summary, self.lang)
 
 
-class HelplineModal(ModalScreen):
+class HelplineModal(_HelplineParts, ModalScreen):
     """Dialogs: Escape closes them (returns None)."""
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report_worker_error(self, event)
-
-    @property
-    def helpline(self) -> HelplineApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def lang(self) -> str:
-        return self.helpline.ui_lang
