@@ -314,7 +314,8 @@ def _progress_printer():
 def _print_summary(s, db_path: Path) -> None:
     if sys.stderr.isatty():
         print("\r", end="", file=sys.stderr)
-    verb = "would change" if s.dry_run else ("changed" if s.changed else "left unchanged")
+    verb = ("would change" if s.changed else "would be left unchanged") if s.dry_run else \
+        ("changed" if s.changed else "left unchanged")
     print(f"{s.format} import from {s.origin}: {db_path} {verb}{' (dry run)' if s.dry_run else ''}")
     print(f"  read {s.read:,} · added {s.added:,} · updated {s.updated:,} · unchanged {s.unchanged:,} · "
           f"removed {s.removed:,} · skipped {len(s.skipped):,}")

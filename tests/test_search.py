@@ -214,3 +214,10 @@ def test_a_need_the_named_city_lacks_gives_the_nearest_services_with_that_need(c
     assert page.total >= 1 and all("housing" in h.record["needs"] for h in page.hits)
     assert page.hits[0].record["name"] == "Hope House"  # Yonkers, next door
     assert page.hits[0].distance_miles is not None
+
+
+def test_a_need_word_near_a_place_lists_the_nearest_first(conn):
+    # "metadona" matches by need, not by name: name length must not outrank distance.
+    page = search(conn, "metadona", Filters(near="10701", radius=2000), limit=5)
+    distances = [h.distance_miles for h in page.hits]
+    assert len(distances) >= 2 and distances == sorted(distances)

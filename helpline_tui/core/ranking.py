@@ -94,22 +94,32 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     matches = [match_group(g, rec, st) for g, st in zip(parsed.groups, stems)]
     matched = typos = where_sum = loose = adjacent = 0
     covered: set[tuple[int, int]] = set()
+    word_in_name = False
+    concept_where = 0
     previous: Match | None = None
-    for m in matches:
+    for group, m in zip(parsed.groups, matches):
         if m is None:
             previous = None
             continue
         matched += 1
         typos += m.typos
-        where_sum += m.where
+        if group.concept:
+            concept_where += m.where
+        else:
+            where_sum += m.where
         loose += m.variant + (not m.whole)
         if m.where == NAME:
             covered.update((m.field, m.position + k) for k in range(m.length))
+            word_in_name = word_in_name or not group.concept
         if m.where != TAG and previous is not None and previous.where == m.where \
                 and previous.field == m.field and m.position == previous.position + previous.length:
             adjacent += 1  # "new york" together in a name or an address, in the order typed
         previous = m
-    fields = rec["_fields"]
+    # A need word says the same in a name as in a tag (the service offers it) unless the query is
+    # a name ("co occurring treatment center"): then need words in the name count too.
+    if word_in_name:
+        where_sum += concept_where
+    fields = rec["_fields"] if word_in_name else []  # only need words matched: name coverage says nothing
     unmatched = sum(1 for f, words in enumerate(fields) for i, w in enumerate(words)
                     if (f, i) not in covered and w not in IGNORABLE)
     whole_field = any(
