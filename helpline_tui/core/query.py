@@ -99,7 +99,9 @@ class WordGroup:
         return "(" + words + ")"
 
 
-def _one_letter_prefix(group: WordGroup) -> bool:
+def narrows_nothing(group: WordGroup) -> bool:
+    """A word still being typed that is one letter, or begins most of the directory's words:
+    not required of results, used only for ranking."""
     return group.soft or (len(group.text) == 1 and bool(group.prefixes) and not group.concept)
 
 
@@ -122,17 +124,17 @@ class ParsedQuery:
         """Groups every result must match. A single letter being typed after other words
         ("detox l") narrows nothing until its second letter: FTS5 has no 1-letter prefix index,
         so it would cost a scan; it still ranks the names it begins first."""
-        req = [g for g in self.groups if not g.optional and not _one_letter_prefix(g)]
+        req = [g for g in self.groups if not g.optional and not narrows_nothing(g)]
         return req or self.groups
 
     def match_all(self, columns: str | None = None, tags: list[str] = ()) -> str:
-        return _with_tags(" AND ".join(g.fts(columns) for g in self.required()), tags)
+        return with_tags(" AND ".join(g.fts(columns) for g in self.required()), tags)
 
     def match_any(self, tags: list[str] = ()) -> str:
-        return _with_tags(" OR ".join(g.fts() for g in self.groups if not _one_letter_prefix(g)), tags)
+        return with_tags(" OR ".join(g.fts() for g in self.groups if not narrows_nothing(g)), tags)
 
 
-def _with_tags(expr: str | None, tags: list[str]) -> str | None:
+def with_tags(expr: str | None, tags: list[str]) -> str | None:
     """Filters as index tags, intersected by FTS5 itself. No text: the tags alone (or None)."""
     if not tags:
         return expr

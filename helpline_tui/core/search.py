@@ -8,6 +8,7 @@ text selects candidates through the full-text index and ranks them.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 import time
@@ -237,7 +238,7 @@ class _Scope:
         """Rows matching an FTS expression (filters included as tags), at most `cap`, and the total.
         Rowids follow name order, so unranked rows come alphabetically; `ranked` takes the best
         `cap` by bm25 (short names with rare words first); `rid_range` keeps names in a range."""
-        match = query_mod._with_tags(match, self.tags)
+        match = query_mod.with_tags(match, self.tags)
         if self.place_expr:
             match = f"({match}) AND {self.place_expr}" if match else self.place_expr
         if not match:
@@ -438,16 +439,14 @@ def _nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: _Scope):
 def _any_words(conn, parsed, scope: _Scope, cap: int):
     """No record has every word: score records by the rarer words they have (each group's rows
     from the index alone, search-notes §6.1 step D), rank the best; total counts any-word matches."""
-    import math
-
     n = max(1, conn.execute("SELECT max(rid) FROM services").fetchone()[0] or 1)
     weights: dict[int, float] = {}
     for group in parsed.groups:
-        if group.optional or query_mod._one_letter_prefix(group):
+        if group.optional or query_mod.narrows_nothing(group):
             continue
         rids = [r[0] for r in conn.execute(
             "SELECT rowid FROM services_fts WHERE services_fts MATCH ? LIMIT 5000",
-            (query_mod._with_tags(group.fts(), scope.tags),))]
+            (query_mod.with_tags(group.fts(), scope.tags),))]
         weight = math.log(1 + n / max(1, len(rids)))
         for rid in rids:
             weights[rid] = weights.get(rid, 0.0) + weight
