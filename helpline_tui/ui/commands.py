@@ -57,6 +57,7 @@ REGISTRY: tuple[Command, ...] = (
     Command("remove_referral", "remove_referral", "delete,d", ("referral",)),
     Command("edit_note", "edit_note", "n", ("referral",), show=False),
     Command("radius", "pick_radius", "r", ("search",), show=False),
+    Command("nearest_first", "toggle_nearest_first", "o", ("search",), show=False),
     Command("kind", "pick_kind", "k", ("search",), show=False),
     Command("population", "pick_population", "w", ("search",), show=False),
     Command("payment", "pick_payment", "dollar_sign", ("search",), show=False),

@@ -31,10 +31,15 @@ class FilterState:
     kind: str | None = None
     population: str | None = None
     payment: str | None = None
+    nearest_first: bool = False  # with a place: nearest first instead of best match first
 
     @property
     def effective_radius(self) -> float:
         return self.radius if self.radius is not None else DEFAULT_RADIUS_MILES
+
+    @property
+    def sort(self) -> str:
+        return "distance" if self.nearest_first and self.place else "relevance"
 
     def to_core(self) -> Filters:
         extra = tuple(x for x in (self.population, self.payment) if x)

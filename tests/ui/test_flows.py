@@ -783,3 +783,22 @@ async def test_enter_before_the_results_arrive_opens_the_top_result_of_the_last_
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.hit.record["name"] == "Casa Nueva Vida"
+
+
+async def test_nearest_first_orders_results_by_distance_from_the_keyboard(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.filters = FilterState(place="10701", place_label="10701", radius=100)
+        await settle(pilot)
+        await pilot.press("down")  # into the list: letters are commands there
+        await pilot.press("o")
+        await settle(pilot)
+        assert screen.filters.nearest_first
+        hits = screen.query_one("#results", OptionList).hits
+        distances = [h.distance_miles for h in hits if h.distance_miles is not None]
+        assert len(distances) >= 2 and distances == sorted(distances)
+        await pilot.press("o")
+        await settle(pilot)
+        assert not screen.filters.nearest_first

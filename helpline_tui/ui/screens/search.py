@@ -161,7 +161,8 @@ class SearchScreen(HelplineScreen):
             if worker.is_cancelled or request.seq != self.latest_seq:
                 return
             try:
-                page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS)
+                page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS,
+                              sort=request.filters.sort)
             except FilterError as exc:
                 self.post_message(self.SearchFailed(request, str(exc)))
                 return
@@ -329,6 +330,13 @@ class SearchScreen(HelplineScreen):
         self.query_one("#results", ResultsList).highlighted = None
         box.focus()
         self.request_search()
+
+    def action_toggle_nearest_first(self) -> None:
+        if not self.filters.place:
+            self.notify(t("sort.needs_place", self.lang))
+            return
+        self.filters = replace(self.filters, nearest_first=not self.filters.nearest_first)
+        self.notify(t("sort.nearest" if self.filters.nearest_first else "sort.best", self.lang))
 
     def action_reset_filters(self) -> None:
         if not self.filters.is_empty:
