@@ -102,8 +102,7 @@ def info(conn: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
-RECORD_JSON_FIELDS = ("service_area_list", "hours", "languages", "needs", "populations", "payment",
-                      "source_codes", "unmapped_codes")
+RECORD_JSON_FIELDS = (*schema.JSON_LIST_COLUMNS, "hours")  # stored as JSON text, decoded on read
 
 
 def row_to_record(names: list[str], row: tuple) -> dict[str, Any]:

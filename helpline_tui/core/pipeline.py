@@ -291,7 +291,7 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
     return row
 
 
-_LIST_FIELDS = ("service_area_list", "languages", "needs", "populations", "payment", "source_codes", "unmapped_codes")
+_LIST_FIELDS = schema.JSON_LIST_COLUMNS
 
 
 def merge_rows(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
