@@ -4,6 +4,7 @@ addresses, punctuation, and exact filters at the radius edge."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from helpline_tui.core.records import ServiceRecord
 from helpline_tui.core.search import Filters, FilterError, search
 
 S = "test"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def rec(key: str, name: str, **kw) -> ServiceRecord:
@@ -221,3 +223,21 @@ def test_a_need_word_near_a_place_lists_the_nearest_first(conn):
     page = search(conn, "metadona", Filters(near="10701", radius=2000), limit=5)
     distances = [h.distance_miles for h in page.hits]
     assert len(distances) >= 2 and distances == sorted(distances)
+
+
+@pytest.mark.parametrize("typed", ["behav", "couns", "recov", "famil", "centr", "hous", "hope couns", "behavi"])
+def test_a_half_typed_word_finds_what_the_index_prefix_search_finds(typed, monkeypatch):
+    """Long prefixes are spelled out as the words they begin (speed); on the shipped demo
+    directory they must find exactly the records FTS5's own prefix search finds, filters or not."""
+    from helpline_tui.core import query
+
+    db = open_readonly(ROOT / "data" / "services.sqlite")
+
+    def answers():
+        return [(page.total, [h.record["id"] for h in page.hits])
+                for page in (search(db, typed, f, limit=10) for f in (Filters(), Filters(lang="es"), Filters(state="NY")))]
+
+    spelled = answers()
+    monkeypatch.setattr(query, "SPELLED_PREFIX_MIN", 99)
+    assert answers() == spelled
+    assert spelled[0][0] > 0

@@ -91,6 +91,12 @@ class Lexicon:
             total += self.cumulative_docs[hi] - self.cumulative_docs[lo]
         return total / max(1, self.records)
 
+    def words_beginning(self, stem: str, at_most: int) -> list[str] | None:
+        """The index words that begin with `stem`, or None when there are more than `at_most`."""
+        lo = bisect.bisect_left(self.sorted_terms, stem)
+        hi = bisect.bisect_left(self.sorted_terms, stem + "\uffff", lo)
+        return self.sorted_terms[lo:hi] if hi - lo <= at_most else None
+
     def _remember(self, key: tuple, compute) -> dict[str, int]:
         # Typing "yonkers metad" re-asks about "yonkers" on every keystroke: answer once.
         found = self._memo.get(key)

@@ -233,14 +233,19 @@ class _Scope:
             areas = [query_mod.area_token(t) for t in ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])]
             self.place_expr = "keywords: (" + " OR ".join(f'"{t}"' for t in cells + areas) + ")"
 
+    def expression(self, match: str | None) -> str | None:
+        """An FTS expression with the filters as tags and the place's cells (None: no condition)."""
+        match = query_mod.with_tags(match, self.tags)
+        if self.place_expr:
+            match = f"({match}) AND {self.place_expr}" if match else self.place_expr
+        return match
+
     def text_query(self, conn, match: str | None, cap: int, ranked: bool = False,
                    rid_range: tuple[int, int] | None = None, count: bool = True) -> tuple[list[dict[str, Any]], int]:
         """Rows matching an FTS expression (filters included as tags), at most `cap`, and the total.
         Rowids follow name order, so unranked rows come alphabetically; `ranked` takes the best
         `cap` by bm25 (short names with rare words first); `rid_range` keeps names in a range."""
-        match = query_mod.with_tags(match, self.tags)
-        if self.place_expr:
-            match = f"({match}) AND {self.place_expr}" if match else self.place_expr
+        match = self.expression(match)
         if not match:
             return self.sql_query(conn, "s.rid BETWEEN ? AND ?" if rid_range else "", list(rid_range or ()),
                                   "ORDER BY s.rid", cap)
@@ -250,18 +255,25 @@ class _Scope:
             # Near a place: the index's matches, kept when in the (small, cached) near set.
             near = self.near[0]
             rids = [r for (r,) in conn.execute(
-                f"SELECT rowid FROM services_fts WHERE services_fts MATCH ?{between}{order}", args) if r in near]
-            return self._rows(conn, rids[:cap]), len(rids)
+                f"SELECT rowid FROM services_fts WHERE services_fts MATCH ?{between}", args) if r in near]
+            total = len(rids)
+            if ranked and total > cap:
+                # bm25 over every match costs ~20 us a row here (place tags are phrases too);
+                # the words are in these names already, so the shortest names are the likeliest.
+                rids = [r for (r,) in conn.execute(
+                    "SELECT rid FROM services WHERE rid IN (SELECT value FROM json_each(?)) "
+                    "ORDER BY length(name_fold), rid LIMIT ?", (json.dumps(rids), cap))]
+            return self.rows(conn, rids[:cap]), total
         ids = [r for (r,) in conn.execute(
             f"SELECT rowid FROM services_fts WHERE services_fts MATCH ?{between}{order} LIMIT {cap}", args)]
-        rows = self._rows(conn, ids)
+        rows = self.rows(conn, ids)
         if len(ids) < cap or not count:
             return rows, len(ids)
         # The index alone knows the total: no join needed to count.
         total = conn.execute(f"SELECT count(*) FROM services_fts WHERE services_fts MATCH ?{between}", args).fetchone()[0]
         return rows, total
 
-    def _rows(self, conn, rids: list[int]) -> list[dict[str, Any]]:
+    def rows(self, conn, rids: list[int]) -> list[dict[str, Any]]:
         if not rids:
             return []
         rows = _fetch(conn, f"SELECT {_COLS} FROM services s WHERE s.rid IN (SELECT value FROM json_each(?))",
@@ -445,15 +457,16 @@ def _any_words(conn, parsed, scope: _Scope, cap: int):
         if group.optional or query_mod.narrows_nothing(group):
             continue
         rids = [r[0] for r in conn.execute(
-            "SELECT rowid FROM services_fts WHERE services_fts MATCH ? LIMIT 5000",
-            (query_mod.with_tags(group.fts(), scope.tags),))]
+            "SELECT rowid FROM services_fts WHERE services_fts MATCH ? LIMIT 5000", (scope.expression(group.fts()),))]
+        if scope.near is not None:
+            rids = [r for r in rids if r in scope.near[0]]
         weight = math.log(1 + n / max(1, len(rids)))
         for rid in rids:
             weights[rid] = weights.get(rid, 0.0) + weight
     best = sorted(weights, key=lambda rid: (-weights[rid], rid))[: cap * 2]
     if not best:
         return [], 0
-    rows, _ = scope.sql_query(conn, f"s.rid IN ({','.join('?' * len(best))})", best, "", cap * 2)
+    rows = scope.rows(conn, best)  # every filter was applied by the index (tags, cells) and the near set
     rows.sort(key=lambda r: -weights[r["rid"]])
     match_any = parsed.match_any()
     _, total = scope.text_query(conn, match_any, 1)
