@@ -102,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_tui(db_path, args.lang, args.theme)
+        if args.command in ("import", "refresh", "demo", "migrate", "doctor"):
+            _check_keep_setting()  # before any work, not at the swap after it
         handler = {"search": _cmd_search, "import": _cmd_import, "refresh": _cmd_refresh, "info": _cmd_info,
                    "needs": _cmd_needs,
                    "demo": _cmd_demo, "migrate": _cmd_migrate, "doctor": _cmd_doctor}[args.command]
@@ -126,6 +128,15 @@ class KnownFailure(Exception):
 
 def _failure(exc: Exception) -> KnownFailure:
     return KnownFailure(str(exc))
+
+
+def _check_keep_setting() -> None:
+    from helpline_tui.core.versions import VersionError, keep_count
+
+    try:
+        keep_count()
+    except VersionError as exc:
+        raise _failure(exc) from None
 
 
 def _open(db_path: Path):

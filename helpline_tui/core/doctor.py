@@ -315,6 +315,10 @@ def _check_versions(db_path: Path, add: Callable[[Finding], None]) -> None:
         add(Finding("versions", NOTE, "no kept versions: nothing to roll back to until the next import"))
         return
     newest = kept[-1]
+    if "unreadable" in newest.info:
+        add(Finding("versions", NOTE, f"{len(kept)} kept version(s), but the newest ({newest.name}) could not be "
+                    f"read when it was kept ({newest.info['unreadable']}): a rollback would restore a damaged file"))
+        return
     add(Finding("versions", OK, f"{len(kept)} kept version(s) in {versions.versions_dir(db_path).name}/; "
                 f"`helpline import --rollback` restores {newest.describe()}"))
 
