@@ -72,29 +72,32 @@ def examine(db_path: str | Path, *, check_lock: bool = True) -> Report:
     if not db_path.is_file():
         add(Finding("file", PROBLEM, f"{db_path} does not exist" if not db_path.exists() else
                     f"{db_path} is not a file", fixes.restore))
-        _check_files(db_path, add, check_lock)
-        _check_versions(db_path, add)
-        return report
+    else:
+        _check_contents(db_path, add, fixes)
+    _check_files(db_path, add, check_lock)
+    _check_versions(db_path, add)
+    return report
+
+
+def _check_contents(db_path: Path, add: Callable[[Finding], None], fixes: _Fixes) -> None:
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         add(Finding("file", PROBLEM, f"{db_path} cannot be opened read-only ({exc})", fixes.restore))
-        return report
+        return
     try:
-        readable = _run(add, "file", fixes.restore, lambda: _check_opens(conn, db_path))
-        if readable:
-            sound = _run(add, "integrity", fixes.restore, lambda: _check_integrity(conn, fixes))
-            current = _run(add, "schema", fixes.restore, lambda: _check_schema(conn, fixes))
-            if current:
-                _run(add, "index", fixes.restore, lambda: _check_index(conn, fixes))
-                _run(add, "sources", fixes.restore, lambda: _check_sources(conn, fixes))
-            elif sound:
-                add(Finding("index", NOTE, "index and source counts not checked until the schema is current"))
+        if not _run(add, "file", fixes.restore, lambda: _check_opens(conn, db_path)):
+            return
+        sound = _run(add, "integrity", fixes.restore, lambda: _check_integrity(conn, fixes))
+        current = _run(add, "schema", fixes.restore, lambda: _check_schema(conn, fixes))
+        if sound and current:
+            _run(add, "index", fixes.restore, lambda: _check_index(conn, fixes))
+            _run(add, "sources", fixes.restore, lambda: _check_sources(conn, fixes))
+        else:
+            why = "the file is damaged" if not sound else "the schema is not current"
+            add(Finding("index", NOTE, f"index and source counts not checked: {why}"))
     finally:
         conn.close()
-    _check_files(db_path, add, check_lock)
-    _check_versions(db_path, add)
-    return report
 
 
 class _Fixes:

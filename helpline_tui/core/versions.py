@@ -101,7 +101,7 @@ def incomplete_files(db_path: Path) -> list[Path]:
     folder = versions_dir(db_path)
     if not folder.is_dir():
         return []
-    complete = {v.path for v in list_versions(db_path)} | {v.meta_path for v in list_versions(db_path)}
+    complete = {path for v in list_versions(db_path) for path in (v.path, v.meta_path)}
     return sorted(p for p in folder.iterdir() if p not in complete)
 
 
