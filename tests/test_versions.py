@@ -199,3 +199,28 @@ def test_migrate_with_nothing_to_do_keeps_no_version(tmp_path):
     import_csv(db, write_csv(tmp_path / "a.csv", "Bay Cove"))
     assert cli("migrate", "--db", str(db)).returncode == 0
     assert versions.list_versions(db) == []
+
+
+def test_a_migration_keeps_the_file_it_upgraded(sample_db, monkeypatch):
+    from helpline_tui.core import schema
+    from helpline_tui.core.pipeline import migrate_file
+
+    conn = sqlite3.connect(sample_db)
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    old = digest(sample_db)
+    monkeypatch.setitem(schema.MIGRATIONS, 0, lambda db: None)
+    assert migrate_file(sample_db) == [schema.SCHEMA_VERSION]
+    [kept] = versions.list_versions(sample_db)
+    assert digest(kept.path) == old and kept.info["replaced_by"] == "migrate" and kept.info["schema_version"] == 0
+
+
+def test_rebuilding_the_demo_keeps_the_previous_directory(tmp_path):
+    db = tmp_path / "demo.sqlite"
+    assert cli("demo", "build", "--size", "5", "--db", str(db)).returncode == 0
+    first = digest(db)
+    assert cli("demo", "build", "--size", "8", "--seed", "7", "--db", str(db)).returncode == 0
+    [kept] = versions.list_versions(db)
+    assert digest(kept.path) == first and kept.info["replaced_by"] == "demo build --size 8 --seed 7"
+    assert not list(tmp_path.glob(".demo.sqlite.demo-build-*"))  # the scratch file and its lock are gone
