@@ -52,9 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="JSON output")
 
     i = sub.add_parser("import", parents=[common], help="import a source into the directory, all-or-nothing")
-    i.add_argument("format", metavar="FORMAT", help="samhsa-csv, samhsa-json, samhsa-directory, hsds, "
-                                                   "meeting-guide, airs-xml or auto")
-    i.add_argument("source", metavar="SOURCE", help="a file, a folder or an http(s) URL")
+    i.add_argument("format", metavar="FORMAT", nargs="?", help="samhsa-csv, samhsa-json, samhsa-directory, hsds, "
+                                                               "meeting-guide, airs-xml or auto")
+    i.add_argument("source", metavar="SOURCE", nargs="?", help="a file, a folder or an http(s) URL")
+    i.add_argument("--rollback", action="store_true",
+                   help="instead of importing, restore the directory as it was before the last change")
     i.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     i.add_argument("--replace-source", action="store_true",
                    help="remove records of this source that are no longer in the export")
@@ -83,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=2026)
 
     sub.add_parser("migrate", parents=[common], help="upgrade the directory's schema, all-or-nothing")
+
+    h = sub.add_parser("doctor", parents=[common], help="check the directory file and say what to run to fix it")
+    h.add_argument("--json", action="store_true", help="JSON report")
+    h.add_argument("--repair", action="store_true",
+                   help="remove stale temporary files; rebuild the index and source counts from the records")
     return p
 
 
@@ -95,9 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_tui(db_path, args.lang, args.theme)
+        if args.command in ("import", "refresh", "demo", "migrate", "doctor"):
+            _check_keep_setting()  # before any work, not at the swap after it
         handler = {"search": _cmd_search, "import": _cmd_import, "refresh": _cmd_refresh, "info": _cmd_info,
                    "needs": _cmd_needs,
-                   "demo": _cmd_demo, "migrate": _cmd_migrate}[args.command]
+                   "demo": _cmd_demo, "migrate": _cmd_migrate, "doctor": _cmd_doctor}[args.command]
         return handler(args, db_path)
     except UsageError as exc:
         parser.exit(2, f"helpline: error: {exc}\n")
@@ -119,6 +128,15 @@ class KnownFailure(Exception):
 
 def _failure(exc: Exception) -> KnownFailure:
     return KnownFailure(str(exc))
+
+
+def _check_keep_setting() -> None:
+    from helpline_tui.core.versions import VersionError, keep_count
+
+    try:
+        keep_count()
+    except VersionError as exc:
+        raise _failure(exc) from None
 
 
 def _open(db_path: Path):
@@ -234,7 +252,13 @@ def _checksum(source: str) -> str:
 def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     import importers
 
+    if args.rollback:
+        if args.format or args.source:
+            raise UsageError("--rollback restores the last kept version; give it no FORMAT or SOURCE")
+        return _rollback(db_path, args.json)
     fmt = args.format
+    if fmt is None or args.source is None:
+        raise UsageError("import needs a FORMAT and a SOURCE (or --rollback)")
     if fmt not in importers.FORMATS and fmt != "auto":
         raise UsageError(f"unknown format '{fmt}'; choose one of {', '.join([*importers.FORMATS, 'auto'])}")
     summary = _import_one(db_path, fmt, args.source, args.source_name, args.replace_source, args.dry_run)
@@ -411,6 +435,60 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
         raise _failure(exc) from None
     print(f"{db_path}: " + (f"migrated to schema version {applied[-1]}" if applied else "already current"))
     return 0
+
+
+# ----------------------------------------------------------------------------------- doctor, rollback
+
+def _rollback(db_path: Path, as_json: bool) -> int:
+    from helpline_tui.core import versions
+    from helpline_tui.core.pipeline import ImportLocked, import_lock
+
+    try:
+        with import_lock(db_path):
+            restored = versions.rollback(db_path)
+    except (ImportLocked, versions.NothingToRollBack, versions.VersionError) as exc:
+        raise _failure(exc) from None
+    except OSError as exc:
+        raise KnownFailure(f"{exc.filename or db_path}: cannot roll back ({exc.strerror or exc})") from None
+    if as_json:
+        print(json.dumps({"rolled_back": True, "version": restored.name, **restored.info}, ensure_ascii=False))
+        return 0
+    info = restored.info
+    sources = ", ".join(f"{s['name']} {s['records']:,} (imported {s['imported_at']})" for s in info.get("sources", []))
+    print(f"{db_path}: rolled back to the file written {info.get('written_at')} "
+          f"(replaced at {info.get('kept_at')} by {info.get('replaced_by')})")
+    print(f"  now holds {info.get('services', 0):,} services{f': {sources}' if sources else ''}")
+    if versions.keep_count():
+        print("  the file it replaced is kept: run `helpline import --rollback` again to undo")
+    return 0
+
+
+def _cmd_doctor(args: argparse.Namespace, db_path: Path) -> int:
+    from helpline_tui.core import doctor
+    from helpline_tui.core.pipeline import ImportLocked
+
+    if args.repair:
+        try:
+            done = doctor.repair(db_path)
+        except (doctor.RepairRefused, ImportLocked) as exc:
+            raise _failure(exc) from None
+        except OSError as exc:
+            raise KnownFailure(f"{exc.filename or db_path}: cannot repair ({exc.strerror or exc})") from None
+        if not args.json:
+            for line in done or ["nothing to repair"]:
+                print(f"repair: {line}")
+    report = doctor.examine(db_path)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        labels = {doctor.OK: "ok", doctor.NOTE: "note", doctor.PROBLEM: "PROBLEM"}
+        for f in report.findings:
+            print(f"{labels[f.status]:<8} {f.check:<10} {f.message}{f' -> {f.fix}' if f.fix else ''}")
+        if report.healthy:
+            print(f"healthy: {db_path} needs nothing")
+        else:
+            print(f"UNHEALTHY: {len(report.problems)} problem(s) in {db_path}; " + "; then ".join(report.fixes()))
+    return 0 if report.healthy else 1
 
 
 # ------------------------------------------------------------------------------------------------ TUI

@@ -8,7 +8,7 @@ import itertools
 import os
 from pathlib import Path
 
-from helpline_tui.core import demo
+from helpline_tui.core import demo, versions
 from helpline_tui.core.pipeline import ImportSummary, import_lock, run_import
 
 
@@ -23,7 +23,7 @@ def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026) -> Impor
                 scratch, records, source=demo.DEMO_SOURCE, format="demo", origin=f"helpline demo build --size {size} --seed {seed}",
                 meta={"demo": "true", "demo_size": str(size), "demo_seed": str(seed)},
             )
-            os.replace(scratch, db_path)
+            versions.swap_in(scratch, db_path, f"demo build --size {size} --seed {seed}")
         finally:
             for leftover in (scratch, scratch.with_name(scratch.name + ".lock")):
                 with contextlib.suppress(OSError):

@@ -31,6 +31,17 @@ def renumber_by_name(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE temp.rid_map")
 
 
+def phone_keys(digits: str | None) -> list[str]:
+    """The lookup keys of a record's phone digits: each number, and its last 7 digits, since
+    callers and handlers give those as often as the full 10."""
+    keys = []
+    for number in (digits or "").split():
+        keys.append(number)
+        if len(number) >= 10:
+            keys.append(number[-7:])
+    return keys
+
+
 def rebuild_derived(conn: sqlite3.Connection) -> None:
     renumber_by_name(conn)
     for table in ("service_facets", "service_languages", "service_phones", "service_areas"):
@@ -50,11 +61,7 @@ def rebuild_derived(conn: sqlite3.Connection) -> None:
         facets += [(rid, "population", v) for v in pops]
         facets += [(rid, "payment", v) for v in pay]
         languages += [(rid, v) for v in langs]
-        for number in (digits or "").split():
-            # Callers and handlers give the last 7 digits as often as the full 10.
-            phones.append((number, rid))
-            if len(number) >= 10:
-                phones.append((number[-7:], rid))
+        phones += [(key, rid) for key in phone_keys(digits)]
         # Needs, languages, state, kind and status as one token each: a query word like
         # "metadona" is expanded to `keywords:"kwmethadone"` (synonyms cost nothing in index
         # size), and filters become index lookups FTS5 intersects itself (no join to count).

@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
-from helpline_tui.core import cleaning, geo, schema, vocabulary
+from helpline_tui.core import cleaning, geo, schema, versions, vocabulary
 from helpline_tui.core.indexing import rebuild_derived
 from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError
 from helpline_tui.core.textnorm import fold
@@ -355,6 +355,7 @@ def import_lock(db_path: Path) -> Iterator[None]:
 
 def remove_stale_temps(db_path: Path) -> list[Path]:
     """Temporary files left by a killed import (we hold the lock, so none is in use)."""
+    versions.remove_incomplete(db_path)
     removed = []
     for path in db_path.parent.glob(f".{db_path.name}{TEMP_MARK}*"):
         with contextlib.suppress(OSError):
@@ -363,19 +364,11 @@ def remove_stale_temps(db_path: Path) -> list[Path]:
     return removed
 
 
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 @contextlib.contextmanager
-def writable_copy(db_path: Path) -> Iterator[tuple[sqlite_utils.Database, Callable[[], None]]]:
-    """A private copy of the directory to change; `commit()` swaps it in atomically. Leaving the
-    block without commit (error, dry run, nothing changed) deletes the copy."""
+def writable_copy(db_path: Path, replaced_by: str = "import") -> Iterator[tuple[sqlite_utils.Database, Callable[[], None]]]:
+    """A private copy of the directory to change; `commit()` swaps it in atomically, keeping the
+    file it replaces (versions.py; `replaced_by` says why). Leaving the block without commit
+    (error, dry run, nothing changed) deletes the copy."""
     tmp = db_path.with_name(f".{db_path.name}{TEMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
     if db_path.exists():
         shutil.copyfile(db_path, tmp)
@@ -393,8 +386,7 @@ def writable_copy(db_path: Path) -> Iterator[tuple[sqlite_utils.Database, Callab
         conn.close()
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
-        os.replace(tmp, db_path)
-        _fsync_dir(db_path.parent)
+        versions.swap_in(tmp, db_path, replaced_by)
         committed = True
 
     try:
@@ -440,7 +432,7 @@ def run_import(
     stats = _Stats()
     with import_lock(db_path):
         remove_stale_temps(db_path)
-        with writable_copy(db_path) as (db, commit):
+        with writable_copy(db_path, f"import of {format} as source '{source}'") as (db, commit):
             conn = db.conn
             prepare_schema(db)
             conn.execute("BEGIN")
@@ -605,7 +597,7 @@ def migrate_file(db_path: str | Path) -> list[int]:
     db_path = Path(db_path)
     with import_lock(db_path):
         remove_stale_temps(db_path)
-        with writable_copy(db_path) as (db, commit):
+        with writable_copy(db_path, "migrate") as (db, commit):
             db.conn.execute("BEGIN")
             applied = schema.ensure_current(db)
             if not applied:
