@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from helpline_tui.core import facets, geo
@@ -70,10 +70,11 @@ class SearchScreen(HelplineScreen):
     filters: var[FilterState] = var(FilterState, init=False)
 
     class ResultsReady(Message):
-        def __init__(self, request: SearchRequest, page: SearchPage) -> None:
+        def __init__(self, request: SearchRequest, page: SearchPage, generation: int) -> None:
             super().__init__()
             self.request = request
             self.page = page
+            self.generation = generation  # of the directory file the page was read from
             self.answered_at = time.perf_counter()
 
     class SearchFailed(Message):
@@ -94,6 +95,7 @@ class SearchScreen(HelplineScreen):
         self.latest_seq = 0
         self.painted_seq = 0
         self.page: SearchPage | None = None
+        self.page_generation = 0
         self.explanation: Explanation | None = None
         self._open_top_when_ready = False
         self._footer_state: tuple = ()
@@ -160,6 +162,7 @@ class SearchScreen(HelplineScreen):
         with directory.lock:  # one query at a time; requests overtaken while waiting are skipped
             if worker.is_cancelled or request.seq != self.latest_seq:
                 return
+            generation = directory.generation
             try:
                 page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS,
                               sort=request.filters.sort)
@@ -169,7 +172,7 @@ class SearchScreen(HelplineScreen):
             except Exception as exc:  # a damaged file, a bug: say so, keep the app running
                 self.post_message(self.SearchFailed(request, f"{type(exc).__name__}: {exc}", filter_error=False))
                 return
-        self.post_message(self.ResultsReady(request, page))
+        self.post_message(self.ResultsReady(request, page, generation))
         if page.total == 0 and not request.filters.is_empty:
             explanation = explain(directory, request.query, request.filters,
                                   lambda: request.seq == self.latest_seq)
@@ -181,7 +184,7 @@ class SearchScreen(HelplineScreen):
         if message.request.seq <= self.painted_seq:
             return  # older than what is on screen
         self.painted_seq = message.request.seq
-        self.page = message.page
+        self.page, self.page_generation = message.page, message.generation
         self.explanation = None
         self._show_page(message.page)
         request, answered_at = message.request, message.answered_at
@@ -205,9 +208,7 @@ class SearchScreen(HelplineScreen):
         self.painted_seq = message.request.seq
         self.page = None
         self.query_one("#status", StatusLine).show_error(message.message, self.lang, message.filter_error)
-        results = self.query_one("#results", ResultsList)
-        results.hits = []
-        results.clear_options()
+        self.query_one("#results", ResultsList).show_nothing()
 
     @on(ExplanationReady)
     def _explanation_ready(self, message: ExplanationReady) -> None:
@@ -222,7 +223,7 @@ class SearchScreen(HelplineScreen):
         self.query_one("#status", StatusLine).show_page(page, lang)
         results = self.query_one("#results", ResultsList)
         keep = results.highlighted_id
-        results.show_page(page, lang, self.helpline.referral_ids, keep)
+        results.show_page(page, lang, self.helpline.referral_ids, keep, self.page_generation)
         empty = page.total == 0
         results.display = not empty
         self.query_one("#empty").display = empty
@@ -266,8 +267,8 @@ class SearchScreen(HelplineScreen):
         else:
             self._open_top_when_ready = True  # Enter before the last keystroke's results: wait for them
 
-    @on(OptionList.OptionSelected, "#results")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    @on(ResultsList.Selected, "#results")
+    def _selected(self, event: ResultsList.Selected) -> None:
         event.stop()
         self.action_open_highlighted()
 
