@@ -32,6 +32,7 @@ RowKey = tuple[str, str, bool, str]
 
 
 class ResultsList(ScrollView, can_focus=True):
+    ALLOW_SELECT = False  # rows are cached as drawn; a mouse drag selects nothing, as in OptionList
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "up_or_escape", show=False),
         Binding("down", "cursor_down", show=False),
