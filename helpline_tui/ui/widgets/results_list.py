@@ -126,7 +126,6 @@ class ResultsList(ScrollView, can_focus=True):
             index = next((i for i, hit in enumerate(self.hits) if hit.record["id"] == keep_id), index)
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.hits) * ROW_HEIGHT)
         self.set_reactive(ResultsList.highlighted, index)
-        self._hover = None
         self.refresh()
         self._scroll_to_highlight()
 
