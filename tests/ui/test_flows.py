@@ -803,3 +803,42 @@ async def test_nearest_first_orders_results_by_distance_from_the_keyboard(make_a
         await pilot.press("o")
         await settle(pilot)
         assert not screen.filters.nearest_first
+
+
+async def test_a_search_still_running_for_older_words_is_interrupted_by_the_next_key(make_app, monkeypatch):
+    import sqlite3
+    import threading
+
+    import helpline_tui.ui.screens.search as search_screen
+
+    real = search_screen.search
+    started, failures = threading.Event(), []
+
+    def slow_for_the_first_words(conn, text, *args, **kwargs):
+        if text == "casa":  # a query that would keep SQLite busy for many seconds
+            started.set()
+            try:
+                conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80000000) "
+                             "SELECT count(*) FROM n").fetchone()
+            except sqlite3.OperationalError as exc:
+                failures.append(exc)
+                raise
+        return real(conn, text, *args, **kwargs)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(search_screen, "search", slow_for_the_first_words)
+        screen = app.screen
+        screen.query_one("#query", Input).value = "casa"
+        for _ in range(200):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        assert started.is_set()
+        await pilot.press("space", "n")
+        await settle(pilot)
+        assert [str(exc) for exc in failures] == ["interrupted"]
+        assert screen.painted_seq == screen.latest_seq
+        assert names(app) == ["Casa Nueva Vida"]
+        assert not status(app).startswith("!")  # the interrupted search is not reported as a failure

@@ -2,13 +2,15 @@
 every keystroke.
 
 Each change (a key, a filter, a reopened directory) makes a numbered request. It runs in a thread
-worker (exclusive, group "search"); a request that a newer one has overtaken skips its query, and
-results are painted only when they are newer than what is on screen, so a slow answer for "meth" never
-replaces the answer for "methadone".
+worker (exclusive, group "search"); a request that a newer one has overtaken skips its query, a query
+still running in SQLite when a newer request is made is interrupted (so the newest words wait for no
+one), and results are painted only when they are newer than what is on screen, so a slow answer for
+"meth" never replaces the answer for "methadone".
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
@@ -96,6 +98,8 @@ class SearchScreen(HelplineScreen):
         self.painted_seq = 0
         self.page: SearchPage | None = None
         self.page_generation = 0
+        self._running_seq: int | None = None  # the request whose query runs in SQLite now
+        self._running_guard = threading.Lock()
         self.explanation: Explanation | None = None
         self._open_top_when_ready = False
         self._footer_state: tuple = ()
@@ -142,7 +146,15 @@ class SearchScreen(HelplineScreen):
     def request_search(self) -> None:
         self.latest_seq += 1
         request = SearchRequest(self.latest_seq, self.query_text, self.filters)
+        self._interrupt_running_search()
         self._search(request)
+
+    def _interrupt_running_search(self) -> None:
+        """Stop the query of an older request. The guard makes sure it is that query that SQLite
+        interrupts: the flag is set only while the search holds the directory lock."""
+        with self._running_guard:
+            if self._running_seq is not None:
+                self.helpline.directory.conn.interrupt()
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -163,6 +175,8 @@ class SearchScreen(HelplineScreen):
             if worker.is_cancelled or request.seq != self.latest_seq:
                 return
             generation = directory.generation
+            with self._running_guard:
+                self._running_seq = request.seq
             try:
                 page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS,
                               sort=request.filters.sort)
@@ -170,8 +184,13 @@ class SearchScreen(HelplineScreen):
                 self.post_message(self.SearchFailed(request, str(exc)))
                 return
             except Exception as exc:  # a damaged file, a bug: say so, keep the app running
+                if request.seq != self.latest_seq:
+                    return  # overtaken (and perhaps interrupted on purpose): nothing to say
                 self.post_message(self.SearchFailed(request, f"{type(exc).__name__}: {exc}", filter_error=False))
                 return
+            finally:
+                with self._running_guard:
+                    self._running_seq = None
         self.post_message(self.ResultsReady(request, page, generation))
         if page.total == 0 and not request.filters.is_empty:
             explanation = explain(directory, request.query, request.filters,
