@@ -11,7 +11,9 @@ Keystrokes: the app runs in-process under Textual's Pilot, a realistic query is 
 time, waiting for each key's results. Latency is measured inside the app, from the moment the
 Input.Changed message is handled to the refresh after the results list was updated (the search
 screen's paint log), so the Pilot's own 60-110 ms per key is not counted. The core search time is
-reported beside it. Figures only: no assertions (targets: interactive within 1.0 s; keystroke to
+reported beside it, and so is the interface's share: from the answer leaving the search thread to
+the paint (message delivery, updating the list and status line, waiting for the next frame, the
+compositor). Figures only: no assertions (targets: interactive within 1.0 s; keystroke to
 painted results p95 <= 50 ms at 20k).
 """
 
@@ -130,7 +132,7 @@ async def bench_keystrokes(db: Path, rounds: int, driver: bool = False) -> list[
         screen = app.search_screen
         await _wait_painted(screen)
         for label, filters, text in SCENARIOS:
-            latencies, core = [], []
+            latencies, core, ui = [], [], []
             for _ in range(rounds):
                 screen.query_one("#query").value = ""
                 screen.filters = FilterState(**filters)
@@ -147,11 +149,13 @@ async def bench_keystrokes(db: Path, rounds: int, driver: bool = False) -> list[
                     record = screen.paint_log[-1]
                     latencies.append((record.painted_at - record.requested_at) * 1000)
                     core.append(record.search_ms)
+                    ui.append((record.painted_at - record.answered_at) * 1000)
             report.append({
                 "scenario": label, "typed": text, "keystrokes": len(latencies),
                 "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
                 "max_ms": max(latencies), "core_search_p50_ms": percentile(core, 50),
                 "core_search_p95_ms": percentile(core, 95),
+                "answer_to_paint_p50_ms": percentile(ui, 50), "answer_to_paint_p95_ms": percentile(ui, 95),
             })
         # a burst: keys as fast as the Pilot sends them, only the last one waited for
         screen.query_one("#query").value = ""
@@ -206,12 +210,14 @@ def main() -> None:
 
 
 def _print_keys(title: str, rows: list[dict]) -> None:
-    print(f"keystroke to painted results, keys sent by {title} (core search time in brackets)   [target p95 50 ms]")
+    print(f"keystroke to painted results, keys sent by {title} (in brackets: core search; answer to paint)"
+          "   [target p95 50 ms]")
     for row in rows:
         if "p50_ms" in row:
             print(f"  {row['scenario']:<30} {row['keystrokes']:>3} keys  p50 {row['p50_ms']:6.1f} ms  "
                   f"p95 {row['p95_ms']:6.1f} ms  max {row['max_ms']:6.1f} ms  "
-                  f"[search p50 {row['core_search_p50_ms']:.1f} / p95 {row['core_search_p95_ms']:.1f} ms]")
+                  f"[search p50 {row['core_search_p50_ms']:.1f} / p95 {row['core_search_p95_ms']:.1f} ms; "
+                  f"paint p50 {row['answer_to_paint_p50_ms']:.1f} / p95 {row['answer_to_paint_p95_ms']:.1f} ms]")
         else:
             print(f"  {row['scenario']:<30} {row['paints']} paints for {row['keystrokes']} keys, last key to paint "
                   f"{row['last_key_to_paint_ms']:.1f} ms")

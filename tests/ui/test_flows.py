@@ -20,13 +20,14 @@ from helpline_tui.ui.screens.picker import OptionPicker
 from helpline_tui.ui.screens.referral import ReferralScreen
 from helpline_tui.ui.screens.search import SearchScreen
 from helpline_tui.ui.state import FilterState
+from helpline_tui.ui.widgets.results_list import ResultsList
 from tests.ui.conftest import EVIL_NAME, build_directory, settle, tui_records, type_text
 
 SIZE = (80, 24)
 
 
 def names(app) -> list[str]:
-    results = app.screen.query_one("#results", OptionList)
+    results = app.screen.query_one("#results", ResultsList)
     return [h.record["name"] for h in results.hits]
 
 
@@ -93,7 +94,7 @@ async def test_at_most_100_rows_are_drawn(make_app, tmp_path):
     app = make_app(db=db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.screen.query_one("#results", OptionList).option_count == 100
+        assert app.screen.query_one("#results", ResultsList).option_count == 100
         assert status(app).startswith("100 of 130")
 
 
@@ -112,7 +113,7 @@ async def test_stale_results_never_replace_newer_ones(make_app):
         old = SearchRequest(1, "", FilterState())
         with app.directory.lock:
             page = search(app.directory.conn, "", FilterState().to_core(), limit=100)
-        screen.post_message(SearchScreen.ResultsReady(old, page))
+        screen.post_message(SearchScreen.ResultsReady(old, page, app.directory.generation))
         await settle(pilot)
         assert names(app) == painted == ["Casa Nueva Vida"]
 
@@ -123,7 +124,7 @@ async def test_down_enters_the_list_up_returns_enter_opens_and_escape_keeps_the_
         await settle(pilot)
         await type_text(pilot, "yonkers")
         await settle(pilot)
-        results = app.screen.query_one("#results", OptionList)
+        results = app.screen.query_one("#results", ResultsList)
         query = app.screen.query_one("#query", Input)
         await pilot.press("down")
         assert app.focused is results and results.highlighted == 0
@@ -298,7 +299,7 @@ async def test_a_filter_error_is_a_message_not_a_crash(make_app):
         app.screen.filters = FilterState(place="Nowhere, ZZ")
         await settle(pilot)
         assert "Filter problem:" in status(app) and "Nowhere" in status(app)
-        assert app.screen.query_one("#results", OptionList).option_count == 0
+        assert app.screen.query_one("#results", ResultsList).option_count == 0
         app.screen.filters = FilterState()
         await settle(pilot)
         assert len(names(app)) == 8
@@ -402,7 +403,7 @@ async def test_detail_flags_and_unknowns(make_app):
         await pilot.press("escape")  # clear the words
         await type_text(pilot, "hopeline")
         await settle(pilot)
-        row = str(app.screen.query_one("#results", OptionList).get_option_at_index(0).prompt)
+        row = str(app.screen.query_one("#results", ResultsList).row_content(0))
         assert "area-wide" in row
         await pilot.press("enter")
         await settle(pilot)
@@ -425,7 +426,7 @@ async def test_markup_in_directory_data_is_shown_literally(make_app):
         await settle(pilot)
         await type_text(pilot, "evil")
         await settle(pilot)
-        row = str(app.screen.query_one("#results", OptionList).get_option_at_index(0).prompt)
+        row = str(app.screen.query_one("#results", ResultsList).row_content(0))
         assert EVIL_NAME in row
         svg = app.export_screenshot()
         assert "[bold\xa0red]Evil[/]\xa0[link=x]" in svg.replace("&#160;", "\xa0")
@@ -447,7 +448,7 @@ async def test_add_copy_and_save_a_spanish_slip(make_app, slip_folder):
         await pilot.press("down", "a")  # add from the results
         await settle(pilot)
         assert [r["name"] for r in app.referrals] == ["Yonkers Comprehensive Treatment Center"]
-        row = str(app.screen.query_one("#results", OptionList).get_option_at_index(0).prompt)
+        row = str(app.screen.query_one("#results", ResultsList).row_content(0))
         assert row.startswith("✓ ")
         await pilot.press("up", "escape")
         await type_text(pilot, "centro de salud")
@@ -796,9 +797,48 @@ async def test_nearest_first_orders_results_by_distance_from_the_keyboard(make_a
         await pilot.press("o")
         await settle(pilot)
         assert screen.filters.nearest_first
-        hits = screen.query_one("#results", OptionList).hits
+        hits = screen.query_one("#results", ResultsList).hits
         distances = [h.distance_miles for h in hits if h.distance_miles is not None]
         assert len(distances) >= 2 and distances == sorted(distances)
         await pilot.press("o")
         await settle(pilot)
         assert not screen.filters.nearest_first
+
+
+async def test_a_search_still_running_for_older_words_is_interrupted_by_the_next_key(make_app, monkeypatch):
+    import sqlite3
+    import threading
+
+    import helpline_tui.ui.screens.search as search_screen
+
+    real = search_screen.search
+    started, failures = threading.Event(), []
+
+    def slow_for_the_first_words(conn, text, *args, **kwargs):
+        if text == "casa":  # a query that would keep SQLite busy for many seconds
+            started.set()
+            try:
+                conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80000000) "
+                             "SELECT count(*) FROM n").fetchone()
+            except sqlite3.OperationalError as exc:
+                failures.append(exc)
+                raise
+        return real(conn, text, *args, **kwargs)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(search_screen, "search", slow_for_the_first_words)
+        screen = app.screen
+        screen.query_one("#query", Input).value = "casa"
+        for _ in range(200):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        assert started.is_set()
+        await pilot.press("space", "n")
+        await settle(pilot)
+        assert [str(exc) for exc in failures] == ["interrupted"]
+        assert screen.painted_seq == screen.latest_seq
+        assert names(app) == ["Casa Nueva Vida"]
+        assert not status(app).startswith("!")  # the interrupted search is not reported as a failure

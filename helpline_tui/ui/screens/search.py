@@ -2,13 +2,15 @@
 every keystroke.
 
 Each change (a key, a filter, a reopened directory) makes a numbered request. It runs in a thread
-worker (exclusive, group "search"); a request that a newer one has overtaken skips its query, and
-results are painted only when they are newer than what is on screen, so a slow answer for "meth" never
-replaces the answer for "methadone".
+worker (exclusive, group "search"); a request that a newer one has overtaken skips its query, a query
+still running in SQLite when a newer request is made is interrupted (so the newest words wait for no
+one), and results are painted only when they are newer than what is on screen, so a slow answer for
+"meth" never replaces the answer for "methadone".
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
@@ -18,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from helpline_tui.core import facets, geo
@@ -70,10 +72,11 @@ class SearchScreen(HelplineScreen):
     filters: var[FilterState] = var(FilterState, init=False)
 
     class ResultsReady(Message):
-        def __init__(self, request: SearchRequest, page: SearchPage) -> None:
+        def __init__(self, request: SearchRequest, page: SearchPage, generation: int) -> None:
             super().__init__()
             self.request = request
             self.page = page
+            self.generation = generation  # of the directory file the page was read from
             self.answered_at = time.perf_counter()
 
     class SearchFailed(Message):
@@ -94,6 +97,9 @@ class SearchScreen(HelplineScreen):
         self.latest_seq = 0
         self.painted_seq = 0
         self.page: SearchPage | None = None
+        self.page_generation = 0
+        self._running_seq: int | None = None  # the request whose query runs in SQLite now
+        self._running_guard = threading.Lock()
         self.explanation: Explanation | None = None
         self._open_top_when_ready = False
         self._footer_state: tuple = ()
@@ -140,7 +146,15 @@ class SearchScreen(HelplineScreen):
     def request_search(self) -> None:
         self.latest_seq += 1
         request = SearchRequest(self.latest_seq, self.query_text, self.filters)
+        self._interrupt_running_search()
         self._search(request)
+
+    def _interrupt_running_search(self) -> None:
+        """Stop the query of an older request. The guard makes sure it is that query that SQLite
+        interrupts: the flag is set only while the search holds the directory lock."""
+        with self._running_guard:
+            if self._running_seq is not None:
+                self.helpline.directory.conn.interrupt()
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -160,6 +174,9 @@ class SearchScreen(HelplineScreen):
         with directory.lock:  # one query at a time; requests overtaken while waiting are skipped
             if worker.is_cancelled or request.seq != self.latest_seq:
                 return
+            generation = directory.generation
+            with self._running_guard:
+                self._running_seq = request.seq
             try:
                 page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS,
                               sort=request.filters.sort)
@@ -167,9 +184,14 @@ class SearchScreen(HelplineScreen):
                 self.post_message(self.SearchFailed(request, str(exc)))
                 return
             except Exception as exc:  # a damaged file, a bug: say so, keep the app running
+                if request.seq != self.latest_seq:
+                    return  # overtaken (and perhaps interrupted on purpose): nothing to say
                 self.post_message(self.SearchFailed(request, f"{type(exc).__name__}: {exc}", filter_error=False))
                 return
-        self.post_message(self.ResultsReady(request, page))
+            finally:
+                with self._running_guard:
+                    self._running_seq = None
+        self.post_message(self.ResultsReady(request, page, generation))
         if page.total == 0 and not request.filters.is_empty:
             explanation = explain(directory, request.query, request.filters,
                                   lambda: request.seq == self.latest_seq)
@@ -181,7 +203,7 @@ class SearchScreen(HelplineScreen):
         if message.request.seq <= self.painted_seq:
             return  # older than what is on screen
         self.painted_seq = message.request.seq
-        self.page = message.page
+        self.page, self.page_generation = message.page, message.generation
         self.explanation = None
         self._show_page(message.page)
         request, answered_at = message.request, message.answered_at
@@ -205,9 +227,7 @@ class SearchScreen(HelplineScreen):
         self.painted_seq = message.request.seq
         self.page = None
         self.query_one("#status", StatusLine).show_error(message.message, self.lang, message.filter_error)
-        results = self.query_one("#results", ResultsList)
-        results.hits = []
-        results.clear_options()
+        self.query_one("#results", ResultsList).show_nothing()
 
     @on(ExplanationReady)
     def _explanation_ready(self, message: ExplanationReady) -> None:
@@ -222,7 +242,7 @@ class SearchScreen(HelplineScreen):
         self.query_one("#status", StatusLine).show_page(page, lang)
         results = self.query_one("#results", ResultsList)
         keep = results.highlighted_id
-        results.show_page(page, lang, self.helpline.referral_ids, keep)
+        results.show_page(page, lang, self.helpline.referral_ids, keep, self.page_generation)
         empty = page.total == 0
         results.display = not empty
         self.query_one("#empty").display = empty
@@ -266,8 +286,8 @@ class SearchScreen(HelplineScreen):
         else:
             self._open_top_when_ready = True  # Enter before the last keystroke's results: wait for them
 
-    @on(OptionList.OptionSelected, "#results")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    @on(ResultsList.Selected, "#results")
+    def _selected(self, event: ResultsList.Selected) -> None:
         event.stop()
         self.action_open_highlighted()
 

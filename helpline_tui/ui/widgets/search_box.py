@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 
 from helpline_tui.ui.widgets.text_input import TextInput
 
 
 class SearchBox(TextInput):
     BINDINGS = [Binding("down", "to_results", show=False)]
+
+    # Input sets its virtual size to the text's width on every keystroke, and Widget's reactive asks
+    # for a layout of the whole screen each time. The box's size is fixed by the stylesheet (it has
+    # no scrollbars), so a repaint of the box is all a keystroke needs.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     class MoveDown(Message):
         """The handler pressed Down in the search box."""

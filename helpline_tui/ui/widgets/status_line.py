@@ -10,6 +10,8 @@ from helpline_tui.i18n import number, t
 
 
 class StatusLine(Static):
+    """Always one line across the screen, so a new text never needs a re-layout of the screen."""
+
     def show_page(self, page: SearchPage, lang: str) -> None:
         self.set_class(False, "-error")
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -19,14 +21,14 @@ class StatusLine(Static):
             text.append(t("status.count", lang, shown=number(len(page.hits), lang), total=number(page.total, lang)))
         if page.place is not None:
             text.append(" · " + t("status.near", lang, place=page.place.label))
-        self.update(text)
+        self.update(text, layout=False)
 
     def show_searching(self, lang: str) -> None:
         self.set_class(False, "-error")
-        self.update(t("status.searching", lang))
+        self.update(t("status.searching", lang), layout=False)
 
     def show_error(self, message: str, lang: str, filter_error: bool = True) -> None:
         self.set_class(True, "-error")
         key = "status.filter_error" if filter_error else "search.failed"
         self.update(Text("! " + t(key, lang, message=message) if filter_error else "! " + t(key, lang, error=message),
-                         no_wrap=True, overflow="ellipsis"))
+                         no_wrap=True, overflow="ellipsis"), layout=False)

@@ -1,0 +1,111 @@
+"""The results list as drawn on screen: what the lines show while typing, moving, marking and after a
+live import, read back from the list's own Line API (what the compositor paints)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual.widgets import Input
+
+from helpline_tui.core.pipeline import run_import
+from helpline_tui.core.records import ServiceRecord
+from helpline_tui.ui.widgets.results_list import ResultsList
+from tests.ui.conftest import build_directory, settle, tui_records, type_text
+
+SIZE = (80, 24)
+
+
+def drawn(results: ResultsList) -> list[str]:
+    return [results.render_line(y).text for y in range(results.scrollable_content_region.height)]
+
+
+def many_records(n: int) -> list[ServiceRecord]:
+    return [ServiceRecord(name=f"Recovery Center {i:03d}", source="test", source_key=str(i), city="Yonkers",
+                          state="NY", zip="10701", phone=f"914-555-{i:04d}", languages=["en"],
+                          needs=["outpatient"]) for i in range(n)]
+
+
+async def test_each_keystroke_redraws_the_rows_of_the_new_results(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one("#results", ResultsList)
+        await type_text(pilot, "casa")
+        await settle(pilot)
+        lines = drawn(results)
+        assert "Casa Nueva Vida" in lines[0] and "Chelsea, MA" in lines[1]
+        assert all(not line.strip() for line in lines[2:])  # nothing left over from the longer list
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await type_text(pilot, "hope")
+        await settle(pilot)
+        assert "Hope House Sober Living" in drawn(results)[0]
+
+
+async def test_moving_to_the_last_of_100_rows_scrolls_it_into_view(make_app, tmp_path):
+    app = make_app(db=build_directory(tmp_path / "many.sqlite", many_records(130)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one("#results", ResultsList)
+        await pilot.press("down", "end")
+        assert results.highlighted == 99
+        last = results.hits[99].record["name"]
+        assert any(last in line for line in drawn(results)[-2:])
+        await pilot.press("pageup")
+        assert results.highlighted < 99
+        shown = results.hits[results.highlighted].record["name"]
+        assert any(shown in line for line in drawn(results))
+        await pilot.press("home")
+        assert results.highlighted == 0 and results.hits[0].record["name"] in drawn(results)[0]
+
+
+async def test_adding_to_the_referral_list_draws_the_check_mark(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one("#results", ResultsList)
+        await type_text(pilot, "casa")
+        await settle(pilot)
+        assert drawn(results)[0].startswith("  Casa Nueva Vida")
+        await pilot.press("down", "a")
+        await settle(pilot)
+        assert drawn(results)[0].startswith("✓ Casa Nueva Vida")
+        await pilot.press("a")
+        await settle(pilot)
+        assert drawn(results)[0].startswith("  Casa Nueva Vida")
+
+
+async def test_a_service_renamed_by_a_live_import_is_drawn_with_its_new_name(make_app, tmp_path):
+    db = build_directory(tmp_path / "live.sqlite")
+    app = make_app(db=db, poll_seconds=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one("#results", ResultsList)
+        await type_text(pilot, "casa")
+        await settle(pilot)
+        assert "Casa Nueva Vida" in drawn(results)[0]
+        generation = app.directory.generation
+        # same source and key, so the same record id, with a new name and a new city
+        renamed = [dataclasses.replace(r, name="Casa Nueva Vida Center", city="Revere")
+                   if r.name == "Casa Nueva Vida" else r for r in tui_records()]
+        run_import(db, renamed, source="test", format="test", origin="tests")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if app.directory.generation > generation:
+                break
+        await settle(pilot)
+        assert app.directory.generation > generation
+        lines = drawn(results)
+        assert "Casa Nueva Vida Center" in lines[0] and "Revere, MA" in lines[1]
+
+
+async def test_a_query_longer_than_the_box_keeps_its_end_in_view(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#query", Input)
+        words = "methadone clinic with spanish speaking staff near yonkers open late tonight xyz"
+        await type_text(pilot, words)
+        await settle(pilot)
+        assert box.value == words
+        assert box.scroll_x > 0
+        assert "tonight xyz" in box.render_line(0).text
