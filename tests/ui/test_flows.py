@@ -130,6 +130,9 @@ async def test_down_enters_the_list_up_returns_enter_opens_and_escape_keeps_the_
         assert app.focused is results and results.highlighted == 0
         await pilot.press("up")
         assert app.focused is query
+        # Back in the box, typing goes on from the end of the query; it never replaces it
+        await pilot.press("s", "backspace")
+        assert query.value == "yonkers"
         # Enter in the search box opens the top result
         await pilot.press("enter")
         await settle(pilot)

@@ -18,6 +18,15 @@ class SearchBox(TextInput):
     # no scrollbars), so a repaint of the box is all a keystroke needs.
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
+    def __init__(self, **kwargs) -> None:
+        # Coming back from the list (Up) the handler goes on typing: selecting the whole query on
+        # focus would make the next letter replace it.
+        super().__init__(select_on_focus=False, **kwargs)
+
+    def _on_focus(self, event) -> None:
+        super()._on_focus(event)
+        self.cursor_position = len(self.value)
+
     class MoveDown(Message):
         """The handler pressed Down in the search box."""
 
