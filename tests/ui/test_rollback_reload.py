@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
+from helpline_tui.ui.widgets.results_list import ResultsList
 from tests.conftest import run_cli
 from tests.ui.conftest import build_directory, settle, tui_records, type_text
 
@@ -20,7 +21,7 @@ async def test_a_rollback_while_open_reloads_the_previous_directory(make_app, tm
         await settle(pilot)
         await type_text(pilot, "nueva")
         await settle(pilot)
-        results = app.screen.query_one("#results", OptionList)
+        results = app.screen.query_one("#results", ResultsList)
         assert sorted(h.record["name"] for h in results.hits) == ["Casa Nueva Vida", "Nueva Esperanza Recovery"]
         generation = app.directory.generation
 
