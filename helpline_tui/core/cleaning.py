@@ -73,6 +73,7 @@ def clean_text(value: object, *, multiline: bool = False, limit: int = MAX_FIELD
 
 
 _DIGITS = re.compile(r"\d")
+_PLAIN_PHONE = re.compile(r"\(?([2-9]\d\d)\)?[-. ]?(\d{3})[-. ](\d{4})")
 _EXT = re.compile(r"(?:ext\.?|extension|x|#)\s*(\d{1,6})\s*$", re.I)
 
 
@@ -82,6 +83,10 @@ def format_phone(value: object) -> str:
     text = clean_text(value)
     if not text:
         return ""
+    plain = _PLAIN_PHONE.fullmatch(text)
+    if plain:  # most numbers: ten digits in three groups, nothing else (the slow path agrees)
+        digits = "".join(plain.groups())
+        return "" if is_placeholder_phone(digits) else f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
     ext = ""
     m = _EXT.search(text)
     if m:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,7 @@ class RowProblem(Exception):
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
+_STATE_CODE = re.compile(r"[A-Z]{2}")
 _STATE_NAMES = {
     fold(n): c
     for n, c in (
@@ -211,7 +213,7 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
     if not rec.source:
         raise RowProblem("source", "the record names no source")
     state = cleaning.clean_text(rec.state).upper()
-    if state and not re.fullmatch(r"[A-Z]{2}", state):
+    if state and not _STATE_CODE.fullmatch(state):
         state = _STATE_NAMES.get(fold(state), "")
         if not state:
             raise RowProblem("state", f"'{cleaning.clean_text(rec.state)}' is not a state code")
@@ -286,7 +288,7 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
         "source": rec.source,
         "source_record_id": cleaning.clean_text(rec.source_key) if rec.source_key else "",
         "last_verified": _iso_date(rec.last_verified),
-        "raw_json": _dumps_sorted(rec.raw),
+        "raw": rec.raw,  # encoded as raw_json with the row, so merging SU/MH rows decodes nothing
     }
     return row
 
@@ -303,21 +305,33 @@ def merge_rows(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
             merged[key] = sorted(set(first[key]) | set(value))
         elif key == "hours":
             merged[key] = first[key] or value
-        elif key == "raw_json":
-            a, b = json.loads(first[key]), json.loads(value)
-            merged[key] = _dumps_sorted(a if a == b else {"merged": [a, b] if "merged" not in a else a["merged"] + [b]})
+        elif key == "raw":
+            a, b = first[key], value
+            merged[key] = a if a == b else {"merged": [a, b] if "merged" not in a else a["merged"] + [b]}
         elif merged.get(key) in (None, ""):
             merged[key] = value
     return merged
 
 
+# json.dumps(sort_keys=True), made once (hours are hashed, so the encoding must not change).
+_dumps_hours = json.JSONEncoder(sort_keys=True).encode
+
+
+@lru_cache(maxsize=8)
+def _hashed_fields(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple]:
+    """The values a content hash covers, in key order: every field but the import time."""
+    return itemgetter(*sorted(k for k in keys if k not in ("imported_at", "content_hash")))
+
+
 def _encode(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
+    out["raw_json"] = _dumps_sorted(out.pop("raw"))
     for key in _LIST_FIELDS:
-        out[key] = _dumps(row[key])
-    out["hours"] = json.dumps(row["hours"], sort_keys=True)
+        value = row[key]
+        out[key] = _dumps(value) if value else "[]"
+    out["hours"] = _dumps_hours(row["hours"]) if row["hours"] else "{}"
     out["content_hash"] = hashlib.sha1(
-        _dumps_hash([out[k] for k in sorted(out) if k not in ("imported_at", "content_hash")]).encode("utf-8")
+        _dumps_hash(list(_hashed_fields(tuple(out))(out))).encode("utf-8")
     ).hexdigest()
     out["name_fold"] = _fold(row["name"])
     # Fields kept apart by " | " (which the full-text tokenizer ignores) so ranking can tell a
@@ -545,7 +559,7 @@ class _Stager:
         if not self.pending:
             return
         columns = self.columns
-        self.conn.executemany(self.insert_sql, ([e[c] for c in columns] for e in map(_encode, self.pending.values())))
+        self.conn.executemany(self.insert_sql, map(itemgetter(*columns), map(_encode, self.pending.values())))
         self.staged.update(self.pending)
         self.pending.clear()
 
@@ -557,6 +571,7 @@ def _decode(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
     for key in _LIST_FIELDS:
         row[key] = json.loads(row[key])
     row["hours"] = json.loads(row["hours"])
+    row["raw"] = json.loads(row.pop("raw_json"))
     for key in ("content_hash", "name_fold", "match_fold", "place_fold", "city_fold", "phone_digits"):
         row.pop(key, None)
     return row
