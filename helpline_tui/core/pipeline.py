@@ -296,21 +296,41 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
 _LIST_FIELDS = schema.JSON_LIST_COLUMNS
 
 
+_MERGED_APART = frozenset((*_LIST_FIELDS, "hours", "raw"))
+
+
 def merge_rows(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     """The same site twice in one source (SAMHSA lists a site once per survey, SU and MH): one
     record with the union of its lists and the first non-empty value of every other field."""
     merged = dict(first)
+    for key in _LIST_FIELDS:  # cleaned lists are sorted and free of repeats already
+        extra = second[key]
+        if extra and extra != first[key]:
+            merged[key] = sorted(set(first[key]).union(extra))
+    if not first["hours"]:
+        merged["hours"] = second["hours"]
+    a, b = first["raw"], second["raw"]
+    if a != b:
+        merged["raw"] = {"merged": [a, b] if "merged" not in a else a["merged"] + [b]}
     for key, value in second.items():
-        if key in _LIST_FIELDS:
-            merged[key] = sorted(set(first[key]) | set(value))
-        elif key == "hours":
-            merged[key] = first[key] or value
-        elif key == "raw":
-            a, b = first[key], value
-            merged[key] = a if a == b else {"merged": [a, b] if "merged" not in a else a["merged"] + [b]}
-        elif merged.get(key) in (None, ""):
+        if merged.get(key) in (None, "") and key not in _MERGED_APART:
             merged[key] = value
     return merged
+
+
+def _json_list(values: list[str]) -> str:
+    """json.dumps(values, ensure_ascii=False) for lists of plain strings (ids, codes), without the
+    encoder's per-call set-up; anything that would need escaping takes the encoder."""
+    if not values:
+        return "[]"
+    try:
+        joined = '", "'.join(values)
+    except TypeError:
+        return _dumps(values)
+    # No quote but the separators', no backslash, no control character: nothing to escape.
+    if joined.count('"') == 2 * len(values) - 2 and "\\" not in joined and joined.isprintable():
+        return f'["{joined}"]'
+    return _dumps(values)
 
 
 # json.dumps(sort_keys=True), made once (hours are hashed, so the encoding must not change).
@@ -327,8 +347,7 @@ def _encode(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     out["raw_json"] = _dumps_sorted(out.pop("raw"))
     for key in _LIST_FIELDS:
-        value = row[key]
-        out[key] = _dumps(value) if value else "[]"
+        out[key] = _json_list(row[key])
     out["hours"] = _dumps_hours(row["hours"]) if row["hours"] else "{}"
     out["content_hash"] = hashlib.sha1(
         _dumps_hash(list(_hashed_fields(tuple(out))(out))).encode("utf-8")
