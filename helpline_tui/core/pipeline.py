@@ -80,7 +80,7 @@ def mint_id(source: str, source_key: str | None, name: str, site_name: str, stre
     if source_key:
         basis = f"key|{source}|{source_key}"
     else:
-        basis = "site|" + "|".join(_fold(x) for x in (name, site_name, street, city, state, zip5[:5]))
+        basis = "site|" + "|".join(map(_fold, (name, site_name, street, city, state, zip5[:5])))
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
 
 
@@ -202,7 +202,6 @@ class _Stats:
 
 def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) -> dict[str, Any]:
     """A validated, cleaned row for the services table. Raises RowProblem naming the field."""
-    vocab = vocabulary.load()
     name = cleaning.clean_text(rec.name, limit=cleaning.MAX_NAME_CHARS)
     if not name:
         raise RowProblem("name", "the name is empty")
@@ -221,12 +220,12 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
     if rec.zip and not zip5 and state in cleaning.US_STATES:
         raise RowProblem("zip", f"'{cleaning.clean_text(rec.zip)}' is not a ZIP code")
     ids = _vocabulary_ids()
-    for facet, values in (("needs", rec.needs), ("populations", rec.populations), ("payment", rec.payment)):
-        expected = {"needs": "need", "populations": "population", "payment": "payment"}[facet]
+    for facet, expected, values in (("needs", "need", rec.needs), ("populations", "population", rec.populations),
+                                    ("payment", "payment", rec.payment)):
         if ids[expected].issuperset(values):
             continue
         for value in values:
-            if vocab.facet_of(value) != expected:
+            if vocabulary.load().facet_of(value) != expected:
                 raise RowProblem(facet, f"'{value}' is not a {expected} id of the vocabulary")
 
     phones = {}
