@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -450,6 +451,21 @@ def prepare_schema(db: sqlite_utils.Database) -> None:
 # The import
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while importing. An import makes millions of small objects
+    (rows, lists, strings), none of them in reference cycles, and every collector pass walks all
+    that are alive again: it cost a third to half of a large import's time. Reference counting
+    still frees everything as usual; the collector is back on when the import ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_import(
     db_path: str | Path,
     items: Iterable[ServiceRecord | SkippedRow],
@@ -470,7 +486,7 @@ def run_import(
     started_at = now_iso()
     summary = ImportSummary(source=source, format=format, origin=origin, dry_run=dry_run)
     stats = _Stats()
-    with import_lock(db_path):
+    with import_lock(db_path), collector_paused():
         remove_stale_temps(db_path)
         with writable_copy(db_path) as (db, commit):
             conn = db.conn
