@@ -19,7 +19,6 @@ from pathlib import Path
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers.samhsa_common import (FACILITY_FIELDS, META_FIELDS, facility_record, parse_code_info,
                                      require_columns, sniff_file)
-from importers.worker import read_in_worker
 from importers.xlsx import open_workbook, sheet_rows
 
 SOURCE = "samhsa-csv"
@@ -88,9 +87,7 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
     if sniff_file(path, WHAT) == "xlsx":
         yield from _read_xlsx(path)
     else:
-        # Parsing ~300 flag columns a row is the bulk of the reading: a second core does it while
-        # the pipeline cleans and writes what it has already received.
-        yield from read_in_worker(_read_csv, path)
+        yield from _read_csv(path)
 
 
 # ------------------------------------------------------------------------------------------ CSV
