@@ -73,6 +73,7 @@ def clean_text(value: object, *, multiline: bool = False, limit: int = MAX_FIELD
 
 
 _DIGITS = re.compile(r"\d")
+_PLAIN_PHONE = re.compile(r"\(?([2-9]\d\d)\)?[-. ]?(\d{3})[-. ](\d{4})")
 _EXT = re.compile(r"(?:ext\.?|extension|x|#)\s*(\d{1,6})\s*$", re.I)
 
 
@@ -82,6 +83,10 @@ def format_phone(value: object) -> str:
     text = clean_text(value)
     if not text:
         return ""
+    plain = _PLAIN_PHONE.fullmatch(text)
+    if plain:  # most numbers: ten digits in three groups, nothing else (the slow path agrees)
+        digits = "".join(plain.groups())
+        return "" if is_placeholder_phone(digits) else f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
     ext = ""
     m = _EXT.search(text)
     if m:
@@ -164,6 +169,11 @@ def to_float(value: object) -> float | None:
     return number if number == number else None  # NaN -> None
 
 
+def _plausible(lat: float, lon: float) -> bool:
+    # US and territories: Guam/Marianas sit at positive longitude (~145 E).
+    return 13 <= lat <= 72 and (-180 <= lon <= -64 or 144 <= lon <= 146)
+
+
 def fix_coordinates(lat: float | None, lon: float | None) -> tuple[float | None, float | None, str]:
     """Range-check a US position. Returns (lat, lon, note): 0,0 and out-of-range become None;
     a latitude/longitude swap is repaired when only the swapped reading is plausible."""
@@ -171,13 +181,8 @@ def fix_coordinates(lat: float | None, lon: float | None) -> tuple[float | None,
         return None, None, ""
     if lat == 0 and lon == 0:
         return None, None, "0,0 coordinates dropped"
-
-    def plausible(la: float, lo: float) -> bool:
-        # US and territories: Guam/Marianas sit at positive longitude (~145 E).
-        return 13 <= la <= 72 and (-180 <= lo <= -64 or 144 <= lo <= 146)
-
-    if plausible(lat, lon):
+    if _plausible(lat, lon):
         return lat, lon, ""
-    if plausible(lon, lat):
+    if _plausible(lon, lat):
         return lon, lat, "latitude and longitude swapped, repaired"
     return None, None, "coordinates out of range dropped"

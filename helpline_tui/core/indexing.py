@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
 
 from helpline_tui.core.lexicon import build_terms
@@ -16,6 +17,7 @@ from helpline_tui.core.query import CELL_DEGREES, area_token, cell_token, keywor
 # import) with a few hundred distinct arguments.
 _keyword_token = lru_cache(maxsize=4096)(keyword_token)
 _tag_token = lru_cache(maxsize=4096)(tag_token)
+
 
 
 def renumber_by_name(conn: sqlite3.Connection) -> None:
@@ -42,39 +44,59 @@ def phone_keys(digits: str | None) -> list[str]:
     return keys
 
 
+# One row per (list item, record) for every JSON list a side table indexes, built by SQLite itself
+# (json_each) and inserted in primary-key order, so each B-tree only ever appends.
+_SIDE_TABLES = (
+    "INSERT INTO service_facets (value, rid, facet) SELECT value, rid, facet FROM ("
+    " SELECT j.value, s.rid, 'need' AS facet FROM services s, json_each(s.needs) j"
+    " UNION ALL SELECT j.value, s.rid, 'population' FROM services s, json_each(s.populations) j"
+    " UNION ALL SELECT j.value, s.rid, 'payment' FROM services s, json_each(s.payment) j"
+    ") ORDER BY value, rid",
+    "INSERT INTO service_languages (lang, rid) SELECT j.value, s.rid FROM services s, json_each(s.languages) j "
+    "ORDER BY 1, 2",
+    "INSERT OR IGNORE INTO service_areas (token, rid) SELECT j.value, s.rid FROM services s, "
+    "json_each(s.service_area_list) j ORDER BY 1, 2",
+)
+
+
+def _tags(facet: str, token: Callable[[str, str], str]) -> Callable[[str], list[str]]:
+    """JSON list of ids -> their index tokens; records share lists, so each distinct one is done once."""
+
+    @lru_cache(maxsize=1 << 14)
+    def tags(json_list: str) -> list[str]:
+        return [token(facet, v) for v in json.loads(json_list or "[]")]
+
+    return tags
+
+
 def rebuild_derived(conn: sqlite3.Connection) -> None:
     renumber_by_name(conn)
     for table in ("service_facets", "service_languages", "service_phones", "service_areas"):
         conn.execute(f"DELETE FROM {table}")
+    for sql in _SIDE_TABLES:
+        conn.execute(sql)
     conn.execute("INSERT INTO services_fts (services_fts) VALUES ('delete-all')")
-    facets, languages, phones, fts, areas = [], [], [], [], []
+    need_tags, language_tags = _tags("need", _keyword_token), _tags("language", _keyword_token)
+    area_tags = _tags("area", lambda _facet, token: area_token(token))
+    phones, fts = [], []
     cur = conn.execute(
         "SELECT rid, match_fold, place_fold, needs, populations, payment, languages, phone_digits, "
         "service_area_list, state, kind, status, latitude, longitude FROM services"
     )
+    levels = range(len(CELL_DEGREES))
     for (rid, match_fold, place_fold, needs_j, pops_j, pay_j, langs_j, digits, area_j, state, kind, status,
          lat, lon) in cur:
-        area = json.loads(area_j or "[]")
-        areas += [(token, rid) for token in area]
-        needs, pops, pay, langs = (json.loads(x) for x in (needs_j, pops_j, pay_j, langs_j))
-        facets += [(rid, "need", v) for v in needs]
-        facets += [(rid, "population", v) for v in pops]
-        facets += [(rid, "payment", v) for v in pay]
-        languages += [(rid, v) for v in langs]
         phones += [(key, rid) for key in phone_keys(digits)]
         # Needs, languages, state, kind and status as one token each: a query word like
         # "metadona" is expanded to `keywords:"kwmethadone"` (synonyms cost nothing in index
         # size), and filters become index lookups FTS5 intersects itself (no join to count).
-        tags = [_keyword_token("need", v) for v in (*needs, *pops, *pay)]
-        tags += [_keyword_token("language", v) for v in langs]
-        tags += [_tag_token("state", state), _tag_token("kind", kind), _tag_token("status", status)]
-        tags += [area_token(t) for t in area]
+        tags = [*need_tags(needs_j), *need_tags(pops_j), *need_tags(pay_j), *language_tags(langs_j),
+                _tag_token("state", state), _tag_token("kind", kind), _tag_token("status", status),
+                *area_tags(area_j)]
         if lat is not None and lon is not None:
-            tags += [cell_token(level, lat, lon) for level in range(len(CELL_DEGREES))]
+            tags += [cell_token(level, lat, lon) for level in levels]
         fts.append((rid, match_fold, place_fold, " ".join(tags)))
-    conn.executemany("INSERT INTO service_facets (rid, facet, value) VALUES (?,?,?)", facets)
-    conn.executemany("INSERT INTO service_languages (rid, lang) VALUES (?,?)", languages)
-    conn.executemany("INSERT OR IGNORE INTO service_areas (token, rid) VALUES (?,?)", areas)
+    phones.sort()
     conn.executemany("INSERT OR IGNORE INTO service_phones (digits, rid) VALUES (?,?)", phones)
     conn.executemany("INSERT INTO services_fts (rowid, name, place, keywords) VALUES (?,?,?,?)", fts)
     conn.execute("INSERT INTO services_fts (services_fts) VALUES ('optimize')")
