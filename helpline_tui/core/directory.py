@@ -11,6 +11,7 @@ from typing import Any
 
 from helpline_tui.core import schema
 from helpline_tui.core.geo import haversine_miles
+from helpline_tui.core.site_merging import sources_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "services.sqlite"
@@ -120,4 +121,8 @@ def get_record(conn: sqlite3.Connection, record_id: str) -> dict[str, Any] | Non
         return None
     rec = row_to_record([d[0] for d in cur.description], row)
     rec["raw"] = json.loads(rec.pop("raw_json") or "{}")
+    # Each source's own version of a merged site, primary first; one entry when nothing merged.
+    members = sources_of(conn, [record_id]).get(record_id)
+    rec["sources"] = members or [{"source": rec["source"], "id": rec["id"],
+                                  "source_record_id": rec["source_record_id"], "name": rec["name"]}]
     return rec
