@@ -46,6 +46,7 @@ _STREET_WORDS = {
 }
 # Suite, floor, building and the like: the same site is often given with and without them.
 _UNIT = re.compile(r"\b(suite|ste|unit|apt|room|rm|floor|fl|flr|bldg|building|dept|#)\b.*$")
+_SPLIT_DIRECTION = re.compile(r"\b([ns]) ([ew])\b")  # "N.W." folds to "n w"
 _HOUSE_NUMBER = re.compile(r"^\d+[a-z]?\b")
 
 
@@ -79,7 +80,7 @@ def name_key(name: str) -> str:
 def street_key(street: str) -> str:
     """'1541 SE Port Saint Lucie Boulevard, Suite F' -> '1541 se port saint lucie blvd'; '' when
     there is no house number (a PO box or a bare street name does not place a site)."""
-    folded = _UNIT.sub("", fold(street)).strip()
+    folded = _SPLIT_DIRECTION.sub(r"\1\2", _UNIT.sub("", fold(street)).strip())
     if not _HOUSE_NUMBER.match(folded) or folded.startswith("po box"):
         return ""
     return " ".join(_STREET_WORDS.get(t, t) for t in folded.split())
