@@ -317,3 +317,16 @@ def test_real_overlap_of_miami_211_and_the_national_directory(miami_db, tmp_path
             "SELECT a.merged_id, group_concat(DISTINCT substr(r.zip, 1, 5)) FROM record_aliases a "
             "JOIN source_records r ON r.id = a.id GROUP BY a.merged_id"):
         assert "," not in zips, (merged_id, zips)
+
+
+def test_two_programmes_of_one_organisation_at_one_address_stay_apart(tmp_path):
+    """SAMHSA names the organisation in name1 and the programme in name2: same name, same building and
+    phone, but another programme is another service."""
+    db = tmp_path / "services.sqlite"
+    row = ["Victory Programs Inc", "Womens Hope", "170 Morton Street", "", "Jamaica Plain", "MA", "02130",
+           "617-442-0048", "", "", "", ""]
+    import_csv(db, write_csv(tmp_path / "a.csv", [row]), "state")
+    other_programme = [*row[:1], "Mens Residence", "170 Morton St", *row[3:]]
+    assert import_csv(db, write_csv(tmp_path / "b.csv", [other_programme]), "city").merged == 0
+    same_programme = [*row[:1], "Women's Hope", "170 Morton St", *row[3:]]
+    assert import_csv(db, write_csv(tmp_path / "b.csv", [same_programme]), "city", replace_source=True).merged == 1
