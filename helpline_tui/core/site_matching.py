@@ -11,6 +11,7 @@ one source are never merged with each other: the source's own ids say they are d
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
@@ -56,7 +57,7 @@ class Candidate:
     source: str
     name: str
     kind: str
-    name_key: str
+    site_name: str  # the site or programme under an organisation's name ("Womens Hope")
     town: str  # folded city, for the phone block
     zip5: str
     house: str  # house number, "" when unknown
@@ -72,6 +73,7 @@ class Match:
     score: float
 
 
+@lru_cache(maxsize=1 << 14)
 def name_key(name: str) -> str:
     words = " ".join(_NAME_WORDS.get(t, t) for t in fold(name.replace("'", "").replace("’", "")).split())
     return " ".join(t for t in words.split() if t not in _NAME_NOISE)
@@ -117,11 +119,11 @@ def kinds_compatible(a: str, b: str) -> bool:
 
 
 def _candidates(conn: sqlite3.Connection) -> Iterable[tuple[Candidate, set[str], set[str]]]:
-    for rid, source, name, kind, city_fold, zip_, street, digits in conn.execute(
-        "SELECT id, source, name, kind, city_fold, zip, street, phone_digits FROM services"
+    for rid, source, name, site_name, kind, city_fold, zip_, street, digits in conn.execute(
+        "SELECT id, source, name, site_name, kind, city_fold, zip, street, phone_digits FROM services"
     ):
         street_k = street_key(street)
-        cand = Candidate(rid, source, name, kind, name_key(name), city_fold or "", (zip_ or "")[:5],
+        cand = Candidate(rid, source, name, kind, site_name or "", city_fold or "", (zip_ or "")[:5],
                          street_k.split(" ", 1)[0] if street_k else "")
         street_blocks = set()
         if street_k:
@@ -146,6 +148,8 @@ def _same_place_by_phone(a: Candidate, b: Candidate) -> bool:
 
 def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) -> list[Match]:
     """Every pair of records of different sources that look like one site, best first."""
+    if conn.execute("SELECT count(*) FROM (SELECT DISTINCT source FROM services LIMIT 2)").fetchone()[0] < 2:
+        return []  # one source never merges with itself
     phone_blocks: dict[str, list[Candidate]] = defaultdict(list)
     street_blocks: dict[str, list[Candidate]] = defaultdict(list)
     for cand, phones, streets in _candidates(conn):
@@ -170,7 +174,12 @@ def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) ->
                     pairs[key] = (a, b) if a.id < b.id else (b, a)
     matches = []
     for key, (a, b) in pairs.items():
-        score = name_score(a.name_key, b.name_key)
+        # Names are compared only for pairs that share a block: few records in a directory.
+        score = name_score(name_key(a.name), name_key(b.name))
+        # One organisation's two programmes at one address (its men's and women's residences).
+        site_a, site_b = name_key(a.site_name), name_key(b.site_name)
+        if site_a and site_b and name_score(site_a, site_b) < threshold:
+            continue
         if score >= threshold:
             why = "+".join(w for w in ("phone", "street") if w in reasons[key])
             matches.append(Match(a, b, why, round(score, 1)))
