@@ -365,6 +365,8 @@ def _cmd_info(args: argparse.Namespace, db_path: Path) -> int:
         items = ", ".join(f"{k} {v:,}" for k, v in data[key].items())
         print(f"  by {title}: {items}")
     print(f"  no language information: {data['languages_unknown']:,}")
+    if data["merged_sites"]:
+        print(f"  sites described by several sources, shown once: {data['merged_sites']:,}")
     return 0
 
 

@@ -218,6 +218,8 @@ def test_replace_source_of_the_other_side_and_refresh(two_sources):
     bay_cove = [r for r in search_json(db, "bay cove") if "Bay Cove" in r["name"]]
     assert len(bay_cove) == 1 and sorted(bay_cove[0]["sources"]) == ["city", "state"]
     assert bay_cove[0]["languages"] == ["es"] and "detox" in bay_cove[0]["needs"]  # the city list's codes
+    info = json.loads(run_cli("info", "--db", str(db), "--json").stdout)
+    assert (info["total"], info["merged_sites"]) == (2, 1)
 
     # The state list drops Bay Cove: the city's record stands alone, with its own fields.
     write_csv(state, small_rows("Some Other Clinic", phone="617-555-0199"))

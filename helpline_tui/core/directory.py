@@ -100,6 +100,8 @@ def info(conn: sqlite3.Connection) -> dict[str, Any]:
         "by_status": counts("SELECT status, count(*) FROM services GROUP BY status ORDER BY status"),
         "languages_unknown": conn.execute("SELECT count(*) FROM services WHERE languages = '[]'").fetchone()[0],
         "imports": conn.execute("SELECT count(*) FROM import_history").fetchone()[0],
+        # Records shown once for a site several sources describe (site_merging).
+        "merged_sites": conn.execute("SELECT count(DISTINCT merged_id) FROM record_aliases").fetchone()[0],
     }
 
 
