@@ -1,8 +1,8 @@
 """Finding the same site described by two sources (issue 6, deliverable 5).
 
 Candidates come from blocking, so the check stays cheap at 100k records: two records are compared
-only when they share a normalised phone number (and are in the same town: chains share one intake
-number across cities) or the same street address (house number and street, with the ZIP or the
+only when they share a normalised phone number (in the same town and not at two house numbers:
+chains share one intake number across sites) or the same street address (house number and street, with the ZIP or the
 town). Sharing a phone or a building is never enough on its own (one building hosts many services;
 211 call centres share one number): the folded names must also be alike by rapidfuzz. Records of
 one source are never merged with each other: the source's own ids say they are distinct.
@@ -11,18 +11,19 @@ one source are never merged with each other: the source's own ids say they are d
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations, product
 
 from rapidfuzz import fuzz
 
 from helpline_tui.core.textnorm import fold
 
 # Measured on Miami 211 (HSDS 1.1) against the National Directory 2022 and the Boston locator
-# export: see tests/test_site_matching.py and the README's "One record per site".
+# export: see tests/test_site_merging.py and the README's "One record per real site across sources".
 NAME_THRESHOLD = 85.0
 
 # Words that say what kind of place it is rather than which one: left out of the name comparison
@@ -46,7 +47,7 @@ _STREET_WORDS = {
     "west": "w", "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
 }
 # Suite, floor, building and the like: the same site is often given with and without them.
-_UNIT = re.compile(r"\b(suite|ste|unit|apt|room|rm|floor|fl|flr|bldg|building|dept|#)\b.*$")
+_UNIT = re.compile(r"\b(suite|ste|unit|apt|room|rm|floor|fl|flr|bldg|building|dept)\b.*$")
 _SPLIT_DIRECTION = re.compile(r"\b([ns]) ([ew])\b")  # "N.W." folds to "n w"
 _HOUSE_NUMBER = re.compile(r"^\d+[a-z]?\b")
 
@@ -82,7 +83,7 @@ def name_key(name: str) -> str:
 def street_key(street: str) -> str:
     """'1541 SE Port Saint Lucie Boulevard, Suite F' -> '1541 se port saint lucie blvd'; '' when
     there is no house number (a PO box or a bare street name does not place a site)."""
-    folded = _SPLIT_DIRECTION.sub(r"\1\2", _UNIT.sub("", fold(street)).strip())
+    folded = _SPLIT_DIRECTION.sub(r"\1\2", _UNIT.sub("", fold(street.replace("#", " unit "))).strip())
     if not _HOUSE_NUMBER.match(folded) or folded.startswith("po box"):
         return ""
     return " ".join(_STREET_WORDS.get(t, t) for t in folded.split())
@@ -146,6 +147,16 @@ def _same_place_by_phone(a: Candidate, b: Candidate) -> bool:
     return not (a.zip5 and b.zip5)  # one side does not say where it is: the phone decides
 
 
+def _cross_source_pairs(members: list[Candidate]) -> Iterator[tuple[Candidate, Candidate]]:
+    """Pairs of a block's records from different sources only: a 211 number shared by a thousand
+    records of one source and one of another is a thousand pairs, not half a million."""
+    by_source: dict[str, list[Candidate]] = defaultdict(list)
+    for m in members:
+        by_source[m.source].append(m)
+    for s1, s2 in combinations(sorted(by_source), 2):
+        yield from product(by_source[s1], by_source[s2])
+
+
 def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) -> list[Match]:
     """Every pair of records of different sources that look like one site, best first."""
     if conn.execute("SELECT count(*) FROM (SELECT DISTINCT source FROM services LIMIT 2)").fetchone()[0] < 2:
@@ -161,17 +172,16 @@ def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) ->
     pairs: dict[tuple[str, str], tuple[Candidate, Candidate]] = {}
     for why, blocks in (("phone", phone_blocks), ("street", street_blocks)):
         for members in blocks.values():
-            if len(members) < 2 or len({m.source for m in members}) < 2:
+            if len(members) < 2:
                 continue
-            for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    if a.source == b.source or a.id == b.id or not kinds_compatible(a.kind, b.kind):
-                        continue
-                    if why == "phone" and not _same_place_by_phone(a, b):
-                        continue
-                    key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-                    reasons[key].add(why)
-                    pairs[key] = (a, b) if a.id < b.id else (b, a)
+            for a, b in _cross_source_pairs(members):
+                if a.id == b.id or not kinds_compatible(a.kind, b.kind):
+                    continue
+                if why == "phone" and not _same_place_by_phone(a, b):
+                    continue
+                key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+                reasons[key].add(why)
+                pairs[key] = (a, b) if a.id < b.id else (b, a)
     matches = []
     for key, (a, b) in pairs.items():
         # Names are compared only for pairs that share a block: few records in a directory.
