@@ -1,11 +1,12 @@
 """Finding the same site described by two sources (issue 6, deliverable 5).
 
 Candidates come from blocking, so the check stays cheap at 100k records: two records are compared
-only when they share a normalised phone number (in the same town and not at two house numbers:
-chains share one intake number across sites) or the same street address (house number and street, with the ZIP or the
-town). Sharing a phone or a building is never enough on its own (one building hosts many services;
-211 call centres share one number): the folded names must also be alike by rapidfuzz. Records of
-one source are never merged with each other: the source's own ids say they are distinct.
+only when they share a normalised phone number in one town (ZIP or town name; not at two house
+numbers: chains and agencies answer one number for many sites) or the same street address (house
+number and street, with the ZIP or the town). Sharing a phone or a building is never enough on its
+own (one building hosts many services; 211 call centres share one number): the folded names must
+also be alike by rapidfuzz. Records of one source are never merged with each other: the source's
+own ids say they are distinct.
 """
 
 from __future__ import annotations
@@ -120,31 +121,19 @@ def kinds_compatible(a: str, b: str) -> bool:
 
 
 def _candidates(conn: sqlite3.Connection) -> Iterable[tuple[Candidate, set[str], set[str]]]:
+    """Each record with its blocks: every phone number and the street address, each with the ZIP
+    and with the town. A phone counts only within one town (chains and 211 answer one number for
+    sites all over a county), so a record that names neither shares no block."""
     for rid, source, name, site_name, kind, city_fold, zip_, street, digits in conn.execute(
         "SELECT id, source, name, site_name, kind, city_fold, zip, street, phone_digits FROM services"
     ):
         street_k = street_key(street)
         cand = Candidate(rid, source, name, kind, site_name or "", city_fold or "", (zip_ or "")[:5],
                          street_k.split(" ", 1)[0] if street_k else "")
-        street_blocks = set()
-        if street_k:
-            if cand.zip5:
-                street_blocks.add(f"{street_k}|{cand.zip5}")
-            if cand.town:
-                street_blocks.add(f"{street_k}|{cand.town}")
-        yield cand, phone_keys(digits), street_blocks
-
-
-def _same_place_by_phone(a: Candidate, b: Candidate) -> bool:
-    """A shared phone places two records together only in one town and not at two house numbers:
-    chains and agencies answer one number for sites all over a county."""
-    if a.house and b.house and a.house != b.house:
-        return False
-    if a.zip5 and b.zip5 and a.zip5 == b.zip5:
-        return True
-    if a.town and b.town:
-        return a.town == b.town
-    return not (a.zip5 and b.zip5)  # one side does not say where it is: the phone decides
+        places = [p for p in (cand.zip5, cand.town) if p]
+        phone_blocks = {f"{phone}|{place}" for phone in phone_keys(digits) for place in places}
+        street_blocks = {f"{street_k}|{place}" for place in places} if street_k else set()
+        yield cand, phone_blocks, street_blocks
 
 
 def _cross_source_pairs(members: list[Candidate]) -> Iterator[tuple[Candidate, Candidate]]:
@@ -177,8 +166,8 @@ def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) ->
             for a, b in _cross_source_pairs(members):
                 if a.id == b.id or not kinds_compatible(a.kind, b.kind):
                     continue
-                if why == "phone" and not _same_place_by_phone(a, b):
-                    continue
+                if why == "phone" and a.house and b.house and a.house != b.house:
+                    continue  # one number, one town, two buildings: an agency's two sites
                 key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
                 reasons[key].add(why)
                 pairs[key] = (a, b) if a.id < b.id else (b, a)

@@ -47,34 +47,42 @@ def unfold(conn: sqlite3.Connection) -> None:
 
 def fold(conn: sqlite3.Connection) -> list[list[Match]]:
     """Find the sites several sources describe and show each as one row. Returns the sites, each
-    as the pairs that joined it."""
+    as the pairs that joined it. The writes are batched: a second national source can merge
+    thousands of sites."""
     sites = group(find_matches(conn))
+    if not sites:
+        return sites
+    rows = _rows(conn, [rid for pairs in sites for m in pairs for rid in (m.a.id, m.b.id)])
+    own_rows, aliases, absorbed, shown_rows = [], [], [], []
     for pairs in sites:
-        ids = sorted({m.a.id for m in pairs} | {m.b.id for m in pairs})
-        members = _rows(conn, ids)
-        members.sort(key=_precedence)
+        members = sorted((rows[rid] for rid in {m.a.id for m in pairs} | {m.b.id for m in pairs}), key=_precedence)
         shown = merged_row(members)
+        # Each member but the primary joined through one pair: that pair says why.
         why = {m.b.id if m.b.id != shown["id"] else m.a.id: m for m in pairs}
-        placeholders = ", ".join("?" * len(_COLUMNS))
-        conn.executemany(f"INSERT INTO source_records ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
-                         [[row[c] for c in _COLUMNS] for row in members])
-        conn.executemany(
-            "INSERT INTO record_aliases (id, merged_id, source, source_record_id, name, why, score) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(row["id"], shown["id"], row["source"], row["source_record_id"], row["name"],
-              why[row["id"]].why if row["id"] in why else None,
-              why[row["id"]].score if row["id"] in why else None) for row in members],
-        )
-        conn.execute(f"DELETE FROM services WHERE id IN ({', '.join('?' * len(ids))}) AND id != ?",
-                     [*ids, shown["id"]])
-        conn.execute(f"UPDATE services SET {', '.join(f'{c} = ?' for c in _COLUMNS)} WHERE id = ?",
-                     [shown[c] for c in _COLUMNS] + [shown["id"]])
+        for row in members:
+            own_rows.append([row[c] for c in _COLUMNS])
+            pair = why.get(row["id"])
+            aliases.append((row["id"], shown["id"], row["source"], row["source_record_id"], row["name"],
+                            pair.why if pair else None, pair.score if pair else None))
+            if row["id"] != shown["id"]:
+                absorbed.append((row["id"],))
+        shown_rows.append([shown[c] for c in _COLUMNS] + [shown["id"]])
+    conn.executemany(f"INSERT INTO source_records ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                     own_rows)
+    conn.executemany("INSERT INTO record_aliases (id, merged_id, source, source_record_id, name, why, score) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", aliases)
+    conn.executemany("DELETE FROM services WHERE id = ?", absorbed)
+    conn.executemany(f"UPDATE services SET {', '.join(f'{c} = ?' for c in _COLUMNS)} WHERE id = ?", shown_rows)
     return sites
 
 
-def _rows(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
-    cur = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM services WHERE id IN ({', '.join('?' * len(ids))})", ids)
-    return [dict(zip(_COLUMNS, row)) for row in cur]
+def _rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fold_ids (id TEXT PRIMARY KEY)")
+    conn.executemany("INSERT OR IGNORE INTO temp.fold_ids VALUES (?)", ((i,) for i in ids))
+    cur = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM services WHERE id IN (SELECT id FROM temp.fold_ids)")
+    rows = {row[0]: dict(zip(_COLUMNS, row)) for row in cur}
+    conn.execute("DROP TABLE temp.fold_ids")
+    return rows
 
 
 def _precedence(row: dict[str, Any]) -> tuple:
