@@ -209,7 +209,8 @@ def _print_table(page) -> None:
         phone = r["phone"] or r["intake_phone"] or r["hotline_phone"] or "no phone"
         langs = " ".join(r["languages"]).upper() or "lang ?"
         print(f"{n:>3}. {r['name']}")
-        print(f"     {place} · {phone} · {langs}{' · ' + dist if dist else ''}")
+        merged = " · sources " + ", ".join(r["sources"]) if len(r.get("sources") or ()) > 1 else ""
+        print(f"     {place} · {phone} · {langs}{' · ' + dist if dist else ''}{merged}")
 
 
 # ------------------------------------------------------------------------------------------- import

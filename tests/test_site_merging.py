@@ -148,6 +148,8 @@ def test_text_summary_reports_the_pairs_and_why(miami_db, tmp_path):
     assert "2 records merged with another source's record of the same site:" in p.stdout
     assert ("Camillus House / county-locator ↔ CAMILLUS HOUSE, INC. / miami211 (same phone and street, name 100)"
             in p.stdout)
+    p = run_cli("search", "camillus house", "--db", str(db), "--limit", "1")
+    assert "CAMILLUS HOUSE, INC." in p.stdout and "sources miami211, county-locator" in p.stdout
 
 
 def test_reimport_of_either_source_is_unchanged_and_keeps_the_merge(merged_db):
