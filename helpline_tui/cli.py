@@ -227,7 +227,8 @@ def _print_table(page) -> None:
         phone = r["phone"] or r["intake_phone"] or r["hotline_phone"] or "no phone"
         langs = " ".join(r["languages"]).upper() or "lang ?"
         print(f"{n:>3}. {r['name']}")
-        print(f"     {place} · {phone} · {langs}{' · ' + dist if dist else ''}")
+        merged = " · sources " + ", ".join(r["sources"]) if len(r.get("sources") or ()) > 1 else ""
+        print(f"     {place} · {phone} · {langs}{' · ' + dist if dist else ''}{merged}")
 
 
 # ------------------------------------------------------------------------------------------- import
@@ -351,12 +352,25 @@ def _print_summary(s, db_path: Path) -> None:
     for count, text in extras:
         if count:
             print(f"  {count:,} {text}")
+    _print_merges(s)
     for skip in s.skipped[:10]:
         field = f", field '{skip['field']}'" if skip.get("field") else ""
         print(f"  skipped row {skip['row']}{field}: {skip['reason']}")
     if len(s.skipped) > 10:
         print(f"  … and {len(s.skipped) - 10:,} more skipped rows (--json lists them all)")
     print(f"  directory now holds {s.total_after:,} services ({s.elapsed_s:.1f} s)")
+
+
+def _print_merges(s) -> None:
+    """Records shown as one site with another source's record: who with whom, and why."""
+    if not s.merged:
+        return
+    print(f"  {s.merged:,} records merged with another source's record of the same site:")
+    for pair in s.merges[:10]:
+        print(f"    {pair['name']} / {pair['source']} ↔ {pair['other_name']} / {pair['other_source']} "
+              f"(same {pair['why'].replace('+', ' and ')}, name {pair['score']:g})")
+    if len(s.merges) > 10:
+        print(f"    … and {len(s.merges) - 10:,} more (--json lists them all)")
 
 
 # -------------------------------------------------------------------------------------- info, needs
@@ -376,6 +390,8 @@ def _cmd_info(args: argparse.Namespace, db_path: Path) -> int:
         items = ", ".join(f"{k} {v:,}" for k, v in data[key].items())
         print(f"  by {title}: {items}")
     print(f"  no language information: {data['languages_unknown']:,}")
+    if data["merged_sites"]:
+        print(f"  sites described by several sources, shown once: {data['merged_sites']:,}")
     return 0
 
 

@@ -28,7 +28,7 @@ def test_new_directory_has_current_version_and_every_table(sample_db):
 
 def test_migration_runs_in_order_and_atomically(sample_db, monkeypatch):
     conn = sqlite3.connect(sample_db)
-    conn.execute("PRAGMA user_version = 0")  # pretend the file is one version older
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")  # pretend the file is one version older
     conn.commit()
     conn.close()
     with pytest.raises(DirectoryError, match="migrate"):
@@ -40,8 +40,8 @@ def test_migration_runs_in_order_and_atomically(sample_db, monkeypatch):
         calls.append("ran")
         db.execute("ALTER TABLE meta ADD COLUMN note TEXT")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 0, add_column)
-    assert migrate_file(sample_db) == [1]
+    monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION - 1, add_column)
+    assert migrate_file(sample_db) == [schema.SCHEMA_VERSION]
     assert calls == ["ran"]
     conn = open_readonly(sample_db)
     assert "note" in {r[1] for r in conn.execute("PRAGMA table_info(meta)")}
@@ -49,7 +49,7 @@ def test_migration_runs_in_order_and_atomically(sample_db, monkeypatch):
 
 def test_failing_migration_changes_nothing(sample_db, monkeypatch):
     conn = sqlite3.connect(sample_db)
-    conn.execute("PRAGMA user_version = 0")
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
     conn.commit()
     conn.close()
     before = hashlib.sha256(sample_db.read_bytes()).hexdigest()
@@ -58,7 +58,7 @@ def test_failing_migration_changes_nothing(sample_db, monkeypatch):
         db.execute("ALTER TABLE meta ADD COLUMN note TEXT")
         raise schema.SchemaError("migration 0 -> 1 failed half-way")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 0, broken)
+    monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION - 1, broken)
     with pytest.raises(schema.SchemaError):
         migrate_file(sample_db)
     assert hashlib.sha256(sample_db.read_bytes()).hexdigest() == before

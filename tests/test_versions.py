@@ -205,15 +205,16 @@ def test_a_migration_keeps_the_file_it_upgraded(sample_db, monkeypatch):
     from helpline_tui.core import schema
     from helpline_tui.core.pipeline import migrate_file
 
+    previous = schema.SCHEMA_VERSION - 1
     conn = sqlite3.connect(sample_db)
-    conn.execute("PRAGMA user_version = 0")
+    conn.execute(f"PRAGMA user_version = {previous}")
     conn.commit()
     conn.close()
     old = digest(sample_db)
-    monkeypatch.setitem(schema.MIGRATIONS, 0, lambda db: None)
+    monkeypatch.setitem(schema.MIGRATIONS, previous, lambda db: None)  # the file has the tables already
     assert migrate_file(sample_db) == [schema.SCHEMA_VERSION]
     [kept] = versions.list_versions(sample_db)
-    assert digest(kept.path) == old and kept.info["replaced_by"] == "migrate" and kept.info["schema_version"] == 0
+    assert digest(kept.path) == old and kept.info["replaced_by"] == "migrate" and kept.info["schema_version"] == previous
 
 
 def test_rebuilding_the_demo_keeps_the_previous_directory(tmp_path):

@@ -11,6 +11,7 @@ from typing import Any
 
 from helpline_tui.core import schema
 from helpline_tui.core.geo import haversine_miles
+from helpline_tui.core.site_merging import sources_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "services.sqlite"
@@ -99,6 +100,8 @@ def info(conn: sqlite3.Connection) -> dict[str, Any]:
         "by_status": counts("SELECT status, count(*) FROM services GROUP BY status ORDER BY status"),
         "languages_unknown": conn.execute("SELECT count(*) FROM services WHERE languages = '[]'").fetchone()[0],
         "imports": conn.execute("SELECT count(*) FROM import_history").fetchone()[0],
+        # Records shown once for a site several sources describe (site_merging).
+        "merged_sites": conn.execute("SELECT count(DISTINCT merged_id) FROM record_aliases").fetchone()[0],
     }
 
 
@@ -120,4 +123,8 @@ def get_record(conn: sqlite3.Connection, record_id: str) -> dict[str, Any] | Non
         return None
     rec = row_to_record([d[0] for d in cur.description], row)
     rec["raw"] = json.loads(rec.pop("raw_json") or "{}")
+    # Each source's own version of a merged site, primary first; one entry when nothing merged.
+    members = sources_of(conn, [record_id]).get(record_id)
+    rec["sources"] = members or [{"source": rec["source"], "id": rec["id"],
+                                  "source_record_id": rec["source_record_id"], "name": rec["name"]}]
     return rec

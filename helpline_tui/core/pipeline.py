@@ -29,7 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
-from helpline_tui.core import cleaning, geo, schema, versions, vocabulary
+from helpline_tui.core import cleaning, geo, schema, site_merging, versions, vocabulary
 from helpline_tui.core.indexing import rebuild_derived
 from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError
 from helpline_tui.core.textnorm import fold
@@ -49,6 +49,9 @@ class ImportSummary:
     removed: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
     merged_duplicates: int = 0
+    # Records of this source shown as one site with another source's record, and the pairs.
+    merged: int = 0
+    merges: list[dict[str, Any]] = field(default_factory=list)
     placeholder_phones_dropped: int = 0
     coordinates_repaired: int = 0
     coordinates_dropped: int = 0
@@ -488,6 +491,7 @@ def run_import(
             conn = db.conn
             prepare_schema(db)
             conn.execute("BEGIN")
+            site_merging.unfold(conn)  # each source's own rows, so the diff below sees them as imported
             columns = [c for c in schema.SERVICE_COLUMNS if c != "rid"]
             conn.execute(
                 "CREATE TEMP TABLE staging (" + ", ".join(
@@ -525,8 +529,10 @@ def run_import(
             _diff(conn, summary, source, replace_source)
             summary.changed = bool(summary.added or summary.updated or summary.removed)
             if dry_run or (not summary.changed and not meta and _source_known(conn, source)):
-                summary.total_after = conn.execute("SELECT count(*) FROM services").fetchone()[0] + (
-                    summary.added - summary.removed if dry_run else 0)
+                if dry_run:
+                    _apply(conn, columns, source, replace_source)  # rolled back below: to report merges
+                _merge_sites(conn, summary, source)
+                summary.total_after = conn.execute("SELECT count(*) FROM services").fetchone()[0]
                 conn.execute("ROLLBACK")
                 summary.elapsed_s = time.perf_counter() - started
                 return summary
@@ -540,6 +546,7 @@ def run_import(
                                       imported_at=finished_at, records=records, **counts), pk="name")
             for key, value in (meta or {}).items():
                 db["meta"].upsert({"key": key, "value": value}, pk="key")
+            _merge_sites(conn, summary, source)
             rebuild_derived(conn)
             summary.total_after = conn.execute("SELECT count(*) FROM services").fetchone()[0]
             summary.elapsed_s = time.perf_counter() - started
@@ -607,6 +614,13 @@ def _decode(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
     return row
 
 
+def _merge_sites(conn: sqlite3.Connection, summary: ImportSummary, source: str) -> None:
+    """One row per site across sources (site_merging), and the pairs of this source for the summary."""
+    sites = site_merging.fold(conn)
+    summary.merges = site_merging.report(sites, source)
+    summary.merged = len({pair["id"] for pair in summary.merges})
+
+
 def _source_known(conn: sqlite3.Connection, source: str) -> bool:
     return conn.execute("SELECT 1 FROM sources WHERE name = ?", (source,)).fetchone() is not None
 
@@ -656,6 +670,8 @@ def migrate_file(db_path: str | Path) -> list[int]:
             if not applied:
                 db.conn.execute("ROLLBACK")
                 return []
+            site_merging.unfold(db.conn)
+            site_merging.fold(db.conn)  # version 2 shows a site several sources describe once
             rebuild_derived(db.conn)
             db.conn.execute("COMMIT")
             commit()

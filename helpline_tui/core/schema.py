@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Column order is the order of `helpline search --json`-independent storage; JSON columns hold lists
 # or objects encoded with json.dumps(sort_keys=True) so content hashes are stable.
@@ -109,12 +109,27 @@ def create(db: sqlite_utils.Database) -> None:
         "CREATE VIRTUAL TABLE services_fts USING fts5("
         "name, place, keywords, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
     )
+    create_site_merges(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def create_site_merges(db: sqlite_utils.Database) -> None:
+    """Version 2: one record per site across sources (helpline_tui.core.site_merging). Each
+    member's own row, whole, in `source_records`; `record_aliases` maps a member (its id, and its
+    source with the source's own record id) to the id of the row `services` shows."""
+    db["source_records"].create({c: t for c, t in SERVICE_COLUMNS.items() if c != "rid"}, pk="id")
+    db["record_aliases"].create(
+        {"id": str, "merged_id": str, "source": str, "source_record_id": str, "name": str, "why": str,
+         "score": float},
+        pk="id", not_null={"merged_id", "source"},
+    )
+    db["record_aliases"].create_index(["merged_id"])
+    db["record_aliases"].create_index(["source", "source_record_id"])
 
 
 # version -> function upgrading a directory from that version to version + 1. The pipeline runs
 # them inside its all-or-nothing write, so a failed migration leaves the old file untouched.
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: create_site_merges}
 
 
 class SchemaError(Exception):

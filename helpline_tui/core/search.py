@@ -19,6 +19,7 @@ from helpline_tui.core import cleaning, geo, lexicon, ranking, vocabulary
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS
+from helpline_tui.core.site_merging import sources_of
 
 DEFAULT_RADIUS_MILES = 25.0
 MAX_LIMIT = 1000
@@ -69,7 +70,8 @@ class Hit:
             "populations": r["populations"], "payment": r["payment"],
             "distance_miles": None if self.distance_miles is None else round(self.distance_miles, 1),
             "approximate_position": self.approximate_position, "area_wide": self.area_wide,
-            "status": r["status"], "source": r["source"], "last_verified": r["last_verified"],
+            "status": r["status"], "source": r["source"], "sources": r.get("sources") or [r["source"]],
+            "last_verified": r["last_verified"],
             "score": round(self.score, 4),
         }
 
@@ -202,6 +204,10 @@ def _display_rows(conn: sqlite3.Connection, rids: list[int]) -> dict[int, dict[s
             if key in rec and isinstance(rec[key], str):
                 rec[key] = json.loads(rec[key])
         out[rec["rid"]] = rec
+    # A site several sources describe lists them all, its primary source first.
+    members = sources_of(conn, [rec["id"] for rec in out.values()])
+    for rec in out.values():
+        rec["sources"] = [m["source"] for m in members[rec["id"]]] if rec["id"] in members else [rec["source"]]
     return out
 
 

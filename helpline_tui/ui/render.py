@@ -189,7 +189,9 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
             _row(out, t("detail.email", lang), rec["email"])
 
     _heading(out, t("detail.provenance", lang))
-    _row(out, t("detail.source", lang), rec.get("source") or "")
+    # A merged site names every source that describes it.
+    sources = dict.fromkeys(m["source"] for m in rec.get("sources") or [])
+    _row(out, t("detail.source", lang), ", ".join(sources) or rec.get("source") or "")
     _row(out, t("detail.imported", lang), (rec.get("imported_at") or "")[:10])
     _row(out, t("detail.verified", lang), rec.get("last_verified") or t("detail.not_verified", lang))
     precision = rec.get("geo_precision") or "none"
