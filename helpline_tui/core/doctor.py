@@ -17,14 +17,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import schema, versions
+from helpline_tui.core import schema, site_merging, versions
 from helpline_tui.core.indexing import phone_keys, rebuild_derived
 from helpline_tui.core.query import keyword_token, tag_token
 
 OK, NOTE, PROBLEM = "ok", "note", "problem"
 DERIVED_TABLES = ("service_facets", "service_languages", "service_phones", "service_areas", "services_fts",
                   "search_terms")
-REQUIRED_TABLES = ("services", "sources", "meta", "import_history", "zip_centroids", *DERIVED_TABLES)
+REQUIRED_TABLES = ("services", "sources", "meta", "import_history", "zip_centroids", "source_records",
+                   "record_aliases", *DERIVED_TABLES)
 SAMPLE_ROWS = 500  # rows whose full-text tags are recomputed and looked up one by one
 
 
@@ -248,7 +249,7 @@ def _check_sample_tags(conn: sqlite3.Connection, fixes: _Fixes) -> list[Finding]
 
 def _check_sources(conn: sqlite3.Connection, fixes: _Fixes) -> list[Finding]:
     found = []
-    actual = dict(conn.execute("SELECT source, count(*) FROM services GROUP BY source"))
+    actual = site_merging.records_per_source(conn)
     listed = dict(conn.execute("SELECT name, records FROM sources"))
     for name, records in sorted(listed.items()):
         if records != actual.get(name, 0):
@@ -351,7 +352,9 @@ def repair(db_path: str | Path) -> list[str]:
                 conn = db.conn
                 conn.execute("BEGIN")
                 rebuild_derived(conn)
-                conn.execute("UPDATE sources SET records = (SELECT count(*) FROM services WHERE source = sources.name)")
+                conn.execute("UPDATE sources SET records = 0")
+                conn.executemany("UPDATE sources SET records = ? WHERE name = ?",
+                                 [(n, name) for name, n in site_merging.records_per_source(conn).items()])
                 conn.execute("COMMIT")
                 commit()
             done.append("rebuilt the full-text index, filters and source counts from the records "

@@ -34,6 +34,14 @@ _FILLED_FROM_OTHERS = (
 _PRECISION_ORDER = {"exact": 0, "zip-centroid": 1, "none": 2}
 
 
+def records_per_source(conn: sqlite3.Connection) -> dict[str, int]:
+    """Each source's own records, whether shown alone or as part of a merged site (the count the
+    `sources` table keeps)."""
+    return dict(conn.execute(
+        "SELECT source, count(*) FROM (SELECT source FROM services WHERE id NOT IN (SELECT merged_id FROM record_aliases) "
+        "UNION ALL SELECT source FROM source_records) GROUP BY source"))
+
+
 def unfold(conn: sqlite3.Connection) -> None:
     """Put every source's own rows back in `services`, in place of the merged rows."""
     if not conn.execute("SELECT 1 FROM record_aliases LIMIT 1").fetchone():
