@@ -153,14 +153,23 @@ def test_same_site_twice_in_one_source_becomes_one_record_with_the_union(db_path
     assert got["needs"] == ["detox", "mental-health"] and got["languages"] == ["en", "es"]
 
 
-def test_ids_are_stable_across_reimports_and_from_name_and_address(db_path):
+def test_ids_are_stable_across_reimports_and_each_source_keeps_its_own(db_path):
     rec = lambda: ServiceRecord(name="Bay Cove", source="t", row=1, street="66 Canal St", city="Boston",
-                                state="MA", zip="02114")
+                                state="MA", zip="02114", phone="617-555-0100")
     run_import(db_path, [rec()], source="t", format="t", origin="x")
     first = by_name(db_path, "Bay Cove")["id"]
-    other = db_path.with_name("other.sqlite")
-    run_import(other, [rec()], source="other", format="t", origin="y")
-    assert by_name(other, "Bay Cove")["id"] == first
+    assert run_import(db_path, [rec()], source="t", format="t", origin="x").unchanged == 1
+    assert by_name(db_path, "Bay Cove")["id"] == first
+    # Another export describing the same site (SAMHSA's have no keys): shown once, owned by both,
+    # and replacing that other source leaves the first one's record where it was.
+    assert run_import(db_path, [rec()], source="other", format="t", origin="y").merged == 1
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM services").fetchone()[0] == 1
+    assert dict(conn.execute("SELECT name, records FROM sources")) == {"t": 1, "other": 1}
+    conn.close()
+    elsewhere = ServiceRecord(name="Elsewhere House", source="other", row=1, city="Salem", state="MA", zip="01970")
+    run_import(db_path, [elsewhere], source="other", format="t", origin="y", replace_source=True)
+    assert by_name(db_path, "Bay Cove")["id"] == first and by_name(db_path, "Bay Cove")["source"] == "t"
 
 
 def test_sources_table_and_history_record_the_import(sample_db):

@@ -79,12 +79,14 @@ def now_iso() -> str:
 def mint_id(source: str, source_key: str | None, name: str, site_name: str, street: str, city: str,
             state: str, zip5: str) -> str:
     """Stable across re-imports: from the source's own key when it has one, else from the
-    normalised name, site name and address (the same site in two SAMHSA exports gets the same id;
-    two programmes of one organisation at one address, e.g. its men's and women's residences, don't)."""
+    normalised name, site name and address (two programmes of one organisation at one address,
+    e.g. its men's and women's residences, get two ids). Always within the source: a site that
+    two sources describe is two records, which site matching shows as one (site_merging), so
+    each source keeps, refreshes and replaces only its own."""
     if source_key:
         basis = f"key|{source}|{source_key}"
     else:
-        basis = "site|" + "|".join(map(_fold, (name, site_name, street, city, state, zip5[:5])))
+        basis = f"site|{source}|" + "|".join(map(_fold, (name, site_name, street, city, state, zip5[:5])))
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
 
 
