@@ -1,0 +1,95 @@
+"""Crash safety of real imports: `kill -9` at many moments, and two imports at once.
+
+The import runs as `python -m helpline_tui import ...` in a subprocess on a synthetic SAMHSA export
+big enough to take a second or so; bench/crash_import.py does the same with more rows and more
+kill points and prints the figures.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.crash_import import (check_directory, finish_cleanly, import_argv, kill_delays, kill_once, prepare,
+                                restore_base, sha256, temp_files)
+from tests.conftest import ROOT
+
+KILL_POINTS = 10
+
+
+@pytest.fixture(scope="module")
+def crash_fixture(tmp_path_factory):
+    return prepare(tmp_path_factory.mktemp("crash"), rows=1500)
+
+
+def test_sigkill_at_any_moment_leaves_the_directory_whole_and_the_next_import_cleans_up(crash_fixture):
+    fixture = crash_fixture
+    restore_base(fixture)
+    before = fixture.before_hash
+    results = [kill_once(fixture, delay) for delay in kill_delays(fixture.run_seconds, KILL_POINTS)]
+    # Every kill mid-import left the old directory byte-for-byte (kill_once checked it opens and answers
+    # a search); a kill that came after the swap found the complete new directory.
+    assert all(r.outcome == "unchanged" for r in results if r.killed and r.temp_bytes), results
+    assert sum(r.killed for r in results) >= KILL_POINTS // 2, "too few kills landed during the import"
+    assert any(r.killed and r.temp_bytes for r in results), "no kill landed while the private copy was written"
+    assert sha256(fixture.db) == before
+    leftovers, remaining = finish_cleanly(fixture)
+    assert remaining == 0, "temporary files of killed imports were left behind"
+    assert check_directory(fixture) == "replaced"
+
+
+def test_a_killed_first_import_leaves_no_directory_and_the_next_one_succeeds(crash_fixture, tmp_path):
+    db = tmp_path / "fresh.sqlite"
+    proc = subprocess.Popen(import_argv(crash_fixture.source, db), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not temp_files(db) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # into the staging
+    proc.kill()
+    proc.wait()
+    assert not db.exists(), "a killed first import left a directory file"
+    done = subprocess.run(import_argv(crash_fixture.source, db), cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not temp_files(db)
+
+
+def test_a_second_import_while_one_runs_is_refused_in_one_sentence_and_corrupts_nothing(crash_fixture):
+    fixture = crash_fixture
+    restore_base(fixture)
+    db: Path = fixture.db
+    first = subprocess.Popen(import_argv(fixture.source, db), cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not temp_files(db) and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)  # the private copy exists only while the first import holds the lock
+        assert first.poll() is None, "the first import finished before the second could start"
+        second = subprocess.run(import_argv(fixture.source, db), cwd=ROOT, capture_output=True, text=True,
+                                timeout=120)
+        out, err = first.communicate(timeout=300)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert second.returncode == 1
+    lines = second.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another import into this directory is running" in lines[0], lines
+    assert str(db) in lines[0] and "Traceback" not in second.stderr
+    assert first.returncode == 0, err
+    conn_total = check_directory_total(db)
+    assert conn_total == fixture.after_total
+
+
+def check_directory_total(db: Path) -> int:
+    from helpline_tui.core.directory import open_readonly
+
+    conn = open_readonly(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT count(*) FROM services").fetchone()[0]
+    finally:
+        conn.close()
