@@ -9,7 +9,7 @@ Settings are module constants, seeded from the environment so a subprocess (test
 slow link) can change them: HELPLINE_HTTP_TIMEOUT (read timeout, seconds), HELPLINE_HTTP_BACKOFF
 (first retry delay, seconds; doubles each retry), HELPLINE_HTTP_MAX_BYTES (total download cap),
 HELPLINE_HTTP_DEADLINE (seconds one address may take to answer, retries included: a dead or hanging
-server ends the import within it, 40 s by default, rather than after 3 full read timeouts).
+server ends the import within it, 35 s by default, rather than after 3 full read timeouts).
 
 Not retried, because another attempt would fail the same way: 4xx answers, a redirect to a
 non-HTTP address (file://, ftp://), a TLS certificate or handshake failure, an oversize body.
@@ -42,7 +42,7 @@ READ_TIMEOUT = _env_float("HELPLINE_HTTP_TIMEOUT", 30.0)
 ATTEMPTS = 3
 BACKOFF_BASE = _env_float("HELPLINE_HTTP_BACKOFF", 1.0)
 MAX_BYTES = int(_env_float("HELPLINE_HTTP_MAX_BYTES", 200 * 1024 * 1024))
-DEADLINE = _env_float("HELPLINE_HTTP_DEADLINE", 40.0)
+DEADLINE = _env_float("HELPLINE_HTTP_DEADLINE", 35.0)
 USER_AGENT = f"helpline/{__version__} (+referral directory import)"
 
 JSON_TYPES = ("application/json", "text/json", "+json")
@@ -176,8 +176,8 @@ class Downloader:
             raise _Retryable("the download was cut off before the end") from None
         except httpx.UnsupportedProtocol as exc:
             # The address given was http(s) (the CLI checks), so this is where a redirect led.
-            raise SourceError(url, f"the server redirected to a {_scheme(exc)}:// address, which is not "
-                                   "followed (only http and https are); check the address") from None
+            raise SourceError(url, f"the server redirected to {_scheme(exc)}://…, which is not followed "
+                                   "(only http and https are); check the address") from None
         except httpx.ConnectError as exc:
             tls = _tls_error(exc)
             if tls is not None:

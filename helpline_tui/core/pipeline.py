@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
-from helpline_tui.core import cleaning, geo, schema, vocabulary
+from helpline_tui.core import cleaning, geo, limits, schema, vocabulary
 from helpline_tui.core.indexing import rebuild_derived
 from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError
 from helpline_tui.core.textnorm import fold
@@ -46,6 +46,8 @@ class ImportSummary:
     unchanged: int = 0
     removed: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    # Fields cut to a size limit (core/limits.py): {"row", "field", "reason"} like skipped rows.
+    cut: list[dict[str, Any]] = field(default_factory=list)
     merged_duplicates: int = 0
     placeholder_phones_dropped: int = 0
     coordinates_repaired: int = 0
@@ -196,6 +198,7 @@ class _Stats:
     repaired: int = 0
     dropped: int = 0
     from_zip: int = 0
+    cut: list[dict[str, Any]] = field(default_factory=list)
 
 
 def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) -> dict[str, Any]:
@@ -288,6 +291,12 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
         "last_verified": _iso_date(rec.last_verified),
         "raw_json": _dumps_sorted(rec.raw),
     }
+    for name, limit in limits.FIELD_LIMITS:
+        value = getattr(rec, name)
+        if isinstance(value, str) and len(value) > limit and row[name].endswith("…"):
+            stats.cut.append({"row": rec.row, "field": name, "reason": limits.cut_message(len(value), limit)})
+    if len(row["raw_json"]) > limits.RAW_JSON_CHECK_CHARS:
+        row["raw_json"] = _dumps_sorted(limits.cap_raw(rec.raw))
     return row
 
 
@@ -478,6 +487,7 @@ def run_import(
             summary.coordinates_repaired = stats.repaired
             summary.coordinates_dropped = stats.dropped
             summary.positions_from_zip = stats.from_zip
+            summary.cut = stats.cut
             _diff(conn, summary, source, replace_source)
             summary.changed = bool(summary.added or summary.updated or summary.removed)
             if dry_run or (not summary.changed and not meta and _source_known(conn, source)):
