@@ -141,6 +141,18 @@ def kill_once(fixture: Fixture, delay: float) -> KillResult:
     return KillResult(delay, killed, temp_bytes, outcome)
 
 
+def kill_during_staging(source: Path, db: Path, after: float = 0.2) -> None:
+    """Start an import and SIGKILL it `after` seconds after its private copy appears: the kill
+    that certainly leaves a temporary file behind."""
+    proc = subprocess.Popen(import_argv(source, db), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not temp_files(db) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(after)
+    proc.kill()
+    proc.wait()
+
+
 def check_directory(fixture: Fixture) -> str:
     """'unchanged' or 'replaced'; raises AssertionError for anything else (missing, torn, a mix)."""
     db = fixture.db
@@ -189,6 +201,7 @@ def main() -> int:
             what = "SIGKILL" if result.killed else "finished before"
             print(f"  {what:>15} at {delay:5.2f} s · private copy {result.temp_bytes / 1e6:6.1f} MB · "
                   f"directory {result.outcome}")
+        kill_during_staging(fixture.source, fixture.db)  # so the next import has a leftover to remove
         leftovers, remaining = finish_cleanly(fixture)
         killed = sum(r.killed for r in results)
         print(f"kill points tried: {len(results) + failures} ({killed} killed mid-import); "

@@ -117,10 +117,8 @@ class Downloader:
         naming `what` was expected."""
         first = ""
         deadline = time.monotonic() + DEADLINE
-        attempt = 0
-        while attempt < ATTEMPTS:
-            attempt += 1
-            # The last attempts get only what is left of the deadline, so a hanging server ends the
+        for attempt in range(1, ATTEMPTS + 1):
+            # A later attempt gets only what is left of the deadline, so a hanging server ends the
             # import in DEADLINE seconds, not after ATTEMPTS full read timeouts.
             remaining = deadline - time.monotonic()
             try:
@@ -128,10 +126,9 @@ class Downloader:
             except _Retryable as problem:
                 first = first or problem.message
                 pause = BACKOFF_BASE * 2 ** (attempt - 1)
-                if attempt < ATTEMPTS and deadline - time.monotonic() - pause < 0.5:
+                if attempt == ATTEMPTS or deadline - time.monotonic() - pause < 0.5:
                     break
-                if attempt < ATTEMPTS:
-                    time.sleep(pause)
+                time.sleep(pause)
                 continue
             self.total_bytes += len(response.content)
             if expect:
