@@ -19,7 +19,7 @@ from helpline_tui.core import limits
 from helpline_tui.core.directory import get_record, open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
-from importers import hsds, meeting_guide, samhsa_csv
+from importers import hsds, meeting_guide
 from tests.conftest import run_cli
 
 HEADER = ("name1,name2,street1,street2,city,state,zip,zip4,county,phone,intake_prompt,intake1,intake2,"

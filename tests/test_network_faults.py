@@ -203,3 +203,34 @@ def test_the_command_ends_a_hang_within_the_deadline_from_the_environment(sample
         done = run_cli("import", "samhsa-json", url, "--db", str(sample_db), env=env)
     assert done.returncode == 1 and "in the 1 s allowed" in done.stderr, done.stderr
     assert sha(sample_db) == before
+
+
+# ------------------------------------------------------------------ HSDS packages over the network
+
+def test_hsds_zip_cut_short_but_served_whole_is_one_clear_error(httpserver, sample_db, capsys):
+    from tests.test_hsds import PACKAGE_11, zip_package
+
+    data = zip_package(PACKAGE_11)
+    httpserver.expect_request("/export.zip").respond_with_data(data[: len(data) // 2], content_type="application/zip")
+    line = import_fails(capsys, sample_db, "hsds", httpserver.url_for("/export.zip"))
+    assert "zip" in line.lower()
+
+
+@pytest.mark.parametrize("member_status", [503, 500])
+def test_hsds_datapackage_whose_table_fails_is_an_error_not_a_package_without_it(httpserver, sample_db, capsys,
+                                                                                 member_status):
+    # Only a 404 means "this optional table is not published"; a 5xx must not silently drop a table.
+    descriptor = {"name": "pkg", "resources": [{"name": n, "path": f"data/{n}.csv"}
+                                               for n in ("services", "organizations", "phones")]}
+    httpserver.expect_request("/pkg/datapackage.json").respond_with_json(descriptor)
+    httpserver.expect_request("/pkg/data/services.csv").respond_with_data(
+        "id,organization_id,name\ns1,o1,Recovery Housing\n", content_type="text/csv")
+    httpserver.expect_request("/pkg/data/organizations.csv").respond_with_data("id,name\no1,Hope\n",
+                                                                               content_type="text/csv")
+    httpserver.expect_request("/pkg/data/phones.csv").respond_with_data("busy", status=member_status)
+    before = sha(sample_db)
+    code = cli.main(["import", "hsds", httpserver.url_for("/pkg/datapackage.json"), "--db", str(sample_db)])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "phones.csv" in err and f"answered {member_status}" in err
+    assert sha(sample_db) == before
