@@ -4,9 +4,10 @@
 
 A directory is built from a small CSV, then a larger CSV (synthetic SAMHSA locator export, as in
 bench_import.py) is imported into it by `python -m helpline_tui import` in a subprocess that is
-killed with SIGKILL after a delay. The delays are spread from process start-up to just past the
-end of an uninterrupted run (measured first), so they land in parsing, staging, the derived-table
-rebuild and the fsync/swap. After every kill the directory must be byte-for-byte as before, or (a
+killed with SIGKILL. Half the kill points are spread over an uninterrupted run (measured first),
+from process start-up on, so they land in parsing and staging; half follow the moment the private
+copy starts to grow (0 to 1.5 s after), so they land in writing the rows, the derived-table rebuild
+and the fsync/swap, a window a timer alone rarely hits. After every kill the directory must be byte-for-byte as before, or (a
 kill after the swap) the complete new directory; it must open and answer a search. Temporary files
 the killed import left are removed by the next import, which must succeed.
 
@@ -108,29 +109,42 @@ def restore_base(fixture: Fixture) -> None:
     os.replace(staged, fixture.db)
 
 
-def kill_delays(run_seconds: float, kills: int) -> list[float]:
-    """From 0.05 s to 1.4x an uninterrupted run (runs vary on a busy machine); every other point
-    lies in the last part of the run, where the derived rebuild, the fsync and the swap happen."""
-    delays = []
-    for i in range(kills):
-        share = i / max(1, kills - 1)
-        delays.append(run_seconds * (0.75 + 0.65 * share) if i % 2 else 0.05 + run_seconds * share)
-    return sorted(delays)
+@dataclass(frozen=True)
+class KillPoint:
+    """When to kill: `delay` seconds after the process starts ("start"), or after its private copy
+    first grows past the directory's size ("write": the staged rows are being written into the
+    copy, then the derived tables rebuilt, fsynced and swapped in, all within a second or so)."""
+
+    after: str
+    delay: float
+
+
+def kill_points(run_seconds: float, kills: int) -> list[KillPoint]:
+    """Half spread evenly over the run from start-up on (parsing and staging take most of it);
+    half packed after the copy starts to grow, from 0 to 1.5 s, where a timer alone rarely lands."""
+    from_start = kills - kills // 2
+    points = [KillPoint("start", 0.05 + 0.9 * run_seconds * i / max(1, from_start - 1)) for i in range(from_start)]
+    points += [KillPoint("write", 1.5 * (i / max(1, kills // 2 - 1)) ** 2) for i in range(kills // 2)]
+    return points
 
 
 @dataclass
 class KillResult:
-    delay: float
+    point: KillPoint
     killed: bool  # False when the import had already finished at that moment
     temp_bytes: int  # size of the import's private copy when the kill landed (0: none yet / gone)
     outcome: str  # "unchanged" (byte-for-byte as before) or "replaced" (the complete new directory)
 
 
-def kill_once(fixture: Fixture, delay: float) -> KillResult:
+def kill_once(fixture: Fixture, point: KillPoint) -> KillResult:
+    base_size = fixture.base_copy.stat().st_size
     proc = subprocess.Popen(import_argv(fixture.source, fixture.db), cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    temp_bytes = sum(p.stat().st_size for p in temp_files(fixture.db) if p.exists())
+    if point.after == "write":
+        while proc.poll() is None and temp_bytes_now(fixture.db) <= base_size:
+            time.sleep(0.002)
+    time.sleep(point.delay)
+    temp_bytes = temp_bytes_now(fixture.db)
     killed = proc.poll() is None
     if killed:
         os.kill(proc.pid, signal.SIGKILL)
@@ -138,7 +152,17 @@ def kill_once(fixture: Fixture, delay: float) -> KillResult:
     outcome = check_directory(fixture)
     if outcome == "replaced":  # start the next kill from the same directory, so it has work to do
         restore_base(fixture)
-    return KillResult(delay, killed, temp_bytes, outcome)
+    return KillResult(point, killed, temp_bytes, outcome)
+
+
+def temp_bytes_now(db: Path) -> int:
+    total = 0
+    for path in temp_files(db):
+        try:
+            total += path.stat().st_size
+        except OSError:  # removed between the listing and the stat
+            pass
+    return total
 
 
 def kill_during_staging(source: Path, db: Path, after: float = 0.2) -> None:
@@ -190,16 +214,17 @@ def main() -> int:
         print(f"base directory {fixture.before_total:,} services; importing {args.rows:,} rows takes "
               f"{fixture.run_seconds:.2f} s uninterrupted and gives {fixture.after_total:,}")
         results, failures = [], 0
-        for delay in kill_delays(fixture.run_seconds, args.kills):
+        for point in kill_points(fixture.run_seconds, args.kills):
+            when = f"{point.delay:5.2f} s after {'start' if point.after == 'start' else 'the copy grew'}"
             try:
-                result = kill_once(fixture, delay)
+                result = kill_once(fixture, point)
             except AssertionError as exc:
                 failures += 1
-                print(f"  kill at {delay:5.2f} s: FAILED: {exc}")
+                print(f"  kill {when}: FAILED: {exc}")
                 continue
             results.append(result)
             what = "SIGKILL" if result.killed else "finished before"
-            print(f"  {what:>15} at {delay:5.2f} s · private copy {result.temp_bytes / 1e6:6.1f} MB · "
+            print(f"  {what:>15} {when:<28} · private copy {result.temp_bytes / 1e6:6.1f} MB · "
                   f"directory {result.outcome}")
         kill_during_staging(fixture.source, fixture.db)  # so the next import has a leftover to remove
         leftovers, remaining = finish_cleanly(fixture)

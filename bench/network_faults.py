@@ -171,7 +171,7 @@ def main() -> int:
     parser.add_argument("--formats", default=",".join(URL_FORMATS))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # its request log would bury the figures
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # its request log would bury the figures
     formats = args.formats.split(",")
     from helpline_tui.core.pipeline import run_import
     from helpline_tui.core.records import ServiceRecord

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.crash_import import (check_directory, finish_cleanly, import_argv, kill_delays, kill_during_staging,
-                                kill_once, prepare, restore_base, sha256, temp_files)
+from bench.crash_import import (check_directory, finish_cleanly, import_argv, kill_during_staging, kill_once,
+                                kill_points, prepare, restore_base, sha256, temp_files)
 from tests.conftest import ROOT
 
 KILL_POINTS = 10
@@ -29,11 +29,13 @@ def test_sigkill_at_any_moment_leaves_the_directory_whole_and_the_next_import_cl
     fixture = crash_fixture
     restore_base(fixture)
     before = fixture.before_hash
-    results = [kill_once(fixture, delay) for delay in kill_delays(fixture.run_seconds, KILL_POINTS)]
+    results = [kill_once(fixture, point) for point in kill_points(fixture.run_seconds, KILL_POINTS)]
     # kill_once checked after every kill that the directory was byte-for-byte the old one, or (a kill
     # that came after the swap) the complete new one, and that it opened and answered a search.
     assert sum(r.killed and r.outcome == "unchanged" for r in results) >= KILL_POINTS // 2, results
     assert any(r.killed and r.temp_bytes for r in results), "no kill landed while the private copy was written"
+    base_size = fixture.base_copy.stat().st_size
+    assert any(r.killed and r.temp_bytes > base_size for r in results), "no kill landed after the copy grew"
     assert sha256(fixture.db) == before
     kill_during_staging(fixture.source, fixture.db)
     assert sha256(fixture.db) == before

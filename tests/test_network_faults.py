@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from helpline_tui import cli
 from bench.network_faults import URL_FORMATS, cut_off, hang, raw_server, self_signed_context
-from importers import http
+from helpline_tui import cli
 from helpline_tui.core.pipeline import run_import
+from importers import http
 from tests.conftest import run_cli, sample_records
 
 
