@@ -6,10 +6,11 @@ A directory is built from a small CSV, then a larger CSV (synthetic SAMHSA locat
 bench_import.py) is imported into it by `python -m helpline_tui import` in a subprocess that is
 killed with SIGKILL. Half the kill points are spread over an uninterrupted run (measured first),
 from process start-up on, so they land in parsing and staging; half follow the moment the private
-copy starts to grow (0 to 1.5 s after), so they land in writing the rows, the derived-table rebuild
-and the fsync/swap, a window a timer alone rarely hits. After every kill the directory must be byte-for-byte as before, or (a
-kill after the swap) the complete new directory; it must open and answer a search. Temporary files
-the killed import left are removed by the next import, which must succeed.
+copy starts to grow (up to 45 % of a run after), so they land in writing the rows, the derived-table
+rebuild and the fsync/swap, a window a timer alone rarely hits. After every kill the directory must
+be byte-for-byte as before, or (a kill after the swap) the complete new directory; it must open and
+answer a search. Temporary files the killed import left are removed by the next import, which must
+succeed.
 
 tests/test_crash_safety.py runs the same checks with fewer rows and kill points.
 """
@@ -45,8 +46,10 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def temp_files(db: Path) -> list[Path]:
-    return sorted(db.parent.glob(f".{db.name}{TEMP_MARK}*"))
+def temp_files(db: Path, pid: int | None = None) -> list[Path]:
+    """Private copies beside the directory: all of them, or those of the import with this pid
+    (pipeline.writable_copy names them .NAME.import-PID-...)."""
+    return sorted(db.parent.glob(f".{db.name}{TEMP_MARK}{'' if pid is None else f'{pid}-'}*"))
 
 
 def import_argv(source: Path, db: Path) -> list[str]:
@@ -121,10 +124,12 @@ class KillPoint:
 
 def kill_points(run_seconds: float, kills: int) -> list[KillPoint]:
     """Half spread evenly over the run from start-up on (parsing and staging take most of it);
-    half packed after the copy starts to grow, from 0 to 1.5 s, where a timer alone rarely lands."""
+    half packed after the copy starts to grow (densest at first), up to 45 % of a run: the write,
+    rebuild and swap take about a third of it, so the last few land after the swap."""
     from_start = kills - kills // 2
     points = [KillPoint("start", 0.05 + 0.9 * run_seconds * i / max(1, from_start - 1)) for i in range(from_start)]
-    points += [KillPoint("write", 1.5 * (i / max(1, kills // 2 - 1)) ** 2) for i in range(kills // 2)]
+    span = 0.45 * run_seconds
+    points += [KillPoint("write", span * (i / max(1, kills // 2 - 1)) ** 1.5) for i in range(kills // 2)]
     return points
 
 
@@ -141,10 +146,11 @@ def kill_once(fixture: Fixture, point: KillPoint) -> KillResult:
     proc = subprocess.Popen(import_argv(fixture.source, fixture.db), cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if point.after == "write":
-        while proc.poll() is None and temp_bytes_now(fixture.db) <= base_size:
+        # Its own copy only: copies left by earlier kills are there until it takes the lock.
+        while proc.poll() is None and temp_bytes_now(fixture.db, proc.pid) <= base_size:
             time.sleep(0.002)
     time.sleep(point.delay)
-    temp_bytes = temp_bytes_now(fixture.db)
+    temp_bytes = temp_bytes_now(fixture.db, proc.pid)
     killed = proc.poll() is None
     if killed:
         os.kill(proc.pid, signal.SIGKILL)
@@ -155,9 +161,9 @@ def kill_once(fixture: Fixture, point: KillPoint) -> KillResult:
     return KillResult(point, killed, temp_bytes, outcome)
 
 
-def temp_bytes_now(db: Path) -> int:
+def temp_bytes_now(db: Path, pid: int) -> int:
     total = 0
-    for path in temp_files(db):
+    for path in temp_files(db, pid):
         try:
             total += path.stat().st_size
         except OSError:  # removed between the listing and the stat
@@ -170,7 +176,7 @@ def kill_during_staging(source: Path, db: Path, after: float = 0.2) -> None:
     that certainly leaves a temporary file behind."""
     proc = subprocess.Popen(import_argv(source, db), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while not temp_files(db) and proc.poll() is None and time.monotonic() < deadline:
+    while not temp_files(db, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     time.sleep(after)
     proc.kill()
