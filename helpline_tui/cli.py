@@ -358,6 +358,10 @@ def _print_summary(s, db_path: Path) -> None:
         print(f"  skipped row {skip['row']}{field}: {skip['reason']}")
     if len(s.skipped) > 10:
         print(f"  … and {len(s.skipped) - 10:,} more skipped rows (--json lists them all)")
+    for cut in s.cut[:10]:
+        print(f"  row {cut['row']}, field '{cut['field']}': {cut['reason']}")
+    if len(s.cut) > 10:
+        print(f"  … and {len(s.cut) - 10:,} more fields cut to their size limit (--json lists them all)")
     print(f"  directory now holds {s.total_after:,} services ({s.elapsed_s:.1f} s)")
 
 

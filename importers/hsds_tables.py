@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from helpline_tui.core.limits import allow_long_csv_cells
 from helpline_tui.core.records import SourceError
 
 # Tables the mapper reads, by every name the versions give them -> one canonical name.
@@ -113,6 +114,7 @@ def decode_text(data: bytes, origin: str) -> str:
 
 
 def parse_csv(data: bytes, name: str, origin: str, canonical: str) -> Table:
+    allow_long_csv_cells()
     text = decode_text(data, origin)
     table = Table(name=name, origin=origin)
     # strict: an unterminated quote is an error, not a field that swallows the rest of the file.

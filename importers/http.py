@@ -7,12 +7,18 @@ which exception httpx raised.
 
 Settings are module constants, seeded from the environment so a subprocess (tests, a cron job on a
 slow link) can change them: HELPLINE_HTTP_TIMEOUT (read timeout, seconds), HELPLINE_HTTP_BACKOFF
-(first retry delay, seconds; doubles each retry), HELPLINE_HTTP_MAX_BYTES (total download cap).
+(first retry delay, seconds; doubles each retry), HELPLINE_HTTP_MAX_BYTES (total download cap),
+HELPLINE_HTTP_DEADLINE (seconds one address may take to answer, retries included: a dead or hanging
+server ends the import within it, 35 s by default, rather than after 3 full read timeouts).
+
+Not retried, because another attempt would fail the same way: 4xx answers, a redirect to a
+non-HTTP address (file://, ftp://), a TLS certificate or handshake failure, an oversize body.
 """
 
 from __future__ import annotations
 
 import os
+import ssl
 import sys
 import time
 from dataclasses import dataclass
@@ -36,6 +42,7 @@ READ_TIMEOUT = _env_float("HELPLINE_HTTP_TIMEOUT", 30.0)
 ATTEMPTS = 3
 BACKOFF_BASE = _env_float("HELPLINE_HTTP_BACKOFF", 1.0)
 MAX_BYTES = int(_env_float("HELPLINE_HTTP_MAX_BYTES", 200 * 1024 * 1024))
+DEADLINE = _env_float("HELPLINE_HTTP_DEADLINE", 35.0)
 USER_AGENT = f"helpline/{__version__} (+referral directory import)"
 
 JSON_TYPES = ("application/json", "text/json", "+json")
@@ -108,25 +115,37 @@ class Downloader:
         """GET `url` with retries. `expect`: acceptable media types (a leading "+" matches a
         suffix, e.g. "+json"); anything else is refused with a sentence quoting the body and
         naming `what` was expected."""
-        last = ""
+        first = ""
+        deadline = time.monotonic() + DEADLINE
         for attempt in range(1, ATTEMPTS + 1):
+            # A later attempt gets only what is left of the deadline, so a hanging server ends the
+            # import in DEADLINE seconds, not after ATTEMPTS full read timeouts.
+            remaining = deadline - time.monotonic()
             try:
-                response = self._attempt(url)
+                response = self._attempt(url, min(self.read_timeout, max(remaining, 0.5)))
             except _Retryable as problem:
-                last = problem.message
-                if attempt < ATTEMPTS:
-                    time.sleep(BACKOFF_BASE * 2 ** (attempt - 1))
+                first = first or problem.message
+                pause = BACKOFF_BASE * 2 ** (attempt - 1)
+                if attempt == ATTEMPTS or deadline - time.monotonic() - pause < 0.5:
+                    break
+                time.sleep(pause)
                 continue
             self.total_bytes += len(response.content)
             if expect:
                 check_content_type(response, expect, what)
             return response
-        tries = "once" if ATTEMPTS == 1 else f"on all {ATTEMPTS} attempts"
-        raise SourceError(url, f"{last} {tries}; try again later")
+        if ATTEMPTS == 1:
+            tries = "once"
+        elif attempt == ATTEMPTS:
+            tries = f"on all {ATTEMPTS} attempts"
+        else:
+            tries = f"on {attempt} attempt{'s' if attempt > 1 else ''} in the {DEADLINE:g} s allowed"
+        raise SourceError(url, f"{first} {tries}; try again later")
 
-    def _attempt(self, url: str) -> Response:
+    def _attempt(self, url: str, read_timeout: float) -> Response:
+        timeout = httpx.Timeout(read_timeout, connect=min(self.connect_timeout, read_timeout))
         try:
-            with self._client.stream("GET", url) as response:
+            with self._client.stream("GET", url, timeout=timeout) as response:
                 status = response.status_code
                 if status >= 500 or status == 429:
                     raise _Retryable(f"the server answered {status} {response.reason_phrase}".rstrip())
@@ -148,11 +167,18 @@ class Downloader:
                 return Response(str(response.url), b"".join(chunks), content_type, status)
         except httpx.TimeoutException as exc:
             if isinstance(exc, httpx.ConnectTimeout):
-                raise _Retryable(f"the server did not accept a connection within {self.connect_timeout:g} s") from None
-            raise _Retryable(f"the server did not answer within {self.read_timeout:g} s") from None
+                raise _Retryable(f"the server did not accept a connection within {timeout.connect:g} s") from None
+            raise _Retryable(f"the server did not answer within {round(read_timeout, 1):g} s") from None
         except httpx.RemoteProtocolError:
             raise _Retryable("the download was cut off before the end") from None
+        except httpx.UnsupportedProtocol as exc:
+            # The address given was http(s) (the CLI checks), so this is where a redirect led.
+            raise SourceError(url, f"the server redirected to {_scheme(exc)}://…, which is not followed "
+                                   "(only http and https are); check the address") from None
         except httpx.ConnectError as exc:
+            tls = _tls_error(exc)
+            if tls is not None:
+                raise SourceError(url, tls) from None
             raise _Retryable(f"cannot connect ({_reason(exc)})") from None
         except httpx.TransportError as exc:
             raise _Retryable(f"the connection failed ({_reason(exc)})") from None
@@ -162,6 +188,28 @@ class Downloader:
     def _too_big(self, url: str) -> SourceError:
         return SourceError(url, f"the download is larger than the {_megabytes(self.max_bytes)} limit; "
                                 "narrow the query (state, county) or raise HELPLINE_HTTP_MAX_BYTES")
+
+
+def _scheme(exc: httpx.RequestError) -> str:
+    try:
+        return exc.request.url.scheme or "non-HTTP"
+    except RuntimeError:  # httpx attached no request
+        return "non-HTTP"
+
+
+def _tls_error(exc: BaseException) -> str | None:
+    """One sentence for a TLS failure found anywhere in the exception's chain, else None."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        for error in (seen, *seen.args):
+            if isinstance(error, ssl.SSLCertVerificationError):
+                why = error.verify_message or "not trusted"
+                return (f"the server's TLS certificate cannot be verified ({why}); check the address, "
+                        "or this machine's clock and certificate store")
+            if isinstance(error, ssl.SSLError):
+                return f"the secure (TLS) connection failed ({error.reason or error}); check the address"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _reason(exc: Exception) -> str:

@@ -99,7 +99,7 @@ def sniff_file(path: Path, what: str) -> str:
         return "xlsx"
     if head.startswith(OLE_MAGIC):
         raise SourceError(origin, "is an old binary Excel (.xls) file; save it as .xlsx or CSV and import that")
-    if b"\x00" in head:
+    if head.count(b"\x00") > len(head) // 100:  # UTF-16 or a binary file; a stray NUL is cleaned away
         raise SourceError(origin, f"holds binary data, not a {what} (is it the right file?)")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):

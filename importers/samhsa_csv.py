@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from itertools import compress
 from pathlib import Path
 
+from helpline_tui.core.limits import allow_long_csv_cells
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers.samhsa_common import (FACILITY_FIELDS, META_FIELDS, facility_record, parse_code_info,
                                      require_columns, sniff_file)
@@ -27,7 +28,7 @@ WHAT = "SAMHSA locator export"
 _CODE_COLUMN = re.compile(r"^[a-z][a-z0-9]{0,9}$")
 _OFFERED = frozenset({"1", "1.0", "y", "yes", "true", "x"})
 
-csv.field_size_limit(16 * 1024 * 1024)  # a long field is data, not a reason to give up on the file
+allow_long_csv_cells()
 
 
 class Layout:
@@ -74,7 +75,7 @@ class Layout:
     def record(self, cells: list[str], row: int) -> ServiceRecord | SkippedRow:
         if len(cells) > self.width:
             if any(c.strip() for c in cells[self.width:]):
-                return SkippedRow(row=row, reason=f"has {len(cells)} cells but the header has {self.width}; "
+                return SkippedRow(row=row, reason=f"has {len(cells):,} cells but the header has {self.width:,}; "
                                                   "a quote or comma is out of place")
         elif len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))

@@ -10,6 +10,8 @@ import html
 import re
 import unicodedata
 
+from helpline_tui.core import limits
+
 # ANSI CSI / OSC / other ESC sequences: removed whole, not just their ESC byte, so no "[31m" is left.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
@@ -23,8 +25,8 @@ _ANY_TAG = re.compile(r"<[A-Za-z/!][^>]{0,500}>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
-MAX_FIELD_CHARS = 4000  # a description longer than this is truncated; names far shorter (below)
-MAX_NAME_CHARS = 300
+MAX_FIELD_CHARS = limits.MAX_TEXT_CHARS  # the limits and what happens beyond them: core/limits.py
+MAX_NAME_CHARS = limits.MAX_NAME_CHARS
 
 
 def _drop_controls(text: str) -> str:
@@ -52,6 +54,10 @@ def clean_text(value: object, *, multiline: bool = False, limit: int = MAX_FIELD
         # Fast path: most fields of most rows are already clean.
         text = text.strip()
         return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) > 8 * limit:
+        # Cleaning runs per character; a 10 MB description would take seconds for 4,000 kept.
+        # Markup and entities rarely shrink text eightfold, so the cut still leaves enough.
+        text = text[: 8 * limit]
     text = _ESCAPES.sub("", text)
     for _ in range(2):
         if "&" not in text:

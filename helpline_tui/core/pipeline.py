@@ -29,7 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
-from helpline_tui.core import cleaning, geo, schema, site_merging, versions, vocabulary
+from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary
 from helpline_tui.core.indexing import rebuild_derived
 from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError
 from helpline_tui.core.textnorm import fold
@@ -48,6 +48,8 @@ class ImportSummary:
     unchanged: int = 0
     removed: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    # Fields cut to a size limit (core/limits.py): {"row", "field", "reason"} like skipped rows.
+    cut: list[dict[str, Any]] = field(default_factory=list)
     merged_duplicates: int = 0
     # Records of this source shown as one site with another source's record, and the pairs.
     merged: int = 0
@@ -204,6 +206,7 @@ class _Stats:
     repaired: int = 0
     dropped: int = 0
     from_zip: int = 0
+    cut: list[dict[str, Any]] = field(default_factory=list)
 
 
 def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) -> dict[str, Any]:
@@ -295,6 +298,10 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
         "last_verified": _iso_date(rec.last_verified),
         "raw": rec.raw,  # encoded as raw_json with the row, so merging SU/MH rows decodes nothing
     }
+    for name, limit in limits.FIELD_LIMITS:
+        value = getattr(rec, name)
+        if isinstance(value, str) and len(value) > limit and row[name].endswith("…"):
+            stats.cut.append({"row": rec.row, "field": name, "reason": limits.cut_message(len(value), limit)})
     return row
 
 
@@ -351,6 +358,8 @@ def _hashed_fields(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple]:
 def _encode(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     out["raw_json"] = _dumps_sorted(out.pop("raw"))
+    if len(out["raw_json"]) > limits.RAW_JSON_CHECK_CHARS:  # a huge source value: kept cut, as fields are
+        out["raw_json"] = _dumps_sorted(limits.cap_raw(row["raw"]))
     for key in _LIST_FIELDS:
         out[key] = _json_list(row[key])
     out["hours"] = _dumps_hours(row["hours"]) if row["hours"] else "{}"
@@ -528,6 +537,7 @@ def run_import(
             summary.coordinates_repaired = stats.repaired
             summary.coordinates_dropped = stats.dropped
             summary.positions_from_zip = stats.from_zip
+            summary.cut = stats.cut
             _diff(conn, summary, source, replace_source)
             summary.changed = bool(summary.added or summary.updated or summary.removed)
             if dry_run or (not summary.changed and not meta and _source_known(conn, source)):
