@@ -78,27 +78,32 @@ def rebuild_derived(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO services_fts (services_fts) VALUES ('delete-all')")
     need_tags, language_tags = _tags("need", _keyword_token), _tags("language", _keyword_token)
     area_tags = _tags("area", lambda _facet, token: area_token(token))
-    phones, fts = [], []
+    phones = []
     cur = conn.execute(
         "SELECT rid, match_fold, place_fold, needs, populations, payment, languages, phone_digits, "
         "service_area_list, state, kind, status, latitude, longitude FROM services"
     )
     levels = range(len(CELL_DEGREES))
-    for (rid, match_fold, place_fold, needs_j, pops_j, pay_j, langs_j, digits, area_j, state, kind, status,
-         lat, lon) in cur:
-        phones += [(key, rid) for key in phone_keys(digits)]
-        # Needs, languages, state, kind and status as one token each: a query word like
-        # "metadona" is expanded to `keywords:"kwmethadone"` (synonyms cost nothing in index
-        # size), and filters become index lookups FTS5 intersects itself (no join to count).
-        tags = [*need_tags(needs_j), *need_tags(pops_j), *need_tags(pay_j), *language_tags(langs_j),
-                _tag_token("state", state), _tag_token("kind", kind), _tag_token("status", status),
-                *area_tags(area_j)]
-        if lat is not None and lon is not None:
-            tags += [cell_token(level, lat, lon) for level in levels]
-        fts.append((rid, match_fold, place_fold, " ".join(tags)))
+
+    def fts_rows():
+        # Streamed into the index as the records are read: at a million records a list of them
+        # all was most of a 3.6 GB peak.
+        for (rid, match_fold, place_fold, needs_j, pops_j, pay_j, langs_j, digits, area_j, state, kind, status,
+             lat, lon) in cur:
+            phones.extend((key, rid) for key in phone_keys(digits))
+            # Needs, languages, state, kind and status as one token each: a query word like
+            # "metadona" is expanded to `keywords:"kwmethadone"` (synonyms cost nothing in index
+            # size), and filters become index lookups FTS5 intersects itself (no join to count).
+            tags = [*need_tags(needs_j), *need_tags(pops_j), *need_tags(pay_j), *language_tags(langs_j),
+                    _tag_token("state", state), _tag_token("kind", kind), _tag_token("status", status),
+                    *area_tags(area_j)]
+            if lat is not None and lon is not None:
+                tags += [cell_token(level, lat, lon) for level in levels]
+            yield rid, match_fold, place_fold, " ".join(tags)
+
+    conn.executemany("INSERT INTO services_fts (rowid, name, place, keywords) VALUES (?,?,?,?)", fts_rows())
     phones.sort()
     conn.executemany("INSERT OR IGNORE INTO service_phones (digits, rid) VALUES (?,?)", phones)
-    conn.executemany("INSERT INTO services_fts (rowid, name, place, keywords) VALUES (?,?,?,?)", fts)
     conn.execute("INSERT INTO services_fts (services_fts) VALUES ('optimize')")
     build_terms(conn)
     # Readers cache the word list per index build (lexicon.load), not per connection.
