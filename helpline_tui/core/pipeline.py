@@ -29,7 +29,7 @@ import sqlite_utils
 
 from helpline_tui.core import cleaning, geo, schema, vocabulary
 from helpline_tui.core.indexing import rebuild_derived
-from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError, printable
 from helpline_tui.core.textnorm import fold
 
 TEMP_MARK = ".import-"
@@ -91,7 +91,7 @@ class RowProblem(Exception):
     def __init__(self, field_name: str, reason: str):
         super().__init__(reason)
         self.field = field_name
-        self.reason = reason
+        self.reason = printable(reason)
 
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
