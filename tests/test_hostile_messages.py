@@ -47,3 +47,12 @@ def test_source_errors_and_skips_escape_controls_and_line_breaks(tmp_path: Path)
     assert SkippedRow(row=1, reason="'\x1b]8;;x' is odd").reason == "'\\x1b]8;;x' is odd"
     with pytest.raises(SourceError, match=r"^feed\\x1b\.json: the source holds no records$"):
         run_import(tmp_path / "services.sqlite", [], source="s", format="f", origin="feed\x1b.json")
+
+
+def test_a_place_with_an_escape_sequence_is_quoted_back_escaped(sample_db: Path):
+    from helpline_tui.core.directory import open_readonly
+    from helpline_tui.core.search import Filters, FilterError, search
+
+    with pytest.raises(FilterError) as caught:
+        search(open_readonly(sample_db), "", Filters(near="\x1b]0;owned\x07"))
+    assert "\x1b" not in str(caught.value) and "\\x1b]0;owned\\x07" in str(caught.value)
