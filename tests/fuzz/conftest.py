@@ -3,7 +3,8 @@ directory every input is imported into (a fresh copy each time), and a count of 
 
 HYPOTHESIS_PROFILE picks the settings: `fuzz` (default: derandomized, so CI runs are repeatable)
 or `fuzz-random` (a new seed each run, to look further). HELPLINE_FUZZ_SCALE multiplies every
-test's example count (0.1 for a quick pass).
+test's example count (0.1 for a quick pass). The input count is printed by hooks in
+tests/conftest.py, which the xdist controller loads (it never loads this file).
 """
 
 from __future__ import annotations
@@ -39,14 +40,3 @@ def base_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("fuzz-base") / "services.sqlite"
     run_import(path, sample_records("base"), source="base", format="test", origin="fuzz base")
     return path
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not harness.INPUTS:
-        return
-    write = terminalreporter.write_line
-    write(f"fuzz: {sum(harness.INPUTS.values()):,} generated inputs imported")
-    for label, count in sorted(harness.INPUTS.items()):
-        imported = harness.OUTCOMES.get(f"{label}: imported", 0)
-        refused = harness.OUTCOMES.get(f"{label}: refused", 0)
-        write(f"  {label:<28} {count:>6,} inputs ({imported:,} imported, {refused:,} refused cleanly)")
