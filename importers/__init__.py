@@ -50,7 +50,11 @@ def load(fmt: str) -> Reader:
     return module.read
 
 
-def detect(source: str) -> str:
-    from importers.detect import detect_format
+# Imported before `detect` below is defined: importing the submodule later (as this function
+# once did on its first call) sets the package attribute `importers.detect` to the module,
+# replacing the function, so a second detection in one process failed.
+from importers import detect as _detection  # noqa: E402
 
-    return detect_format(source)
+
+def detect(source: str) -> str:
+    return _detection.detect_format(source)

@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from helpline_tui.core.limits import allow_long_csv_cells
 from helpline_tui.core.records import SourceError
+from importers import json_text
 
 # Tables the mapper reads, by every name the versions give them -> one canonical name.
 TABLE_FILES: dict[str, tuple[str, ...]] = {
@@ -165,7 +166,7 @@ def _detect_version(names: Iterable[str], descriptor: dict[str, Any] | None) -> 
 
 def _parse_descriptor(data: bytes, origin: str) -> dict[str, Any]:
     try:
-        descriptor = json.loads(decode_text(data, origin))
+        descriptor = json_text.loads(decode_text(data, origin), origin)
     except json.JSONDecodeError as exc:
         raise SourceError(origin, f"is not valid JSON ({exc.msg})", row=exc.lineno) from None
     if not isinstance(descriptor, dict):
@@ -300,7 +301,7 @@ def parse_json_document(data: bytes, origin: str) -> Any:
     if not text:
         raise SourceError(origin, "is empty")
     try:
-        return json.loads(text)
+        return json_text.loads(text, origin)
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data" or not text.startswith("{"):
             raise SourceError(origin, f"is not valid JSON ({exc.msg})", row=exc.lineno) from None
@@ -309,7 +310,7 @@ def parse_json_document(data: bytes, origin: str) -> Any:
         if not line.strip():
             continue
         try:
-            items.append(json.loads(line))
+            items.append(json_text.loads(line, origin))
         except json.JSONDecodeError as exc:
             raise SourceError(origin, f"line {number} is not valid JSON ({exc.msg}); "
                                       "expected one object per line (ndjson)", row=number) from None

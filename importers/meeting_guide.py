@@ -32,7 +32,7 @@ from typing import Any
 
 from helpline_tui.core import vocabulary
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
-from importers import areas, schedules, taxonomy
+from importers import areas, json_text, schedules, taxonomy
 
 SOURCE = "meeting-guide"
 _PERSONAL = re.compile(r"^(contact_\d+_.*|email|venmo|paypal|square|cashapp|homegroup_online|feedback_emails)$")
@@ -65,7 +65,7 @@ def _load(source: str) -> list[Any]:
             raise SourceError(source, "is a folder; a Meeting Guide feed is one JSON file") from None
         origin = str(path)
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = json_text.loads(data.decode("utf-8-sig"), origin)
     except UnicodeDecodeError:
         raise SourceError(origin, "is not UTF-8 text, so not a Meeting Guide JSON feed") from None
     except json.JSONDecodeError as exc:

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
-from importers import samhsa_codes
+from importers import json_text, samhsa_codes
 from importers.http import JSON_TYPES, Downloader, body_snippet
 from importers.samhsa_common import FACILITY_FIELDS, facility_record
 
@@ -111,7 +111,7 @@ def _parse(content: bytes, origin: str) -> Any:
     except UnicodeDecodeError:
         raise SourceError(origin, "is not UTF-8 text, so it is not a JSON API response") from None
     try:
-        return json.loads(text)
+        return json_text.loads(text, origin)
     except json.JSONDecodeError as exc:
         problem = exc
     if problem.pos <= len(text) - len(text.lstrip()):  # not JSON from the first character

@@ -69,3 +69,42 @@ def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = N
     """The real command, in a real process, as scripts and outside checks run it."""
     return subprocess.run([sys.executable, "-m", "helpline_tui", *args], capture_output=True, text=True,
                           env=env, input=input, timeout=120, cwd=ROOT)
+
+
+# The fuzz suite's count of generated inputs (tests/fuzz/harness.py), printed at the end of the run.
+# These hooks live here because under xdist the controller loads this file, not tests/fuzz/conftest.py.
+
+def _fuzz_counts():
+    harness = sys.modules.get("tests.fuzz.harness")
+    return (harness.INPUTS, harness.OUTCOMES) if harness else (None, None)
+
+
+def pytest_sessionfinish(session):
+    inputs, outcomes = _fuzz_counts()
+    if inputs and hasattr(session.config, "workeroutput"):  # an xdist worker: hand counts to the controller
+        session.config.workeroutput["fuzz_counts"] = (dict(inputs), dict(outcomes))
+
+
+_CONTROLLER_COUNTS: dict[str, dict[str, int]] = {"inputs": {}, "outcomes": {}}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    inputs, outcomes = getattr(node, "workeroutput", {}).get("fuzz_counts", ({}, {}))
+    for store, counts in (("inputs", inputs), ("outcomes", outcomes)):
+        for key, value in counts.items():
+            _CONTROLLER_COUNTS[store][key] = _CONTROLLER_COUNTS[store].get(key, 0) + value
+
+
+def pytest_terminal_summary(terminalreporter):
+    inputs, outcomes = _fuzz_counts()
+    inputs, outcomes = (inputs or _CONTROLLER_COUNTS["inputs"]), (outcomes or _CONTROLLER_COUNTS["outcomes"])
+    if not inputs:
+        return
+    write = terminalreporter.write_line
+    write(f"fuzz: {sum(inputs.values()):,} generated inputs")
+    for label, count in sorted(inputs.items()):
+        imported = outcomes.get(f"{label}: imported", 0)
+        refused = outcomes.get(f"{label}: refused", 0)
+        detail = f" ({imported:,} imported, {refused:,} refused cleanly)" if imported or refused else ""
+        write(f"  {label:<30} {count:>6,}{detail}")

@@ -31,7 +31,7 @@ import sqlite_utils
 
 from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary
 from helpline_tui.core.indexing import rebuild_derived
-from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError, printable
 from helpline_tui.core.textnorm import fold
 
 TEMP_MARK = ".import-"
@@ -100,7 +100,7 @@ class RowProblem(Exception):
     def __init__(self, field_name: str, reason: str):
         super().__init__(reason)
         self.field = field_name
-        self.reason = reason
+        self.reason = printable(reason)
 
 
 _TIME = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")

@@ -7,6 +7,7 @@ in `helpline_tui.core.pipeline`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,15 @@ class ServiceRecord:
     raw: dict[str, Any] = field(default_factory=dict)  # the source record, for the detail view
 
 
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Source text quoted in a message, made safe to print: control characters (ESC starts the
+    escape sequences a terminal obeys; a newline would split the sentence) are shown as \\x1b."""
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 @dataclass
 class SkippedRow:
     """A row an importer read but cannot use; reported in the summary, never fatal."""
@@ -72,6 +82,9 @@ class SkippedRow:
     row: int
     reason: str
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        self.reason = printable(str(self.reason))
 
 
 class SourceError(Exception):
@@ -88,4 +101,4 @@ class SourceError(Exception):
             where += f", row {row}"
         if field:
             where += f", field '{field}'"
-        super().__init__(f"{where}: {message}")
+        super().__init__(printable(f"{where}: {message}"))

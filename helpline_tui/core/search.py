@@ -18,7 +18,7 @@ from typing import Any
 from helpline_tui.core import cleaning, geo, lexicon, ranking, vocabulary
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
-from helpline_tui.core.records import KINDS
+from helpline_tui.core.records import KINDS, printable
 from helpline_tui.core.site_merging import sources_of
 
 DEFAULT_RADIUS_MILES = 25.0
@@ -26,7 +26,11 @@ MAX_LIMIT = 1000
 
 
 class FilterError(ValueError):
-    """A filter value the user gave that cannot be applied; the message is one sentence."""
+    """A filter value the user gave that cannot be applied; the message is one sentence, with
+    any control character the user typed shown escaped (a place name is quoted back as given)."""
+
+    def __init__(self, message: str):
+        super().__init__(printable(message))
 
 
 @dataclass(frozen=True)
