@@ -218,6 +218,14 @@ def test_a_need_the_named_city_lacks_gives_the_nearest_services_with_that_need(c
     assert page.hits[0].distance_miles is not None
 
 
+@pytest.mark.parametrize("typed", ["vivienda white plai", "vivienda white plain"])
+def test_the_same_while_the_city_is_still_being_typed(conn, typed):
+    page = search(conn, typed, Filters(), limit=5)
+    assert [h.record["name"] for h in page.hits] == [h.record["name"] for h in
+                                                      search(conn, "vivienda white plains", Filters(), limit=5).hits]
+    assert page.hits[0].distance_miles is not None
+
+
 def test_a_need_word_near_a_place_lists_the_nearest_first(conn):
     # "metadona" matches by need, not by name: name length must not outrank distance.
     page = search(conn, "metadona", Filters(near="10701", radius=2000), limit=5)

@@ -438,10 +438,10 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
 
 def _nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: _Scope):
     """Rows for the query without the city it names, to be ranked by distance from that city."""
-    city = _query_city(conn, parsed)
+    city = _query_city(conn, parsed, complete_last=True)
     if city is None:
         return [], 0, None, parsed
-    words = city[0].split()
+    words = list(city[2])
     groups = list(parsed.groups)
     for start in range(len(groups) - len(words), -1, -1):
         if [g.text for g in groups[start:start + len(words)]] == words:
@@ -483,11 +483,16 @@ def _any_words(conn, parsed, scope: _Scope, cap: int):
     return rows[:cap], max(total, min(len(rows), cap))
 
 
-def _query_city(conn, parsed: query_mod.ParsedQuery) -> tuple[str, str] | None:
+def _query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False) -> tuple[str, str, tuple[str, ...]] | None:
     """A known city named in the query ("... new york", "terapia familiar miami") ranks services
-    there first: (folded city, state). Tried longest first, from the end, where handlers type the
-    place. A state after it decides ("portland me"); else the state where that name has most ZIPs."""
+    there first: (folded city, state, the words typed for it). Tried longest first, from the end,
+    where handlers type the place. A state after it decides ("portland me"); else the state where
+    that name has most ZIPs. `complete_last`: a city still being typed at the end ("metadona yonk")
+    counts too, as the likeliest city it begins; only where nothing else matched, since "hous" is
+    as likely a house as Houston."""
     words = [g.text for g in parsed.groups if not g.concept]
+    last = parsed.groups[-1] if parsed.groups else None
+    typing_city = complete_last and last is not None and not last.concept and last.text in last.prefixes
     for size in (3, 2, 1):
         for start in range(len(words) - size, -1, -1):
             name = " ".join(words[start:start + size])
@@ -499,8 +504,19 @@ def _query_city(conn, parsed: query_mod.ParsedQuery) -> tuple[str, str] | None:
             if states:
                 after = words[start + size] if start + size < len(words) else ""
                 named = _STATE_WORDS.get(after)
-                return name, named if named in states else states[0]
+                return name, named if named in states else states[0], tuple(words[start:start + size])
+        typed = tuple(words[-size:]) if typing_city and len(words) >= size else ()
+        if typed and len(typed[-1]) >= CITY_PREFIX_MIN:
+            begun = " ".join(typed)
+            row = conn.execute(
+                "SELECT city_fold, state FROM zip_centroids WHERE city_fold >= ? AND city_fold < ? "
+                "GROUP BY city_fold, state ORDER BY count(*) DESC LIMIT 1", (begun, begun + "\uffff")).fetchone()
+            if row:
+                return row[0], row[1], typed
     return None
+
+
+CITY_PREFIX_MIN = 4  # letters of a half-typed city before it is taken for the likeliest city it begins
 
 
 _STATE_WORDS = {fold_name: code for fold_name, code in (
