@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from unittest import mock
 
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from helpline_tui.core import vocabulary
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
+from helpline_tui.ui.widgets.results_list import ResultsList
 from tests.ui.conftest import IMPORTED_AT, build_directory, settle, type_text
 
 
@@ -24,7 +25,7 @@ async def test_a_merged_site_is_one_row_and_its_page_names_both_sources(make_app
         await settle(pilot)
         await type_text(pilot, "centro de salud")
         await settle(pilot)
-        hits = app.screen.query_one("#results", OptionList).hits
+        hits = app.screen.query_one("#results", ResultsList).hits
         assert [h.record["name"] for h in hits if "Centro" in h.record["name"]] == ["Centro de Salud Mental Latino"]
         await pilot.press("enter")
         await settle(pilot)
