@@ -22,14 +22,17 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
+    db_help = "directory file (default: $HELPLINE_DB or data/services.sqlite)"
+    # `--db` before or after the command: a command's own default must not overwrite the value
+    # given before it (`helpline --db X import ...` once imported into the demo file).
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=None,
-                        help="directory file (default: $HELPLINE_DB or data/services.sqlite)")
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
 
     p = argparse.ArgumentParser(
-        prog="helpline", parents=[common],
+        prog="helpline",
         description="Find the right local service for a helpline caller, offline, in English and Spanish.",
     )
+    p.add_argument("--db", type=Path, default=None, help=db_help)
     p.add_argument("--version", action="version", version=f"helpline {__version__}")
     p.add_argument("--lang", choices=("en", "es"), default=None, help="interface language of the TUI")
     p.add_argument("--theme", default=None, help="TUI theme: dark, light or high-contrast")

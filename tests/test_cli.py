@@ -107,6 +107,29 @@ def test_helpline_db_environment_variable(sample_db):
     assert out["total"] == 7
 
 
+def test_db_before_the_command_is_the_directory_used(sample_db, tmp_path):
+    # `helpline --db X import ...` once imported into the shipped demo file instead of X.
+    assert json.loads(run_cli("--db", str(sample_db), "info", "--json").stdout)["total"] == 7
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_text("name1,street1,city,state,zip\nHarbor House,1 Main St,Boston,MA,02118\n")
+    shipped = SHIPPED_DB.read_bytes()
+    p = run_cli("--db", str(sample_db), "import", "samhsa-csv", str(csv_file))
+    assert p.returncode == 0, p.stderr
+    assert SHIPPED_DB.read_bytes() == shipped
+    assert json.loads(run_cli("--db", str(sample_db), "info", "--json").stdout)["total"] == 8
+
+
+def test_importing_into_a_file_that_is_not_a_directory_is_one_sentence(tmp_path):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_text("garbage\n")
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_text("name1,street1,city,state,zip\nHarbor House,1 Main St,Boston,MA,02118\n")
+    p = run_cli("import", "samhsa-csv", str(csv_file), "--db", str(bad))
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1 and str(bad) in p.stderr
+    assert bad.read_text() == "garbage\n"
+
+
 def test_shipped_directory_is_demo_and_answers_the_done_when_query():
     p = run_cli("search", "", "--need", "housing", "--lang", "es", "--json", "--limit", "1000", "--db", str(SHIPPED_DB))
     out = json.loads(p.stdout)

@@ -420,14 +420,20 @@ def writable_copy(db_path: Path, replaced_by: str = "import") -> Iterator[tuple[
     if db_path.exists():
         shutil.copyfile(db_path, tmp)
     conn = sqlite3.connect(tmp, isolation_level=None)
-    # The copy is private and thrown away on failure, so no journal is needed while writing it, and
-    # no sync until it is complete: commit() fsyncs it once before the atomic swap.
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA temp_store = FILE")
-    # A larger page cache (64 MB, the default is 2 MB) keeps the services indexes in memory while
-    # a large import inserts into all of them at once.
-    conn.execute("PRAGMA cache_size = -65536")
+    try:
+        # The copy is private and thrown away on failure, so no journal is needed while writing it,
+        # and no sync until it is complete: commit() fsyncs it once before the atomic swap.
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA temp_store = FILE")
+        # A larger page cache (64 MB, the default is 2 MB) keeps the services indexes in memory
+        # while a large import inserts into all of them at once.
+        conn.execute("PRAGMA cache_size = -65536")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise schema.SchemaError(f"{db_path} is not a helpline directory ({exc}); "
+                                 f"`helpline doctor --db {db_path}` says what to do") from None
     db = sqlite_utils.Database(conn)
     committed = False
 
