@@ -99,6 +99,15 @@ def test_need_words_in_english_and_spanish_find_services_with_that_need(conn, ty
     assert all(need in h.record["needs"] for h in page.hits), [h.record["name"] for h in page.hits]
 
 
+@pytest.mark.parametrize("typed, whole", [
+    ("metadon", "metadona"), ("suboxon", "suboxone"), ("vivien", "vivienda"), ("empl", "empleo"),
+    ("housin", "housing"), ("metadpn", "metadona"),  # still being typed, one typo in the letters so far
+])
+def test_a_need_word_finds_its_services_before_it_is_finished(conn, typed, whole):
+    assert {h.record["id"] for h in search(conn, typed, Filters(), limit=20).hits} >= \
+        {h.record["id"] for h in search(conn, whole, Filters(), limit=20).hits} != set()
+
+
 def test_need_word_and_city_ranks_services_in_that_city(conn):
     assert top(conn, "vivienda yonkers") == ["Hope House"]
     assert top(conn, "metadona yonkers") == ["Yonkers Comprehensive Treatment Center"]

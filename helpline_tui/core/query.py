@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from helpline_tui.core import vocabulary
 from helpline_tui.core.lexicon import Lexicon, equivalents, typo_budget
@@ -202,6 +206,13 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
             group = _word_group(words[i], lexicon, prefix=last and typing_last, stage=stage)
             if last and typing_last and len(words) > 1 and lexicon is not None and group.prefixes:
                 group.soft = lexicon.share_beginning(group.prefixes) > BROAD_PREFIX_SHARE
+            if not group.optional and not group.is_number:
+                # A misspelt word the directory's own words explain ('recovry') is a name's word;
+                # only one they do not explain may be a misspelt need word.
+                explained = lexicon is not None and (words[i] in lexicon or len(group.exact) > len(equivalents(words[i])))
+                group.concept = _need_word_begun_or_misspelt(words[i], last and typing_last, explained)
+                if group.concept:
+                    group.soft = False  # a need word narrows to that need, however common its letters
             parsed.groups.append(group)
             i += 1
     if lexicon is not None:
@@ -225,6 +236,37 @@ def _spell_out_prefixes(group: WordGroup, lexicon: Lexicon) -> None:
             if words:
                 group.spelled_out[stem] = words
                 budget -= len(words)
+
+
+CONCEPT_PREFIX_MIN = 4  # letters of a need word being typed before it stands for the need
+
+
+@lru_cache(maxsize=4096)
+def _need_word_begun_or_misspelt(word: str, typing: bool, explained: bool) -> tuple[str, str] | None:
+    """The need or language a word stands for when it is one being typed ('suboxon', 'vivien')
+    or misspelt within the typo budget ('methdone'; only when the directory's own words do not
+    explain the word). Only when exactly one need fits: 'metha' could be methadone or meth."""
+    if len(word) < CONCEPT_PREFIX_MIN or not word.isalpha():
+        return None
+    words = _single_word_concepts()
+    budget = typo_budget(len(word))
+    found = set()
+    if typing:
+        found |= {c for w, c in words.items() if w.startswith(word)}
+        if budget and not found:
+            stems = {w[:len(word)]: c for w, c in words.items() if len(w) > len(word)}
+            found |= {stems[s] for s, _, _ in process.extract(word, list(stems), scorer=OSA.distance, processor=None,
+                                                             score_cutoff=budget, limit=None)}
+    if not found and not explained and budget:
+        found |= {words[w] for w, _, _ in process.extract(word, list(words), scorer=OSA.distance, processor=None,
+                                                          score_cutoff=budget, limit=None)}
+    return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _single_word_concepts() -> dict[str, tuple[str, str]]:
+    return {key[0]: concept for key, concept in vocabulary.phrase_index().items()
+            if len(key) == 1 and len(key[0]) >= CONCEPT_PREFIX_MIN and key not in NOT_CONCEPTS}
 
 
 def _concept_group(words: tuple[str, ...], concept: tuple[str, str], lexicon: Lexicon | None, prefix: bool) -> WordGroup:
