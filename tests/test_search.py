@@ -258,3 +258,14 @@ def test_a_half_typed_word_finds_what_the_index_prefix_search_finds(typed, monke
     monkeypatch.setattr(query, "SPELLED_PREFIX_MIN", 99)
     assert answers() == spelled
     assert spelled[0][0] > 0
+
+
+@pytest.mark.parametrize("typed, canonical", [
+    ("St. Louis, MO", "Saint Louis, MO"), ("St Paul, MN", "Saint Paul, MN"),
+    ("Ft. Lauderdale, FL", "Fort Lauderdale, FL"), ("Mt Vernon, NY", "Mount Vernon, NY"),
+])
+def test_places_spelt_with_st_ft_or_mt_are_the_same_places(conn, typed, canonical):
+    from helpline_tui.core import geo
+
+    assert geo.resolve_place(conn, typed) == geo.resolve_place(conn, canonical)
+    assert canonical in geo.place_suggestions(conn, typed[:-5])

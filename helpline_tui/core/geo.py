@@ -73,14 +73,29 @@ def resolve_place(conn: sqlite3.Connection, text: str) -> Place:
     if not m:
         raise PlaceError(f"'{_shown(text)}' is not a ZIP code or 'City, ST' (for example 'Yonkers, NY')")
     city, state = m.group(1), m.group(2).upper()
-    row = conn.execute(
-        "SELECT min(city), avg(latitude), avg(longitude) FROM zip_centroids "
-        "WHERE city_fold = ? AND state = ?",
-        (fold(city), state),
-    ).fetchone()
-    if not row or row[1] is None:
-        raise PlaceError(f"'{_shown(city)}, {state}' is not a known US city; try its ZIP code")
-    return Place(f"{row[0]}, {state}", row[1], row[2], row[0], state)
+    for spelling in city_spellings(fold(city)):
+        row = conn.execute(
+            "SELECT min(city), avg(latitude), avg(longitude) FROM zip_centroids "
+            "WHERE city_fold = ? AND state = ?",
+            (spelling, state),
+        ).fetchone()
+        if row and row[1] is not None:
+            return Place(f"{row[0]}, {state}", row[1], row[2], row[0], state)
+    raise PlaceError(f"'{_shown(city)}, {state}' is not a known US city; try its ZIP code")
+
+
+# Place names are written both ways ("St. Louis", "Saint Paul", "Ft. Lauderdale", "Fort Lee"),
+# by callers, handlers and the centroid table alike.
+_FIRST_WORD_SPELLINGS = {"st": "saint", "saint": "st", "ste": "sainte", "sainte": "ste", "ft": "fort",
+                         "fort": "ft", "mt": "mount", "mount": "mt", "pt": "port", "n": "north", "s": "south",
+                         "e": "east", "w": "west"}
+
+
+def city_spellings(folded: str) -> list[str]:
+    """A folded city name, then the same with its first word spelt the other way."""
+    first, _, rest = folded.partition(" ")
+    other = _FIRST_WORD_SPELLINGS.get(first)
+    return [folded] + ([f"{other} {rest}"] if other and rest else [])
 
 
 def _shown(value: str) -> str:
@@ -99,13 +114,15 @@ def place_suggestions(conn: sqlite3.Connection, prefix: str, limit: int = 8) -> 
             (prefix, prefix + "\uffff", limit),
         ).fetchall()
         return [f"{z} ({c}, {s})" for z, c, s in rows]
-    key = fold(prefix)
-    rows = conn.execute(
-        "SELECT city, state, count(*) AS n FROM zip_centroids WHERE city_fold >= ? AND city_fold < ? "
-        "GROUP BY city_fold, state ORDER BY n DESC, city LIMIT ?",
-        (key, key + "\uffff", limit),
-    ).fetchall()
-    return [f"{c}, {s}" for c, s, _ in rows]
+    rows = []
+    for key in city_spellings(fold(prefix)):
+        rows += conn.execute(
+            "SELECT city, state, count(*) AS n FROM zip_centroids WHERE city_fold >= ? AND city_fold < ? "
+            "GROUP BY city_fold, state ORDER BY n DESC, city LIMIT ?",
+            (key, key + "\uffff", limit),
+        ).fetchall()
+    rows.sort(key=lambda r: (-r[2], r[0]))
+    return [f"{c}, {s}" for c, s, _ in rows[:limit]]
 
 
 def zip_centroid(conn: sqlite3.Connection, zip5: str) -> tuple[float, float] | None:

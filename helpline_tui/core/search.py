@@ -498,13 +498,14 @@ def _query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False
             name = " ".join(words[start:start + size])
             if len(name) < 3:
                 continue
-            states = [r[0] for r in conn.execute(
-                "SELECT state FROM zip_centroids WHERE city_fold = ? GROUP BY state ORDER BY count(*) DESC",
-                (name,))]
-            if states:
-                after = words[start + size] if start + size < len(words) else ""
-                named = _STATE_WORDS.get(after)
-                return name, named if named in states else states[0], tuple(words[start:start + size])
+            for spelling in geo.city_spellings(name):  # "st louis" is Saint Louis
+                states = [r[0] for r in conn.execute(
+                    "SELECT state FROM zip_centroids WHERE city_fold = ? GROUP BY state ORDER BY count(*) DESC",
+                    (spelling,))]
+                if states:
+                    after = words[start + size] if start + size < len(words) else ""
+                    named = _STATE_WORDS.get(after)
+                    return spelling, named if named in states else states[0], tuple(words[start:start + size])
         typed = tuple(words[-size:]) if typing_city and len(words) >= size else ()
         if typed and len(typed[-1]) >= CITY_PREFIX_MIN:
             begun = " ".join(typed)
