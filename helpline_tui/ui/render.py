@@ -24,11 +24,18 @@ from helpline_tui.i18n import miles, t
 SEP = " · "
 
 
-def language_codes(codes: list[str] | None, lang: str) -> str:
-    """"EN ES ASL"; services that do not say are "lang ?" (unknown, not English-only)."""
+_CALL_LANGUAGES = ("en", "es", "asl")  # the helpline's own languages come first in a row
+
+
+def language_codes(codes: list[str] | None, lang: str, limit: int | None = None) -> str:
+    """"EN ES ASL"; services that do not say are "lang ?" (unknown, not English-only). With a
+    `limit` (result rows): English, Spanish and sign language first, then "+N" for the rest."""
     if not codes:
         return t("row.lang_unknown", lang)
-    return " ".join(code.upper() for code in codes)
+    if limit is None or len(codes) <= limit:
+        return " ".join(code.upper() for code in codes)
+    ordered = sorted(codes, key=lambda c: (c not in _CALL_LANGUAGES, _CALL_LANGUAGES.index(c) if c in _CALL_LANGUAGES else 0, c))
+    return " ".join(code.upper() for code in ordered[:limit]) + f" +{len(codes) - limit}"
 
 
 @lru_cache(maxsize=1)
@@ -71,8 +78,9 @@ def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
         parts.append((SEP + where, "italic"))
     if rec.get("status") and rec["status"] != "active":
         parts.append(" " + t("row.inactive", lang, status=t(f"status.{rec['status']}", lang)))
-    details = [distance_text(hit, lang), place_text(rec), language_codes(rec.get("languages"), lang),
-               best_phone(rec) or t("row.no_phone", lang), key_needs(rec.get("needs"), lang)]
+    # The phone is what the handler reads out: it comes before the lists, which can be long.
+    details = [distance_text(hit, lang), place_text(rec), best_phone(rec) or t("row.no_phone", lang),
+               language_codes(rec.get("languages"), lang, limit=4), key_needs(rec.get("needs"), lang)]
     parts.append("\n  " + SEP.join(d for d in details if d))
     return Content.assemble(*parts)
 

@@ -109,3 +109,18 @@ async def test_a_query_longer_than_the_box_keeps_its_end_in_view(make_app):
         assert box.value == words
         assert box.scroll_x > 0
         assert "tonight xyz" in box.render_line(0).text
+
+
+async def test_the_phone_stays_in_view_at_80_columns_whatever_the_languages(make_app, tmp_path):
+    many_languages = ServiceRecord(
+        name="Brooklyn Multilingual Counseling", source="test", source_key="1", city="Brooklyn", state="NY",
+        zip="11201", phone="718-555-0199", needs=["outpatient"],
+        languages=["ar", "asl", "de", "el", "es", "fa", "fr", "he", "hi", "ht", "it", "ja", "ko", "pl", "ru", "zh"])
+    app = make_app(db=build_directory(tmp_path / "langs.sqlite", [many_languages]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "brooklyn multi")
+        await settle(pilot)
+        line = drawn(app.screen.query_one("#results", ResultsList))[1]
+        assert "718-555-0199" in line
+        assert "ES ASL AR DE +12" in line  # the helpline's languages first, then how many more
