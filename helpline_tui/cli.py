@@ -216,6 +216,8 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
 
 
 def _print_table(page) -> None:
+    from helpline_tui.core import referral
+
     shown = len(page.hits)
     where = f" near {page.place.label}" if page.place else ""
     print(f"{shown} of {page.total} services{where} ({page.elapsed_ms:.1f} ms)")
@@ -231,7 +233,8 @@ def _print_table(page) -> None:
         langs = " ".join(r["languages"]).upper() or "lang ?"
         print(f"{n:>3}. {r['name']}")
         merged = " · sources " + ", ".join(r["sources"]) if len(r.get("sources") or ()) > 1 else ""
-        print(f"     {place} · {phone} · {langs}{' · ' + dist if dist else ''}{merged}")
+        when = referral.week_text(r.get("hours"), "en") if r["kind"] == "support-group" else ""
+        print(f"     {place}{' · ' + when if when else ''} · {phone} · {langs}{' · ' + dist if dist else ''}{merged}")
 
 
 # ------------------------------------------------------------------------------------------- import

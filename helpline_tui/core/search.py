@@ -103,7 +103,7 @@ RESULT_COLUMNS = (
     "rid", "id", "kind", "name", "organization", "site_name", "street", "city", "state", "zip",
     "phone", "intake_phone", "hotline_phone", "latitude", "longitude", "geo_precision",
     "service_area_list", "languages", "needs", "populations", "payment", "status", "source",
-    "last_verified", "name_fold",
+    "last_verified", "name_fold", "hours",
 )
 
 

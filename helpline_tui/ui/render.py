@@ -79,7 +79,9 @@ def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
     if rec.get("status") and rec["status"] != "active":
         parts.append(" " + t("row.inactive", lang, status=t(f"status.{rec['status']}", lang)))
     # The phone is what the handler reads out: it comes before the lists, which can be long.
-    details = [distance_text(hit, lang), place_text(rec), best_phone(rec) or t("row.no_phone", lang),
+    # A meeting is its day and time: eight "Nuevo Camino" rows are told apart by them.
+    when = referral.week_text(rec.get("hours"), lang) if rec.get("kind") == "support-group" else ""
+    details = [distance_text(hit, lang), place_text(rec), when, best_phone(rec) or t("row.no_phone", lang),
                language_codes(rec.get("languages"), lang, limit=4), key_needs(rec.get("needs"), lang)]
     parts.append("\n  " + SEP.join(d for d in details if d))
     return Content.assemble(*parts)

@@ -124,3 +124,18 @@ async def test_the_phone_stays_in_view_at_80_columns_whatever_the_languages(make
         line = drawn(app.screen.query_one("#results", ResultsList))[1]
         assert "718-555-0199" in line
         assert "ES ASL AR DE +12" in line  # the helpline's languages first, then how many more
+
+
+async def test_meetings_of_one_group_are_told_apart_by_day_and_time(make_app, tmp_path):
+    meetings = [ServiceRecord(name="Nuevo Camino", kind="support-group", source="test", source_key=str(i),
+                              city="Philadelphia", state="PA", zip="19133", languages=["es"],
+                              needs=["support-group"], hours={day: [["19:00", "20:00"]]})
+                for i, day in enumerate(("mon", "wed"))]
+    app = make_app(db=build_directory(tmp_path / "meetings.sqlite", meetings))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "nuevo camino")
+        await settle(pilot)
+        lines = drawn(app.screen.query_one("#results", ResultsList))
+        assert {"Mon 19:00–20:00", "Wed 19:00–20:00"} == {w for line in lines[1:4:2] for w in
+                                                       ("Mon 19:00–20:00", "Wed 19:00–20:00") if w in line}
