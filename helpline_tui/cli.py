@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     i.add_argument("--replace-source", action="store_true",
                    help="remove records of this source that are no longer in the export")
+    i.add_argument("--allow-mass-removal", action="store_true",
+                   help="with --replace-source: allow removing more than half of the source's records")
     i.add_argument("--source-name", help="name this source (default: the format name)")
     i.add_argument("--json", action="store_true", help="JSON summary")
 
@@ -72,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     r.add_argument("--replace-source", action="store_true",
                    help="remove records no longer in each export")
+    r.add_argument("--allow-mass-removal", action="store_true",
+                   help="with --replace-source: allow removing more than half of a source's records")
     r.add_argument("--json", action="store_true", help="one JSON summary per source, one per line")
 
     n = sub.add_parser("info", parents=[common], help="what is in the directory")
@@ -268,13 +272,14 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
         raise UsageError("import needs a FORMAT and a SOURCE (or --rollback)")
     if fmt not in importers.FORMATS and fmt != "auto":
         raise UsageError(f"unknown format '{fmt}'; choose one of {', '.join([*importers.FORMATS, 'auto'])}")
-    summary = _import_one(db_path, fmt, args.source, args.source_name, args.replace_source, args.dry_run)
+    summary = _import_one(db_path, fmt, args.source, args.source_name, args.replace_source, args.dry_run,
+                          args.allow_mass_removal)
     _report(summary, db_path, args.json)
     return 0
 
 
 def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, replace_source: bool,
-                dry_run: bool):
+                dry_run: bool, allow_mass_removal: bool = False):
     """One all-or-nothing import, for `import` and for each source of `refresh`."""
     import importers
     from helpline_tui.core.pipeline import ImportLocked, run_import
@@ -293,7 +298,7 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
             db_path, reader(source), source=source_name or fmt, format=fmt,
             origin=source if is_url else str(Path(source).resolve()),
             checksum="" if is_url else _checksum(source), replace_source=replace_source,
-            dry_run=dry_run, progress=progress,
+            dry_run=dry_run, progress=progress, allow_mass_removal=allow_mass_removal,
         )
     except (SourceError, ImportLocked, SchemaError, importers.FormatNotAvailable) as exc:
         raise _failure(exc) from None
@@ -327,7 +332,8 @@ def _cmd_refresh(args: argparse.Namespace, db_path: Path) -> int:
                   f"(the demo directory is rebuilt with 'helpline demo build')", file=sys.stderr)
             continue
         try:
-            summary = _import_one(db_path, fmt, origin, name, args.replace_source, args.dry_run)
+            summary = _import_one(db_path, fmt, origin, name, args.replace_source, args.dry_run,
+                                  args.allow_mass_removal)
         except KnownFailure as exc:
             failed += 1  # each source is its own all-or-nothing step: the others still refresh
             print(f"helpline: refreshing '{name}': {exc}", file=sys.stderr)

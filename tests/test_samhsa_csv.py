@@ -150,10 +150,30 @@ def test_reimport_is_unchanged_and_replace_source_removes_vanished_sites(boston_
     first_keys = {site_key(r) for r in boston_rows()[:40]}
     rows = [r for r in boston_rows() if site_key(r) in first_keys]  # whole sites: both SU and MH rows
     small = write_csv(tmp_path / "small.csv", list(rows[0]), [list(r.values()) for r in rows])
-    summary = import_file(copy, small, replace_source=True)
+    # Most of the source would go: refused until confirmed, the directory as it was.
+    before = copy.read_bytes()
+    with pytest.raises(SourceError, match=r"would remove 4\d\d of the 466 records of source 'samhsa-csv'"):
+        import_file(copy, small, replace_source=True)
+    assert copy.read_bytes() == before
+    summary = import_file(copy, small, replace_source=True, allow_mass_removal=True)
     kept = {site_key(r) for r in rows}
     assert summary.unchanged == len(kept) and summary.removed == first.total_after - len(kept)
     assert summary.total_after == len(kept)
+
+
+def test_cli_refuses_to_empty_a_source_without_confirmation(boston_db, tmp_path):
+    db, _ = boston_db
+    copy = tmp_path / "services.sqlite"
+    copy.write_bytes(db.read_bytes())
+    rows = boston_rows()[:10]
+    small = write_csv(tmp_path / "small.csv", list(rows[0]), [list(r.values()) for r in rows])
+    p = run_cli("import", "samhsa-csv", str(small), "--replace-source", "--db", str(copy))
+    assert p.returncode == 1 and len(p.stderr.strip().splitlines()) == 1
+    assert "--allow-mass-removal" in p.stderr and "samhsa-csv" in p.stderr
+    assert copy.read_bytes() == db.read_bytes()
+    p = run_cli("import", "samhsa-csv", str(small), "--replace-source", "--allow-mass-removal", "--db", str(copy),
+                "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["removed"] > 400
 
 
 def test_cli_import_json_summary_and_dry_run(tmp_path):

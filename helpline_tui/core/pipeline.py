@@ -492,6 +492,7 @@ def run_import(
     checksum: str = "",
     replace_source: bool = False,
     dry_run: bool = False,
+    allow_mass_removal: bool = False,
     meta: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
@@ -545,6 +546,8 @@ def run_import(
             summary.positions_from_zip = stats.from_zip
             summary.cut = stats.cut
             _diff(conn, summary, source, replace_source)
+            if not dry_run and not allow_mass_removal:
+                _refuse_mass_removal(summary, source, origin)
             summary.changed = bool(summary.added or summary.updated or summary.removed)
             if dry_run or (not summary.changed and not meta and _source_known(conn, source)):
                 if dry_run:
@@ -641,6 +644,19 @@ def _merge_sites(conn: sqlite3.Connection, summary: ImportSummary, source: str) 
 
 def _source_known(conn: sqlite3.Connection, source: str) -> bool:
     return conn.execute("SELECT 1 FROM sources WHERE name = ?", (source,)).fetchone() is not None
+
+
+MASS_REMOVAL_FLOOR = 20  # removing fewer records than this never needs confirming
+
+
+def _refuse_mass_removal(summary: ImportSummary, source: str, origin: str) -> None:
+    """`--replace-source` with a partial export, or another feed imported under the same source
+    name, would take most of a source away from call handlers: refused unless confirmed."""
+    held = summary.removed + summary.updated + summary.unchanged
+    if summary.removed > MASS_REMOVAL_FLOOR and summary.removed * 2 > held:
+        raise SourceError(origin, f"would remove {summary.removed:,} of the {held:,} records of source "
+                                  f"'{source}' (is the export partial, or another feed's?); nothing was changed: "
+                                  f"check with --dry-run, then add --allow-mass-removal if it is meant")
 
 
 def _diff(conn: sqlite3.Connection, summary: ImportSummary, source: str, replace_source: bool) -> None:
