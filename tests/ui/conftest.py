@@ -104,6 +104,16 @@ async def settle(pilot, timeout: float = 15.0) -> None:
             quiet += 1
 
 
+async def reloaded(pilot, app, generation: int) -> bool:
+    """Wait (up to 5 s) until the open app has picked up a new directory file, then settle."""
+    for _ in range(50):
+        await pilot.pause(0.1)
+        if app.directory.generation > generation:
+            break
+    await settle(pilot)
+    return app.directory.generation > generation
+
+
 async def type_text(pilot, text: str) -> None:
     for ch in text:
         key = {" ": "space", ",": "comma", "?": "question_mark"}.get(ch, ch)

@@ -21,7 +21,7 @@ from helpline_tui.ui.screens.referral import ReferralScreen
 from helpline_tui.ui.screens.search import SearchScreen
 from helpline_tui.ui.state import FilterState
 from helpline_tui.ui.widgets.results_list import ResultsList
-from tests.ui.conftest import EVIL_NAME, build_directory, settle, tui_records, type_text
+from tests.ui.conftest import EVIL_NAME, build_directory, reloaded, settle, tui_records, type_text
 
 SIZE = (80, 24)
 
@@ -715,12 +715,7 @@ async def test_an_import_while_open_is_picked_up_and_the_call_is_kept(make_app, 
                               city="Chelsea", state="MA", zip="02150", phone="617-555-0199",
                               languages=["es"], needs=["outpatient"])
         run_import(db, [*tui_records(), added], source="test", format="test", origin="tests")
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if app.directory.generation > generation:
-                break
-        await settle(pilot)
-        assert app.directory.generation > generation
+        assert await reloaded(pilot, app, generation)
         assert sorted(names(app)) == ["Casa Nueva Vida", "Nueva Esperanza Recovery"]
         assert screen.query_one("#query", Input).value == "nueva"
         assert screen.filters.language == "es"

@@ -10,7 +10,7 @@ from textual.widgets import Input
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from helpline_tui.ui.widgets.results_list import ResultsList
-from tests.ui.conftest import build_directory, settle, tui_records, type_text
+from tests.ui.conftest import build_directory, reloaded, settle, tui_records, type_text
 
 SIZE = (80, 24)
 
@@ -88,12 +88,7 @@ async def test_a_service_renamed_by_a_live_import_is_drawn_with_its_new_name(mak
         renamed = [dataclasses.replace(r, name="Casa Nueva Vida Center", city="Revere")
                    if r.name == "Casa Nueva Vida" else r for r in tui_records()]
         run_import(db, renamed, source="test", format="test", origin="tests")
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if app.directory.generation > generation:
-                break
-        await settle(pilot)
-        assert app.directory.generation > generation
+        assert await reloaded(pilot, app, generation)
         lines = drawn(results)
         assert "Casa Nueva Vida Center" in lines[0] and "Revere, MA" in lines[1]
 

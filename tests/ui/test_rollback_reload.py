@@ -8,7 +8,7 @@ from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from helpline_tui.ui.widgets.results_list import ResultsList
 from tests.conftest import run_cli
-from tests.ui.conftest import build_directory, settle, tui_records, type_text
+from tests.ui.conftest import build_directory, reloaded, settle, tui_records, type_text
 
 
 async def test_a_rollback_while_open_reloads_the_previous_directory(make_app, tmp_path):
@@ -27,12 +27,7 @@ async def test_a_rollback_while_open_reloads_the_previous_directory(make_app, tm
 
         p = run_cli("import", "--rollback", "--db", str(db))
         assert p.returncode == 0, p.stderr
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if app.directory.generation > generation:
-                break
-        await settle(pilot)
-        assert app.directory.generation > generation
+        assert await reloaded(pilot, app, generation)
         assert [h.record["name"] for h in results.hits] == ["Casa Nueva Vida"]
         assert app.screen.query_one("#query", Input).value == "nueva"
         assert "8 services" in str(app.screen.query_one("#directory-info", Static).render())
