@@ -506,6 +506,22 @@ async def test_add_copy_and_save_a_spanish_slip(make_app, slip_folder):
         assert isinstance(app.screen, SearchScreen)
 
 
+async def test_typing_on_the_referral_list_writes_the_note(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "yonkers comp")
+        await settle(pilot)
+        await pilot.press("down", "a", "f6")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen)
+        assert app.focused is app.screen.query_one("#referral-items")
+        await type_text(pilot, "Call back Monday")  # the 'n' in it is the note key: it must not be lost
+        await settle(pilot)
+        assert app.note == "Call back Monday" and len(app.referrals) == 1
+        assert "Call back Monday" in plain(app.screen.query_one("#slip-text", Static))
+
+
 async def test_empty_referral_list_explains_how_to_add(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -41,7 +41,7 @@ class ReferralScreen(HelplineScreen):
         yield DirectoryHeader(id="header")
         yield Static(id="referral-title")
         yield OptionList(id="referral-items")
-        yield TextInput(value=self.helpline.note, id="note")
+        yield TextInput(value=self.helpline.note, id="note", select_on_focus=False)
         with VerticalScroll(id="slip-scroll"):
             yield Static(id="slip-text")
         yield Static(id="referral-status")
@@ -117,6 +117,20 @@ class ReferralScreen(HelplineScreen):
     def _note_done(self, event: Input.Submitted) -> None:
         event.stop()
         self.query_one("#slip-scroll").focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # A volunteer who starts typing the note while the list has the focus means the note:
+        # a letter no key of this screen uses goes there, and the rest follows it.
+        note = self.query_one("#note", Input)
+        if self.focused is note or not event.is_printable or not event.character:
+            return
+        if event.key in self.app.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        note.focus()
+        note.cursor_position = len(note.value)
+        note.insert_text_at_cursor(event.character)
 
     def action_edit_note(self) -> None:
         self.query_one("#note", Input).focus()
