@@ -114,15 +114,21 @@ def place_suggestions(conn: sqlite3.Connection, prefix: str, limit: int = 8) -> 
             (prefix, prefix + "\uffff", limit),
         ).fetchall()
         return [f"{z} ({c}, {s})" for z, c, s in rows]
+    return [f"{city}, {state}" for city, _, state in cities_beginning(conn, fold(prefix), limit)]
+
+
+def cities_beginning(conn: sqlite3.Connection, folded: str, limit: int) -> list[tuple[str, str, str]]:
+    """(city, folded city, state) of the cities whose name begins with `folded`, either spelling
+    of its first word, the ones with most ZIP codes (the likeliest meant) first."""
     rows = []
-    for key in city_spellings(fold(prefix)):
+    for key in city_spellings(folded):
         rows += conn.execute(
-            "SELECT city, state, count(*) AS n FROM zip_centroids WHERE city_fold >= ? AND city_fold < ? "
+            "SELECT city, city_fold, state, count(*) AS n FROM zip_centroids WHERE city_fold >= ? AND city_fold < ? "
             "GROUP BY city_fold, state ORDER BY n DESC, city LIMIT ?",
             (key, key + "\uffff", limit),
         ).fetchall()
-    rows.sort(key=lambda r: (-r[2], r[0]))
-    return [f"{c}, {s}" for c, s, _ in rows[:limit]]
+    rows.sort(key=lambda r: (-r[3], r[0]))
+    return [(city, city_fold, state) for city, city_fold, state, _ in rows[:limit]]
 
 
 def zip_centroid(conn: sqlite3.Connection, zip5: str) -> tuple[float, float] | None:

@@ -508,12 +508,10 @@ def _query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False
                     return spelling, named if named in states else states[0], tuple(words[start:start + size])
         typed = tuple(words[-size:]) if typing_city and len(words) >= size else ()
         if typed and len(typed[-1]) >= CITY_PREFIX_MIN:
-            begun = " ".join(typed)
-            row = conn.execute(
-                "SELECT city_fold, state FROM zip_centroids WHERE city_fold >= ? AND city_fold < ? "
-                "GROUP BY city_fold, state ORDER BY count(*) DESC LIMIT 1", (begun, begun + "\uffff")).fetchone()
-            if row:
-                return row[0], row[1], typed
+            likeliest = geo.cities_beginning(conn, " ".join(typed), 1)
+            if likeliest:
+                _, city_fold, state = likeliest[0]
+                return city_fold, state, typed
     return None
 
 
