@@ -99,6 +99,14 @@ def test_need_words_in_english_and_spanish_find_services_with_that_need(conn, ty
     assert all(need in h.record["needs"] for h in page.hits), [h.record["name"] for h in page.hits]
 
 
+def test_a_half_typed_word_two_needs_begin_stands_for_neither():
+    from helpline_tui.core.query import _need_word_begun_or_misspelt
+
+    # 'medicz' is one typo from 'medica', which begins both medicaid and medicare.
+    assert _need_word_begun_or_misspelt("medicz", True, True) is None
+    assert _need_word_begun_or_misspelt("medicai", True, True) == ("payment", "medicaid")
+
+
 @pytest.mark.parametrize("typed, whole", [
     ("metadon", "metadona"), ("suboxon", "suboxone"), ("vivien", "vivienda"), ("empl", "empleo"),
     ("housin", "housing"), ("metadpn", "metadona"),  # still being typed, one typo in the letters so far

@@ -254,9 +254,14 @@ def _need_word_begun_or_misspelt(word: str, typing: bool, explained: bool) -> tu
     if typing:
         found |= {c for w, c in words.items() if w.startswith(word)}
         if budget and not found:
-            stems = {w[:len(word)]: c for w, c in words.items() if len(w) > len(word)}
-            found |= {stems[s] for s, _, _ in process.extract(word, list(stems), scorer=OSA.distance, processor=None,
-                                                             score_cutoff=budget, limit=None)}
+            # One beginning can start words of two needs ('medica': medicaid, medicare): keep both.
+            stems: dict[str, set[tuple[str, str]]] = {}
+            for w, c in words.items():
+                if len(w) > len(word):
+                    stems.setdefault(w[:len(word)], set()).add(c)
+            for stem, _, _ in process.extract(word, list(stems), scorer=OSA.distance, processor=None,
+                                              score_cutoff=budget, limit=None):
+                found |= stems[stem]
     if not found and not explained and budget:
         found |= {words[w] for w, _, _ in process.extract(word, list(words), scorer=OSA.distance, processor=None,
                                                           score_cutoff=budget, limit=None)}
