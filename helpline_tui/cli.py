@@ -237,7 +237,7 @@ def _print_table(page) -> None:
         langs = " ".join(r["languages"]).upper() or "lang ?"
         print(f"{n:>3}. {r['name']}")
         merged = " · sources " + ", ".join(r["sources"]) if len(r.get("sources") or ()) > 1 else ""
-        when = referral.week_text(r.get("hours"), "en") if r["kind"] == "support-group" else ""
+        when = referral.meeting_when(r, "en")
         print(f"     {place}{' · ' + when if when else ''} · {phone} · {langs}{' · ' + dist if dist else ''}{merged}")
 
 

@@ -82,6 +82,12 @@ def week_text(hours: dict | None, lang: str) -> str:
     return "; ".join(parts)
 
 
+def meeting_when(rec: dict[str, Any], lang: str) -> str:
+    """A meeting's day and time for a result row ("Sun 10:00–11:00"): one group's meetings differ
+    by nothing else. Empty for services, whose hours belong to their page."""
+    return week_text(rec.get("hours"), lang) if rec.get("kind") == "support-group" else ""
+
+
 def entry(rec: dict[str, Any], lang: str) -> SlipEntry:
     hours = week_text(rec.get("hours"), lang) or (rec.get("hours_text") or "") or t("slip.hours_unknown", lang)
     langs = languages_text(rec.get("languages") or (), lang) or t("slip.languages_unknown", lang)

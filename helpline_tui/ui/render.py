@@ -68,7 +68,8 @@ def place_text(rec: dict[str, Any]) -> str:
 
 
 def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
-    """Two lines: mark + name + site/organisation; then distance, place, languages, phone, needs.
+    """Two lines: mark + name + site/organisation; then distance, place, a meeting's day and time,
+    phone, languages, needs.
     Textual `Content` built with `assemble`, whose strings are always literal text (never markup),
     and which the results list lays out several times faster than a rich Text."""
     rec = hit.record
@@ -79,9 +80,8 @@ def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
     if rec.get("status") and rec["status"] != "active":
         parts.append(" " + t("row.inactive", lang, status=t(f"status.{rec['status']}", lang)))
     # The phone is what the handler reads out: it comes before the lists, which can be long.
-    # A meeting is its day and time: eight "Nuevo Camino" rows are told apart by them.
-    when = referral.week_text(rec.get("hours"), lang) if rec.get("kind") == "support-group" else ""
-    details = [distance_text(hit, lang), place_text(rec), when, best_phone(rec) or t("row.no_phone", lang),
+    details = [distance_text(hit, lang), place_text(rec), referral.meeting_when(rec, lang),
+               best_phone(rec) or t("row.no_phone", lang),
                language_codes(rec.get("languages"), lang, limit=4), key_needs(rec.get("needs"), lang)]
     parts.append("\n  " + SEP.join(d for d in details if d))
     return Content.assemble(*parts)
