@@ -294,8 +294,9 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
             fmt = importers.detect(source)
         reader = importers.load(fmt)
         progress = _progress_printer() if sys.stderr.isatty() else None
+        items = importers.read_in_parts(fmt, source) or reader(source)
         return run_import(
-            db_path, reader(source), source=source_name or fmt, format=fmt,
+            db_path, items, source=source_name or fmt, format=fmt,
             origin=source if is_url else str(Path(source).resolve()),
             checksum="" if is_url else _checksum(source), replace_source=replace_source,
             dry_run=dry_run, progress=progress, allow_mass_removal=allow_mass_removal,

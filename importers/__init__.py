@@ -2,15 +2,18 @@
 `ServiceRecord`s for the one pipeline (helpline_tui.core.pipeline) and nothing else.
 
 A module exposes `read(source: str) -> Iterator[ServiceRecord | SkippedRow]` and raises
-`SourceError` naming the file, row and field when the source cannot be imported.
+`SourceError` naming the file, row and field when the source cannot be imported. A module whose
+large sources can be cut into independent parts also exposes `read_parts(source, part_bytes) ->
+SourceParts | None`, so the pipeline reads them on several cores.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator
 
-from helpline_tui.core.records import ServiceRecord, SkippedRow
+from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceParts
 
 FORMATS: dict[str, str] = {
     "samhsa-csv": "importers.samhsa_csv",
@@ -48,6 +51,17 @@ def load(fmt: str) -> Reader:
             raise
         raise FormatNotAvailable(f"format '{fmt}' is not available in this version of helpline yet") from None
     return module.read
+
+
+def read_in_parts(fmt: str, source: str) -> SourceParts | None:
+    """The source as parts of about HELPLINE_IMPORT_PART_BYTES (4 MiB) when its format can be read
+    that way and it is large enough to gain from it; else None (read it whole with `load`)."""
+    module = importlib.import_module(FORMATS[fmt])
+    read_parts = getattr(module, "read_parts", None)
+    if read_parts is None:
+        return None
+    configured = os.environ.get("HELPLINE_IMPORT_PART_BYTES", "").strip()
+    return read_parts(source, int(configured) if configured.isdigit() and int(configured) > 0 else 4 << 20)
 
 
 # Imported before `detect` below is defined: importing the submodule later (as this function

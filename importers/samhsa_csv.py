@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 from collections.abc import Iterator
-from itertools import compress
+from dataclasses import dataclass
+from functools import partial
+from itertools import chain, compress
 from pathlib import Path
 
 from helpline_tui.core.limits import allow_long_csv_cells
-from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core.records import PartsMisaligned, ServiceRecord, SkippedRow, SourceError, SourceParts
 from importers.samhsa_common import (FACILITY_FIELDS, META_FIELDS, facility_record, parse_code_info,
                                      require_columns, sniff_file)
 from importers.xlsx import open_workbook, sheet_rows
@@ -91,6 +94,29 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
         yield from _read_csv(path)
 
 
+def read_parts(source: str, part_bytes: int) -> SourceParts | None:
+    """A large CSV export as parts of about `part_bytes`, cut at row boundaries, for the
+    pipeline to read on several cores; None when the source is better read in one pass (an Excel
+    file, a small file, old Mac line ends)."""
+    path = Path(source)
+    if source.startswith(("http://", "https://")) or sniff_file(path, WHAT) == "xlsx":
+        return None
+    if path.stat().st_size < 2 * part_bytes:
+        return None
+    encoding = text_encoding(path)
+    header, data_start, header_lines = _header(path, encoding)
+    cuts = _row_cuts(path, data_start, part_bytes)
+    if cuts is None or len(cuts) < 2:
+        return None
+    # The byte-order mark is only at the start of the file, before the header.
+    part_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    ends = [offset for offset, _ in cuts[1:]] + [path.stat().st_size]
+    parts = [partial(_read_rows, str(path), part_encoding, header, offset, end, header_lines + lines_before,
+                     index == len(cuts) - 1)
+             for index, ((offset, lines_before), end) in enumerate(zip(cuts, ends))]
+    return SourceParts(parts=parts, check=_PartsCheck(str(path), len(parts)), whole=partial(_read_csv, path))
+
+
 # ------------------------------------------------------------------------------------------ CSV
 
 def text_encoding(path: Path) -> str:
@@ -118,38 +144,193 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) in (b"\n", b"\r")
 
 
+# Ends each part's text: a cut inside a quoted field (a value with a line break in it) turns this
+# line into part of that value, so a part that does not end with it alone was cut mid-record.
+_END_OF_PART = "\ufdd0end of part\ufdd0"
+
+
+@dataclass
+class _PartFacts:
+    cut_at_row_boundary: bool
+    ragged: bool  # a row before the file's last had fewer cells than the header
+    rows: int
+    last_row: int | None = None  # the file's last row, in its last part
+    last_cells: int = 0
+    width: int = 0
+
+
 def _read_csv(path: Path) -> Iterator[ServiceRecord | SkippedRow]:
+    encoding = text_encoding(path)
+    header, data_start, header_lines = _header(path, encoding)
+    encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    facts = yield from _read_rows(str(path), encoding, header, data_start, path.stat().st_size, header_lines, True)
+    _PartsCheck(str(path), 1)(0, facts)
+
+
+def _header(path: Path, encoding: str) -> tuple[list[str], int, int]:
+    """The header's cells, the byte offset where the rows start, and the lines the header took."""
     origin = str(path)
-    with open(path, newline="", encoding=text_encoding(path)) as handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader, None)
-            if not header or not any(h.strip() for h in header):
-                raise SourceError(origin, "is empty")
-            layout = Layout(header, origin)
-            # Hold one row back: only the last row can show that the download was cut short.
-            pending: tuple[int, list[str]] | None = None
-            ragged = False
-            while True:
-                start = reader.line_num + 1
-                cells = next(reader, None)
-                if cells is None:
+    with open(path, "rb") as handle:
+        head = b""
+        while True:
+            block = handle.read(1 << 16)
+            head += block
+            end = _first_row_end(head)
+            if end is not None or not block:
+                break
+    end = len(head) if end is None else end
+    try:
+        text = head[:end].decode(encoding)
+    except UnicodeDecodeError:  # the cut fell inside a character: decode the whole header line
+        text = head.decode(encoding, "replace")
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), None)
+    except csv.Error as exc:
+        raise SourceError(origin, f"is not a well-formed CSV file ({exc})", row=1) from None
+    if not header or not any(h.strip() for h in header):
+        raise SourceError(origin, "is empty")
+    Layout(header, origin)  # names the missing column now, before any row is read
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return header, end, lines
+
+
+def _first_row_end(data: bytes) -> int | None:
+    """Offset just after the first line end (LF, CRLF or a lone CR) outside quotes, if any."""
+    at = 0
+    while True:
+        ends = [i for i in (data.find(b"\n", at), data.find(b"\r", at)) if i != -1]
+        if not ends:
+            return None
+        end = min(ends)
+        if data[end:end + 2] == b"\r\n":
+            end += 1
+        elif end == len(data) - 1 and data[end:] == b"\r":
+            return None  # a CR at the edge of what was read: an LF may follow
+        if data.count(b'"', 0, end) % 2 == 0:
+            return end + 1
+        at = end + 1
+
+
+def _row_cuts(path: Path, start: int, part_bytes: int) -> list[tuple[int, int]] | None:
+    """(offset, line breaks before it) of each part: every `part_bytes`, moved on to the next
+    line break with an even number of quote characters before it, which in a well-formed file is
+    outside any quoted value (the parts check that it was). None for files with lone carriage
+    returns as line ends, which are read in one pass."""
+    cuts = [(start, 0)]
+    target = start + part_bytes
+    quotes = lines = 0
+    offset = start
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        while block := handle.read(1 << 20):
+            if block.endswith(b"\r"):
+                block += handle.read(1)  # keep a CRLF in one block
+            if block.count(b"\r") != block.count(b"\r\n"):
+                return None
+            search_from = 0
+            while target < offset + len(block):
+                newline = block.find(b"\n", max(search_from, target - offset))
+                if newline == -1:
                     break
-                if not cells or (len(cells) == 1 and not cells[0].strip()):
-                    continue  # a blank line
-                if pending:
-                    ragged = ragged or len(pending[1]) < layout.width
-                    yield layout.record(pending[1], pending[0])
-                pending = (start, cells)
-        except csv.Error as exc:
-            raise SourceError(origin, f"is not a well-formed CSV file ({exc})", row=reader.line_num) from None
+                if (quotes + block.count(b'"', 0, newline)) % 2 == 0:
+                    cuts.append((offset + newline + 1, lines + block.count(b"\n", 0, newline + 1)))
+                    target = offset + newline + 1 + part_bytes
+                search_from = newline + 1
+            quotes += block.count(b'"')
+            lines += block.count(b"\n")
+            offset += len(block)
+    if cuts[-1][0] >= offset:  # a cut at the very end would leave an empty last part
+        cuts.pop()
+    return cuts
+
+
+class _Range(io.RawIOBase):
+    """Bytes [start, end) of a file."""
+
+    def __init__(self, path: str, start: int, end: int):
+        self.handle = open(path, "rb")
+        self.handle.seek(start)
+        self.left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.left <= 0:
+            return 0
+        view = memoryview(buffer)[: self.left]
+        count = self.handle.readinto(view)
+        self.left -= count
+        return count
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+def _read_rows(path: str, encoding: str, header: list[str], start: int, end: int, lines_before: int,
+               last: bool) -> Iterator[ServiceRecord | SkippedRow]:
+    """The records of bytes [start, end) of a CSV export, a part or all of its rows. Returns what
+    `_PartsCheck` needs: whether the part ended at a row boundary, and how its rows ended."""
+    layout = Layout(header, path)
+    text = io.TextIOWrapper(io.BufferedReader(_Range(path, start, end), 1 << 20), encoding=encoding, newline="")
+    reader = csv.reader(chain(text, [_END_OF_PART + "\n"]))
+    # Hold one row back: only the last row can show that the download was cut short.
+    pending: tuple[int, list[str]] | None = None
+    ragged = boundary = False
+    rows = 0
+    try:
+        while True:
+            row = lines_before + reader.line_num + 1
+            cells = next(reader, None)
+            if cells is None:
+                break
+            if cells == [_END_OF_PART]:
+                boundary = True
+                continue
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue  # a blank line
+            if pending:
+                ragged = ragged or len(pending[1]) < layout.width
+                yield layout.record(pending[1], pending[0])
+            pending = (row, cells)
+            rows += 1
+    except csv.Error as exc:
+        raise SourceError(path, f"is not a well-formed CSV file ({exc})", row=lines_before + reader.line_num) from None
+    finally:
+        text.close()
     if pending is None:
-        raise SourceError(origin, "has a header but no data rows")
-    row, cells = pending
-    if len(cells) < layout.width and not (ragged and _ends_with_newline(path)):
-        raise SourceError(origin, f"ends in the middle of a row ({len(cells)} of {layout.width} columns); "
-                                  "the file looks truncated — download it again", row=row)
-    yield layout.record(cells, row)
+        return _PartFacts(boundary, ragged, rows, width=layout.width)
+    if not last:
+        ragged = ragged or len(pending[1]) < layout.width
+    yield layout.record(pending[1], pending[0])
+    if not last:
+        return _PartFacts(boundary, ragged, rows, width=layout.width)
+    return _PartFacts(boundary, ragged, rows, pending[0], len(pending[1]), layout.width)
+
+
+class _PartsCheck:
+    """What only the whole file shows, checked part by part in order: that each cut was at a row
+    boundary, that there are rows at all, and that the last row is complete."""
+
+    def __init__(self, origin: str, parts: int):
+        self.origin, self.parts = origin, parts
+        self.ragged = False
+        self.rows = 0
+
+    def __call__(self, index: int, facts: _PartFacts) -> None:
+        if not facts.cut_at_row_boundary:
+            raise PartsMisaligned(self.origin)
+        self.ragged = self.ragged or facts.ragged
+        self.rows += facts.rows
+        if index < self.parts - 1:
+            return
+        if not self.rows:
+            raise SourceError(self.origin, "has a header but no data rows")
+        if facts.last_row is not None and facts.last_cells < facts.width and not (
+                self.ragged and _ends_with_newline(Path(self.origin))):
+            raise SourceError(self.origin, f"ends in the middle of a row ({facts.last_cells} of {facts.width} "
+                                           "columns); the file looks truncated — download it again", row=facts.last_row)
 
 
 # ------------------------------------------------------------------------------------------ Excel

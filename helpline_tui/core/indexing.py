@@ -47,11 +47,11 @@ def phone_keys(digits: str | None) -> list[str]:
 # One row per (list item, record) for every JSON list a side table indexes, built by SQLite itself
 # (json_each) and inserted in primary-key order, so each B-tree only ever appends.
 _SIDE_TABLES = (
-    "INSERT INTO service_facets (value, rid, facet) SELECT value, rid, facet FROM ("
-    " SELECT j.value, s.rid, 'need' AS facet FROM services s, json_each(s.needs) j"
-    " UNION ALL SELECT j.value, s.rid, 'population' FROM services s, json_each(s.populations) j"
-    " UNION ALL SELECT j.value, s.rid, 'payment' FROM services s, json_each(s.payment) j"
-    ") ORDER BY value, rid",
+    # One statement per facet: three sorts of a third of the rows each cost less than one sort of
+    # their union (1.5 -> 1.1 s for 1.7M rows at 74k records).
+    *(f"INSERT INTO service_facets (value, rid, facet) SELECT j.value, s.rid, '{facet}' "
+      f"FROM services s, json_each(s.{column}) j ORDER BY 1, 2"
+      for column, facet in (("needs", "need"), ("populations", "population"), ("payment", "payment"))),
     "INSERT INTO service_languages (lang, rid) SELECT j.value, s.rid FROM services s, json_each(s.languages) j "
     "ORDER BY 1, 2",
     "INSERT OR IGNORE INTO service_areas (token, rid) SELECT j.value, s.rid FROM services s, "
@@ -76,6 +76,10 @@ def rebuild_derived(conn: sqlite3.Connection) -> None:
     for sql in _SIDE_TABLES:
         conn.execute(sql)
     conn.execute("INSERT INTO services_fts (services_fts) VALUES ('delete-all')")
+    # No merging of index segments while every row is inserted: one 'optimize' below merges them
+    # all once (0.93 -> 0.73 s of inserts at 74k records). Restored after, so the file's settings
+    # stay FTS5's defaults.
+    conn.execute("INSERT INTO services_fts (services_fts, rank) VALUES ('automerge', 0)")
     need_tags, language_tags = _tags("need", _keyword_token), _tags("language", _keyword_token)
     area_tags = _tags("area", lambda _facet, token: area_token(token))
     phones = []
@@ -105,6 +109,7 @@ def rebuild_derived(conn: sqlite3.Connection) -> None:
     phones.sort()
     conn.executemany("INSERT OR IGNORE INTO service_phones (digits, rid) VALUES (?,?)", phones)
     conn.execute("INSERT INTO services_fts (services_fts) VALUES ('optimize')")
+    conn.execute("INSERT INTO services_fts (services_fts, rank) VALUES ('automerge', 4)")
     build_terms(conn)
     # Readers cache the word list per index build (lexicon.load), not per connection.
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('index_id', ?)", (uuid.uuid4().hex,))

@@ -15,14 +15,19 @@ import fcntl
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -31,7 +36,8 @@ import sqlite_utils
 
 from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary
 from helpline_tui.core.indexing import rebuild_derived
-from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, SkippedRow, SourceError, printable
+from helpline_tui.core.records import (GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, PartsMisaligned, ServiceRecord,
+                                       SkippedRow, SourceError, SourceParts, printable)
 from helpline_tui.core.textnorm import fold
 
 TEMP_MARK = ".import-"
@@ -207,6 +213,13 @@ class _Stats:
     dropped: int = 0
     from_zip: int = 0
     cut: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, other: _Stats) -> None:
+        self.placeholder_phones += other.placeholder_phones
+        self.repaired += other.repaired
+        self.dropped += other.dropped
+        self.from_zip += other.from_zip
+        self.cut.extend(other.cut)
 
 
 def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) -> dict[str, Any]:
@@ -484,7 +497,7 @@ def collector_paused() -> Iterator[None]:
 
 def run_import(
     db_path: str | Path,
-    items: Iterable[ServiceRecord | SkippedRow],
+    items: Iterable[ServiceRecord | SkippedRow] | SourceParts,
     *,
     source: str,
     format: str,
@@ -495,10 +508,35 @@ def run_import(
     allow_mass_removal: bool = False,
     meta: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> ImportSummary:
     """Import records all-or-nothing. Raises SourceError (bad source), ImportLocked, or
-    schema.SchemaError; in every failure case the directory file is untouched."""
-    db_path = Path(db_path)
+    schema.SchemaError; in every failure case the directory file is untouched. A source given
+    as SourceParts is read and cleaned by `workers` processes (default: HELPLINE_IMPORT_WORKERS,
+    else up to 2 cores); the directory is the same as from reading it in one pass."""
+    options = dict(source=source, format=format, origin=origin, checksum=checksum, replace_source=replace_source,
+                   dry_run=dry_run, allow_mass_removal=allow_mass_removal, meta=meta, progress=progress,
+                   workers=import_workers() if workers is None else workers)
+    try:
+        return _run_import(Path(db_path), items, **options)
+    except PartsMisaligned:
+        assert isinstance(items, SourceParts)
+        return _run_import(Path(db_path), items.whole(), **options)
+
+
+def import_workers() -> int:
+    """Processes reading and cleaning a source given in parts. Two on two cores: the main process
+    only stages their rows meanwhile."""
+    configured = os.environ.get("HELPLINE_IMPORT_WORKERS", "").strip()
+    if configured.isdigit():
+        return int(configured)
+    return min(2, os.cpu_count() or 1)
+
+
+def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | SourceParts, *, source: str,
+                format: str, origin: str, checksum: str, replace_source: bool, dry_run: bool,
+                allow_mass_removal: bool, meta: dict[str, str] | None, progress: Callable[[int], None] | None,
+                workers: int) -> ImportSummary:
     started = time.perf_counter()
     started_at = now_iso()
     summary = ImportSummary(source=source, format=format, origin=origin, dry_run=dry_run)
@@ -509,30 +547,25 @@ def run_import(
             conn = db.conn
             prepare_schema(db)
             conn.execute("BEGIN")
-            site_merging.unfold(conn)  # each source's own rows, so the diff below sees them as imported
             columns = [c for c in schema.SERVICE_COLUMNS if c != "rid"]
             conn.execute(
                 "CREATE TEMP TABLE staging (" + ", ".join(
                     f"{c} {'TEXT PRIMARY KEY' if c == 'id' else ''}" for c in columns) + ")"
             )
             stager = _Stager(conn, columns)
-            for item in items:
-                if isinstance(item, SkippedRow):
-                    summary.read += 1
-                    summary.skipped.append({"row": item.row, "field": item.field, "reason": item.reason})
-                    continue
-                summary.read += 1
-                if progress and summary.read % 5000 == 0:
+            # Until every part is staged, only the temporary staging table is written: worker
+            # processes read ZIP centroids from the same file meanwhile.
+            for part in _cleaned(items, conn, source, started_at, columns, workers):
+                before = summary.read
+                summary.read += part.read
+                summary.skipped.extend(part.skipped)
+                stats.add(part.stats)
+                stager.duplicates += part.duplicates
+                stager.add(part.rows)
+                if progress and summary.read // 5000 != before // 5000:
                     progress(summary.read)
-                item.source = source  # records are filed under the import's source name, whatever the importer set
-                try:
-                    row = clean_record(item, conn, stats)
-                except RowProblem as problem:
-                    summary.skipped.append({"row": item.row, "field": problem.field, "reason": problem.reason})
-                    continue
-                row["imported_at"] = started_at
-                stager.add(row)
             stager.flush()
+            site_merging.unfold(conn)  # each source's own rows, so the diff below sees them as imported
             summary.merged_duplicates = stager.duplicates
             if summary.read and summary.read == len(summary.skipped):
                 first = summary.skipped[0]
@@ -580,52 +613,178 @@ def run_import(
     return summary
 
 
+# --------------------------------------------------------------------------------------------
+# Reading and cleaning, in this process or in worker processes
+
+
+@dataclass
+class CleanedPart:
+    """Records read and cleaned: staging rows (in staging column order, each id once: the part's
+    own repeated sites merged) and what the summary needs to know about them."""
+
+    rows: list[tuple]
+    read: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    stats: _Stats = field(default_factory=_Stats)
+    duplicates: int = 0
+    facts: Any = None  # what a SourceParts part's reader returned
+
+
+def clean_part(items: Iterable[ServiceRecord | SkippedRow], conn: sqlite3.Connection, source: str,
+               started_at: str, columns: list[str]) -> CleanedPart:
+    stats = _Stats()
+    skipped: list[dict[str, Any]] = []
+    rows: dict[str, dict[str, Any]] = {}
+    read = duplicates = 0
+    for item in items:
+        read += 1
+        if isinstance(item, SkippedRow):
+            skipped.append({"row": item.row, "field": item.field, "reason": item.reason})
+            continue
+        item.source = source  # records are filed under the import's source name, whatever the importer set
+        try:
+            row = clean_record(item, conn, stats)
+        except RowProblem as problem:
+            skipped.append({"row": item.row, "field": problem.field, "reason": problem.reason})
+            continue
+        row["imported_at"] = started_at
+        rid = row["id"]
+        if rid in rows:  # SAMHSA lists a site once per survey, SU then MH, usually one after the other
+            duplicates += 1
+            rows[rid] = merge_rows(rows[rid], row)
+        else:
+            rows[rid] = row
+    encoded = list(map(itemgetter(*columns), map(_encode, rows.values())))
+    return CleanedPart(encoded, read, skipped, stats, duplicates)
+
+
+class _Returning:
+    """An iterator that keeps what the generator it wraps returned."""
+
+    def __init__(self, iterator: Iterator[Any]):
+        self.iterator, self.value = iterator, None
+
+    def __iter__(self) -> Iterator[Any]:
+        self.value = yield from self.iterator
+
+
+BATCH_ITEMS = 1000  # records cleaned between two writes to staging, read in this process
+
+
+def _cleaned(items: Iterable[ServiceRecord | SkippedRow] | SourceParts, conn: sqlite3.Connection, source: str,
+             started_at: str, columns: list[str], workers: int) -> Iterator[CleanedPart]:
+    if not isinstance(items, SourceParts):
+        yield from _cleaned_batches(items, conn, source, started_at, columns)
+        return
+    if workers > 1 and len(items.parts) > 1:
+        database = conn.execute("PRAGMA database_list").fetchone()[2]
+        yield from _cleaned_in_workers(items, database, source, started_at, columns, workers)
+        return
+    for index, part in enumerate(items.parts):
+        reading = _Returning(part())
+        yield from _cleaned_batches(reading, conn, source, started_at, columns)
+        items.check(index, reading.value)
+
+
+def _cleaned_batches(items: Iterable[ServiceRecord | SkippedRow], conn: sqlite3.Connection, source: str,
+                     started_at: str, columns: list[str]) -> Iterator[CleanedPart]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, BATCH_ITEMS)):
+        yield clean_part(batch, conn, source, started_at, columns)
+
+
+def _cleaned_in_workers(parts: SourceParts, database: str, source: str, started_at: str, columns: list[str],
+                        workers: int) -> Iterator[CleanedPart]:
+    """Parts cleaned by worker processes, a few ahead of the one being staged, in order. Spawned,
+    not forked: a fork would inherit the import lock and the open connection."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_interrupts)
+    try:
+        queue = iter(parts.parts)
+        running: deque = deque()
+
+        def start_next() -> None:
+            part = next(queue, None)
+            if part is not None:
+                running.append(pool.submit(_clean_part_in_worker, part, database, source, started_at, columns))
+
+        for _ in range(workers + 1):
+            start_next()
+        index = 0
+        while running:
+            cleaned = running.popleft().result()
+            start_next()
+            parts.check(index, cleaned.facts)
+            index += 1
+            yield cleaned
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+
+
+def _clean_part_in_worker(part: Callable[[], Iterator[ServiceRecord | SkippedRow]], database: str, source: str,
+                          started_at: str, columns: list[str]) -> CleanedPart:
+    # Read-only: ZIP centroids for records without a position.
+    conn = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True)
+    try:
+        with collector_paused():
+            reading = _Returning(part())
+            cleaned = clean_part(reading, conn, source, started_at, columns)
+            cleaned.facts = reading.value
+            return cleaned
+    finally:
+        conn.close()
+
+
 class _Stager:
     """Cleaned rows into the staging table, in batches (one executemany per thousand rows rather
-    than an INSERT each). The same id twice is merged (SAMHSA lists a site once per survey, SU then
-    MH): in memory while the first copy still waits in the batch, which is the usual case, else
-    from the staged row."""
+    than an INSERT each). A site already staged or waiting (SAMHSA lists a site once per survey,
+    SU then MH) is merged with the new row: from the rows themselves, or from the staged copy."""
 
     BATCH = 1000
 
     def __init__(self, conn: sqlite3.Connection, columns: list[str]):
         self.conn, self.columns = conn, columns
-        self.pending: dict[str, dict[str, Any]] = {}
+        self.id_at = columns.index("id")
+        self.pending: dict[str, tuple] = {}
         self.staged: set[str] = set()
-        self.merged: dict[str, dict[str, Any]] = {}  # staged rows merged once already: no re-decode
         self.duplicates = 0
         self.insert_sql = f"INSERT INTO staging ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         self.update_sql = f"UPDATE staging SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"
 
-    def add(self, row: dict[str, Any]) -> None:
-        rid = row["id"]
-        if rid in self.pending:
-            self.duplicates += 1
-            self.pending[rid] = merge_rows(self.pending[rid], row)
-        elif rid in self.staged:
-            self.duplicates += 1
-            merged = merge_rows(self.merged.get(rid) or _decode(self.conn, rid), row)
-            self.merged[rid] = merged
-            encoded = _encode(merged)
-            self.conn.execute(self.update_sql, [encoded[c] for c in self.columns] + [rid])
-        else:
-            self.pending[rid] = row
-            if len(self.pending) >= self.BATCH:
-                self.flush()
+    def add(self, rows: list[tuple]) -> None:
+        for values in rows:
+            rid = values[self.id_at]
+            if rid in self.pending:
+                self.duplicates += 1
+                self.pending[rid] = self._merged(self.pending[rid], values)
+            elif rid in self.staged:
+                self.duplicates += 1
+                staged = self.conn.execute(f"SELECT {', '.join(self.columns)} FROM staging WHERE id = ?", (rid,)).fetchone()
+                self.conn.execute(self.update_sql, [*self._merged(staged, values), rid])
+            else:
+                self.pending[rid] = values
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def _merged(self, first: tuple, second: tuple) -> tuple:
+        merged = _encode(merge_rows(_decode(self.columns, first), _decode(self.columns, second)))
+        return itemgetter(*self.columns)(merged)
 
     def flush(self) -> None:
         if not self.pending:
             return
-        columns = self.columns
-        self.conn.executemany(self.insert_sql, map(itemgetter(*columns), map(_encode, self.pending.values())))
+        self.conn.executemany(self.insert_sql, self.pending.values())
         self.staged.update(self.pending)
         self.pending.clear()
 
 
-def _decode(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
-    cur = conn.execute("SELECT * FROM staging WHERE id = ?", (record_id,))
-    names = [d[0] for d in cur.description]
-    row = dict(zip(names, cur.fetchone()))
+def _decode(columns: list[str], values: tuple) -> dict[str, Any]:
+    """A staging row back to the row clean_record made, to merge it with another."""
+    row = dict(zip(columns, values))
     for key in _LIST_FIELDS:
         row[key] = json.loads(row[key])
     row["hours"] = json.loads(row["hours"])

@@ -8,6 +8,7 @@ in `helpline_tui.core.pipeline`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,3 +103,26 @@ class SourceError(Exception):
         if field:
             where += f", field '{field}'"
         super().__init__(printable(f"{where}: {message}"))
+
+    def __reduce__(self):  # raised in an import worker process, re-raised in the main one
+        return SourceError, (self.origin, self.detail, self.row, self.field)
+
+
+@dataclass
+class SourceParts:
+    """A source that can be read as independent parts, in order (a large CSV cut at row
+    boundaries), so the pipeline can read and clean them on several cores.
+
+    `parts` are picklable callables, each returning an iterator of records whose return value
+    (StopIteration.value) is what the part learnt about the source. `check(index, facts)` is
+    called with those in order, in the main process, and raises SourceError when the whole says
+    the source is bad, or PartsMisaligned when a cut was not at a row boundary after all, in which
+    case the pipeline reads `whole()`, the same records in one pass."""
+
+    parts: list[Callable[[], Iterator[ServiceRecord | SkippedRow]]]
+    check: Callable[[int, Any], None]
+    whole: Callable[[], Iterator[ServiceRecord | SkippedRow]]
+
+
+class PartsMisaligned(Exception):
+    """A source was cut inside a record; read it in one pass instead."""
