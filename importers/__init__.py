@@ -54,14 +54,14 @@ def load(fmt: str) -> Reader:
 
 
 def read_in_parts(fmt: str, source: str) -> SourceParts | None:
-    """The source as parts of about HELPLINE_IMPORT_PART_BYTES (4 MiB) when its format can be read
+    """The source as parts of about HELPLINE_IMPORT_PART_BYTES (1 MiB) when its format can be read
     that way and it is large enough to gain from it; else None (read it whole with `load`)."""
     module = importlib.import_module(FORMATS[fmt])
     read_parts = getattr(module, "read_parts", None)
     if read_parts is None:
         return None
     configured = os.environ.get("HELPLINE_IMPORT_PART_BYTES", "").strip()
-    return read_parts(source, int(configured) if configured.isdigit() and int(configured) > 0 else 4 << 20)
+    return read_parts(source, int(configured) if configured.isdigit() and int(configured) > 0 else 1 << 20)
 
 
 # Imported before `detect` below is defined: importing the submodule later (as this function

@@ -59,6 +59,9 @@ class CodeTable:
             self._folded.setdefault(fold(key), code)
         # Raw code as a source spells it (upper-cased) -> facets; filled lazily for aliases/unknowns.
         self._lookup: dict[str, Facets | None] = {}
+        # The same as (facet index, id) pairs, and the codes that map to nothing or are unknown.
+        self._tagged: dict[str, frozenset[tuple[int, str]]] = {}
+        self._unmapped: set[str] = set()
 
     # ------------------------------------------------------------------ codes
 
@@ -93,21 +96,28 @@ class CodeTable:
     def map_codes(self, codes: Iterable[str]) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
         """(needs, populations, payment, languages, unmapped) for upper-cased codes; unmapped keeps
         each code as the source spelled it, including codes the table does not know."""
-        needs: set[str] = set()
-        pops: set[str] = set()
-        pay: set[str] = set()
-        langs: set[str] = set()
-        unmapped: list[str] = []
-        for code in codes:
+        codes = codes if isinstance(codes, list) else list(codes)
+        # One union of every code's (facet, id) pairs, at C speed: a row has about 70 codes.
+        tagged = self._tagged
+        try:
+            pairs = frozenset().union(*map(tagged.__getitem__, codes))
+        except KeyError:
+            for code in codes:
+                self._learn(code)
+            pairs = frozenset().union(*map(tagged.__getitem__, codes))
+        facets: tuple[list[str], ...] = ([], [], [], [])
+        for index, value in pairs:
+            facets[index].append(value)
+        needs, pops, pay, langs = map(sorted, facets)
+        return needs, pops, pay, langs, sorted(self._unmapped.intersection(codes))
+
+    def _learn(self, code: str) -> None:
+        if code not in self._tagged:
             facets = self._facets_of(code)
-            if facets is None or facets is _NOTHING:
-                unmapped.append(code)
-                continue
-            needs |= facets[0]
-            pops |= facets[1]
-            pay |= facets[2]
-            langs |= facets[3]
-        return sorted(needs), sorted(pops), sorted(pay), sorted(langs), sorted(set(unmapped))
+            pairs = frozenset((i, v) for i, values in enumerate(facets or _NOTHING) for v in values)
+            self._tagged[code] = pairs
+            if not pairs:
+                self._unmapped.add(code)
 
     # ------------------------------------------------------------------ labels (JSON API f3)
 

@@ -4,20 +4,13 @@ by construction."""
 
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
 import uuid
-from collections.abc import Callable
-from functools import lru_cache
+from pathlib import Path
 
+from helpline_tui.core import fulltext
 from helpline_tui.core.lexicon import build_terms
-from helpline_tui.core.query import CELL_DEGREES, area_token, cell_token, keyword_token, tag_token
-
-# Called for every need, language and tag of every record (millions of calls in a national
-# import) with a few hundred distinct arguments.
-_keyword_token = lru_cache(maxsize=4096)(keyword_token)
-_tag_token = lru_cache(maxsize=4096)(tag_token)
-
 
 
 def renumber_by_name(conn: sqlite3.Connection) -> None:
@@ -59,57 +52,29 @@ _SIDE_TABLES = (
 )
 
 
-def _tags(facet: str, token: Callable[[str, str], str]) -> Callable[[str], list[str]]:
-    """JSON list of ids -> their index tokens; records share lists, so each distinct one is done once."""
-
-    @lru_cache(maxsize=1 << 14)
-    def tags(json_list: str) -> list[str]:
-        return [token(facet, v) for v in json.loads(json_list or "[]")]
-
-    return tags
-
-
-def rebuild_derived(conn: sqlite3.Connection) -> None:
+def rebuild_derived(conn: sqlite3.Connection, scratch: Path | None = None) -> None:
+    """Every derived table from `services`. With `scratch` (a file name beside the directory
+    copy, removed after), a large directory's full-text index is built by another process while
+    this one builds the filter tables (core/fulltext.py)."""
     renumber_by_name(conn)
     for table in ("service_facets", "service_languages", "service_phones", "service_areas"):
         conn.execute(f"DELETE FROM {table}")
+    elsewhere = None
+    if scratch is not None and (os.cpu_count() or 1) > 1 and \
+            conn.execute("SELECT count(*) FROM services").fetchone()[0] >= fulltext.ELSEWHERE_MIN_RECORDS:
+        elsewhere = fulltext.BuildElsewhere(scratch)
+        if not elsewhere.send(conn.execute(fulltext.SOURCE_ROWS)):
+            elsewhere.discard()
+            elsewhere = None
+    if elsewhere is None:
+        fulltext.fill(conn, conn.execute(fulltext.SOURCE_ROWS))
     for sql in _SIDE_TABLES:
         conn.execute(sql)
-    conn.execute("INSERT INTO services_fts (services_fts) VALUES ('delete-all')")
-    # No merging of index segments while every row is inserted: one 'optimize' below merges them
-    # all once (0.93 -> 0.73 s of inserts at 74k records). Restored after, so the file's settings
-    # stay FTS5's defaults.
-    conn.execute("INSERT INTO services_fts (services_fts, rank) VALUES ('automerge', 0)")
-    need_tags, language_tags = _tags("need", _keyword_token), _tags("language", _keyword_token)
-    area_tags = _tags("area", lambda _facet, token: area_token(token))
-    phones = []
-    cur = conn.execute(
-        "SELECT rid, match_fold, place_fold, needs, populations, payment, languages, phone_digits, "
-        "service_area_list, state, kind, status, latitude, longitude FROM services"
-    )
-    levels = range(len(CELL_DEGREES))
-
-    def fts_rows():
-        # Streamed into the index as the records are read: at a million records a list of them
-        # all was most of a 3.6 GB peak.
-        for (rid, match_fold, place_fold, needs_j, pops_j, pay_j, langs_j, digits, area_j, state, kind, status,
-             lat, lon) in cur:
-            phones.extend((key, rid) for key in phone_keys(digits))
-            # Needs, languages, state, kind and status as one token each: a query word like
-            # "metadona" is expanded to `keywords:"kwmethadone"` (synonyms cost nothing in index
-            # size), and filters become index lookups FTS5 intersects itself (no join to count).
-            tags = [*need_tags(needs_j), *need_tags(pops_j), *need_tags(pay_j), *language_tags(langs_j),
-                    _tag_token("state", state), _tag_token("kind", kind), _tag_token("status", status),
-                    *area_tags(area_j)]
-            if lat is not None and lon is not None:
-                tags += [cell_token(level, lat, lon) for level in levels]
-            yield rid, match_fold, place_fold, " ".join(tags)
-
-    conn.executemany("INSERT INTO services_fts (rowid, name, place, keywords) VALUES (?,?,?,?)", fts_rows())
-    phones.sort()
+    phones = sorted((key, rid) for rid, digits in conn.execute("SELECT rid, phone_digits FROM services")
+                    for key in phone_keys(digits))
     conn.executemany("INSERT OR IGNORE INTO service_phones (digits, rid) VALUES (?,?)", phones)
-    conn.execute("INSERT INTO services_fts (services_fts) VALUES ('optimize')")
-    conn.execute("INSERT INTO services_fts (services_fts, rank) VALUES ('automerge', 4)")
+    if elsewhere is not None and not elsewhere.copy_into(conn):
+        fulltext.fill(conn, conn.execute(fulltext.SOURCE_ROWS))
     build_terms(conn)
     # Readers cache the word list per index build (lexicon.load), not per connection.
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('index_id', ?)", (uuid.uuid4().hex,))

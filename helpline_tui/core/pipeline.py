@@ -14,6 +14,7 @@ import datetime as dt
 import fcntl
 import gc
 import hashlib
+import importlib
 import json
 import multiprocessing
 import os
@@ -25,6 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -519,7 +521,9 @@ def run_import(
                    workers=import_workers() if workers is None else workers)
     try:
         return _run_import(Path(db_path), items, **options)
-    except PartsMisaligned:
+    except (PartsMisaligned, BrokenProcessPool):
+        # A cut inside a record, or a worker process killed (out of memory, say): the same
+        # source read again in one pass, in this process.
         assert isinstance(items, SourceParts)
         return _run_import(Path(db_path), items.whole(), **options)
 
@@ -541,7 +545,7 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
     started_at = now_iso()
     summary = ImportSummary(source=source, format=format, origin=origin, dry_run=dry_run)
     stats = _Stats()
-    with import_lock(db_path), collector_paused():
+    with import_lock(db_path), collector_paused(), _worker_pool(items, workers) as pool:
         remove_stale_temps(db_path)
         with writable_copy(db_path, f"import of {format} as source '{source}'") as (db, commit):
             conn = db.conn
@@ -555,7 +559,7 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
             stager = _Stager(conn, columns)
             # Until every part is staged, only the temporary staging table is written: worker
             # processes read ZIP centroids from the same file meanwhile.
-            for part in _cleaned(items, conn, source, started_at, columns, workers):
+            for part in _cleaned(items, conn, source, started_at, columns, pool):
                 before = summary.read
                 summary.read += part.read
                 summary.skipped.extend(part.skipped)
@@ -601,7 +605,8 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
             for key, value in (meta or {}).items():
                 db["meta"].upsert({"key": key, "value": value}, pk="key")
             _merge_sites(conn, summary, source)
-            rebuild_derived(conn)
+            # Beside the private copy, named like it: a killed import's leftovers are removed alike.
+            rebuild_derived(conn, scratch=Path(_file_of(conn) + "-fulltext"))
             summary.total_after = conn.execute("SELECT count(*) FROM services").fetchone()[0]
             summary.elapsed_s = time.perf_counter() - started
             db["import_history"].insert(dict(
@@ -672,18 +677,21 @@ BATCH_ITEMS = 1000  # records cleaned between two writes to staging, read in thi
 
 
 def _cleaned(items: Iterable[ServiceRecord | SkippedRow] | SourceParts, conn: sqlite3.Connection, source: str,
-             started_at: str, columns: list[str], workers: int) -> Iterator[CleanedPart]:
+             started_at: str, columns: list[str], pool: ProcessPoolExecutor | None) -> Iterator[CleanedPart]:
     if not isinstance(items, SourceParts):
         yield from _cleaned_batches(items, conn, source, started_at, columns)
         return
-    if workers > 1 and len(items.parts) > 1:
-        database = conn.execute("PRAGMA database_list").fetchone()[2]
-        yield from _cleaned_in_workers(items, database, source, started_at, columns, workers)
+    if pool is not None:
+        yield from _cleaned_in_workers(items, pool, _file_of(conn), source, started_at, columns)
         return
     for index, part in enumerate(items.parts):
         reading = _Returning(part())
         yield from _cleaned_batches(reading, conn, source, started_at, columns)
         items.check(index, reading.value)
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    return conn.execute("PRAGMA database_list").fetchone()[2]
 
 
 def _cleaned_batches(items: Iterable[ServiceRecord | SkippedRow], conn: sqlite3.Connection, source: str,
@@ -693,32 +701,49 @@ def _cleaned_batches(items: Iterable[ServiceRecord | SkippedRow], conn: sqlite3.
         yield clean_part(batch, conn, source, started_at, columns)
 
 
-def _cleaned_in_workers(parts: SourceParts, database: str, source: str, started_at: str, columns: list[str],
-                        workers: int) -> Iterator[CleanedPart]:
-    """Parts cleaned by worker processes, a few ahead of the one being staged, in order. Spawned,
+@contextlib.contextmanager
+def _worker_pool(items: Iterable[ServiceRecord | SkippedRow] | SourceParts,
+                 workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for a source given in parts, started at once so that they have started
+    Python and imported the importer while this process prepares the directory copy. Spawned,
     not forked: a fork would inherit the import lock and the open connection."""
+    if not isinstance(items, SourceParts) or workers < 2 or len(items.parts) < 2:
+        yield None
+        return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_ignore_interrupts)
     try:
-        queue = iter(parts.parts)
-        running: deque = deque()
-
-        def start_next() -> None:
-            part = next(queue, None)
-            if part is not None:
-                running.append(pool.submit(_clean_part_in_worker, part, database, source, started_at, columns))
-
-        for _ in range(workers + 1):
-            start_next()
-        index = 0
-        while running:
-            cleaned = running.popleft().result()
-            start_next()
-            parts.check(index, cleaned.facts)
-            index += 1
-            yield cleaned
+        module = getattr(items.parts[0], "func", items.parts[0]).__module__
+        for _ in range(workers):
+            pool.submit(importlib.import_module, module)
+        yield pool
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+PARTS_IN_FLIGHT = 3  # one more than the workers, so none waits for the next part; more only holds memory
+
+
+def _cleaned_in_workers(parts: SourceParts, pool: ProcessPoolExecutor, database: str, source: str,
+                        started_at: str, columns: list[str]) -> Iterator[CleanedPart]:
+    """Parts cleaned by the worker processes, a few ahead of the one being staged, in order."""
+    queue = iter(parts.parts)
+    running: deque = deque()
+
+    def start_next() -> None:
+        part = next(queue, None)
+        if part is not None:
+            running.append(pool.submit(_clean_part_in_worker, part, database, source, started_at, columns))
+
+    for _ in range(PARTS_IN_FLIGHT):
+        start_next()
+    index = 0
+    while running:
+        cleaned = running.popleft().result()
+        start_next()
+        parts.check(index, cleaned.facts)
+        index += 1
+        yield cleaned
 
 
 def _ignore_interrupts() -> None:

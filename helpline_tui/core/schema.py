@@ -65,6 +65,13 @@ JSON_LIST_COLUMNS = (
 )
 
 
+# Contentless: the text lives in `services`; the index only answers which rows match.
+FTS_TABLE = ("CREATE VIRTUAL TABLE services_fts USING fts5("
+             "name, place, keywords, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')")
+# Where FTS5 keeps that index: ordinary tables, so an index built elsewhere can be copied in whole.
+FTS_SHADOW_TABLES = ("services_fts_data", "services_fts_idx", "services_fts_docsize", "services_fts_config")
+
+
 def create(db: sqlite_utils.Database) -> None:
     db["services"].create(SERVICE_COLUMNS, pk="rid", not_null={"id", "kind", "name", "status", "source"})
     db["services"].create_index(["id"], unique=True)
@@ -104,11 +111,7 @@ def create(db: sqlite_utils.Database) -> None:
     )
     db["zip_centroids"].create_index(["city_fold", "state"])
     db["meta"].create({"key": str, "value": str}, pk="key")
-    db.execute(
-        # Contentless: the text lives in `services`; the index only answers which rows match.
-        "CREATE VIRTUAL TABLE services_fts USING fts5("
-        "name, place, keywords, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
-    )
+    db.execute(FTS_TABLE)
     create_site_merges(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
