@@ -174,7 +174,7 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     try:
         page = search(conn, args.query, filters, limit=args.limit, sort=args.sort)
     except FilterError as exc:
-        raise _failure(exc) from None
+        raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.json:
         print(json.dumps(page.as_json(), ensure_ascii=False))
     else:
