@@ -212,6 +212,27 @@ async def test_language_need_and_place_filters_from_the_keyboard(make_app):
         assert screen.filters.is_empty and len(names(app)) == 8
 
 
+@pytest.mark.parametrize(("ui_lang", "sign", "spanish"), [("en", "Sign language (ASL)", "Spanish (ES)"),
+                                                          ("es", "Lengua de señas (ASL)", "Español (ES)")])
+async def test_the_language_picker_names_each_code_once(make_app, ui_lang, sign, spanish):
+    # The sign-language entry once read "Sign language (ASL) (ASL)": its name already holds the code.
+    app = make_app(lang=ui_lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f3")
+        await settle(pilot)
+        # each prompt: the label, then two spaces and the count of matching services
+        prompts = [str(o.prompt).strip().split("  ")[0] for o in app.screen.query_one("#choices", OptionList).options]
+        assert sign in prompts and spanish in prompts, prompts
+        await type_text(pilot, "asl" if ui_lang == "en" else "señas")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.filters.language == "asl"
+        assert plain(screen.query_one("#chip-language", Static)).count("(ASL)") == 1
+        assert names(app) == ["Centro de Salud Mental Latino"]
+
+
 async def test_more_filters_kind_population_payment_and_radius(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
