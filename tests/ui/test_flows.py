@@ -277,7 +277,29 @@ async def test_more_filters_kind_population_payment_and_radius(make_app):
         await pilot.press("down", "enter")  # starts on the current 25 -> 50
         await settle(pilot)
         assert screen.filters.radius == 50.0
-        assert "Radius: 50 mi" in plain(screen.query_one("#chip-radius", Static))
+        # at 80 columns a place and its radius make the chips show values alone ("Radius: " goes)
+        assert plain(screen.query_one("#chip-radius", Static)) == "50 mi"
+
+
+async def test_every_filter_chip_stays_in_view_at_80_columns(make_app):
+    # With a place, a language, needs, kind, population and payment set, the labelled chips are
+    # 100+ columns: at 80 the last ones were scrolled out of sight, unknown to the handler.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.filters = FilterState(place="Yonkers, NY", place_label="Yonkers, NY", language="es",
+                                     needs=("methadone", "housing"), kind="treatment", population="veterans",
+                                     payment="medicaid")
+        await settle(pilot)
+        chips = [chip for chip in screen.query(".chip") if chip.display]
+        assert [plain(chip) for chip in chips] == ["Yonkers, NY", "25 mi", "Spanish", "Methadone +1", "Treatment",
+                                                   "Veterans", "Medicaid"]
+        assert all(chip.region.right <= SIZE[0] for chip in chips), [chip.region for chip in chips]
+        await pilot.resize_terminal(140, 40)  # room again: each value with its filter's name
+        await settle(pilot)
+        assert plain(screen.query_one("#chip-place", Static)) == "Place: Yonkers, NY"
+        assert plain(screen.query_one("#chip-payment", Static)) == "Payment: Medicaid"
 
 
 async def test_chips_are_reachable_with_tab_and_clear_with_delete(make_app):
