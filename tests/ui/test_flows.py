@@ -372,17 +372,49 @@ async def test_an_empty_result_says_which_filter_excludes_what_and_one_key_widen
         await settle(pilot)
         screen = app.screen
         screen.filters = FilterState(place="Yonkers, NY", place_label="Yonkers, NY", language="es")
-        await type_text(pilot, "casa")
+        await type_text(pilot, "clinica")  # the only clínica is in San Juan, far beyond any radius
         await settle(pilot)
         assert names(app) == [] and screen.query_one("#empty").display
         text = plain(screen.query_one("#empty", Static))
-        assert "No services match “casa” with these filters." in text
+        assert "No services match “clinica” with these filters." in text
+        assert "Within" not in text  # no radius finds it
         assert "Without Place: Yonkers, NY (25 mi): 1" in text
         assert "Without Language: Spanish: 0" in text
         assert "Press F9 to remove the filter Place: Yonkers, NY (25 mi)." in text
         await pilot.press("f9")
         await settle(pilot)
         assert screen.filters.place is None and screen.filters.language == "es"
+        assert names(app) == ["Clínica de Metadona San Juan"]
+
+
+async def test_widen_grows_the_radius_step_by_step_before_the_place_goes(make_app, tmp_path):
+    # A caller near Yonkers: one service about 40 miles away, one about 75, Casa Nueva Vida ~180.
+    far = [ServiceRecord(name=f"Ridge Recovery {n}", source="test", source_key=f"ridge-{n}", row=20 + n,
+                         city="Somewhere", state="NY", latitude=40.939 + miles / 69.0, longitude=-73.899,
+                         phone="845-555-0100", languages=["en"], needs=["outpatient"])
+           for n, miles in ((1, 40), (2, 75))]
+    app = make_app(db=build_directory(tmp_path / "wide.sqlite", tui_records() + far))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.filters = FilterState(place="10701", place_label="10701", radius=5.0)
+        await type_text(pilot, "ridge")
+        await settle(pilot)
+        assert names(app) == [] and "Within 50 mi: 1" in plain(screen.query_one("#empty", Static))
+        await pilot.press("f9")  # 5 -> 50: the nearest radius that finds something, not "no place"
+        await settle(pilot)
+        assert screen.filters.place == "10701" and screen.filters.radius == 50.0
+        assert names(app) == ["Ridge Recovery 1"]
+
+        screen.filters = FilterState(place="10701", place_label="10701")
+        screen.query_one("#query", Input).value = ""
+        await type_text(pilot, "casa nueva")  # in Chelsea, MA: about 180 miles away
+        await settle(pilot)
+        text = plain(screen.query_one("#empty", Static))
+        assert "Within 250 mi: 1" in text and "Press F9 to widen the radius to 250 mi." in text, text
+        await pilot.press("f9")
+        await settle(pilot)
+        assert screen.filters.place == "10701" and screen.filters.radius == 250.0
         assert names(app) == ["Casa Nueva Vida"]
 
 
