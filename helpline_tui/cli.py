@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     b = dsub.add_parser("build", parents=[common], help="generate and write a demo directory")
     b.add_argument("--size", type=int, default=2000, help="number of services (default 2000)")
     b.add_argument("--seed", type=int, default=2026)
+    b.add_argument("--force", action="store_true",
+                   help="replace the file even if it holds imported sources or is not a directory")
 
     sub.add_parser("migrate", parents=[common], help="upgrade the directory's schema, all-or-nothing")
 
@@ -174,7 +176,7 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     try:
         page = search(conn, args.query, filters, limit=args.limit, sort=args.sort)
     except FilterError as exc:
-        raise _failure(exc) from None
+        raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.json:
         print(json.dumps(page.as_json(), ensure_ascii=False))
     else:
@@ -443,12 +445,15 @@ def _cmd_needs(args: argparse.Namespace, db_path: Path) -> int:
 # -------------------------------------------------------------------------------------- demo, migrate
 
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
-    from helpline_tui.core.demo_build import build_demo
+    from helpline_tui.core.demo_build import DemoBuildRefused, build_demo
+    from helpline_tui.core.pipeline import ImportLocked
 
     if args.size < 0:
         raise UsageError("--size must be 0 or more")
     try:
-        summary = build_demo(db_path, args.size, args.seed)
+        summary = build_demo(db_path, args.size, args.seed, force=args.force)
+    except (DemoBuildRefused, ImportLocked) as exc:
+        raise _failure(exc) from None
     except OSError as exc:
         raise KnownFailure(f"{db_path}: cannot write the demo directory ({exc.strerror or exc})") from None
     print(f"{db_path}: demo directory of {summary.total_after:,} fictional services written "

@@ -138,3 +138,41 @@ def test_shipped_directory_is_demo_and_answers_the_done_when_query():
         assert "housing" in r["needs"] and "es" in r["languages"]
     info = json.loads(run_cli("info", "--json", "--db", str(SHIPPED_DB)).stdout)
     assert info["demo"] is True and info["total"] >= 2000
+
+
+def test_radius_without_a_place_is_a_usage_error(sample_db):
+    # A radius alone used to be dropped silently: the handler thought results were "within 10 miles".
+    p = run_cli("search", "", "--db", str(sample_db), "--radius", "10", "--json")
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr.strip() == ("helpline: error: radius 10 needs a place to measure from; "
+                                "add near (--near) as a ZIP code or 'City, ST'")
+
+
+def test_unknown_language_code_is_a_usage_error_naming_it_and_valid_codes(sample_db):
+    p = run_cli("search", "", "--db", str(sample_db), "--lang", "xx")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+    assert "'xx'" in p.stderr and all(code in p.stderr for code in ("en", "es", "asl"))
+
+
+def test_a_known_language_with_no_services_is_zero_results_not_an_error(sample_db):
+    for code in ("fr", "hmn", "ES"):  # an ISO 639-1 code, a vocabulary id, any case
+        p = run_cli("search", "", "--db", str(sample_db), "--lang", code, "--json")
+        assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["total"] == 5
+    fr = json.loads(run_cli("search", "", "--db", str(sample_db), "--lang", "fr", "--json").stdout)
+    assert fr["total"] == 0 and fr["filters"] == {"lang": "fr"}
+
+
+def test_batch_lines_with_a_lone_radius_or_unknown_language_name_their_line(sample_db, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps(q) for q in [
+        {"query": "casa nueva"}, {"query": "", "radius": 5}, {"query": "", "lang": "xx"},
+        {"query": "", "lang": "fr"}]) + "\n")
+    p = run_cli("search", "--batch", str(batch), "--db", str(sample_db), "--json")
+    lines = [json.loads(line) for line in p.stdout.splitlines()]
+    assert p.returncode == 1 and "2 line(s) could not be searched" in p.stderr
+    assert lines[0]["results"][0]["name"] == "Casa Nueva Vida"
+    assert lines[1]["error"].startswith(f"{batch}, line 2: radius 5 needs a place")
+    assert lines[2]["error"].startswith(f"{batch}, line 3: language 'xx' is not a language code")
+    assert lines[3]["total"] == 0 and "error" not in lines[3]

@@ -6,17 +6,39 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import sqlite3
 from pathlib import Path
 
 from helpline_tui.core import demo, versions
 from helpline_tui.core.pipeline import ImportSummary, import_lock, run_import
 
 
-def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026) -> ImportSummary:
+class DemoBuildRefused(Exception):
+    """The file at the demo's path is a real directory (or not a directory at all): one sentence."""
+
+
+def leftovers(db_path: Path) -> list[Path]:
+    """What a killed demo build leaves beside the directory: its scratch directory, the scratch's
+    lock and the scratch's own import copy (`..NAME.demo-build-PID.import-...`)."""
+    folder = db_path.parent
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob(f".{db_path.name}.demo-build-*"), *folder.glob(f"..{db_path.name}.demo-build-*")])
+
+
+def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026, force: bool = False) -> ImportSummary:
+    """Write a demo directory at `db_path`. Refuses (DemoBuildRefused, nothing changed) to replace
+    a file holding imported sources, or one that is not a helpline directory, unless `force`."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     scratch = db_path.with_name(f".{db_path.name}.demo-build-{os.getpid()}")
     with import_lock(db_path):
+        # Checked under the lock: no import can add a source between this look and the swap.
+        if db_path.exists() and not force:
+            _refuse_unless_demo(db_path)
+        for stale in leftovers(db_path):  # we hold the lock, so no build is using them
+            with contextlib.suppress(OSError):
+                stale.unlink()
         try:
             records = itertools.chain(demo.national_lines(), demo.generate(size, seed))
             summary = run_import(
@@ -29,3 +51,18 @@ def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026) -> Impor
                 with contextlib.suppress(OSError):
                     leftover.unlink()
     return summary
+
+
+def _refuse_unless_demo(db_path: Path) -> None:
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            imported = [name for (name,) in conn.execute("SELECT name FROM sources WHERE format != 'demo' ORDER BY name")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise DemoBuildRefused(f"{db_path} exists and is not a helpline directory; give --force to replace it "
+                               f"with a demo directory") from None
+    if imported:
+        raise DemoBuildRefused(f"{db_path} holds imported sources ({', '.join(imported)}) that a demo build would "
+                               f"replace with fictional services; give --force to replace it anyway")

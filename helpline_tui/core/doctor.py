@@ -268,13 +268,13 @@ def _check_sources(conn: sqlite3.Connection, fixes: _Fixes) -> list[Finding]:
 
 def stale_files(db_path: Path) -> list[Path]:
     """Temporary files beside the directory that only a killed import or swap leaves behind."""
+    from helpline_tui.core.demo_build import leftovers
     from helpline_tui.core.pipeline import TEMP_MARK
 
     folder = db_path.parent
     if not folder.is_dir():
         return []
-    found = [*folder.glob(f".{db_path.name}{TEMP_MARK}*"), *folder.glob(f".{db_path.name}.demo-build-*"),
-             *folder.glob(f"..{db_path.name}.demo-build-*")]
+    found = [*folder.glob(f".{db_path.name}{TEMP_MARK}*"), *leftovers(db_path)]
     return sorted(found) + versions.incomplete_files(db_path)
 
 

@@ -27,10 +27,14 @@ MAX_LIMIT = 1000
 
 class FilterError(ValueError):
     """A filter value the user gave that cannot be applied; the message is one sentence, with
-    any control character the user typed shown escaped (a place name is quoted back as given)."""
+    any control character the user typed shown escaped (a place name is quoted back as given).
 
-    def __init__(self, message: str):
+    `usage` marks a value helpline never accepts, whatever the directory holds (an unknown
+    language code, a radius without a place): the CLI reports it as a usage error, exit 2."""
+
+    def __init__(self, message: str, usage: bool = False):
         super().__init__(printable(message))
+        self.usage = usage
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,9 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
     if state and not re.fullmatch(r"[A-Z]{2}", state):
         raise FilterError(f"state '{_shown(filters.state)}' is not a two-letter code such as NY or PR")
     lang = (filters.lang or "").strip().lower() or None
-    if lang and not re.fullmatch(r"[a-z]{2,3}", lang):
-        raise FilterError(f"language '{_shown(filters.lang)}' is not a language code such as en, es or asl")
+    if lang and not vocab.knows_language(lang):
+        raise FilterError(f"language '{_shown(filters.lang)}' is not a language code helpline knows; "
+                          f"use en, es, asl or another ISO 639-1 code such as fr or zh", usage=True)
     kind = (filters.kind or "").strip().lower() or None
     if kind and kind not in KINDS:
         raise FilterError(f"kind '{_shown(filters.kind)}' is not one of {', '.join(KINDS)}")
@@ -133,6 +138,11 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
             needs.append(need)
     radius = filters.radius
     place = None
+    if radius is not None and not (filters.near is not None and str(filters.near).strip()):
+        # a radius alone would be silently ignored: the caller meant "near somewhere"
+        shown = f"{radius:g}" if isinstance(radius, (int, float)) else _shown(radius)
+        raise FilterError(f"radius {shown} needs a place to measure from; add near (--near) "
+                          f"as a ZIP code or 'City, ST'", usage=True)
     if filters.near is not None and str(filters.near).strip():
         try:
             place = geo.resolve_place(conn, str(filters.near))

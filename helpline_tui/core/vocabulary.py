@@ -63,6 +63,11 @@ class Vocabulary:
         t = self.term(term_id)
         return t.facet if t else None
 
+    def knows_language(self, code: str) -> bool:
+        """A code the language filter can mean: the vocabulary's own ids (en, es, asl, hmn, ...) or
+        any ISO 639-1 code, the codes importers turn every source's languages into."""
+        return code in ISO_639_1 or self.language(code) is not None
+
     def language(self, code: str) -> Term | None:
         return next((t for t in self.languages if t.id == code), None)
 
@@ -72,6 +77,17 @@ class Vocabulary:
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
+
+
+# ISO 639-1: every two-letter language code (importers/languages.py maps other codes onto these).
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv
+dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie
+ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv
+mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm
+rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts
+tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
 
 
 @lru_cache(maxsize=None)

@@ -10,8 +10,6 @@ from helpline_tui.ui.live_directory import LiveDirectory
 from helpline_tui.ui.state import RADIUS_CHOICES, FilterState
 from helpline_tui.ui.widgets.empty_state import Alternative, Explanation
 
-MAX_WIDER_RADIUS = 100.0  # further than this is another place, not a wider search
-
 
 def explain(directory: LiveDirectory, query: str, filters: FilterState,
             still_current: Callable[[], bool]) -> Explanation | None:
@@ -27,8 +25,9 @@ def explain(directory: LiveDirectory, query: str, filters: FilterState,
                 return 0
 
     if filters.place:
-        wider = [r for r in RADIUS_CHOICES if filters.effective_radius < r <= MAX_WIDER_RADIUS][:2]
-        for radius in wider:
+        # The radius grows (as little as finds something, up to the widest choice) before the place
+        # itself may go: even 250 miles away is nearer the caller than a nationwide list.
+        for radius in (r for r in RADIUS_CHOICES if r > filters.effective_radius):
             n = total(filters.with_value("radius", radius))
             if n is None:
                 return None

@@ -16,18 +16,24 @@ def _any(selected: bool, lang: str) -> PickerItem:
     return PickerItem(None, t("picker.any", lang), selected=selected)
 
 
+def language_choice(code: str, lang: str) -> str:
+    """A language's name with its code, as the results rows show it: "Spanish (ES)"; a name that
+    already carries the code ("Sign language (ASL)") is not given it twice."""
+    label = vocabulary.load().language_label(code, lang)
+    tag = f"({code.upper()})"
+    return label if tag.lower() in label.lower() else f"{label} {tag}"
+
+
 def language_items(filters: FilterState, lang: str) -> list[PickerItem]:
     """English, Spanish and sign language first, then the other languages by name."""
     vocab = vocabulary.load()
     current = filters.language
     main = t("picker.main_languages", lang)
     items = [_any(current is None, lang)]
-    items += [PickerItem(code, f"{vocab.language_label(code, lang)} ({code.upper()})", main, current == code)
-              for code in MAIN_LANGUAGES]
+    items += [PickerItem(code, language_choice(code, lang), main, current == code) for code in MAIN_LANGUAGES]
     other = t("picker.other_languages", lang)
     others = sorted((term for term in vocab.languages if term.id not in MAIN_LANGUAGES), key=lambda x: x.label(lang))
-    items += [PickerItem(term.id, f"{term.label(lang)} ({term.id.upper()})", other, current == term.id)
-              for term in others]
+    items += [PickerItem(term.id, language_choice(term.id, lang), other, current == term.id) for term in others]
     return items
 
 

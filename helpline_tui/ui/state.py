@@ -105,23 +105,27 @@ def language_label(code: str, lang: str) -> str:
     return vocabulary.load().language_label(code, lang)
 
 
-def value_label(state: FilterState, facet: str, lang: str) -> str | None:
-    """How the chip reads the facet's value; None when the facet is not set."""
+def value_label(state: FilterState, facet: str, lang: str, limit: int | None = None) -> str | None:
+    """How the chip reads the facet's value; None when the facet is not set. `limit` cuts the
+    value's name to that many characters (with "…"), keeping a need's "+2" whole."""
+    def cut(text: str | None) -> str | None:
+        return text if text is None or limit is None or len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
     if facet == "place":
-        return state.place_label or state.place
+        return cut(state.place_label or state.place)
     if facet == "radius":
         return miles(state.effective_radius, lang) if state.place else None
     if facet == "language":
-        return language_label(state.language, lang) if state.language else None
+        return cut(language_label(state.language, lang)) if state.language else None
     if facet == "need":
         if not state.needs:
             return None
-        first = term_label(state.needs[0], lang)
+        first = cut(term_label(state.needs[0], lang))
         return first if len(state.needs) == 1 else f"{first} {t('chip.more', lang, n=len(state.needs) - 1)}"
     if facet == "kind":
-        return t(f"kind.{state.kind}", lang) if state.kind else None
+        return cut(t(f"kind.{state.kind}", lang)) if state.kind else None
     value = getattr(state, facet)
-    return term_label(value, lang) if value else None
+    return cut(term_label(value, lang)) if value else None
 
 
 def describe(state: FilterState, facet: str, lang: str) -> str:

@@ -212,6 +212,27 @@ async def test_language_need_and_place_filters_from_the_keyboard(make_app):
         assert screen.filters.is_empty and len(names(app)) == 8
 
 
+@pytest.mark.parametrize(("ui_lang", "sign", "spanish"), [("en", "Sign language (ASL)", "Spanish (ES)"),
+                                                          ("es", "Lengua de señas (ASL)", "Español (ES)")])
+async def test_the_language_picker_names_each_code_once(make_app, ui_lang, sign, spanish):
+    # The sign-language entry once read "Sign language (ASL) (ASL)": its name already holds the code.
+    app = make_app(lang=ui_lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f3")
+        await settle(pilot)
+        # each prompt: the label, then two spaces and the count of matching services
+        prompts = [str(o.prompt).strip().split("  ")[0] for o in app.screen.query_one("#choices", OptionList).options]
+        assert sign in prompts and spanish in prompts, prompts
+        await type_text(pilot, "asl" if ui_lang == "en" else "señas")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.filters.language == "asl"
+        assert plain(screen.query_one("#chip-language", Static)).count("(ASL)") == 1
+        assert names(app) == ["Centro de Salud Mental Latino"]
+
+
 async def test_more_filters_kind_population_payment_and_radius(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -256,7 +277,29 @@ async def test_more_filters_kind_population_payment_and_radius(make_app):
         await pilot.press("down", "enter")  # starts on the current 25 -> 50
         await settle(pilot)
         assert screen.filters.radius == 50.0
-        assert "Radius: 50 mi" in plain(screen.query_one("#chip-radius", Static))
+        # at 80 columns a place and its radius make the chips show values alone ("Radius: " goes)
+        assert plain(screen.query_one("#chip-radius", Static)) == "50 mi"
+
+
+async def test_every_filter_chip_stays_in_view_at_80_columns(make_app):
+    # With a place, a language, needs, kind, population and payment set, the labelled chips are
+    # 100+ columns: at 80 the last ones were scrolled out of sight, unknown to the handler.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.filters = FilterState(place="Yonkers, NY", place_label="Yonkers, NY", language="es",
+                                     needs=("methadone", "housing"), kind="treatment", population="veterans",
+                                     payment="medicaid")
+        await settle(pilot)
+        chips = [chip for chip in screen.query(".chip") if chip.display]
+        assert [plain(chip) for chip in chips] == ["Yonkers, NY", "25 mi", "Spanish", "Methadone +1", "Treatment",
+                                                   "Veterans", "Medicaid"]
+        assert all(chip.region.right <= SIZE[0] for chip in chips), [chip.region for chip in chips]
+        await pilot.resize_terminal(140, 40)  # room again: each value with its filter's name
+        await settle(pilot)
+        assert plain(screen.query_one("#chip-place", Static)) == "Place: Yonkers, NY"
+        assert plain(screen.query_one("#chip-payment", Static)) == "Payment: Medicaid"
 
 
 async def test_chips_are_reachable_with_tab_and_clear_with_delete(make_app):
@@ -329,17 +372,49 @@ async def test_an_empty_result_says_which_filter_excludes_what_and_one_key_widen
         await settle(pilot)
         screen = app.screen
         screen.filters = FilterState(place="Yonkers, NY", place_label="Yonkers, NY", language="es")
-        await type_text(pilot, "casa")
+        await type_text(pilot, "clinica")  # the only clínica is in San Juan, far beyond any radius
         await settle(pilot)
         assert names(app) == [] and screen.query_one("#empty").display
         text = plain(screen.query_one("#empty", Static))
-        assert "No services match “casa” with these filters." in text
+        assert "No services match “clinica” with these filters." in text
+        assert "Within" not in text  # no radius finds it
         assert "Without Place: Yonkers, NY (25 mi): 1" in text
         assert "Without Language: Spanish: 0" in text
         assert "Press F9 to remove the filter Place: Yonkers, NY (25 mi)." in text
         await pilot.press("f9")
         await settle(pilot)
         assert screen.filters.place is None and screen.filters.language == "es"
+        assert names(app) == ["Clínica de Metadona San Juan"]
+
+
+async def test_widen_grows_the_radius_step_by_step_before_the_place_goes(make_app, tmp_path):
+    # A caller near Yonkers: one service about 40 miles away, one about 75, Casa Nueva Vida ~180.
+    far = [ServiceRecord(name=f"Ridge Recovery {n}", source="test", source_key=f"ridge-{n}", row=20 + n,
+                         city="Somewhere", state="NY", latitude=40.939 + miles / 69.0, longitude=-73.899,
+                         phone="845-555-0100", languages=["en"], needs=["outpatient"])
+           for n, miles in ((1, 40), (2, 75))]
+    app = make_app(db=build_directory(tmp_path / "wide.sqlite", tui_records() + far))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.filters = FilterState(place="10701", place_label="10701", radius=5.0)
+        await type_text(pilot, "ridge")
+        await settle(pilot)
+        assert names(app) == [] and "Within 50 mi: 1" in plain(screen.query_one("#empty", Static))
+        await pilot.press("f9")  # 5 -> 50: the nearest radius that finds something, not "no place"
+        await settle(pilot)
+        assert screen.filters.place == "10701" and screen.filters.radius == 50.0
+        assert names(app) == ["Ridge Recovery 1"]
+
+        screen.filters = FilterState(place="10701", place_label="10701")
+        screen.query_one("#query", Input).value = ""
+        await type_text(pilot, "casa nueva")  # in Chelsea, MA: about 180 miles away
+        await settle(pilot)
+        text = plain(screen.query_one("#empty", Static))
+        assert "Within 250 mi: 1" in text and "Press F9 to widen the radius to 250 mi." in text, text
+        await pilot.press("f9")
+        await settle(pilot)
+        assert screen.filters.place == "10701" and screen.filters.radius == 250.0
         assert names(app) == ["Casa Nueva Vida"]
 
 

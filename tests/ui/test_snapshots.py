@@ -53,6 +53,17 @@ def test_search_filtered_es_high_contrast_80x24(snap_compare, snapshot_db):
     assert snap_compare(make(snapshot_db, "es", "high-contrast"), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_search_every_filter_set_en_80x24(snap_compare, snapshot_db):
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.screen.filters = FilterState(place="Yonkers, NY", place_label="Yonkers, NY", language="es",
+                                               needs=("methadone", "housing"), kind="treatment",
+                                               population="veterans", payment="medicaid")
+        await quiet(pilot)
+
+    assert snap_compare(make(snapshot_db), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_detail_open_now_es_80x24(snap_compare, snapshot_db):
     async def run_before(pilot):
         await settle(pilot)

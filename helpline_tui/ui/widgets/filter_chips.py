@@ -35,16 +35,22 @@ class Chip(Static, can_focus=True):
         super().__init__(id=f"chip-{facet}", classes="chip")
         self.facet = facet
 
-    def show(self, state: FilterState, lang: str) -> None:
-        value = value_label(state, self.facet, lang)
-        self.set_class(value is not None, "-active")
+    def show(self, state: FilterState, lang: str, labelled: bool = True, limit: int | None = None) -> None:
+        self.set_class(value_label(state, self.facet, lang) is not None, "-active")
+        self.update(self.label(state, lang, labelled, limit))
+
+    def label(self, state: FilterState, lang: str, labelled: bool = True, limit: int | None = None) -> Text:
+        """"Language: Spanish" when labelled; "Spanish" (cut to `limit`) when the row is tight.
+        Unset: just the filter's name, to keep the row short."""
+        value = value_label(state, self.facet, lang, limit)
         text = Text(no_wrap=True)
-        if value is None:  # unset: just the name, to keep the row short
+        if value is None:
             text.append(t(f"chip.{self.facet}", lang))
         else:
-            text.append(t(f"chip.{self.facet}", lang) + ": ")
+            if labelled:
+                text.append(t(f"chip.{self.facet}", lang) + ": ")
             text.append(value, style="bold")
-        self.update(text)
+        return text
 
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self.facet))
@@ -57,13 +63,34 @@ class Chip(Static, can_focus=True):
         self.action_choose()
 
 
+# How the chips read, tried in order until the row fits: "Language: Spanish", then the value alone,
+# then values cut shorter and shorter. Every filter stays in view at 80 columns.
+_FITS = ((True, None), (False, None), *((False, limit) for limit in range(24, 3, -1)))
+
+
 class FilterChips(HorizontalScroll, can_focus=False):
+    _shown: tuple[FilterState, str] | None = None
+
     def compose(self) -> ComposeResult:
         for facet in FACETS:
             yield Chip(facet)
 
     def show(self, state: FilterState, lang: str) -> None:
-        for chip in self.query(Chip):
-            chip.show(state, lang)
+        self._shown = (state, lang)
+        chips = list(self.query(Chip))
+        for chip in chips:
             if chip.facet == "radius":
                 chip.display = bool(state.place)
+        shown = [chip for chip in chips if chip.display]
+        room = self.content_size.width  # 0 before the first layout: on_resize comes back here
+        labelled, limit = _FITS[0]
+        for labelled, limit in _FITS:
+            gutter = sum(chip.styles.gutter.width for chip in shown)
+            if not room or gutter + sum(chip.label(state, lang, labelled, limit).cell_len for chip in shown) <= room:
+                break
+        for chip in chips:
+            chip.show(state, lang, labelled, limit)
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
