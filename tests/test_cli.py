@@ -45,18 +45,21 @@ def test_batch_answers_each_line_in_order_with_one_open(sample_db, tmp_path):
     assert lines[1]["total"] == 3 and len(lines[1]["results"]) == 1
 
 
-def test_unknown_need_is_one_clear_sentence_and_exit_1(sample_db):
+def test_unknown_need_is_one_clear_sentence_and_a_usage_error(sample_db):
     p = run_cli("search", "x", "--db", str(sample_db), "--need", "unicorns")
-    assert p.returncode == 1
-    assert p.stderr.strip() == "helpline: need 'unicorns' is not a need id; 'helpline needs' lists them"
+    assert p.returncode == 2
+    assert p.stderr.strip() == "helpline: error: need 'unicorns' is not a need id; 'helpline needs' lists them"
     assert "Traceback" not in p.stderr
 
 
-def test_unknown_place_and_bad_radius_fail_clearly(sample_db):
+def test_unknown_place_fails_and_bad_radius_kind_or_state_are_usage_errors(sample_db):
     p = run_cli("search", "", "--db", str(sample_db), "--near", "Atlantis, ZZ")
     assert p.returncode == 1 and "not a known US city" in p.stderr
-    p = run_cli("search", "", "--db", str(sample_db), "--near", "10701", "--radius", "-3")
-    assert p.returncode == 1 and "radius" in p.stderr
+    for flag, value, named in (("--radius", "-3", "radius"), ("--kind", "shop", "kind 'shop'"),
+                               ("--state", "New Yrok", "state 'New Yrok'")):
+        extra = ["--near", "10701"] if flag == "--radius" else []
+        p = run_cli("search", "", "--db", str(sample_db), *extra, flag, value)
+        assert p.returncode == 2 and named in p.stderr and len(p.stderr.strip().splitlines()) == 1, (flag, p.stderr)
 
 
 def test_usage_errors_exit_2(sample_db):

@@ -29,8 +29,9 @@ class FilterError(ValueError):
     """A filter value the user gave that cannot be applied; the message is one sentence, with
     any control character the user typed shown escaped (a place name is quoted back as given).
 
-    `usage` marks a value helpline never accepts, whatever the directory holds (an unknown
-    language code, a radius without a place): the CLI reports it as a usage error, exit 2."""
+    `usage` marks a value helpline never accepts, whatever the directory holds (an unknown need,
+    kind or language code, a malformed state or radius, a radius without a place): the CLI
+    reports it as a usage error, exit 2. A place the directory cannot find is a failure, exit 1."""
 
     def __init__(self, message: str, usage: bool = False):
         super().__init__(printable(message))
@@ -121,19 +122,19 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
     vocab = vocabulary.load()
     state = (filters.state or "").strip().upper() or None
     if state and not re.fullmatch(r"[A-Z]{2}", state):
-        raise FilterError(f"state '{_shown(filters.state)}' is not a two-letter code such as NY or PR")
+        raise FilterError(f"state '{_shown(filters.state)}' is not a two-letter code such as NY or PR", usage=True)
     lang = (filters.lang or "").strip().lower() or None
     if lang and not vocab.knows_language(lang):
         raise FilterError(f"language '{_shown(filters.lang)}' is not a language code helpline knows; "
                           f"use en, es, asl or another ISO 639-1 code such as fr or zh", usage=True)
     kind = (filters.kind or "").strip().lower() or None
     if kind and kind not in KINDS:
-        raise FilterError(f"kind '{_shown(filters.kind)}' is not one of {', '.join(KINDS)}")
+        raise FilterError(f"kind '{_shown(filters.kind)}' is not one of {', '.join(KINDS)}", usage=True)
     needs = []
     for need in filters.needs:
         need = (need or "").strip().lower()
         if vocab.term(need) is None:
-            raise FilterError(f"need '{_shown(need)}' is not a need id; 'helpline needs' lists them")
+            raise FilterError(f"need '{_shown(need)}' is not a need id; 'helpline needs' lists them", usage=True)
         if need not in needs:
             needs.append(need)
     radius = filters.radius
@@ -154,9 +155,9 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
         try:
             radius = float(radius)
         except (TypeError, ValueError):
-            raise FilterError(f"radius '{_shown(filters.radius)}' is not a number of miles") from None
+            raise FilterError(f"radius '{_shown(filters.radius)}' is not a number of miles", usage=True) from None
         if not (0 < radius <= 5000) or radius != radius:
-            raise FilterError(f"radius {_shown(filters.radius)} must be between 0 and 5000 miles")
+            raise FilterError(f"radius {_shown(filters.radius)} must be between 0 and 5000 miles", usage=True)
     clean = Filters(
         near=place.label if place else None, radius=radius if place else None, state=state, lang=lang,
         needs=tuple(needs), kind=kind, include_inactive=filters.include_inactive,
