@@ -302,6 +302,8 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
             origin=source if is_url else str(Path(source).resolve()),
             checksum="" if is_url else _checksum(source), replace_source=replace_source,
             dry_run=dry_run, progress=progress, allow_mass_removal=allow_mass_removal,
+            # Without --source-name, every feed of a format is filed under the format's name.
+            same_feed_only=source_name is None,
         )
     except (SourceError, ImportLocked, SchemaError, importers.FormatNotAvailable) as exc:
         raise _failure(exc) from None

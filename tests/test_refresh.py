@@ -51,3 +51,47 @@ def test_a_source_that_fails_leaves_its_records_and_the_others_still_refresh(tmp
 def test_refresh_of_an_unknown_source_is_one_sentence(sample_db):
     p = run_cli("refresh", "nosuch", "--db", str(sample_db))
     assert p.returncode == 1 and "no source named nosuch" in p.stderr
+
+
+def sites(town: str, zip5: str, count: int, first: int = 0) -> list[list[str]]:
+    return [[f"{town} Recovery Center {i}", "", f"{i} Main St", "", town, "MA", zip5, f"617-555-{i:04d}", "42.3", "-71.0",
+             ""] for i in range(first, first + count)]
+
+
+def test_a_second_feed_under_the_default_source_name_is_refused_until_named(tmp_path):
+    # Two regions' exports imported one after the other without --source-name would both be
+    # source 'samhsa-csv', and `refresh` would then re-read only the second.
+    import hashlib
+
+    db = tmp_path / "services.sqlite"
+    boston, worcester = tmp_path / "boston.csv", tmp_path / "worcester.csv"
+    write_csv(boston, sites("Boston", "02118", 30))
+    write_csv(worcester, sites("Worcester", "01608", 25))
+    assert run_cli("import", "samhsa-csv", str(boston), "--db", str(db)).returncode == 0
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    p = run_cli("import", "samhsa-csv", str(worcester), "--db", str(db))
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    line, = p.stderr.strip().splitlines()
+    assert str(worcester) in line and "already holds 30 records" in line and "--source-name" in line
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    # Named, it is its own source, and refresh keeps both.
+    assert run_cli("import", "samhsa-csv", str(worcester), "--db", str(db), "--source-name", "worcester").returncode == 0
+    p = run_cli("refresh", "--db", str(db), "--json")
+    assert p.returncode == 0, p.stderr
+    assert sorted(json.loads(s)["source"] for s in p.stdout.splitlines()) == ["samhsa-csv", "worcester"]
+
+
+def test_a_new_export_of_the_same_feed_under_another_file_name_is_not_refused(tmp_path):
+    db = tmp_path / "services.sqlite"
+    august, september = tmp_path / "listing_2025-08.csv", tmp_path / "listing_2025-09.csv"
+    write_csv(august, sites("Boston", "02118", 30))
+    write_csv(september, sites("Boston", "02118", 30, first=2))  # two sites closed, two opened
+    assert run_cli("import", "samhsa-csv", str(august), "--db", str(db)).returncode == 0
+    p = run_cli("import", "samhsa-csv", str(september), "--db", str(db), "--replace-source", "--json")
+    assert p.returncode == 0, p.stderr
+    summary = json.loads(p.stdout)
+    assert (summary["added"], summary["removed"], summary["unchanged"]) == (2, 2, 28)
+    # Adding another feed to a source on purpose: named explicitly, it is accepted.
+    other = tmp_path / "worcester.csv"
+    write_csv(other, sites("Worcester", "01608", 25))
+    assert run_cli("import", "samhsa-csv", str(other), "--db", str(db), "--source-name", "samhsa-csv").returncode == 0

@@ -511,14 +511,17 @@ def run_import(
     meta: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    same_feed_only: bool = False,
 ) -> ImportSummary:
     """Import records all-or-nothing. Raises SourceError (bad source), ImportLocked, or
     schema.SchemaError; in every failure case the directory file is untouched. A source given
     as SourceParts is read and cleaned by `workers` processes (default: HELPLINE_IMPORT_WORKERS,
-    else up to 2 cores); the directory is the same as from reading it in one pass."""
+    else up to 2 cores); the directory is the same as from reading it in one pass.
+    `same_feed_only` refuses a source that shares almost none of the records already filed under
+    its source name from another origin (another feed under a default name, see _refuse_other_feed)."""
     options = dict(source=source, format=format, origin=origin, checksum=checksum, replace_source=replace_source,
                    dry_run=dry_run, allow_mass_removal=allow_mass_removal, meta=meta, progress=progress,
-                   workers=import_workers() if workers is None else workers)
+                   workers=import_workers() if workers is None else workers, same_feed_only=same_feed_only)
     try:
         return _run_import(Path(db_path), items, **options)
     except (PartsMisaligned, BrokenProcessPool):
@@ -540,7 +543,7 @@ def import_workers() -> int:
 def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | SourceParts, *, source: str,
                 format: str, origin: str, checksum: str, replace_source: bool, dry_run: bool,
                 allow_mass_removal: bool, meta: dict[str, str] | None, progress: Callable[[int], None] | None,
-                workers: int) -> ImportSummary:
+                workers: int, same_feed_only: bool) -> ImportSummary:
     started = time.perf_counter()
     started_at = now_iso()
     summary = ImportSummary(source=source, format=format, origin=origin, dry_run=dry_run)
@@ -583,6 +586,8 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
             summary.positions_from_zip = stats.from_zip
             summary.cut = stats.cut
             _diff(conn, summary, source, replace_source)
+            if same_feed_only:
+                _refuse_other_feed(conn, summary, source, origin)
             if not dry_run and not allow_mass_removal:
                 _refuse_mass_removal(summary, source, origin)
             summary.changed = bool(summary.added or summary.updated or summary.removed)
@@ -841,6 +846,24 @@ def _refuse_mass_removal(summary: ImportSummary, source: str, origin: str) -> No
         raise SourceError(origin, f"would remove {summary.removed:,} of the {held:,} records of source "
                                   f"'{source}' (is the export partial, or another feed's?); nothing was changed: "
                                   f"check with --dry-run, then add --allow-mass-removal if it is meant")
+
+
+def _refuse_other_feed(conn: sqlite3.Connection, summary: ImportSummary, source: str, origin: str) -> None:
+    """Two feeds of one format imported without --source-name both land in the format's source:
+    `refresh` then re-reads only the later one and the first one's records go stale, or go with
+    `--replace-source`. When under 5% of the records read are already in the source, which another
+    origin filled with more than a few records, it is almost surely another feed (a new or partial
+    export of the same feed is mostly records the source has): refused, naming the fix."""
+    row = conn.execute("SELECT origin FROM sources WHERE name = ?", (source,)).fetchone()
+    held = conn.execute("SELECT count(*) FROM services WHERE source = ?", (source,)).fetchone()[0]
+    known = summary.updated + summary.unchanged
+    if row is None or row[0] == origin or held <= MASS_REMOVAL_FLOOR or known * 20 >= known + summary.added:
+        return
+    raise SourceError(origin, f"source '{source}' already holds {held:,} records imported from {printable(row[0])}, "
+                              f"and {'none' if not known else f'only {known:,}'} of the {known + summary.added:,} "
+                              f"records read are among them: is it another feed? Give it its own name with "
+                              f"--source-name NAME (or --source-name {source} to add it to that source); nothing "
+                              f"was changed")
 
 
 def _diff(conn: sqlite3.Connection, summary: ImportSummary, source: str, replace_source: bool) -> None:
