@@ -227,6 +227,10 @@ def _print_table(page) -> None:
     shown = len(page.hits)
     where = f" near {page.place.label}" if page.place else ""
     print(f"{shown} of {page.total} services{where} ({page.elapsed_ms:.1f} ms)")
+    if page.words_not_found:
+        print(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
+    elif not page.every_word:
+        print("  no service has every word")
     for n, hit in enumerate(page.hits, start=1):
         r = hit.record
         dist = ""

@@ -83,6 +83,7 @@ class WordGroup:
     phrases: list[tuple[str, ...]] = field(default_factory=list)  # multi-word alternatives
     variants: frozenset[str] = frozenset()  # spelling equivalents (ctr for center): matches, but not exact
     concept: tuple[str, str] | None = None  # (facet, id) of a need or language phrase
+    concept_typos: int = 0  # typos between the word typed and the need word it stands for
     optional: bool = False
     # A word still being typed that would match most of the directory ("cente", one letter):
     # it narrows nothing until it is more specific, and only ranks.
@@ -206,13 +207,15 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
             group = _word_group(words[i], lexicon, prefix=last and typing_last, stage=stage)
             if last and typing_last and len(words) > 1 and lexicon is not None and group.prefixes:
                 group.soft = lexicon.share_beginning(group.prefixes) > BROAD_PREFIX_SHARE
-            if not group.optional and not group.is_number:
-                # A misspelt word the directory's own words explain ('recovry') is a name's word;
-                # only one they do not explain may be a misspelt need word.
-                explained = lexicon is not None and (words[i] in lexicon or len(group.exact) > len(equivalents(words[i])))
-                group.concept = _need_word_begun_or_misspelt(words[i], last and typing_last, explained)
+            if not group.optional and not group.is_number and not (lexicon is not None and words[i] in lexicon):
+                # A need word being typed or misspelt ('suboxon', 'metadone') also stands for its
+                # need, beside the directory's words it may be a typo of; a record found only by
+                # the need costs the typo in ranking, so a name with the word still comes first.
+                group.concept = _need_word_begun_or_misspelt(words[i], last and typing_last, False) \
+                    or _need_word_corrected(group)
                 if group.concept:
                     group.soft = False  # a need word narrows to that need, however common its letters
+                    group.concept_typos = _need_word_typos(group)
             parsed.groups.append(group)
             i += 1
     if lexicon is not None:
@@ -266,6 +269,24 @@ def _need_word_begun_or_misspelt(word: str, typing: bool, explained: bool) -> tu
         found |= {words[w] for w, _, _ in process.extract(word, list(words), scorer=OSA.distance, processor=None,
                                                           score_cutoff=budget, limit=None)}
     return found.pop() if len(found) == 1 else None
+
+
+def _need_word_corrected(group: WordGroup) -> tuple[str, str] | None:
+    """The need the directory's word a typo or sound-alike was taken for is ('sikiatric' ->
+    psychiatric, 'detoks' -> detox), when only one need fits."""
+    needs = _single_word_concepts()
+    found = {needs[w] for w, typos in group.exact.items() if typos and w in needs}
+    return found.pop() if len(found) == 1 else None
+
+
+def _need_word_typos(group: WordGroup) -> int:
+    """0 for a need word being typed ('suboxon'), else the typos to the nearest of its words
+    (as the lexicon counted them for the words it offered, sound-alikes included)."""
+    words = [w for w, c in _single_word_concepts().items() if c == group.concept]
+    if any(w.startswith(group.text) for w in words):
+        return 0
+    offered = [typos for w, typos in group.exact.items() if w in words]
+    return min(offered or [OSA.distance(group.text, w) for w in words] or [1])
 
 
 @lru_cache(maxsize=1)

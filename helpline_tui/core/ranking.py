@@ -74,7 +74,7 @@ def match_group(group: WordGroup, rec: dict[str, Any], stems: tuple[str, ...] | 
     if m is not None:
         return Match(m.typos, PLACE, m.whole, m.variant, m.field, m.position, m.length)
     if group.concept and _has_concept(group, rec):
-        return Match(0, TAG, True)
+        return Match(group.concept_typos, TAG, True)
     return None
 
 

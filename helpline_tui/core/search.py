@@ -12,7 +12,7 @@ import math
 import re
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from helpline_tui.core import cleaning, geo, lexicon, ranking, vocabulary
@@ -94,12 +94,18 @@ class SearchPage:
     elapsed_ms: float
     place: geo.Place | None = None
     plan: query_mod.ParsedQuery | None = field(default=None, repr=False)
+    place_from_query: bool = False  # the place is a city or ZIP the query named ("methadone yonkers")
+    # No record had every word, so records with the rarer words were listed (_any_words); and the
+    # words none of the listed records has: the handler must know they were left out.
+    every_word: bool = True
+    words_not_found: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
             "query": self.query, "filters": self.filters.as_json(), "total": self.total,
             "elapsed_ms": round(self.elapsed_ms, 2),
-            "place": self.place.label if self.place else None,
+            "place": self.place.label if self.place else None, "place_from_query": self.place_from_query,
+            "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
             "results": [h.as_json() for h in self.hits],
         }
 
@@ -389,8 +395,17 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     text = query if isinstance(query, str) else str(query or "")
     lex = lexicon.load(conn)
     parsed = query_mod.parse(text, lex)
+    words = text
+    named = _place_named(conn, parsed, filters) if place is None else None
+    if named is not None:
+        # "methadone yonkers spanish": Yonkers is where, not a word to find in names (which
+        # found hospitals named for it elsewhere, and Conyers, GA): as if it were the place filter.
+        place, words, city = named
+        filters = replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES)
+        parsed = query_mod.parse(words, lex)
     scope = _Scope(conn, filters, place)
     nearest_to: geo.Place | None = None
+    every_word = True
     if parsed.empty and place is None:
         rows, total = scope.text_query(conn, None, max(limit, 1))  # alphabetical: rowid order
     else:
@@ -401,7 +416,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
         for stage in (query_mod.TYPOS_EVERYWHERE, query_mod.RELAXED):
             if not parsed.groups or total >= FEW_RESULTS:
                 break
-            wider = query_mod.parse(text, lex, stage=stage)
+            wider = query_mod.parse(words, lex, stage=stage)
             if wider.match_all() == parsed.match_all():
                 continue
             more, more_total = _candidates(conn, wider, scope, CANDIDATE_CAP)
@@ -409,11 +424,27 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 parsed, rows, total = wider, more, more_total
         nearest_to = None
         if parsed.groups and total == 0 and place is None:
+            # Nothing has every word, and the last one may be a city still being typed
+            # ("vivienda white plai"): the likeliest city it begins is the place, as when complete.
+            named = _place_named(conn, parsed, filters, complete_last=True)
+            if named is not None:
+                place, words, _ = named
+                filters = replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES)
+                parsed = query_mod.parse(words, lex)
+                scope = _Scope(conn, filters, place)
+                rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
+        if named is not None and total == 0:
+            # Nothing within the radius of the place the query named: the nearest anywhere.
+            nearest_to, place, filters = place, None, replace(filters, near=None, radius=None)
+            scope = _Scope(conn, filters, None)
+            rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
+        if parsed.groups and total == 0 and place is None and nearest_to is None:
             # "metadona yonkers" with no methadone in Yonkers: methadone nearest to Yonkers, not
             # Yonkers services without methadone. The city becomes a place to measure from.
             rows, total, nearest_to, parsed = _nearest_to_city(conn, parsed, scope)
         if parsed.groups and total == 0 and len(parsed.required()) > 1:
             rows, total = _any_words(conn, parsed, scope, CANDIDATE_CAP)
+            every_word = False
 
     hits = []
     for rec in rows:
@@ -434,17 +465,73 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
         hits.sort(key=lambda h: (h.distance_miles if h.distance_miles is not None else far,
                                  h.record["name_fold"], h.record["id"]))
     else:
-        _rank(parsed, hits, _query_city(conn, parsed), place is not None or nearest_to is not None)
+        city = named[2] if named is not None else _query_city(conn, parsed)
+        _rank(parsed, hits, city, place is not None or nearest_to is not None)
         if nearest_to is not None:  # the fallback's point: every word matched, nearest first
             far = float("inf")
             hits.sort(key=lambda h: (-round(h.score, 6), h.distance_miles if h.distance_miles is not None else far))
     top = hits[:limit]
+    missing = () if every_word else tuple(
+        g.text for g in parsed.required() if not any(ranking.match_group(g, h.record) for h in top))
     display = _display_rows(conn, [h.record["rid"] for h in top])
     for h in top:
         h.record = display[h.record["rid"]]
     elapsed = (time.perf_counter() - started) * 1000
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
-                      plan=parsed)
+                      plan=parsed, place_from_query=named is not None and place is not None,
+                      every_word=every_word, words_not_found=missing)
+
+
+def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False
+                 ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None] | None:
+    """When a query is needs or languages plus a known city or ZIP code ("methadone yonkers
+    spanish", "housing 10701", "detox st louis mo"): (the place, the query without it, the city
+    for ranking). Not when other words are left ("hope harbor chicago"), nor when a service's
+    name holds every word ("phoenix house"): those name a service, looked for as typed."""
+    typing = parsed.groups[-1] if parsed.groups and not parsed.text[-1:].isspace() else None
+    # A need word still being typed is no sure need yet: "hope hous" is likelier Hope House.
+    if parsed.phone or not any(g.concept and g is not typing for g in parsed.groups):
+        return None
+    others = [g for g in parsed.groups if not g.concept]
+    # Small words may be the city's ("los angeles", "la crosse") or not ("methadone in yonkers").
+    for rest in (others, [g for g in others if not g.optional]):
+        found = _place_of(conn, rest, filters, complete_last) if rest else None
+        if found is not None:
+            break
+    else:
+        return None
+    place, city = found
+    every_word_in_a_name = " AND ".join(g.fts("name") for g in parsed.groups if not g.optional)
+    if conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1", (every_word_in_a_name,)).fetchone():
+        return None  # "phoenix house", "boston housing": a service's name, a need word in it
+    kept = [g for g in parsed.groups if all(g is not r for r in rest)]
+    still_typing = bool(kept) and kept[-1] is parsed.groups[-1] and not parsed.text[-1:].isspace()
+    return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city
+
+
+def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, complete_last: bool = False
+              ) -> tuple[geo.Place, tuple[str, str, tuple[str, ...]] | None] | None:
+    """The place these words are, all of them: a ZIP code, or a city with perhaps its state
+    (`complete_last`: or the likeliest city the last words begin)."""
+    words = [g.text for g in groups]
+    try:
+        if len(groups) == 1 and groups[0].is_number and len(words[0]) == 5:
+            return geo.resolve_place(conn, words[0]), None
+        city = _query_city(conn, query_mod.ParsedQuery(text=" ".join(words), groups=groups), complete_last)
+        if city is None or tuple(words[:len(city[2])]) != city[2]:
+            return None
+        after = words[len(city[2]):]  # at most a state: "portland me"
+        if after and (len(after) > 1 or _STATE_WORDS.get(after[0]) != city[1]):
+            return None
+        if filters.state and filters.state != city[1]:
+            states = {r[0] for r in conn.execute("SELECT DISTINCT state FROM zip_centroids WHERE city_fold = ?",
+                                                 (city[0],))}
+            if filters.state not in states:
+                return None
+            city = (city[0], filters.state, city[2])
+        return geo.resolve_place(conn, f"{city[0]}, {city[1]}"), city
+    except geo.PlaceError:
+        return None
 
 
 def _nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: _Scope):
