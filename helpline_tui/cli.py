@@ -292,19 +292,20 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     if not is_url and not Path(source).exists():
         raise KnownFailure(f"{source}: no such file or folder")
     try:
-        if fmt == "auto":
-            fmt = importers.detect(source)
-        reader = importers.load(fmt)
-        progress = _progress_printer() if sys.stderr.isatty() else None
-        items = importers.read_in_parts(fmt, source) or reader(source)
-        return run_import(
-            db_path, items, source=source_name or fmt, format=fmt,
-            origin=source if is_url else str(Path(source).resolve()),
-            checksum="" if is_url else _checksum(source), replace_source=replace_source,
-            dry_run=dry_run, progress=progress, allow_mass_removal=allow_mass_removal,
-            # Without --source-name, every feed of a format is filed under the format's name.
-            same_feed_only=source_name is None,
-        )
+        # `auto` tells the format from the content; a URL is fetched once for that (or for a
+        # reader of files only), and the reader gets that download rather than fetching it again.
+        with importers.opened(fmt, source) as (fmt, readable):
+            reader = importers.load(fmt)
+            progress = _progress_printer() if sys.stderr.isatty() else None
+            items = importers.read_in_parts(fmt, readable) or reader(readable)
+            return run_import(
+                db_path, items, source=source_name or fmt, format=fmt,
+                origin=source if is_url else str(Path(source).resolve()),
+                checksum="" if is_url else _checksum(source), replace_source=replace_source,
+                dry_run=dry_run, progress=progress, allow_mass_removal=allow_mass_removal,
+                # Without --source-name, every feed of a format is filed under the format's name.
+                same_feed_only=source_name is None,
+            )
     except (SourceError, ImportLocked, SchemaError, importers.FormatNotAvailable) as exc:
         raise _failure(exc) from None
     except OSError as exc:
