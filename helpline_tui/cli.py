@@ -380,7 +380,7 @@ def _print_summary(s, db_path: Path) -> None:
         print(f"  row {cut['row']}, field '{cut['field']}': {cut['reason']}")
     if len(s.cut) > 10:
         print(f"  … and {len(s.cut) - 10:,} more fields cut to their size limit (--json lists them all)")
-    print(f"  directory now holds {s.total_after:,} services ({s.elapsed_s:.1f} s)")
+    print(f"  directory {'would hold' if s.dry_run else 'now holds'} {s.total_after:,} services ({s.elapsed_s:.1f} s)")
 
 
 def _print_merges(s) -> None:
