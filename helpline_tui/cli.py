@@ -184,6 +184,10 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+# What a `search --batch` line may hold (shared/spec/cli.md); any other key is an error on that line.
+BATCH_KEYS = ("query", "near", "radius", "state", "lang", "needs", "kind", "limit", "sort")
+
+
 def _search_batch(conn, path: Path, as_json: bool) -> int:
     from helpline_tui.core.search import Filters, FilterError, search
 
@@ -200,6 +204,10 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
                 item = json.loads(line)
                 if not isinstance(item, dict):
                     raise ValueError("the line is not a JSON object")
+                unknown = [key for key in item if key not in BATCH_KEYS]
+                if unknown:  # a misspelt filter ("need", "nearr") would otherwise search without it
+                    raise ValueError(f"unknown key {', '.join(repr(k) for k in unknown)}; "
+                                     f"the keys are {', '.join(BATCH_KEYS)}")
                 needs = item.get("needs") or []
                 if isinstance(needs, str):
                     needs = [needs]
