@@ -184,6 +184,10 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+# What a `search --batch` line may hold (shared/spec/cli.md); any other key is an error on that line.
+BATCH_KEYS = ("query", "near", "radius", "state", "lang", "needs", "kind", "limit", "sort")
+
+
 def _search_batch(conn, path: Path, as_json: bool) -> int:
     from helpline_tui.core.search import Filters, FilterError, search
 
@@ -200,6 +204,10 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
                 item = json.loads(line)
                 if not isinstance(item, dict):
                     raise ValueError("the line is not a JSON object")
+                unknown = [key for key in item if key not in BATCH_KEYS]
+                if unknown:  # a misspelt filter ("need", "nearr") would otherwise search without it
+                    raise ValueError(f"unknown key {', '.join(repr(k) for k in unknown)}; "
+                                     f"the keys are {', '.join(BATCH_KEYS)}")
                 needs = item.get("needs") or []
                 if isinstance(needs, str):
                     needs = [needs]
@@ -296,19 +304,20 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     if not is_url and not Path(source).exists():
         raise KnownFailure(f"{source}: no such file or folder")
     try:
-        if fmt == "auto":
-            fmt = importers.detect(source)
-        reader = importers.load(fmt)
-        progress = _progress_printer() if sys.stderr.isatty() else None
-        items = importers.read_in_parts(fmt, source) or reader(source)
-        return run_import(
-            db_path, items, source=source_name or fmt, format=fmt,
-            origin=source if is_url else str(Path(source).resolve()),
-            checksum="" if is_url else _checksum(source), replace_source=replace_source,
-            dry_run=dry_run, progress=progress, allow_mass_removal=allow_mass_removal,
-            # Without --source-name, every feed of a format is filed under the format's name.
-            same_feed_only=source_name is None,
-        )
+        # `auto` tells the format from the content; a URL is fetched once for that (or for a
+        # reader of files only), and the reader gets that download rather than fetching it again.
+        with importers.opened(fmt, source) as (fmt, readable):
+            reader = importers.load(fmt)
+            progress = _progress_printer() if sys.stderr.isatty() else None
+            items = importers.read_in_parts(fmt, readable) or reader(readable)
+            return run_import(
+                db_path, items, source=source_name or fmt, format=fmt,
+                origin=source if is_url else str(Path(source).resolve()),
+                checksum="" if is_url else _checksum(source), replace_source=replace_source,
+                dry_run=dry_run, progress=progress, allow_mass_removal=allow_mass_removal,
+                # Without --source-name, every feed of a format is filed under the format's name.
+                same_feed_only=source_name is None,
+            )
     except (SourceError, ImportLocked, SchemaError, importers.FormatNotAvailable) as exc:
         raise _failure(exc) from None
     except OSError as exc:
@@ -383,7 +392,7 @@ def _print_summary(s, db_path: Path) -> None:
         print(f"  row {cut['row']}, field '{cut['field']}': {cut['reason']}")
     if len(s.cut) > 10:
         print(f"  … and {len(s.cut) - 10:,} more fields cut to their size limit (--json lists them all)")
-    print(f"  directory now holds {s.total_after:,} services ({s.elapsed_s:.1f} s)")
+    print(f"  directory {'would hold' if s.dry_run else 'now holds'} {s.total_after:,} services ({s.elapsed_s:.1f} s)")
 
 
 def _print_merges(s) -> None:

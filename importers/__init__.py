@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceParts
+from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError, SourceParts
 
 FORMATS: dict[str, str] = {
     "samhsa-csv": "importers.samhsa_csv",
@@ -23,6 +28,10 @@ FORMATS: dict[str, str] = {
     "meeting-guide": "importers.meeting_guide",
     "airs-xml": "importers.airs_xml",
 }
+
+# Importers that fetch an http(s) source themselves; the others read files only, so a URL source of
+# theirs is downloaded first (see `opened`).
+URL_READERS = frozenset({"samhsa-json", "hsds", "meeting-guide", "airs-xml"})
 
 Reader = Callable[[str], Iterator[ServiceRecord | SkippedRow]]
 
@@ -72,3 +81,54 @@ from importers import detect as _detection  # noqa: E402
 
 def detect(source: str) -> str:
     return _detection.detect_format(source)
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+@contextmanager
+def opened(fmt: str, source: str) -> Iterator[tuple[str, str]]:
+    """(format, what its reader reads) for `helpline import FORMAT SOURCE`, FORMAT maybe `auto`.
+
+    A local source is read where it is. A URL is fetched once, through importers.http (its limits,
+    timeouts, retries and one-sentence network errors), when its format has to be told from its
+    content (`auto`, except for the SAMHSA locator API, named by its host) or when the format's
+    reader takes only files (samhsa-csv, samhsa-directory). An importer that reads URLs then gets
+    that download handed over instead of fetching it again (samhsa-json asks for its pages with
+    page parameters, so it fetches the first page once more); a file-only reader reads a temporary
+    copy, and its errors name the URL, not the copy."""
+    if not is_url(source):
+        yield (detect(source) if fmt == "auto" else fmt), source
+        return
+    if fmt == "auto":
+        fmt = _detection.named_by_address(source) or "auto"
+    if fmt in URL_READERS:
+        yield fmt, source
+        return
+    from importers import http
+
+    with http.Downloader() as downloader:
+        response = downloader.get(source)
+    http.refuse_web_page(response)
+    with tempfile.TemporaryDirectory(prefix="helpline-download-") as folder:
+        copy = str(Path(folder) / _file_name(source))
+        Path(copy).write_bytes(response.content)
+        try:
+            if fmt == "auto":
+                fmt = _detection.detect_format(copy, shown=source)
+            if fmt in URL_READERS:
+                with http.handed_over(source, response):
+                    yield fmt, source
+            else:
+                yield fmt, copy
+        except SourceError as exc:
+            raise SourceError(exc.origin.replace(copy, source), exc.detail.replace(copy, source),
+                              exc.row, exc.field) from None
+
+
+def _file_name(url: str) -> str:
+    """The last part of the URL's path, made safe as a file name ("download" when there is none)."""
+    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")[:100]
+    return name or "download"

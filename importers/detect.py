@@ -123,7 +123,10 @@ SNIFFERS: list[tuple[str, Sniffer]] = [
 ]
 
 
-def detect_format(source: str) -> str:
+def detect_format(source: str, shown: str | None = None) -> str:
+    """The format of a file or folder (content first), or of a URL by its address alone.
+    `shown`: the name to give the source in the message when no format claims it (the URL a
+    downloaded copy came from)."""
     sample = _sample(source)
     for name, sniffer in SNIFFERS:
         if sniffer(sample):
@@ -132,8 +135,16 @@ def detect_format(source: str) -> str:
         raise sample.open_error
     from importers import FORMATS
 
-    raise SourceError(source, f"cannot tell the format; name it, e.g. helpline import samhsa-csv {source} "
-                              f"(formats: {', '.join(FORMATS)})")
+    shown = shown or source
+    raise SourceError(shown, f"cannot tell the format; name it, e.g. helpline import samhsa-csv {shown} "
+                             f"(formats: {', '.join(FORMATS)})")
+
+
+def named_by_address(url: str) -> str | None:
+    """The format an http(s) address alone names (the SAMHSA locator API's host), else None: the
+    content has to be fetched to tell."""
+    sample = Sample(url, url=url)
+    return next((name for name, sniffer in SNIFFERS if sniffer(sample)), None)
 
 
 def _sample(source: str) -> Sample:

@@ -21,6 +21,8 @@ import os
 import ssl
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -54,6 +56,32 @@ class Response:
     content: bytes
     content_type: str  # lower-cased media type without parameters, "" when absent
     status: int
+
+
+# Downloads already made, by the address asked for: `helpline import auto URL` fetches the source to
+# tell its format, then hands that download to the importer, whose first `get` of the same address
+# takes it from here instead of fetching it again (its own content-type check still applies).
+_HANDED_OVER: dict[str, Response] = {}
+
+
+@contextmanager
+def handed_over(url: str, response: Response) -> Iterator[None]:
+    """While open, the next `Downloader.get(url)` answers with `response` without a request."""
+    _HANDED_OVER[url] = response
+    try:
+        yield
+    finally:
+        _HANDED_OVER.pop(url, None)
+
+
+def refuse_web_page(response: Response) -> None:
+    """A web page served where data was expected (a login or error page with status 200): one
+    sentence quoting it, as `check_content_type` says it for an importer expecting one format."""
+    snippet = body_snippet(response.content)
+    if response.content_type in ("text/html", "application/xhtml+xml") or \
+            snippet.lower().startswith(("<!doctype html", "<html")):
+        raise SourceError(response.url, "the server sent a web page, not data"
+                                        f"{': ' + repr(snippet) if snippet else ''}; check the address")
 
 
 class _Retryable(Exception):
@@ -115,6 +143,12 @@ class Downloader:
         """GET `url` with retries. `expect`: acceptable media types (a leading "+" matches a
         suffix, e.g. "+json"); anything else is refused with a sentence quoting the body and
         naming `what` was expected."""
+        ready = _HANDED_OVER.pop(url, None)
+        if ready is not None:
+            self.total_bytes += len(ready.content)
+            if expect:
+                check_content_type(ready, expect, what)
+            return ready
         first = ""
         deadline = time.monotonic() + DEADLINE
         for attempt in range(1, ATTEMPTS + 1):

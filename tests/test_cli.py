@@ -179,3 +179,17 @@ def test_batch_lines_with_a_lone_radius_or_unknown_language_name_their_line(samp
     assert lines[1]["error"].startswith(f"{batch}, line 2: radius 5 needs a place")
     assert lines[2]["error"].startswith(f"{batch}, line 3: language 'xx' is not a language code")
     assert lines[3]["total"] == 0 and "error" not in lines[3]
+
+
+def test_batch_line_with_an_unknown_key_is_an_error_naming_line_and_key(sample_db, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps(q) for q in [
+        {"query": "", "needs": ["housing"]}, {"query": "x", "need": ["foo"]}, {"query": "x", "nearr": "10701"},
+        {"query": "", "near": "10701", "radius": 5}]) + "\n")
+    p = run_cli("search", "--batch", str(batch), "--db", str(sample_db), "--json")
+    assert p.returncode == 1 and "2 line(s) could not be searched" in p.stderr
+    lines = [json.loads(line) for line in p.stdout.splitlines()]
+    assert len(lines) == 4 and lines[0]["total"] == 2 and lines[3]["total"] > 0
+    assert lines[1] == {"error": f"{batch}, line 2: unknown key 'need'; the keys are query, near, radius, state, "
+                                 "lang, needs, kind, limit, sort"}
+    assert lines[2]["error"].startswith(f"{batch}, line 3: unknown key 'nearr'; the keys are query, near,")

@@ -39,7 +39,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         conn.create_function("hl_miles", 4, _miles, deterministic=True)
         schema.check_readable(conn, str(path))
     except sqlite3.DatabaseError as exc:
-        raise DirectoryError(f"{path} cannot be read as a directory ({exc})") from None
+        raise DirectoryError(schema.not_a_directory(path, exc)) from None
     except schema.SchemaError as exc:
         raise DirectoryError(str(exc)) from None
     return conn

@@ -588,7 +588,7 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
             _diff(conn, summary, source, replace_source)
             if same_feed_only:
                 _refuse_other_feed(conn, summary, source, origin)
-            if not dry_run and not allow_mass_removal:
+            if not allow_mass_removal:  # a dry run too: it says what the real run would do
                 _refuse_mass_removal(summary, source, origin)
             summary.changed = bool(summary.added or summary.updated or summary.removed)
             if dry_run or (not summary.changed and not meta and _source_known(conn, source)):

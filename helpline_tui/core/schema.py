@@ -7,6 +7,7 @@ drift from the records they describe.
 
 from __future__ import annotations
 
+import shlex
 import sqlite3
 from collections.abc import Callable
 
@@ -171,15 +172,21 @@ def ensure_current(db: sqlite_utils.Database) -> list[int]:
     return applied
 
 
+def not_a_directory(path: object, why: object) -> str:
+    """The sentence for a file that cannot be used as a directory (damaged, truncated, another
+    kind of file): what is wrong, then the command that says what to do about it."""
+    return f"{path} is not a helpline directory ({why}); `helpline doctor --db {shlex.quote(str(path))}` says what to do"
+
+
 def check_readable(conn: sqlite3.Connection, path: str) -> None:
     """Readers refuse a file that is not a directory of this schema, with one clear sentence."""
     try:
         current = version(conn)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
-        raise SchemaError(f"{path} is not a helpline directory ({exc})") from None
+        raise SchemaError(not_a_directory(path, exc)) from None
     if "services" not in tables:
-        raise SchemaError(f"{path} is not a helpline directory (no services table)")
+        raise SchemaError(not_a_directory(path, "no services table"))
     if current != SCHEMA_VERSION:
         raise SchemaError(
             f"{path} has schema version {current}; this helpline needs {SCHEMA_VERSION}: "
