@@ -447,8 +447,7 @@ def writable_copy(db_path: Path, replaced_by: str = "import") -> Iterator[tuple[
     except sqlite3.DatabaseError as exc:
         conn.close()
         tmp.unlink(missing_ok=True)
-        raise schema.SchemaError(f"{db_path} is not a helpline directory ({exc}); "
-                                 f"`helpline doctor --db {db_path}` says what to do") from None
+        raise schema.SchemaError(schema.not_a_directory(db_path, exc)) from None
     db = sqlite_utils.Database(conn)
     committed = False
 
