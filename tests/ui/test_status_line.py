@@ -1,0 +1,38 @@
+"""The status line under the filters says what the list is: how many, near where, and which words
+no listed service has (a list of services with only some of the words must not pass for a match)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from tests.ui.conftest import settle, type_text
+
+
+def status(app) -> str:
+    widget = app.screen.query_one("#status", Static)
+    return str(widget.render())
+
+
+@pytest.mark.parametrize("lang, said", [("en", "not found: zzyzx"), ("es", "no encontrado: zzyzx")])
+async def test_a_word_no_service_has_is_named(make_app, lang, said):
+    app = make_app(lang=lang)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "methadone zzyzx")
+        await settle(pilot)
+        assert said in status(app)
+        # The services with the other word are still listed, below the warning.
+        assert "Yonkers Comprehensive Treatment Center" in [h.record["name"] for h in app.screen.query_one("#results").hits]
+
+
+async def test_a_city_after_a_need_word_shows_as_the_place(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "methadone yonkers ")
+        await settle(pilot)
+        assert "near Yonkers, NY" in status(app)
+        assert "not found" not in status(app)
+        assert [h.record["name"] for h in app.screen.query_one("#results").hits][0] == \
+            "Yonkers Comprehensive Treatment Center"
