@@ -175,3 +175,50 @@ def test_an_error_raised_in_a_worker_reaches_the_user_whole():
     error = SourceError("/data/export.csv", "is not a well-formed CSV file (x)", row=812, field="name1")
     again = pickle.loads(pickle.dumps(error))
     assert (str(again), again.row, again.field, again.origin) == (str(error), 812, "name1", "/data/export.csv")
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def running(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc (Linux)")
+def test_an_import_killed_while_its_workers_read_leaves_no_process_and_nothing_changed(tmp_path, sample_db):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    path = tricky_csv(tmp_path / "tricky.csv", 3000, seed=3)
+    before = sha(sample_db)
+    proc = subprocess.Popen([sys.executable, "-m", "helpline_tui", "import", "samhsa-csv", str(path), "--db",
+                             str(sample_db)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "HELPLINE_IMPORT_PART_BYTES": "5000"})
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers = children_of(proc.pid)
+        time.sleep(0.005)
+    assert len(workers) >= 2, "the import ended before its worker processes could be seen"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(running(w) for w in workers), "worker processes outlived the killed import"
+    assert sha(sample_db) == before
+    again = run_cli("import", "samhsa-csv", str(path), "--db", str(sample_db), "--source-name", "tricky")
+    assert again.returncode == 0, again.stderr
+    assert not list(sample_db.parent.glob(".services.sqlite.import-*"))

@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
-import signal
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from helpline_tui.core import workers
 from helpline_tui.core.query import CELL_DEGREES, area_token, cell_token, keyword_token, tag_token
 from helpline_tui.core.schema import FTS_SHADOW_TABLES, FTS_TABLE
 
@@ -145,7 +145,7 @@ SOURCE_COLUMNS = SOURCE_ROWS.count(",") + 1
 
 
 def _build_in_worker(pipe, scratch: str) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
+    workers.start_worker()
     try:
         if pipe.recv() != "build":
             return

@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import time
 from collections import deque
@@ -38,6 +37,7 @@ import sqlite_utils
 
 from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary
 from helpline_tui.core.indexing import rebuild_derived
+from helpline_tui.core.workers import start_worker
 from helpline_tui.core.records import (GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, PartsMisaligned, ServiceRecord,
                                        SkippedRow, SourceError, SourceParts, printable)
 from helpline_tui.core.textnorm import fold
@@ -715,7 +715,7 @@ def _worker_pool(items: Iterable[ServiceRecord | SkippedRow] | SourceParts,
         yield None
         return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_interrupts)
+                               initializer=start_worker)
     try:
         module = getattr(items.parts[0], "func", items.parts[0]).__module__
         for _ in range(workers):
@@ -748,10 +748,6 @@ def _cleaned_in_workers(parts: SourceParts, pool: ProcessPoolExecutor, database:
         parts.check(index, cleaned.facts)
         index += 1
         yield cleaned
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
 
 
 def _clean_part_in_worker(part: Callable[[], Iterator[ServiceRecord | SkippedRow]], database: str, source: str,
