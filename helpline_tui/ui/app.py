@@ -150,9 +150,12 @@ class HelplineApp(App):
     # ---- services and the referral list ---------------------------------------------------------
     @on(OpenService)
     def _open_service(self, message: OpenService) -> None:
+        self.open_service(message.hit)
+
+    def open_service(self, hit) -> None:
         from helpline_tui.ui.screens.detail import DetailScreen
 
-        self.push_screen(DetailScreen(message.hit))
+        self.push_screen(DetailScreen(hit))
 
     @property
     def referral_ids(self) -> set[str]:

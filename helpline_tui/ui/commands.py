@@ -61,9 +61,10 @@ REGISTRY: tuple[Command, ...] = (
     Command("kind", "pick_kind", "k", ("search",), show=False),
     Command("population", "pick_population", "w", ("search",), show=False),
     Command("payment", "pick_payment", "dollar_sign", ("search",), show=False),
-    Command("focus_search", "focus_search", "slash", ("search",), show=False),
-    Command("open", "open_highlighted", "enter", ("search",), show=False),
-    Command("clear_query", "clear_or_back", "escape", ("search",), show=False, palette=False),
+    # priority: they move the focus before the next key is routed (see screens/search.py)
+    Command("focus_search", "focus_search", "slash", ("search",), show=False, priority=True),
+    Command("open", "open_highlighted", "enter", ("search",), show=False, priority=True),
+    Command("clear_query", "clear_or_back", "escape", ("search",), show=False, palette=False, priority=True),
     Command("back", "back", "escape", ("detail", "referral")),
     Command("theme", "app.cycle_theme", "ctrl+t", ("app",), show=False),
     Command("palette", "app.command_palette", "ctrl+p", ("app",), show=False, palette=False),
