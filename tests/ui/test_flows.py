@@ -351,6 +351,25 @@ async def test_a_filter_error_is_a_message_not_a_crash(make_app):
         assert len(names(app)) == 8
 
 
+async def test_enter_in_the_place_picker_takes_the_suggestion_shown_for_a_partial_name(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f2")
+        await settle(pilot)
+        await type_text(pilot, "Yonk")
+        await settle(pilot)
+        suggestions = app.screen.query_one("#place-suggestions", OptionList)
+        assert [str(suggestions.get_option_at_index(i).prompt) for i in range(suggestions.option_count)] \
+            == ["Yonkers, NY"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.filters.place == "Yonkers, NY"
+        assert "near Yonkers, NY" in status(app)
+
+
 async def test_an_unknown_place_is_refused_in_the_place_picker(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
