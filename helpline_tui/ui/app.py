@@ -67,7 +67,6 @@ class HelplineApp(App):
         self.note = ""
         self._reopening = False
         self.set_reactive(HelplineApp.ui_lang, normalise_language(lang or self.config.language))
-        self.default_slip_lang = normalise_language(self.config.slip_language or self.ui_lang)
         self.set_reactive(HelplineApp.slip_lang, self.default_slip_lang)
         self.register_theme(themes.HIGH_CONTRAST)
         requested = theme_name or self.config.theme
@@ -108,8 +107,15 @@ class HelplineApp(App):
         return next(s for s in self.screen_stack if isinstance(s, SearchScreen))
 
     # ---- language, theme, palette, help ---------------------------------------------------------
+    @property
+    def default_slip_lang(self) -> str:
+        """The settings file's slip language, else the interface's (a Spanish-speaking volunteer
+        who switches to Spanish wants Spanish slips)."""
+        return normalise_language(self.config.slip_language or self.ui_lang)
+
     def watch_ui_lang(self, lang: str) -> None:
         commands.translate_bindings(self, lang)
+        self.slip_lang = self.default_slip_lang
 
     def action_toggle_language(self) -> None:
         self.ui_lang = "es" if self.ui_lang == "en" else "en"

@@ -652,6 +652,29 @@ async def test_spanish_interface_and_the_toggle(make_app):
         assert {"Help", "Place", "Need", "Español", "End call"} <= footer
 
 
+async def test_the_slip_language_follows_the_interface_language_when_it_is_switched(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")  # Spanish interface
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen)
+        assert "Hoja en español" in plain(app.screen.query_one("#referral-title", Static))
+        await pilot.press("f7")  # and back
+        await settle(pilot)
+        assert "Slip in English" in plain(app.screen.query_one("#referral-title", Static))
+
+
+async def test_a_slip_language_from_the_settings_file_stays_when_the_interface_switches(make_app):
+    app = make_app(config=Config(slip_language="en"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.ui_lang == "es" and app.slip_lang == "en"
+
+
 async def test_spanish_slip_from_an_english_interface_and_back(make_app):
     app = make_app(lang="es", config=Config(slip_language="en"))
     async with app.run_test(size=SIZE) as pilot:
