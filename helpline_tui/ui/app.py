@@ -14,6 +14,7 @@ from typing import Any
 from textual import on, work
 from textual.app import App
 from textual.command import CommandPalette
+from textual.widgets.option_list import Option
 from textual.message import Message
 from textual.reactive import var
 
@@ -133,8 +134,18 @@ class HelplineApp(App):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=t("palette.placeholder", self.ui_lang),
-                                            id="--command-palette"))
+            self.push_screen(HelplinePalette(t("palette.no_matches", self.ui_lang),
+                                             placeholder=t("palette.placeholder", self.ui_lang),
+                                             id="--command-palette"))
+
+    async def run_on_screen_of(self, scope: str, action: str) -> None:
+        """Run a screen's action from the palette of another screen: open that screen, then run it."""
+        from helpline_tui.ui.screens.referral import ReferralScreen
+
+        screens = {"referral": ReferralScreen}
+        if not isinstance(self.screen, screens[scope]):
+            await self.push_screen(screens[scope]())
+        await self.run_action(action, self.screen)
 
     def get_key_display(self, binding) -> str:
         display = super().get_key_display(binding)
@@ -262,3 +273,30 @@ class HelplineApp(App):
 
     def on_unmount(self) -> None:
         self.directory.close()
+
+
+class HelplinePalette(CommandPalette):
+    """Textual's palette, saying "No matches found" in the interface language. Textual has no setting
+    for that text: it is written in `_start_no_matches_countdown`, replaced here with the same steps."""
+
+    def __init__(self, no_matches: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.no_matches = no_matches
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        from rich.align import Align
+        from rich.text import Text
+        from textual.command import CommandList
+
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:  # an empty search is discovery: nothing to say
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(self.no_matches, style="not bold")), disabled=True,
+                           id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
