@@ -370,6 +370,24 @@ async def test_enter_in_the_place_picker_takes_the_suggestion_shown_for_a_partia
         assert "near Yonkers, NY" in status(app)
 
 
+async def test_a_meetings_time_reads_in_spanish_on_its_spanish_page(make_app, tmp_path):
+    meeting = ServiceRecord(name="Grupo Domingo", kind="support-group", source="test", source_key="m1", row=1,
+                            city="Chelsea", state="MA", zip="02150", needs=["support-group"],
+                            hours={"sun": [["19:30", "20:30"]]}, hours_text="Sunday 7:30pm–8:30pm\nBring a friend")
+    app = make_app(db=build_directory(tmp_path / "meetings.sqlite", [meeting]), lang="es")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "domingo")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        page = plain(app.screen.query_one("#detail-body", Static))
+        assert "dom 19:30–20:30" in page
+        assert "Sunday" not in page
+        assert "Bring a friend" in page  # the source's own words stay as written
+
+
 async def test_an_unknown_place_is_refused_in_the_place_picker(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
