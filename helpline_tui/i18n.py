@@ -318,6 +318,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "palette.theme": ("Theme: {name}", "Tema: {name}"),
     "palette.theme_help": ("Switch to this theme.", "Cambia a este tema."),
     "palette.no_matches": ("No matches found", "No se encontró nada"),
+    # key names as keyboards label them ("del" would read as the Spanish word)
+    "key.delete": ("del", "Supr"),
     # ---- referral slip ------------------------------------------------------------------------
     "slip.title": ("Services recommended for you", "Servicios recomendados para usted"),
     "slip.date": ("Date: {date}", "Fecha: {date}"),

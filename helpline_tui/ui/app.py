@@ -148,6 +148,8 @@ class HelplineApp(App):
         await self.run_action(action, self.screen)
 
     def get_key_display(self, binding) -> str:
+        if binding.key in commands.KEYS_NAMED_PER_LANGUAGE:
+            return t(f"key.{binding.key}", self.ui_lang)
         display = super().get_key_display(binding)
         return display.upper() if len(display) <= 3 and display[:1] == "f" and display[1:].isdigit() else display
 

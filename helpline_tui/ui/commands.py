@@ -79,6 +79,16 @@ REGISTRY: tuple[Command, ...] = (
 
 BY_ID = {c.id: c for c in REGISTRY}
 
+# Keys whose footer and help name comes from the catalogue (key.<name>), as the keyboards of each
+# language label them.
+KEYS_NAMED_PER_LANGUAGE = ("delete",)
+
+# While the results list has the focus, its footer leads with what a call needs next (add, open, the
+# slip, end the call); help and the menus least used from the list are left out so nothing is cut at 80
+# columns. Every key still works, and the help screen and the palette list them all.
+LIST_FOOTER_FIRST = ("add_referral", "open", "referral", "end_call")
+LIST_FOOTER_HIDDEN = ("help", "more_filters", "toggle_language")
+
 
 def label(command: Command, lang: str) -> str:
     return t(f"cmd.{command.id}.label", lang)

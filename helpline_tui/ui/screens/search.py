@@ -377,6 +377,25 @@ class SearchScreen(HelplineScreen):
         if hit is not None:
             self.post_message(ToggleReferral(hit.record["id"], hit.record.get("name") or ""))
 
+    @property
+    def active_bindings(self):
+        """The footer's keys: reordered while the results list has the focus (see
+        commands.LIST_FOOTER_FIRST)."""
+        active = super().active_bindings
+        if self.focused is None or self.focused.id != "results":
+            return active
+        shown: dict = {}
+        for key, item in active.items():
+            binding_id = item.binding.id
+            if binding_id in commands.LIST_FOOTER_HIDDEN:
+                item = item._replace(binding=replace(item.binding, show=False))
+            elif binding_id in commands.LIST_FOOTER_FIRST:
+                item = item._replace(binding=replace(item.binding, show=True))
+            shown[key] = item
+        rank = {binding_id: i for i, binding_id in enumerate(commands.LIST_FOOTER_FIRST)}
+        order = sorted(shown, key=lambda key: rank.get(shown[key].binding.id, len(rank)))
+        return {key: shown[key] for key in order}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The focus keys are priority bindings: where they do not apply, the key goes on to the
         # focused widget (Down or Enter on a chip, "/" typed in the search box).
