@@ -78,3 +78,17 @@ async def test_escape_from_the_list_then_typing_writes_in_the_search_box(make_ap
         assert query.value == "yonkers"
         assert app.focused is query
         assert app.referrals == ()
+
+
+async def test_new_words_put_the_highlight_back_on_the_top_row(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, *typed("hope"), "down", "down")
+        await settle(pilot)
+        results = app.screen.query_one("#results", ResultsList)
+        assert results.highlighted == 1
+        burst(app, "escape", "escape", *typed("hope"), "down", "a")  # the same service is in every
+        await settle(pilot)                                          # result list on the way
+        assert results.highlighted == 0
+        assert [r["id"] for r in app.referrals] == [results.hits[0].record["id"]]

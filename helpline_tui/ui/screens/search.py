@@ -120,6 +120,7 @@ class SearchScreen(HelplineScreen):
         super().__init__(id="search-screen")
         self.latest_seq = 0
         self.painted_seq = 0
+        self.words_seq = 0  # the request made when the words in the search box last changed
         self.page: SearchPage | None = None
         self.page_generation = 0
         self._running_seq: int | None = None  # the request whose query runs in SQLite now
@@ -184,6 +185,7 @@ class SearchScreen(HelplineScreen):
     def _query_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.request_search()
+        self.words_seq = self.latest_seq
 
     def watch_filters(self, _old: FilterState, new: FilterState) -> None:
         self.query_one("#chips", FilterChips).show(new, self.lang)
@@ -225,10 +227,13 @@ class SearchScreen(HelplineScreen):
     def _results_ready(self, message: ResultsReady) -> None:
         if message.request.seq <= self.painted_seq:
             return  # older than what is on screen
+        # Words typed since the last page start at the top row (Down then "a" adds the first
+        # service seen); otherwise (a filter, a reloaded directory) the highlighted service is kept.
+        same_words = self.words_seq <= self.painted_seq
         self.painted_seq = message.request.seq
         self.page, self.page_generation = message.page, message.generation
         self.explanation = None
-        self._show_page(message.page)
+        self._show_page(message.page, keep_highlight=same_words)
         request, answered_at = message.request, message.answered_at
         self.call_after_refresh(self._painted, request, answered_at, message.page)
         self._wake_paint_waiters()
@@ -265,11 +270,11 @@ class SearchScreen(HelplineScreen):
         self._show_empty()
         self._refresh_footer()
 
-    def _show_page(self, page: SearchPage) -> None:
+    def _show_page(self, page: SearchPage, keep_highlight: bool = True) -> None:
         lang = self.lang
         self.query_one("#status", StatusLine).show_page(page, lang)
         results = self.query_one("#results", ResultsList)
-        keep = results.highlighted_id
+        keep = results.highlighted_id if keep_highlight else None
         results.show_page(page, lang, self.helpline.referral_ids, keep, self.page_generation)
         empty = page.total == 0
         results.display = not empty
