@@ -162,6 +162,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "Escribe la hoja en inglés o en español, sea cual sea el idioma de la interfaz."),
     "cmd.save_text.label": ("Save txt", "Guardar txt"),
     "cmd.save_text.help": ("Save the slip as a text file; the path is shown.", "Guarda la hoja como archivo de texto; se muestra la ruta."),
+    "cmd.copy_slip.palette": ("Copy the referral slip", "Copiar la hoja de derivación"),
+    "cmd.save_text.palette": ("Save the referral slip as text", "Guardar la hoja de derivación como texto"),
+    "cmd.save_html.palette": ("Print the referral slip: save a printable page (html)",
+                              "Imprimir la hoja de derivación: guardar una página imprimible (html)"),
     "cmd.save_html.label": ("Save html", "Guardar html"),
     "cmd.save_html.help": ("Save the slip as a printable web page; the path is shown.",
                            "Guarda la hoja como página web imprimible; se muestra la ruta."),
@@ -315,6 +319,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "palette.filter_help": ("Set this filter.", "Aplica este filtro."),
     "palette.theme": ("Theme: {name}", "Tema: {name}"),
     "palette.theme_help": ("Switch to this theme.", "Cambia a este tema."),
+    "palette.no_matches": ("No matches found", "No se encontró nada"),
+    # key names as keyboards label them ("del" would read as the Spanish word)
+    "key.delete": ("del", "Supr"),
     # ---- referral slip ------------------------------------------------------------------------
     "slip.title": ("Services recommended for you", "Servicios recomendados para usted"),
     "slip.date": ("Date: {date}", "Fecha: {date}"),

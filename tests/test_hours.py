@@ -71,3 +71,19 @@ def test_aware_now_is_converted_to_the_service_state_zone():
 def test_week_starts_on_monday():
     assert [day for day, _ in hours.week(WEEKDAYS_9_5)][:2] == ["mon", "tue"]
     assert hours.week(WEEKDAYS_9_5)[-1] == ("sun", ())
+
+
+@pytest.mark.parametrize("hours_text, notes", [
+    ("Sunday 7:30pm–8:30pm", ""),
+    ("Mon-Fri 9am-5pm; Sat 10am-2pm", ""),
+    ("24 hours, 7 days", ""),
+    ("Sunday 7:30pm–8:30pm (end time not given; 1 hour assumed)", "(end time not given; 1 hour assumed)"),
+    ("Mon-Fri 9am-5pm\nClosed on holidays", "Closed on holidays"),
+    ("Walk-ins welcome until noon", "Walk-ins welcome until noon"),
+])
+def test_hours_notes_drop_only_the_english_restatement_of_structured_hours(hours_text, notes):
+    assert hours.hours_notes({"sun": [["19:30", "20:30"]]}, hours_text) == notes
+
+
+def test_hours_notes_keep_the_whole_text_when_there_are_no_structured_hours():
+    assert hours.hours_notes({}, "Sunday 7:30pm–8:30pm") == "Sunday 7:30pm–8:30pm"

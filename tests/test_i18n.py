@@ -55,6 +55,8 @@ def test_built_keys_exist():
     keys += [f"help.scope.{s}" for s in commands.SCOPES]
     for command in commands.REGISTRY:
         keys += [f"cmd.{command.id}.label", f"cmd.{command.id}.help"]
+        if command.palette_anywhere:
+            keys.append(f"cmd.{command.id}.palette")
     assert [k for k in keys if k not in i18n.CATALOGUE] == []
 
 

@@ -11,6 +11,7 @@ known, it is converted to that state's main time zone first; otherwise `now` is 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -143,6 +144,33 @@ def format_ranges(ranges: tuple[Range, ...], all_day_label: str = "24 h") -> str
     if is_all_day(ranges):
         return all_day_label
     return ", ".join(f"{s}\u2013{e}" for s, e in ranges)
+
+
+# What an importer's English restatement of a schedule is made of: day names, times, "24 hours".
+_SCHEDULE_WORDS = re.compile(
+    r"(?i)\b(?:24 hours|7 days|a week|daily|every day|noon|midnight|to|and|through)\b"
+    r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?\b"
+    r"|\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
+    r"|[\s\u2013\u2014\-,;&/]")
+_TRAILING_NOTES = re.compile(r"^(.*?)((?:\s*\([^()]*\))*)\s*$")
+
+
+def hours_notes(hours: dict | None, hours_text: str | None) -> str:
+    """The imported hours text less the lines that only restate the structured `hours` in English
+    ("Sunday 7:30pm–8:30pm", "Mon-Fri 9am-5pm"): those are shown formatted in the reader's language.
+    Anything else the source or the importer said (a note in brackets, "closed on holidays") stays,
+    as written."""
+    text = (hours_text or "").strip()
+    if not text or not has_hours(hours):
+        return text
+    kept = []
+    for line in text.splitlines():
+        schedule, notes = _TRAILING_NOTES.match(line).groups()
+        if schedule.strip() and not _SCHEDULE_WORDS.sub("", schedule):
+            line = notes.strip()
+        if line.strip():
+            kept.append(line.strip())
+    return "\n".join(kept)
 
 
 def week(hours: dict | None) -> list[tuple[str, tuple[Range, ...]]]:

@@ -14,6 +14,7 @@ from typing import Any
 from textual import on, work
 from textual.app import App
 from textual.command import CommandPalette
+from textual.widgets.option_list import Option
 from textual.message import Message
 from textual.reactive import var
 
@@ -67,7 +68,6 @@ class HelplineApp(App):
         self.note = ""
         self._reopening = False
         self.set_reactive(HelplineApp.ui_lang, normalise_language(lang or self.config.language))
-        self.default_slip_lang = normalise_language(self.config.slip_language or self.ui_lang)
         self.set_reactive(HelplineApp.slip_lang, self.default_slip_lang)
         self.register_theme(themes.HIGH_CONTRAST)
         requested = theme_name or self.config.theme
@@ -108,8 +108,15 @@ class HelplineApp(App):
         return next(s for s in self.screen_stack if isinstance(s, SearchScreen))
 
     # ---- language, theme, palette, help ---------------------------------------------------------
+    @property
+    def default_slip_lang(self) -> str:
+        """The settings file's slip language, else the interface's (a Spanish-speaking volunteer
+        who switches to Spanish wants Spanish slips)."""
+        return normalise_language(self.config.slip_language or self.ui_lang)
+
     def watch_ui_lang(self, lang: str) -> None:
         commands.translate_bindings(self, lang)
+        self.slip_lang = self.default_slip_lang
 
     def action_toggle_language(self) -> None:
         self.ui_lang = "es" if self.ui_lang == "en" else "en"
@@ -127,10 +134,22 @@ class HelplineApp(App):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=t("palette.placeholder", self.ui_lang),
-                                            id="--command-palette"))
+            self.push_screen(HelplinePalette(t("palette.no_matches", self.ui_lang),
+                                             placeholder=t("palette.placeholder", self.ui_lang),
+                                             id="--command-palette"))
+
+    async def run_on_screen_of(self, scope: str, action: str) -> None:
+        """Run a screen's action from the palette of another screen: open that screen, then run it."""
+        from helpline_tui.ui.screens.referral import ReferralScreen
+
+        screens = {"referral": ReferralScreen}
+        if not isinstance(self.screen, screens[scope]):
+            await self.push_screen(screens[scope]())
+        await self.run_action(action, self.screen)
 
     def get_key_display(self, binding) -> str:
+        if binding.key in commands.KEYS_NAMED_PER_LANGUAGE:
+            return t(f"key.{binding.key}", self.ui_lang)
         display = super().get_key_display(binding)
         return display.upper() if len(display) <= 3 and display[:1] == "f" and display[1:].isdigit() else display
 
@@ -150,9 +169,12 @@ class HelplineApp(App):
     # ---- services and the referral list ---------------------------------------------------------
     @on(OpenService)
     def _open_service(self, message: OpenService) -> None:
+        self.open_service(message.hit)
+
+    def open_service(self, hit) -> None:
         from helpline_tui.ui.screens.detail import DetailScreen
 
-        self.push_screen(DetailScreen(message.hit))
+        self.push_screen(DetailScreen(hit))
 
     @property
     def referral_ids(self) -> set[str]:
@@ -253,3 +275,30 @@ class HelplineApp(App):
 
     def on_unmount(self) -> None:
         self.directory.close()
+
+
+class HelplinePalette(CommandPalette):
+    """Textual's palette, saying "No matches found" in the interface language. Textual has no setting
+    for that text: it is written in `_start_no_matches_countdown`, replaced here with the same steps."""
+
+    def __init__(self, no_matches: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.no_matches = no_matches
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        from rich.align import Align
+        from rich.text import Text
+        from textual.command import CommandList
+
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:  # an empty search is discovery: nothing to say
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(self.no_matches, style="not bold")), disabled=True,
+                           id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

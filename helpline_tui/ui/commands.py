@@ -34,19 +34,22 @@ class Command:
     palette: bool = True  # in the command palette
     priority: bool = False
     hide_in: tuple[str, ...] = ()  # scopes whose footer leaves it out (80 columns are few)
+    # In the palette of every screen, named in full (cmd.<id>.palette): run there, it opens the
+    # screen of its scope first. For the slip: "print", "copy", "guardar" find it from the search.
+    palette_anywhere: bool = False
 
 
 REGISTRY: tuple[Command, ...] = (
     # In footer order. "app" commands work on every screen (dialogs excepted).
     Command("help", "app.show_help", "f1,question_mark", ("app",), hide_in=("referral",)),
     Command("location", "pick_location", "f2", ("search",)),
-    Command("copy_slip", "copy_slip", "f2", ("referral",)),
+    Command("copy_slip", "copy_slip", "f2", ("referral",), palette_anywhere=True),
     Command("language", "pick_language", "f3", ("search",)),
     Command("slip_language", "toggle_slip_language", "f3", ("referral",)),
     Command("need", "pick_need", "f4", ("search",)),
-    Command("save_text", "save_text", "f4", ("referral",)),
+    Command("save_text", "save_text", "f4", ("referral",), palette_anywhere=True),
     Command("more_filters", "pick_more", "f5", ("search",)),
-    Command("save_html", "save_html", "f5", ("referral",)),
+    Command("save_html", "save_html", "f5", ("referral",), palette_anywhere=True),
     Command("referral", "app.show_referral", "f6", ("app",), hide_in=("referral",)),
     Command("toggle_language", "app.toggle_language", "f7", ("app",), hide_in=("referral",)),
     Command("end_call", "app.end_call", "f10,ctrl+n", ("app",)),  # F10 opens the menu in some terminals
@@ -61,9 +64,10 @@ REGISTRY: tuple[Command, ...] = (
     Command("kind", "pick_kind", "k", ("search",), show=False),
     Command("population", "pick_population", "w", ("search",), show=False),
     Command("payment", "pick_payment", "dollar_sign", ("search",), show=False),
-    Command("focus_search", "focus_search", "slash", ("search",), show=False),
-    Command("open", "open_highlighted", "enter", ("search",), show=False),
-    Command("clear_query", "clear_or_back", "escape", ("search",), show=False, palette=False),
+    # priority: they move the focus before the next key is routed (see screens/search.py)
+    Command("focus_search", "focus_search", "slash", ("search",), show=False, priority=True),
+    Command("open", "open_highlighted", "enter", ("search",), show=False, priority=True),
+    Command("clear_query", "clear_or_back", "escape", ("search",), show=False, palette=False, priority=True),
     Command("back", "back", "escape", ("detail", "referral")),
     Command("theme", "app.cycle_theme", "ctrl+t", ("app",), show=False),
     Command("palette", "app.command_palette", "ctrl+p", ("app",), show=False, palette=False),
@@ -75,9 +79,23 @@ REGISTRY: tuple[Command, ...] = (
 
 BY_ID = {c.id: c for c in REGISTRY}
 
+# Keys whose footer and help name comes from the catalogue (key.<name>), as the keyboards of each
+# language label them.
+KEYS_NAMED_PER_LANGUAGE = ("delete",)
+
+# While the results list has the focus, its footer leads with what a call needs next (add, open, the
+# slip, end the call); help and the menus least used from the list are left out so nothing is cut at 80
+# columns. Every key still works, and the help screen and the palette list them all.
+LIST_FOOTER_FIRST = ("add_referral", "open", "referral", "end_call")
+LIST_FOOTER_HIDDEN = ("help", "more_filters", "toggle_language")
+
 
 def label(command: Command, lang: str) -> str:
     return t(f"cmd.{command.id}.label", lang)
+
+
+def palette_label(command: Command, lang: str) -> str:
+    return t(f"cmd.{command.id}.palette", lang) if command.palette_anywhere else label(command, lang)
 
 
 def help_text(command: Command, lang: str) -> str:
@@ -148,12 +166,12 @@ class HelplineCommands(Provider):
             if not command.palette:
                 continue
             if "app" in command.scopes or scope in command.scopes:
-                namespace = screen
-            else:
-                continue
-            keys = key_display(app, effective_keys(command, keymap))
-            text = f"{label(command, lang)}  ({keys})"
-            yield text, help_text(command, lang), partial(app.run_action, command.action, namespace)
+                keys = key_display(app, effective_keys(command, keymap))
+                text = f"{palette_label(command, lang)}  ({keys})"
+                yield text, help_text(command, lang), partial(app.run_action, command.action, screen)
+            elif command.palette_anywhere:  # its keys work only on its own screen: none shown
+                yield (palette_label(command, lang), help_text(command, lang),
+                       partial(app.run_on_screen_of, command.scopes[0], command.action))
         if scope == "search" and hasattr(screen, "palette_filter_entries"):
             for text, callback in screen.palette_filter_entries():
                 yield text, t("palette.filter_help", lang), callback

@@ -155,8 +155,8 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         _row(out, t("detail.week", lang), referral.week_text(rec.get("hours"), lang))
     else:
         out.append("  " + t("hours.unknown", lang) + "\n")
-    if rec.get("hours_text"):
-        out.append("  " + rec["hours_text"] + "\n")
+    if notes := hours_mod.hours_notes(rec.get("hours"), rec.get("hours_text")):
+        out.append("  " + notes.replace("\n", "\n  ") + "\n")
 
     _heading(out, t("detail.languages", lang))
     codes = rec.get("languages") or []

@@ -351,6 +351,43 @@ async def test_a_filter_error_is_a_message_not_a_crash(make_app):
         assert len(names(app)) == 8
 
 
+async def test_enter_in_the_place_picker_takes_the_suggestion_shown_for_a_partial_name(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f2")
+        await settle(pilot)
+        await type_text(pilot, "Yonk")
+        await settle(pilot)
+        suggestions = app.screen.query_one("#place-suggestions", OptionList)
+        assert [str(suggestions.get_option_at_index(i).prompt) for i in range(suggestions.option_count)] \
+            == ["Yonkers, NY"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.filters.place == "Yonkers, NY"
+        assert "near Yonkers, NY" in status(app)
+
+
+async def test_a_meetings_time_reads_in_spanish_on_its_spanish_page(make_app, tmp_path):
+    meeting = ServiceRecord(name="Grupo Domingo", kind="support-group", source="test", source_key="m1", row=1,
+                            city="Chelsea", state="MA", zip="02150", needs=["support-group"],
+                            hours={"sun": [["19:30", "20:30"]]}, hours_text="Sunday 7:30pm–8:30pm\nBring a friend")
+    app = make_app(db=build_directory(tmp_path / "meetings.sqlite", [meeting]), lang="es")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "domingo")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        page = plain(app.screen.query_one("#detail-body", Static))
+        assert "dom 19:30–20:30" in page
+        assert "Sunday" not in page
+        assert "Bring a friend" in page  # the source's own words stay as written
+
+
 async def test_an_unknown_place_is_refused_in_the_place_picker(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -633,6 +670,29 @@ async def test_spanish_interface_and_the_toggle(make_app):
         assert {"Help", "Place", "Need", "Español", "End call"} <= footer
 
 
+async def test_the_slip_language_follows_the_interface_language_when_it_is_switched(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")  # Spanish interface
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen)
+        assert "Hoja en español" in plain(app.screen.query_one("#referral-title", Static))
+        await pilot.press("f7")  # and back
+        await settle(pilot)
+        assert "Slip in English" in plain(app.screen.query_one("#referral-title", Static))
+
+
+async def test_a_slip_language_from_the_settings_file_stays_when_the_interface_switches(make_app):
+    app = make_app(config=Config(slip_language="en"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.ui_lang == "es" and app.slip_lang == "en"
+
+
 async def test_spanish_slip_from_an_english_interface_and_back(make_app):
     app = make_app(lang="es", config=Config(slip_language="en"))
     async with app.run_test(size=SIZE) as pilot:
@@ -867,9 +927,7 @@ async def test_enter_before_the_results_arrive_opens_the_top_result_of_the_last_
         await settle(pilot)
         monkeypatch.setattr(search_screen, "search", slow)
         await type_text(pilot, "casa")
-        await pilot.press("enter")
-        screen = app.screen
-        assert isinstance(screen, SearchScreen) and screen.painted_seq < screen.latest_seq
+        await pilot.press("enter")  # Enter waits for the results of "casa", then opens the top one
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.hit.record["name"] == "Casa Nueva Vida"

@@ -36,6 +36,13 @@ def suggestions(directory: LiveDirectory, text: str) -> list[str]:
         return geo.place_suggestions(directory.conn, text)
 
 
+def _place_or_none(conn, text: str) -> geo.Place | None:
+    try:
+        return geo.resolve_place(conn, place_from_suggestion(text))
+    except geo.PlaceError:
+        return None
+
+
 class PlaceSuggester(Suggester):
     def __init__(self, directory: LiveDirectory) -> None:
         super().__init__(use_cache=False, case_sensitive=False)
@@ -134,12 +141,15 @@ class LocationPicker(HelplineModal):
 
     @work(thread=True, exclusive=True, group="place-resolve", exit_on_error=False)
     def _resolve(self, text: str) -> None:
+        """Keep what was typed if it is a place; otherwise the first suggestion shown for it
+        ("Yonk" -> "Yonkers, NY"), as → would."""
         directory = self.helpline.directory
-        try:
-            with directory.lock:
-                place = geo.resolve_place(directory.conn, place_from_suggestion(text))
-        except geo.PlaceError:
-            place = None
+        with directory.lock:
+            place = _place_or_none(directory.conn, text)
+            if place is None:
+                shown = geo.place_suggestions(directory.conn, text)
+                if shown and (suggested := _place_or_none(directory.conn, shown[0])) is not None:
+                    text, place = shown[0], suggested
         self.post_message(self.Resolved(text, place))
 
     @on(Resolved)

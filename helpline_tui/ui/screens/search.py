@@ -6,10 +6,17 @@ worker (exclusive, group "search"); a request that a newer one has overtaken ski
 still running in SQLite when a newer request is made is interrupted (so the newest words wait for no
 one), and results are painted only when they are newer than what is on screen, so a slow answer for
 "meth" never replaces the answer for "methadone".
+
+Keys that move the focus (Down, Up, Enter, Tab, Escape, /) are priority bindings of this screen, so they
+act when the App routes them, before it routes the next key: typed fast ("bay cove", Down, a), the "a"
+goes to the list, not to the search box. Each first waits until the focused widget has handled the keys
+sent to it before this one (and, from the search box, until the results for those words are on screen),
+so they act on what the handler saw.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import deque
@@ -18,6 +25,7 @@ from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, Input
@@ -29,7 +37,7 @@ from helpline_tui.i18n import t
 from helpline_tui.ui import commands
 from helpline_tui.ui import filter_menus as menus
 from helpline_tui.ui.explain_empty import explain
-from helpline_tui.ui.messages import OpenService, ToggleReferral
+from helpline_tui.ui.messages import ToggleReferral
 from helpline_tui.ui.screens.base import HelplineScreen
 from helpline_tui.ui.screens.location import LocationPicker, PlaceChoice
 from helpline_tui.ui.screens.picker import Choice, OptionPicker, PickerItem
@@ -42,6 +50,16 @@ from helpline_tui.ui.widgets.search_box import SearchBox
 from helpline_tui.ui.widgets.status_line import StatusLine
 
 SINGLE_CHOICE = ("language", "kind", "population", "payment")
+# If a search never answers, a key waiting for its results goes ahead after this long: the keyboard
+# must never freeze.
+RESULTS_WAIT_SECONDS = 2.0
+
+
+async def handled(node) -> None:
+    """Wait until `node` has handled every message sent to it so far (its queue is first in, first out)."""
+    done = asyncio.get_running_loop().create_future()
+    if node.call_later(done.set_result, None):
+        await done
 
 
 @dataclass(frozen=True)
@@ -67,7 +85,13 @@ class PaintRecord:
 
 class SearchScreen(HelplineScreen):
     SCOPE = "search"
-    BINDINGS = commands.bindings("search")
+    FOCUS_BINDINGS = [
+        Binding("down", "down_from_search", show=False, priority=True),
+        Binding("up", "up_from_results", show=False, priority=True),
+        Binding("tab", "move_focus(1)", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", show=False, priority=True),
+    ]
+    BINDINGS = commands.bindings("search") + FOCUS_BINDINGS
 
     filters: var[FilterState] = var(FilterState, init=False)
 
@@ -96,12 +120,13 @@ class SearchScreen(HelplineScreen):
         super().__init__(id="search-screen")
         self.latest_seq = 0
         self.painted_seq = 0
+        self.words_seq = 0  # the request made when the words in the search box last changed
         self.page: SearchPage | None = None
         self.page_generation = 0
         self._running_seq: int | None = None  # the request whose query runs in SQLite now
         self._running_guard = threading.Lock()
         self.explanation: Explanation | None = None
-        self._open_top_when_ready = False
+        self._paint_waiters: list[asyncio.Future] = []
         self._footer_state: tuple = ()
         self.paint_log: deque[PaintRecord] = deque(maxlen=2000)
         self.paint_listeners: list = []  # callables given each PaintRecord (benchmarks, tests)
@@ -159,8 +184,8 @@ class SearchScreen(HelplineScreen):
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._open_top_when_ready = False  # an Enter pressed before these words no longer applies
         self.request_search()
+        self.words_seq = self.latest_seq
 
     def watch_filters(self, _old: FilterState, new: FilterState) -> None:
         self.query_one("#chips", FilterChips).show(new, self.lang)
@@ -202,15 +227,16 @@ class SearchScreen(HelplineScreen):
     def _results_ready(self, message: ResultsReady) -> None:
         if message.request.seq <= self.painted_seq:
             return  # older than what is on screen
+        # Words typed since the last page start at the top row (Down then "a" adds the first
+        # service seen); otherwise (a filter, a reloaded directory) the highlighted service is kept.
+        same_words = self.words_seq <= self.painted_seq
         self.painted_seq = message.request.seq
         self.page, self.page_generation = message.page, message.generation
         self.explanation = None
-        self._show_page(message.page)
+        self._show_page(message.page, keep_highlight=same_words)
         request, answered_at = message.request, message.answered_at
         self.call_after_refresh(self._painted, request, answered_at, message.page)
-        if self._open_top_when_ready and request.seq == self.latest_seq:
-            self._open_top_when_ready = False
-            self.action_open_top()
+        self._wake_paint_waiters()
 
     def _painted(self, request: SearchRequest, answered_at: float, page: SearchPage) -> None:
         record = PaintRecord(request.seq, request.query, request.requested_at, answered_at,
@@ -223,11 +249,18 @@ class SearchScreen(HelplineScreen):
     def _search_failed(self, message: SearchFailed) -> None:
         if message.request.seq < self.latest_seq:
             return
-        self._open_top_when_ready = False
         self.painted_seq = message.request.seq
         self.page = None
         self.query_one("#status", StatusLine).show_error(message.message, self.lang, message.filter_error)
         self.query_one("#results", ResultsList).show_nothing()
+        self._wake_paint_waiters()
+
+    def _wake_paint_waiters(self) -> None:
+        if self.painted_seq >= self.latest_seq:
+            for waiter in self._paint_waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            self._paint_waiters.clear()
 
     @on(ExplanationReady)
     def _explanation_ready(self, message: ExplanationReady) -> None:
@@ -237,18 +270,18 @@ class SearchScreen(HelplineScreen):
         self._show_empty()
         self._refresh_footer()
 
-    def _show_page(self, page: SearchPage) -> None:
+    def _show_page(self, page: SearchPage, keep_highlight: bool = True) -> None:
         lang = self.lang
         self.query_one("#status", StatusLine).show_page(page, lang)
         results = self.query_one("#results", ResultsList)
-        keep = results.highlighted_id
+        keep = results.highlighted_id if keep_highlight else None
         results.show_page(page, lang, self.helpline.referral_ids, keep, self.page_generation)
         empty = page.total == 0
         results.display = not empty
         self.query_one("#empty").display = empty
         if empty:
-            if results.has_focus:
-                self.query_one("#query", SearchBox).focus()
+            if self.focused is results:
+                self.set_focus(self.query_one("#query", SearchBox))
             self._show_empty()
         self._refresh_footer()
 
@@ -266,58 +299,117 @@ class SearchScreen(HelplineScreen):
             commands.first_key_display(self.app, "widen"), commands.first_key_display(self.app, "reset_filters"))
 
     # ---- moving between the search box and the results -----------------------------------------
-    @on(SearchBox.MoveDown)
-    def _down_from_search(self) -> None:
+    async def _keys_handled(self) -> None:
+        """Wait until the focused widget has handled the keys sent to it before the one being acted
+        on; from the search box, also until the results for the words typed are on screen."""
+        focused = self.focused
+        if focused is None:
+            return
+        await handled(focused)
+        box = self.query_one("#query", SearchBox)
+        if focused is not box:
+            return
+        await handled(box)  # the Changed messages those keys made...
+        await handled(self)  # ...which asked this screen for searches
+        while self.painted_seq < self.latest_seq:
+            waiter = asyncio.get_running_loop().create_future()
+            self._paint_waiters.append(waiter)
+            try:
+                await asyncio.wait_for(waiter, RESULTS_WAIT_SECONDS)
+            except TimeoutError:
+                return
+
+    async def action_down_from_search(self) -> None:
+        await self._keys_handled()
         results = self.query_one("#results", ResultsList)
         if results.option_count and results.display:
-            results.focus()
+            self.set_focus(results)
             if results.highlighted is None:
                 results.highlighted = 0
 
-    @on(ResultsList.EscapeTop)
-    def _up_from_results(self) -> None:
-        self.query_one("#query", SearchBox).focus()
-
-    @on(Input.Submitted, "#query")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.painted_seq == self.latest_seq:
-            self.action_open_top()
+    async def action_up_from_results(self) -> None:
+        await self._keys_handled()
+        results = self.query_one("#results", ResultsList)
+        if results.highlighted:
+            results.action_cursor_up()
         else:
-            self._open_top_when_ready = True  # Enter before the last keystroke's results: wait for them
+            self.set_focus(self.query_one("#query", SearchBox))
+
+    async def action_move_focus(self, direction: int) -> None:
+        await self._keys_handled()
+        if direction > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     @on(ResultsList.Selected, "#results")
     def _selected(self, event: ResultsList.Selected) -> None:
         event.stop()
-        self.action_open_highlighted()
+        self._open(self.query_one("#results", ResultsList).highlighted_hit)
+
+    def _open(self, hit) -> None:
+        if hit is not None:
+            self.app.open_service(hit)  # at once: the keys after Enter belong to the detail screen
 
     def action_open_top(self) -> None:
         results = self.query_one("#results", ResultsList)
         if results.hits:
             results.highlighted = 0
-            self.post_message(OpenService(results.hits[0]))
+            self._open(results.hits[0])
 
-    def action_open_highlighted(self) -> None:
-        hit = self.query_one("#results", ResultsList).highlighted_hit
-        if hit is not None:
-            self.post_message(OpenService(hit))
+    async def action_open_highlighted(self) -> None:
+        """Enter: the top result from the search box, the highlighted row from the list."""
+        await self._keys_handled()
+        if self.focused is self.query_one("#query", SearchBox):
+            self.action_open_top()
+        else:
+            self._open(self.query_one("#results", ResultsList).highlighted_hit)
 
-    def action_focus_search(self) -> None:
-        self.query_one("#query", SearchBox).focus()
+    async def action_focus_search(self) -> None:
+        await self._keys_handled()
+        self.set_focus(self.query_one("#query", SearchBox))
 
-    def action_clear_or_back(self) -> None:
+    async def action_clear_or_back(self) -> None:
+        await self._keys_handled()
         box = self.query_one("#query", SearchBox)
-        if box.has_focus:
+        if self.focused is box:
             box.value = ""
         else:
-            box.focus()
+            self.set_focus(box)
 
     def action_toggle_referral(self) -> None:
         hit = self.query_one("#results", ResultsList).highlighted_hit
         if hit is not None:
             self.post_message(ToggleReferral(hit.record["id"], hit.record.get("name") or ""))
 
+    @property
+    def active_bindings(self):
+        """The footer's keys: reordered while the results list has the focus (see
+        commands.LIST_FOOTER_FIRST)."""
+        active = super().active_bindings
+        if self.focused is None or self.focused.id != "results":
+            return active
+        shown: dict = {}
+        for key, item in active.items():
+            binding_id = item.binding.id
+            if binding_id in commands.LIST_FOOTER_HIDDEN:
+                item = item._replace(binding=replace(item.binding, show=False))
+            elif binding_id in commands.LIST_FOOTER_FIRST:
+                item = item._replace(binding=replace(item.binding, show=True))
+            shown[key] = item
+        rank = {binding_id: i for i, binding_id in enumerate(commands.LIST_FOOTER_FIRST)}
+        order = sorted(shown, key=lambda key: rank.get(shown[key].binding.id, len(rank)))
+        return {key: shown[key] for key in order}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The focus keys are priority bindings: where they do not apply, the key goes on to the
+        # focused widget (Down or Enter on a chip, "/" typed in the search box).
+        if action in ("down_from_search", "focus_search", "open_highlighted", "up_from_results"):
+            focused = self.focused
+            in_box = focused is not None and focused.id == "query"
+            in_results = focused is not None and focused.id == "results"
+            return {"down_from_search": in_box, "focus_search": not in_box,
+                    "open_highlighted": in_box or in_results, "up_from_results": in_results}[action]
         if action == "widen":
             return bool(self.page is not None and self.page.total == 0 and self.explanation
                         and self.explanation.best)

@@ -1,5 +1,5 @@
 """The results: at most 100 two-line rows, the highlight kept (by record id) across refreshes.
-Up on the first row posts `EscapeTop` so the screen can put the cursor back in the search box.
+Up on the first row is the search screen's to handle (it puts the cursor back in the search box).
 
 Drawn through Textual's Line API: a new page of hits only replaces a list and repaints the lines on
 screen, and each row is built only when it scrolls into view. Rows are cached by what they show
@@ -34,7 +34,7 @@ RowKey = tuple[str, str, bool, str]
 class ResultsList(ScrollView, can_focus=True):
     ALLOW_SELECT = False  # rows are cached as drawn; a mouse drag selects nothing, as in OptionList
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "up_or_escape", show=False),
+        Binding("up", "cursor_up", show=False),
         Binding("down", "cursor_down", show=False),
         Binding("enter", "select", show=False),
         Binding("home", "first", show=False),
@@ -74,9 +74,6 @@ class ResultsList(ScrollView, can_focus=True):
 
     highlighted: reactive[int | None] = reactive(None)
     _hover: reactive[int | None] = reactive(None)
-
-    class EscapeTop(Message):
-        """Up was pressed on the first row."""
 
     class Selected(Message):
         """Enter (or a click) on a row."""
@@ -229,10 +226,8 @@ class ResultsList(ScrollView, can_focus=True):
     def _on_leave(self, _event: events.Leave) -> None:
         self._hover = None
 
-    def action_up_or_escape(self) -> None:
-        if not self.highlighted:
-            self.post_message(self.EscapeTop())
-        else:
+    def action_cursor_up(self) -> None:
+        if self.highlighted:
             self.highlighted -= 1
 
     def action_cursor_down(self) -> None:
