@@ -7,6 +7,7 @@ kill points and prints the figures.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -64,8 +65,13 @@ def test_a_second_import_while_one_runs_is_refused_in_one_sentence_and_corrupts_
         while not temp_files(db, first.pid) and first.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)  # the private copy exists only while the first import holds the lock
         assert first.poll() is None, "the first import finished before the second could start"
-        second = subprocess.run(import_argv(fixture.source, db), cwd=ROOT, capture_output=True, text=True,
-                                timeout=120)
+        # Paused while it holds the lock, so the second meets it however busy the machine is.
+        first.send_signal(signal.SIGSTOP)
+        try:
+            second = subprocess.run(import_argv(fixture.source, db), cwd=ROOT, capture_output=True, text=True,
+                                    timeout=120)
+        finally:
+            first.send_signal(signal.SIGCONT)
         out, err = first.communicate(timeout=300)
     finally:
         if first.poll() is None:
