@@ -599,7 +599,8 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
                 summary.elapsed_s = time.perf_counter() - started
                 return summary
             _apply(conn, columns, source, replace_source)
-            conn.execute("DROP TABLE staging")
+            # The staging table is left to go with the connection: dropping it first walked every
+            # page of it (0.2 s at 74k records) to free pages of a temporary file about to be removed.
             records = conn.execute("SELECT count(*) FROM services WHERE source = ?", (source,)).fetchone()[0]
             finished_at = now_iso()
             counts = dict(read=summary.read, added=summary.added, updated=summary.updated,
