@@ -11,15 +11,26 @@ from pathlib import Path
 
 from helpline_tui.core import fulltext
 from helpline_tui.core.lexicon import build_terms
+from helpline_tui.core.records import WEEKDAYS
+
+
+# A record's first weekday and its first start time, as ranking.week_position gives them: the
+# meetings of one group (a record each) are listed Sunday to Saturday, by time. Hours are JSON
+# with sorted keys, so the first weekday is found by asking for each in turn.
+WEEK_ORDER = ("CASE " + " ".join(f"WHEN instr(hours, '\"{d}\"') THEN {i}" for i, d in enumerate(WEEKDAYS))
+              + f" ELSE {len(WEEKDAYS)} END, coalesce(json_extract(hours, '$.' || CASE "
+              + " ".join(f"WHEN instr(hours, '\"{d}\"') THEN '{d}'" for d in WEEKDAYS)
+              + " END || '[0][0]'), '')")
 
 
 def renumber_by_name(conn: sqlite3.Connection) -> None:
-    """Give rows rids in (name, id) order. Index order then is alphabetical order: unranked
+    """Give rows rids in (name, weekly time, id) order. Index order then is alphabetical order: unranked
     candidate caps and filter-only listings come alphabetically for free, and the names that
     begin with some letters are one rid range (search-notes §3.3, §6.4)."""
     conn.execute("DROP TABLE IF EXISTS temp.rid_map")
     conn.execute("CREATE TEMP TABLE rid_map (old_rid INTEGER PRIMARY KEY, new_rid INTEGER)")
-    conn.execute("INSERT INTO temp.rid_map SELECT rid, ROW_NUMBER() OVER (ORDER BY name_fold, id) FROM services")
+    conn.execute(f"INSERT INTO temp.rid_map SELECT rid, ROW_NUMBER() OVER (ORDER BY name_fold, {WEEK_ORDER}, id) "
+                 "FROM services")
     if conn.execute("SELECT count(*) FROM temp.rid_map WHERE old_rid != new_rid").fetchone()[0]:
         conn.execute("UPDATE services SET rid = -rid")
         conn.execute("UPDATE services SET rid = (SELECT new_rid FROM temp.rid_map WHERE old_rid = -services.rid)")

@@ -36,7 +36,7 @@ from typing import Any
 import sqlite_utils
 
 from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary
-from helpline_tui.core.indexing import rebuild_derived
+from helpline_tui.core.indexing import WEEK_ORDER, rebuild_derived
 from helpline_tui.core.workers import start_worker
 from helpline_tui.core.records import (GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, PartsMisaligned, ServiceRecord,
                                        SkippedRow, SourceError, SourceParts, printable)
@@ -891,7 +891,8 @@ def _apply(conn: sqlite3.Connection, columns: list[str], source: str, replace_so
     )
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
     conn.execute(
-        f"INSERT INTO services ({', '.join(columns)}) SELECT {', '.join(columns)} FROM staging WHERE true ORDER BY name_fold, id "
+        f"INSERT INTO services ({', '.join(columns)}) SELECT {', '.join(columns)} FROM staging WHERE true "
+        f"ORDER BY name_fold, {WEEK_ORDER}, id "  # the order renumber_by_name gives: nothing to renumber
         f"ON CONFLICT(id) DO UPDATE SET {updates}"
     )
 

@@ -9,10 +9,12 @@ always come in the same order.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from helpline_tui.core.query import ParsedQuery, WordGroup
+from helpline_tui.core.records import WEEKDAYS
 
 NAME, PLACE, TAG = 0, 1, 2
 FIELD_SEPARATOR = " | "  # between name, site name and organisation in match_fold
@@ -129,7 +131,7 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     # The city the query names, in its main state (Portland, OR before Portland, ME), then elsewhere.
     away = 2 if city is None or rec["city_fold"] != city[0] else (0 if rec["state"] == city[1] else 1)
     return (-matched, typos, -adjacent, away, where_sum, not whole_field, unmatched, loose,
-            distance if distance is not None else float("inf"), rec["name_fold"], rec["id"])
+            distance if distance is not None else float("inf"), rec["name_fold"], week_position(rec), rec["id"])
 
 
 def _stems(parsed: ParsedQuery) -> list[tuple[str, ...]]:
@@ -138,3 +140,22 @@ def _stems(parsed: ParsedQuery) -> list[tuple[str, ...]]:
         cached = [tuple(g.prefixes) for g in parsed.groups]
         parsed._stems = cached  # computed once per query, used for every candidate
     return cached
+
+
+_DAY_INDEX = {day: i for i, day in enumerate(WEEKDAYS)}
+NO_HOURS = (len(WEEKDAYS), "")
+
+
+def week_position(rec: dict[str, Any]) -> tuple[int, str]:
+    """(first weekday, its first start time) of a record's hours: a group's meetings, one record
+    each, come Sunday to Saturday and by time, as SQL orders them (indexing.WEEK_ORDER)."""
+    hours = rec.get("hours")
+    if not hours or hours == "{}":
+        return NO_HOURS
+    if isinstance(hours, str):
+        try:
+            hours = json.loads(hours)
+        except ValueError:
+            return NO_HOURS
+    starts = [(_DAY_INDEX[day], ranges[0][0]) for day, ranges in hours.items() if day in _DAY_INDEX and ranges]
+    return min(starts) if starts else NO_HOURS

@@ -206,7 +206,7 @@ def _filter_tags(filters: Filters) -> list[str]:
 
 CANDIDATE_COLUMNS = (
     "rid", "id", "name_fold", "match_fold", "place_fold", "city_fold", "state", "needs", "populations", "payment",
-    "languages", "latitude", "longitude", "geo_precision",
+    "languages", "latitude", "longitude", "geo_precision", "hours",  # hours: a group's meetings by weekday
 )
 FEW_RESULTS = 10  # fewer than this and the query is widened; fixed, so every caller ranks alike
 CANDIDATE_CAP = 300  # rows ranked in Python; beyond it, names matching come first, then index order
@@ -463,7 +463,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     if sort == "distance" and place is not None:
         far = float("inf")
         hits.sort(key=lambda h: (h.distance_miles if h.distance_miles is not None else far,
-                                 h.record["name_fold"], h.record["id"]))
+                                 h.record["name_fold"], ranking.week_position(h.record), h.record["id"]))
     else:
         city = named[2] if named is not None else _query_city(conn, parsed)
         _rank(parsed, hits, city, place is not None or nearest_to is not None)
@@ -626,7 +626,7 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
     if parsed.empty or (parsed.short_prefix and not by_distance):
         far = float("inf")
         hits.sort(key=lambda h: ((h.distance_miles if h.distance_miles is not None else far) if by_distance else 0,
-                                 h.record["name_fold"], h.record["id"]))
+                                 h.record["name_fold"], ranking.week_position(h.record), h.record["id"]))
         for h in hits:
             h.score = 1.0
         return
