@@ -103,15 +103,12 @@ def read_parts(source: str, part_bytes: int) -> SourceParts | None:
         return None
     if path.stat().st_size < 2 * part_bytes:
         return None
-    encoding = text_encoding(path)
-    header, data_start, header_lines = _header(path, encoding)
+    header, data_start, header_lines, encoding = _header(path)
     cuts = _row_cuts(path, data_start, part_bytes)
     if cuts is None or len(cuts) < 2:
         return None
-    # The byte-order mark is only at the start of the file, before the header.
-    part_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     ends = [offset for offset, _ in cuts[1:]] + [path.stat().st_size]
-    parts = [partial(_read_rows, str(path), part_encoding, header, offset, end, header_lines + lines_before,
+    parts = [partial(_read_rows, str(path), encoding, header, offset, end, header_lines + lines_before,
                      index == len(cuts) - 1)
              for index, ((offset, lines_before), end) in enumerate(zip(cuts, ends))]
     return SourceParts(parts=parts, check=_PartsCheck(str(path), len(parts)), whole=partial(_read_csv, path))
@@ -160,16 +157,16 @@ class _PartFacts:
 
 
 def _read_csv(path: Path) -> Iterator[ServiceRecord | SkippedRow]:
-    encoding = text_encoding(path)
-    header, data_start, header_lines = _header(path, encoding)
-    encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    header, data_start, header_lines, encoding = _header(path)
     facts = yield from _read_rows(str(path), encoding, header, data_start, path.stat().st_size, header_lines, True)
     _PartsCheck(str(path), 1)(0, facts)
 
 
-def _header(path: Path, encoding: str) -> tuple[list[str], int, int]:
-    """The header's cells, the byte offset where the rows start, and the lines the header took."""
+def _header(path: Path) -> tuple[list[str], int, int, str]:
+    """The header's cells, the byte offset where the rows start, the lines the header took, and
+    the encoding of the rows (a byte-order mark is only at the start, before the header)."""
     origin = str(path)
+    encoding = text_encoding(path)
     with open(path, "rb") as handle:
         head = b""
         while True:
@@ -191,7 +188,7 @@ def _header(path: Path, encoding: str) -> tuple[list[str], int, int]:
         raise SourceError(origin, "is empty")
     Layout(header, origin)  # names the missing column now, before any row is read
     lines = text.count("\n") + text.count("\r") - text.count("\r\n")
-    return header, end, lines
+    return header, end, lines, "utf-8" if encoding == "utf-8-sig" else encoding
 
 
 def _first_row_end(data: bytes) -> int | None:
