@@ -234,6 +234,8 @@ def _print_table(page) -> None:
 
     shown = len(page.hits)
     where = f" near {page.place.label}" if page.place else ""
+    if page.nearest_to is not None and page.place is None:
+        where = f" nearest to {page.nearest_to.label}, however far"
     print(f"{shown} of {page.total} services{where} ({page.elapsed_ms:.1f} ms)")
     if page.words_not_found:
         print(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")

@@ -31,6 +31,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.count": ("{shown} of {total}", "{shown} de {total}"),
     "status.searching": ("Searching…", "Buscando…"),
     "status.near": ("near {place}", "cerca de {place}"),
+    "status.nearest_to": ("nearest to {place}, however far", "los más cercanos a {place}, a cualquier distancia"),
     "status.not_found": ("not found: {words}", "no encontrado: {words}"),
     "status.not_every_word": ("no service has every word", "ningún servicio tiene todas las palabras"),
     "status.filter_error": ("Filter problem: {message}", "Problema con un filtro: {message}"),

@@ -97,3 +97,27 @@ def test_a_builder_that_dies_leaves_the_index_built_here(tmp_path, monkeypatch):
     rebuild_derived(elsewhere, scratch=scratch)
     assert renamed_found(elsewhere) and shadow(elsewhere) == shadow(here)
     assert not scratch.exists()
+
+
+def test_an_interrupted_rebuild_leaves_no_builder_and_no_scratch_file(tmp_path, monkeypatch):
+    # Ctrl-C (or any error) while the filter tables are built: the builder and its file go too.
+    if not DEMO.exists():
+        pytest.skip("the shipped demo directory is absent")
+    from helpline_tui.core import indexing
+
+    monkeypatch.setattr(fulltext, "ELSEWHERE_MIN_RECORDS", 1)
+    monkeypatch.setattr(indexing, "_SIDE_TABLES", ("SELECT no_such_function()",))
+    started: list = []
+    original = fulltext.BuildElsewhere.__init__
+
+    def remember(self, scratch):
+        original(self, scratch)
+        started.append(self)
+
+    monkeypatch.setattr(fulltext.BuildElsewhere, "__init__", remember)
+    scratch = tmp_path / "scratch.sqlite"
+    conn = copy_of_demo(tmp_path, "interrupted.sqlite")
+    with pytest.raises(sqlite3.OperationalError):
+        rebuild_derived(conn, scratch=scratch)
+    assert started and not started[0].process.is_alive()
+    assert not scratch.exists()

@@ -100,3 +100,32 @@ def test_words_no_result_has_are_named(conn, directory):
     assert out["words_not_found"] == ["eating disorder"] and out["every_word_matched"] is False
     every = json.loads(run_cli("search", "methadone yonkers", "--db", str(directory), "--json").stdout)
     assert every["every_word_matched"] is True and every["place_from_query"] is True
+
+
+@pytest.mark.parametrize("query", ["metadona en yonkers", "yonkers methadone", "methadone yonkers new york",
+                                   "methadone in yonkers ny", "methadone near yonkers", "methadone 10701 ny"])
+def test_the_ways_handlers_name_the_place(conn, query):
+    page = search(conn, query, Filters(), limit=10)
+    assert page.place is not None and page.place_from_query, query
+    assert names(page) == ["Montefiore Medical Center", "Promesa Methadone Program"], query
+
+
+def test_a_city_still_being_typed_that_a_bigger_city_begins_waits_for_the_next_word(conn):
+    assert search(conn, "legal white", Filters(), limit=10).place is None  # White, GA or White Plains?
+    page = search(conn, "legal white plains", Filters(), limit=10)
+    assert page.place is not None and page.place.label == "White Plains, NY"
+    assert names(page) == ["Westchester Legal Aid"]
+
+
+def test_the_nearest_anywhere_says_from_where(conn, directory):
+    page = search(conn, "eating disorder yonkers", Filters(), limit=10)
+    assert page.place is None and page.nearest_to is not None and page.nearest_to.label == "Yonkers, NY"
+    out = json.loads(run_cli("search", "eating disorder yonkers", "--db", str(directory), "--json").stdout)
+    assert out["nearest_to"] == "Yonkers, NY" and out["place_from_query"] is True
+    table = run_cli("search", "eating disorder yonkers", "--db", str(directory)).stdout
+    assert "nearest to Yonkers, NY" in table.splitlines()[0]
+
+
+def test_a_word_is_called_missing_only_when_no_ranked_service_has_it(conn):
+    page = search(conn, "montefiore zzyzx promesa", Filters(), limit=1)
+    assert page.words_not_found == ("zzyzx",)  # promesa is in the second service, not shown

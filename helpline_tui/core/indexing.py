@@ -74,18 +74,22 @@ def rebuild_derived(conn: sqlite3.Connection, scratch: Path | None = None) -> No
     if scratch is not None and (os.cpu_count() or 1) > 1 and \
             conn.execute("SELECT count(*) FROM services").fetchone()[0] >= fulltext.ELSEWHERE_MIN_RECORDS:
         elsewhere = fulltext.BuildElsewhere(scratch)
-        if not elsewhere.send(conn.execute(fulltext.SOURCE_ROWS)):
+    try:
+        if elsewhere is not None and not elsewhere.send(conn.execute(fulltext.SOURCE_ROWS)):
             elsewhere.discard()
             elsewhere = None
-    if elsewhere is None:
-        fulltext.fill(conn, conn.execute(fulltext.SOURCE_ROWS))
-    for sql in _SIDE_TABLES:
-        conn.execute(sql)
-    phones = sorted((key, rid) for rid, digits in conn.execute("SELECT rid, phone_digits FROM services")
-                    for key in phone_keys(digits))
-    conn.executemany("INSERT OR IGNORE INTO service_phones (digits, rid) VALUES (?,?)", phones)
-    if elsewhere is not None and not elsewhere.copy_into(conn):
-        fulltext.fill(conn, conn.execute(fulltext.SOURCE_ROWS))
+        if elsewhere is None:
+            fulltext.fill(conn, conn.execute(fulltext.SOURCE_ROWS))
+        for sql in _SIDE_TABLES:
+            conn.execute(sql)
+        phones = sorted((key, rid) for rid, digits in conn.execute("SELECT rid, phone_digits FROM services")
+                        for key in phone_keys(digits))
+        conn.executemany("INSERT OR IGNORE INTO service_phones (digits, rid) VALUES (?,?)", phones)
+        if elsewhere is not None and not elsewhere.copy_into(conn):
+            fulltext.fill(conn, conn.execute(fulltext.SOURCE_ROWS))
+    finally:
+        if elsewhere is not None:  # Ctrl-C or an error meanwhile: no builder or scratch file left
+            elsewhere.discard()
     build_terms(conn)
     # Readers cache the word list per index build (lexicon.load), not per connection.
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('index_id', ?)", (uuid.uuid4().hex,))

@@ -114,24 +114,6 @@ class RowProblem(Exception):
 _TIME = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _STATE_CODE = re.compile(r"[A-Z]{2}")
-_STATE_NAMES = {
-    fold(n): c
-    for n, c in (
-        ("Alabama", "AL"), ("Alaska", "AK"), ("Arizona", "AZ"), ("Arkansas", "AR"), ("California", "CA"),
-        ("Colorado", "CO"), ("Connecticut", "CT"), ("Delaware", "DE"), ("District of Columbia", "DC"),
-        ("Florida", "FL"), ("Georgia", "GA"), ("Hawaii", "HI"), ("Idaho", "ID"), ("Illinois", "IL"),
-        ("Indiana", "IN"), ("Iowa", "IA"), ("Kansas", "KS"), ("Kentucky", "KY"), ("Louisiana", "LA"),
-        ("Maine", "ME"), ("Maryland", "MD"), ("Massachusetts", "MA"), ("Michigan", "MI"),
-        ("Minnesota", "MN"), ("Mississippi", "MS"), ("Missouri", "MO"), ("Montana", "MT"),
-        ("Nebraska", "NE"), ("Nevada", "NV"), ("New Hampshire", "NH"), ("New Jersey", "NJ"),
-        ("New Mexico", "NM"), ("New York", "NY"), ("North Carolina", "NC"), ("North Dakota", "ND"),
-        ("Ohio", "OH"), ("Oklahoma", "OK"), ("Oregon", "OR"), ("Pennsylvania", "PA"),
-        ("Rhode Island", "RI"), ("South Carolina", "SC"), ("South Dakota", "SD"), ("Tennessee", "TN"),
-        ("Texas", "TX"), ("Utah", "UT"), ("Vermont", "VT"), ("Virginia", "VA"), ("Washington", "WA"),
-        ("West Virginia", "WV"), ("Wisconsin", "WI"), ("Wyoming", "WY"), ("Puerto Rico", "PR"),
-        ("Virgin Islands", "VI"), ("Guam", "GU"),
-    )
-}
 
 
 # Encoders made once: json.dumps() with options builds a new encoder on every call, and an import
@@ -237,7 +219,7 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
         raise RowProblem("source", "the record names no source")
     state = cleaning.clean_text(rec.state).upper()
     if state and not _STATE_CODE.fullmatch(state):
-        state = _STATE_NAMES.get(fold(state), "")
+        state = geo.STATE_NAMES.get(fold(state), "")
         if not state:
             raise RowProblem("state", f"'{cleaning.clean_text(rec.state)}' is not a state code")
     zip5 = cleaning.clean_zip(rec.zip)

@@ -24,10 +24,13 @@ from helpline_tui.core.textnorm import fold
 
 # Words that may be missing from a name without costing the match (they still help ranking).
 OPTIONAL_WORDS = frozenset(
-    "the of at and for in on a an to de del la las el los y en para con que speaking speaks hablan habla se".split()
+    "the of at and for in on a an to de del la las el los y en para con que speaking speaks hablan habla se "
+    "near cerca".split()
 )
 # Ambiguous as concepts: 'ca' is California far more often than Cocaine Anonymous.
-NOT_CONCEPTS = frozenset({("ca",), ("co",), ("op",), ("pa",), ("ma",), ("in",), ("oh",), ("me",), ("or",)})
+# Spanish 'en', 'el', 'la' ("metadona en yonkers") are small words, not English, Greek or Lao.
+NOT_CONCEPTS = frozenset({("ca",), ("co",), ("op",), ("pa",), ("ma",), ("in",), ("oh",), ("me",), ("or",),
+                          ("en",), ("el",), ("la",)})
 MAX_WORDS = 12
 BROAD_PREFIX_SHARE = 0.3  # a half-typed last word in more than this share of records only ranks  # longer text is cut: nobody types more while a caller waits
 

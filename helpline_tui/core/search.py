@@ -95,6 +95,9 @@ class SearchPage:
     place: geo.Place | None = None
     plan: query_mod.ParsedQuery | None = field(default=None, repr=False)
     place_from_query: bool = False  # the place is a city or ZIP the query named ("methadone yonkers")
+    # Nothing near the place the query named, or nothing in the city it named: the services are
+    # the nearest to it, however far, and the handler must see from where.
+    nearest_to: geo.Place | None = None
     # No record had every word, so records with the rarer words were listed (_any_words); and the
     # words none of the listed records has: the handler must know they were left out.
     every_word: bool = True
@@ -105,6 +108,7 @@ class SearchPage:
             "query": self.query, "filters": self.filters.as_json(), "total": self.total,
             "elapsed_ms": round(self.elapsed_ms, 2),
             "place": self.place.label if self.place else None, "place_from_query": self.place_from_query,
+            "nearest_to": self.nearest_to.label if self.nearest_to else None,
             "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
             "results": [h.as_json() for h in self.hits],
         }
@@ -471,67 +475,131 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             far = float("inf")
             hits.sort(key=lambda h: (-round(h.score, 6), h.distance_miles if h.distance_miles is not None else far))
     top = hits[:limit]
+    # Among every record ranked, not only those shown: "--limit 1" must not call a word missing.
     missing = () if every_word else tuple(
-        g.text for g in parsed.required() if not any(ranking.match_group(g, h.record) for h in top))
+        g.text for g in parsed.required() if not any(ranking.match_group(g, h.record) for h in hits))
     display = _display_rows(conn, [h.record["rid"] for h in top])
     for h in top:
         h.record = display[h.record["rid"]]
     elapsed = (time.perf_counter() - started) * 1000
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
-                      plan=parsed, place_from_query=named is not None and place is not None,
+                      plan=parsed, place_from_query=named is not None, nearest_to=nearest_to,
                       every_word=every_word, words_not_found=missing)
 
 
 def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False
                  ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None] | None:
     """When a query is needs or languages plus a known city or ZIP code ("methadone yonkers
-    spanish", "housing 10701", "detox st louis mo"): (the place, the query without it, the city
-    for ranking). Not when other words are left ("hope harbor chicago"), nor when a service's
-    name holds every word ("phoenix house"): those name a service, looked for as typed."""
+    spanish", "housing 10701", "yonkers methadone", "detox portland maine"): (the place, the query
+    without it, the city for ranking). Not when other words are left ("hope harbor chicago"),
+    nor when a service's name has the words as typed ("phoenix house")."""
     typing = parsed.groups[-1] if parsed.groups and not parsed.text[-1:].isspace() else None
-    # A need word still being typed is no sure need yet: "hope hous" is likelier Hope House.
-    if parsed.phone or not any(g.concept and g is not typing for g in parsed.groups):
+    phrases = vocabulary.phrase_index()
+
+    def sure_need(g: query_mod.WordGroup) -> bool:
+        # A need word still being typed is no sure need yet ("phoenix hous"), unless it is whole.
+        return bool(g.concept) and (g is not typing or tuple(g.text.split()) in phrases)
+
+    if parsed.phone or not any(sure_need(g) for g in parsed.groups):
         return None
     others = [g for g in parsed.groups if not g.concept]
     # Small words may be the city's ("los angeles", "la crosse") or not ("methadone in yonkers").
     for rest in (others, [g for g in others if not g.optional]):
-        found = _place_of(conn, rest, filters, complete_last) if rest else None
+        found = _place_of(conn, rest, filters, typing, complete_last) if rest else None
         if found is not None:
             break
     else:
         return None
     place, city = found
-    every_word_in_a_name = " AND ".join(g.fts("name") for g in parsed.groups if not g.optional)
-    if conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1", (every_word_in_a_name,)).fetchone():
-        return None  # "phoenix house", "boston housing": a service's name, a need word in it
+    # A small town ("vantage") may well be a word of a service's names; a city ("new york") is
+    # only taken for one when a service's own name has every word.
+    small_town = city is not None and _exact_city(conn, city[0]).get(city[1], 0) <= SMALL_TOWN_ZIPS
+    if _a_name_has_every_word(conn, [g for g in parsed.groups if not g.optional], anywhere=small_town):
+        return None  # "phoenix house", "vantage women and chilren": a service's name
     kept = [g for g in parsed.groups if all(g is not r for r in rest)]
-    still_typing = bool(kept) and kept[-1] is parsed.groups[-1] and not parsed.text[-1:].isspace()
+    still_typing = bool(kept) and kept[-1] is typing
     return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city
 
 
-def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, complete_last: bool = False
-              ) -> tuple[geo.Place, tuple[str, str, tuple[str, ...]] | None] | None:
-    """The place these words are, all of them: a ZIP code, or a city with perhaps its state
-    (`complete_last`: or the likeliest city the last words begin)."""
+def _a_name_has_every_word(conn, groups: list[query_mod.WordGroup], anywhere: bool) -> bool:
+    """Whether a service's own name (not its site name or organisation: "Methadone Treatment" of
+    New York Presbyterian is no name with "methadone new york") has every word, typos allowed;
+    `anywhere`: or its names together."""
+    every_word = " AND ".join(g.fts("name") for g in groups)
+    if anywhere:
+        return conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1", (every_word,)).fetchone() \
+            is not None
+    for (name_fold,) in conn.execute(
+            "SELECT s.name_fold FROM services_fts JOIN services s ON s.rid = services_fts.rowid "
+            "WHERE services_fts MATCH ? LIMIT 200", (every_word,)):
+        rec = {"match_fold": name_fold, "place_fold": "", "needs": "", "populations": "", "payment": "",
+               "languages": ""}
+        ranking.prepare(rec)
+        if all(ranking.match_group(g, rec) for g in groups):
+            return True
+    return False
+
+
+SMALL_TOWN_ZIPS = 2  # ZIP codes of a town whose name is as likely a word of a service's names
+COMMON_WORD_DOCS = 20  # a small town's name in this many records is likelier a name's word ("hope")
+
+
+def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing: query_mod.WordGroup | None,
+              complete_last: bool) -> tuple[geo.Place, tuple[str, str, tuple[str, ...]] | None] | None:
+    """The place these words are, all of them: a ZIP code, or a city, perhaps with its state (a
+    code or a name) or ZIP after it. A city still being typed that longer city names begin
+    ("white" of White Plains) is not one yet; with `complete_last` it is the likeliest it begins."""
     words = [g.text for g in groups]
+    named_state = None
+    for size in (2, 1):
+        tail = " ".join(words[-size:])
+        code = _STATE_WORDS.get(tail) or geo.STATE_NAMES.get(tail)
+        if len(words) > size and code:
+            named_state, words = code, words[:-size]
+            break
     try:
-        if len(groups) == 1 and groups[0].is_number and len(words[0]) == 5:
-            return geo.resolve_place(conn, words[0]), None
-        city = _query_city(conn, query_mod.ParsedQuery(text=" ".join(words), groups=groups), complete_last)
-        if city is None or tuple(words[:len(city[2])]) != city[2]:
+        if words[-1].isdigit() and len(words[-1]) == 5:
+            zip_place = geo.resolve_place(conn, words[-1])
+            if len(words) == 1 or _exact_city(conn, " ".join(words[:-1])):
+                return zip_place, None
             return None
-        after = words[len(city[2]):]  # at most a state: "portland me"
-        if after and (len(after) > 1 or _STATE_WORDS.get(after[0]) != city[1]):
-            return None
-        if filters.state and filters.state != city[1]:
-            states = {r[0] for r in conn.execute("SELECT DISTINCT state FROM zip_centroids WHERE city_fold = ?",
-                                                 (city[0],))}
-            if filters.state not in states:
+        name = " ".join(words)
+        being_typed = typing is not None and groups[-1] is typing and named_state is None
+        states = _exact_city(conn, name)
+        if being_typed and complete_last and not states:
+            likeliest = geo.cities_beginning(conn, name, 1) if len(words[-1]) >= CITY_PREFIX_MIN else []
+            if not likeliest:
                 return None
-            city = (city[0], filters.state, city[2])
-        return geo.resolve_place(conn, f"{city[0]}, {city[1]}"), city
+            _, name, state = likeliest[0]
+            states = {state: 1}
+        elif being_typed and states:
+            # "white" may become White Plains (more ZIPs than White, GA): wait for the next word;
+            # "new york" will hardly become New York Mills.
+            longer = conn.execute(
+                "SELECT count(*) AS n FROM zip_centroids WHERE city_fold > ? AND city_fold < ? "
+                "GROUP BY city_fold, state ORDER BY n DESC LIMIT 1", (name + " ", name + " \uffff")).fetchone()
+            if longer and longer[0] > max(states.values()):
+                return None
+        if not states:
+            return None
+        state = next((s for s in (named_state, filters.state) if s in states), None) or max(states, key=states.get)
+        if len(words) == 1 and states[state] <= SMALL_TOWN_ZIPS:
+            docs = conn.execute("SELECT docs FROM search_terms WHERE term = ?", (name,)).fetchone()
+            if docs and docs[0] >= COMMON_WORD_DOCS:
+                return None  # Hope, AR in "housing hope": Hope House and its like
+        return geo.resolve_place(conn, f"{name}, {state}"), (name, state, tuple(words))
     except geo.PlaceError:
         return None
+
+
+def _exact_city(conn, name: str) -> dict[str, int]:
+    """State -> ZIP codes of the cities with this name (either spelling of its first word)."""
+    states: dict[str, int] = {}
+    for spelling in geo.city_spellings(name):
+        for state, count in conn.execute(
+                "SELECT state, count(*) FROM zip_centroids WHERE city_fold = ? GROUP BY state", (spelling,)):
+            states[state] = states.get(state, 0) + count
+    return states
 
 
 def _nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: _Scope):

@@ -21,6 +21,8 @@ class StatusLine(Static):
             text.append(t("status.count", lang, shown=number(len(page.hits), lang), total=number(page.total, lang)))
         if page.place is not None:
             text.append(" · " + t("status.near", lang, place=page.place.label))
+        elif page.nearest_to is not None:
+            text.append(" · " + t("status.nearest_to", lang, place=page.nearest_to.label))
         if page.words_not_found:
             # The handler must see that some words were left out, not read the list as a match.
             text.append(" · " + t("status.not_found", lang, words=", ".join(page.words_not_found)), style="bold")
