@@ -129,3 +129,9 @@ def test_the_nearest_anywhere_says_from_where(conn, directory):
 def test_a_word_is_called_missing_only_when_no_ranked_service_has_it(conn):
     page = search(conn, "montefiore zzyzx promesa", Filters(), limit=1)
     assert page.words_not_found == ("zzyzx",)  # promesa is in the second service, not shown
+
+
+def test_the_state_filter_picks_among_cities_of_one_name(conn):
+    where = lambda page: (page.place or page.nearest_to).label  # noqa: E731
+    assert where(search(conn, "methadone mount vernon", Filters(), limit=5)) == "Mount Vernon, NY"
+    assert where(search(conn, "methadone mount vernon", Filters(state="WA"), limit=5)) == "Mount Vernon, WA"

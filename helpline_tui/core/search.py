@@ -511,9 +511,9 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     else:
         return None
     place, city = found
-    # A small town ("vantage") may well be a word of a service's names; a city ("new york") is
-    # only taken for one when a service's own name has every word.
-    small_town = city is not None and _exact_city(conn, city[0]).get(city[1], 0) <= SMALL_TOWN_ZIPS
+    # A name that is a small town wherever it is ("vantage") may well be a word of a service's
+    # names; a city's ("new york", "mount vernon") only when a service's own name has every word.
+    small_town = city is not None and max(_exact_city(conn, city[0]).values(), default=0) <= SMALL_TOWN_ZIPS
     if _a_name_has_every_word(conn, [g for g in parsed.groups if not g.optional], anywhere=small_town):
         return None  # "phoenix house", "vantage women and chilren": a service's name
     kept = [g for g in parsed.groups if all(g is not r for r in rest)]
