@@ -404,9 +404,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     if named is not None:
         # "methadone yonkers spanish": Yonkers is where, not a word to find in names (which
         # found hospitals named for it elsewhere, and Conyers, GA): as if it were the place filter.
-        place, words, city = named
-        filters = replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES)
-        parsed = query_mod.parse(words, lex)
+        place, filters, parsed, words = _taken_as_place(named, filters, lex)
     scope = _Scope(conn, filters, place)
     nearest_to: geo.Place | None = None
     every_word = True
@@ -432,9 +430,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             # ("vivienda white plai"): the likeliest city it begins is the place, as when complete.
             named = _place_named(conn, parsed, filters, complete_last=True)
             if named is not None:
-                place, words, _ = named
-                filters = replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES)
-                parsed = query_mod.parse(words, lex)
+                place, filters, parsed, words = _taken_as_place(named, filters, lex)
                 scope = _Scope(conn, filters, place)
                 rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
         if named is not None and total == 0:
@@ -485,6 +481,13 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
                       plan=parsed, place_from_query=named is not None, nearest_to=nearest_to,
                       every_word=every_word, words_not_found=missing)
+
+
+def _taken_as_place(named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon
+                    ) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str]:
+    """The place a query named as the place filter, at F2's default radius, and the rest of it."""
+    place, words, _ = named
+    return place, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES), query_mod.parse(words, lex), words
 
 
 def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False
@@ -575,10 +578,8 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         elif being_typed and states:
             # "white" may become White Plains (more ZIPs than White, GA): wait for the next word;
             # "new york" will hardly become New York Mills.
-            longer = conn.execute(
-                "SELECT count(*) AS n FROM zip_centroids WHERE city_fold > ? AND city_fold < ? "
-                "GROUP BY city_fold, state ORDER BY n DESC LIMIT 1", (name + " ", name + " \uffff")).fetchone()
-            if longer and longer[0] > max(states.values()):
+            longer = geo.cities_beginning(conn, name + " ", 1)
+            if longer and _exact_city(conn, longer[0][1]).get(longer[0][2], 0) > max(states.values()):
                 return None
         if not states:
             return None
