@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import schema
+from helpline_tui.core import geo, schema
 from helpline_tui.core.geo import haversine_miles
 from helpline_tui.core.site_merging import sources_of
 
@@ -38,6 +38,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         # The radius filter uses the very function that computes the distance shown.
         conn.create_function("hl_miles", 4, _miles, deterministic=True)
         schema.check_readable(conn, str(path))
+        geo.place_names(conn)  # made now, so a file without the centroid table fails here, in one sentence
     except sqlite3.DatabaseError as exc:
         raise DirectoryError(schema.not_a_directory(path, exc)) from None
     except schema.SchemaError as exc:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from helpline_tui.core.textnorm import fold
 
@@ -79,6 +81,39 @@ def fill_centroids(conn: sqlite3.Connection) -> int:
     return len(rows)
 
 
+_ALIASES = Path(__file__).parent / "data" / "place_aliases.json"
+
+
+@lru_cache(maxsize=1)
+def place_aliases() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(name, state, counties): 'Queens' is every ZIP code of Queens County, NY."""
+    data = json.loads(_ALIASES.read_text(encoding="utf-8"))
+    return tuple((p["name"], p["state"], tuple(p["counties"])) for p in data["places"])
+
+
+def place_names(conn: sqlite3.Connection) -> str:
+    """The table of every place name, for queries by city name: the centroid table's USPS city
+    names, plus a row per ZIP code of each alias (Queens, Manhattan, Nueva York...). A view in the
+    connection's temporary storage, made on first use from the file's own centroids (about 4 ms),
+    so every directory, read-only or being imported, old or new, knows the aliases this helpline
+    ships, without a schema change."""
+    if not conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'place_names'").fetchone():
+        _add_place_names(conn)
+    return "temp.place_names"
+
+
+def _add_place_names(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TEMP TABLE place_aliases AS SELECT * FROM main.zip_centroids WHERE 0")
+    for name, state, counties in place_aliases():
+        conn.execute(
+            "INSERT INTO temp.place_aliases SELECT zip, ?, ?, state, county, latitude, longitude "
+            f"FROM main.zip_centroids WHERE state = ? AND county IN ({', '.join('?' * len(counties))})",
+            (name, fold(name), state, *counties))
+    conn.execute("CREATE INDEX temp.place_aliases_city ON place_aliases (city_fold, state)")
+    conn.execute("CREATE TEMP VIEW place_names AS SELECT * FROM main.zip_centroids "
+                 "UNION ALL SELECT * FROM temp.place_aliases")
+
+
 _ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
 _CITY_STATE = re.compile(r"^\s*(.+?)\s*,?\s+([A-Za-z]{2})\s*$")
 
@@ -102,7 +137,7 @@ def resolve_place(conn: sqlite3.Connection, text: str) -> Place:
     city, state = m.group(1), m.group(2).upper()
     for spelling in city_spellings(fold(city)):
         row = conn.execute(
-            "SELECT min(city), avg(latitude), avg(longitude) FROM zip_centroids "
+            f"SELECT min(city), avg(latitude), avg(longitude) FROM {place_names(conn)} "
             "WHERE city_fold = ? AND state = ?",
             (spelling, state),
         ).fetchone()
@@ -150,7 +185,7 @@ def cities_beginning(conn: sqlite3.Connection, folded: str, limit: int) -> list[
     rows = []
     for key in city_spellings(folded):
         rows += conn.execute(
-            "SELECT city, city_fold, state, count(*) AS n FROM zip_centroids WHERE city_fold >= ? AND city_fold < ? "
+            f"SELECT city, city_fold, state, count(*) AS n FROM {place_names(conn)} WHERE city_fold >= ? AND city_fold < ? "
             "GROUP BY city_fold, state ORDER BY n DESC, city LIMIT ?",
             (key, key + "\uffff", limit),
         ).fetchall()
@@ -165,7 +200,7 @@ def zip_centroid(conn: sqlite3.Connection, zip5: str) -> tuple[float, float] | N
 
 def city_centroid(conn: sqlite3.Connection, city: str, state: str) -> tuple[float, float] | None:
     row = conn.execute(
-        "SELECT avg(latitude), avg(longitude) FROM zip_centroids WHERE city_fold = ? AND state = ?",
+        f"SELECT avg(latitude), avg(longitude) FROM {place_names(conn)} WHERE city_fold = ? AND state = ?",
         (fold(city), state),
     ).fetchone()
     return (row[0], row[1]) if row and row[0] is not None else None

@@ -598,7 +598,7 @@ def _exact_city(conn, name: str) -> dict[str, int]:
     states: dict[str, int] = {}
     for spelling in geo.city_spellings(name):
         for state, count in conn.execute(
-                "SELECT state, count(*) FROM zip_centroids WHERE city_fold = ? GROUP BY state", (spelling,)):
+                f"SELECT state, count(*) FROM {geo.place_names(conn)} WHERE city_fold = ? GROUP BY state", (spelling,)):
             states[state] = states.get(state, 0) + count
     return states
 
@@ -667,7 +667,7 @@ def _query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False
                 continue
             for spelling in geo.city_spellings(name):  # "st louis" is Saint Louis
                 states = [r[0] for r in conn.execute(
-                    "SELECT state FROM zip_centroids WHERE city_fold = ? GROUP BY state ORDER BY count(*) DESC",
+                    f"SELECT state FROM {geo.place_names(conn)} WHERE city_fold = ? GROUP BY state ORDER BY count(*) DESC",
                     (spelling,))]
                 if states:
                     after = words[start + size] if start + size < len(words) else ""
