@@ -37,6 +37,8 @@ def directory(tmp_path_factory) -> Path:
         service("6", "Westchester Legal Aid", "White Plains", "NY", "10601", 41.0330, -73.7630, ["legal"]),
         service("7", "Harbor Eating Disorder Clinic", "Boston", "MA", "02118", 42.3400, -71.0700,
                 ["eating-disorders"]),
+        service("8", "Riverdale Outpatient Clinic", "Bronx", "NY", "10471", 40.9010, -73.9060,
+                ["substance-use-treatment"]),
     ], source="test", format="test", origin="tests")
     return path
 
@@ -135,3 +137,19 @@ def test_the_state_filter_picks_among_cities_of_one_name(conn):
     where = lambda page: (page.place or page.nearest_to).label  # noqa: E731
     assert where(search(conn, "methadone mount vernon", Filters(), limit=5)) == "Mount Vernon, NY"
     assert where(search(conn, "methadone mount vernon", Filters(state="WA"), limit=5)) == "Mount Vernon, WA"
+
+
+@pytest.mark.parametrize("query", ["methadone de yonkers", "metadona cerca de 10701", "methadone no yonkers",
+                                   "methadone que hable español yonkers"])
+def test_spanish_small_words_are_not_languages_or_names(conn, query):
+    # 'de' was German and 'no' a word to find: the German-speaking services, or none, and no place.
+    page = search(conn, query, Filters(), limit=10)
+    assert page.place is not None and page.place_from_query, query
+    assert names(page) == ["Montefiore Medical Center", "Promesa Methadone Program"], query
+
+
+@pytest.mark.parametrize("query", ["alcohol yonkers", "tratamiento de alcohol en yonkers", "alchohol yonkers"])
+def test_alcohol_is_a_need_word(conn, query):
+    page = search(conn, query, Filters(), limit=10)
+    assert page.place is not None and page.place_from_query, query
+    assert names(page) == ["Riverdale Outpatient Clinic"], query

@@ -24,8 +24,8 @@ from helpline_tui.core.textnorm import fold
 
 # Words that may be missing from a name without costing the match (they still help ranking).
 OPTIONAL_WORDS = frozenset(
-    "the of at and for in on a an to de del la las el los y en para con que speaking speaks hablan habla se "
-    "near cerca".split()
+    "the of at and for in on a an to de del la las el los y en para con que speaking speaks hablan habla hable "
+    "hablen se near cerca no".split()
 )
 # Ambiguous as concepts: 'ca' is California far more often than Cocaine Anonymous.
 # Spanish 'en', 'el', 'la' ("metadona en yonkers") are small words, not English, Greek or Lao.

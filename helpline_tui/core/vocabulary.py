@@ -128,7 +128,11 @@ def phrase_index() -> dict[tuple[str, ...], tuple[str, str]]:
     vocab = load()
     index: dict[tuple[str, ...], tuple[str, str]] = {}
     for term in vocab.filter_terms + vocab.languages:
-        for phrase in (term.id.replace("-", " "), term.en, term.es, *term.synonyms):
+        # A language's code is not a word a handler types for it ('german', 'alemán' are): as
+        # words, 'de', 'it', 'he', 'my', 'no' are Spanish and English ("vivienda cerca de 02119"
+        # listed German-speaking services).
+        own_id = () if term.facet == "language" else (term.id.replace("-", " "),)
+        for phrase in (*own_id, term.en, term.es, *term.synonyms):
             key = tuple(fold(phrase).split())
             if key and key not in index:
                 index[key] = (term.facet, term.id)
