@@ -247,7 +247,13 @@ def from_weekday_rows(rows: Iterable[Mapping[str, object]],
         day = day_index(weekday) if not weekday.isdigit() else _number_day(weekday)
         span = parse_range(row.get("opens_at"), row.get("closes_at"))
         original = str(row.get("original_text") or "").strip()
-        if day is not None and span is not None:
+        written = _written_hours(original)
+        if written:
+            # The 211's own words, whole: its converter filled one row of "9:00am-7:00pm, Mon-Thur;
+            # 9:00am-5:00pm, Fri" as Friday 9-7, so the screen said closed on Monday.
+            for written_day, opens, closes in written:
+                b.add(written_day, opens, closes)
+        elif day is not None and span is not None:
             b.add(day, *span)
             if original and not _SIMPLE_TEXT.match(original):
                 b.note(original)  # "Clinic: 9-11:30 & 1-3:30" says more than one range per row
@@ -256,6 +262,29 @@ def from_weekday_rows(rows: Iterable[Mapping[str, object]],
         else:
             b.note(original or " ".join(str(row.get(k) or "") for k in ("weekday", "opens_at", "closes_at")))
     return b
+
+
+_WRITTEN_CLAUSE = re.compile(r"^(?P<opens>[^-–,]+?)\s*[-–]\s*(?P<closes>[^-–,]+?)\s*,\s*(?P<first>[a-z]+)\.?"
+                             r"(?:\s*[-–]\s*(?P<last>[a-z]+)\.?)?$", re.I)
+
+
+def _written_hours(text: str) -> list[tuple[int, int, int]] | None:
+    """(day, opens, closes) of every opening an HSDS 1.1 `original_text` states, when all of it is
+    clauses like "9:00am-7:00pm, Mon-Thur" (separated by ";" or line breaks); else None."""
+    out: list[tuple[int, int, int]] = []
+    for clause in re.split(r";|\n|\\n", text):
+        clause = clause.strip()
+        if not clause:
+            continue
+        m = _WRITTEN_CLAUSE.match(clause)
+        span = parse_range(m.group("opens"), m.group("closes")) if m else None
+        first = day_index(m.group("first")) if m else None
+        last = day_index(m.group("last")) if m and m.group("last") else first
+        if span is None or first is None or last is None:
+            return None
+        days = range(first, (last if last >= first else last + 7) + 1)
+        out += [(day % 7, *span) for day in days]
+    return out or None
 
 
 # "9:00am-5:00pm, Mon-Fri": what the structured rows already say, so not repeated as a note.

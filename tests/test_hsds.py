@@ -107,6 +107,8 @@ def test_miami_named_records(miami):
     assert kiva.languages == ["en", "es", "ht"]  # "Creole (limited)" is still Creole
     ocd = by_key(records, "8092")  # "9:00pm-7:00pm, Mon-Fri": a typo, kept as text only
     assert ocd.kind == "support-group" and ocd.hours == {} and ocd.hours_text == "9:00pm-7:00pm, Mon-Fri"
+    cancercare = by_key(records, "3189")  # one row, "Friday 9-7", made of "9:00am-7:00pm, Mon-Thur; 9:00am-5:00pm, Fri"
+    assert cancercare.hours_text == "Mon–Thu 9am–7pm; Fri 9am–5pm" and cancercare.hours["mon"] == [["09:00", "19:00"]]
     police = by_key(records, "1503")
     assert police.languages == []  # no language rows: unknown, not English
 

@@ -44,7 +44,7 @@ def test_ranges(opens, closes, expected):
 
 def test_hsds_11_weekday_rows_several_ranges_a_day_and_notes():
     rows = [
-        {"weekday": "Monday", "opens_at": "9:00am", "closes_at": "5:00pm", "original_text": "9:00am-5:00pm, Mon-Fri"},
+        {"weekday": "Monday", "opens_at": "9:00am", "closes_at": "5:00pm", "original_text": "9:00am-5:00pm, Mon"},
         {"weekday": "Tuesday", "opens_at": "9:00am", "closes_at": "12:00pm", "original_text": ""},
         {"weekday": "Tuesday", "opens_at": "1:00pm", "closes_at": "5:00pm", "original_text": ""},
         {"weekday": "Saturday", "opens_at": "", "closes_at": "", "original_text": "Clinic:\\nby appointment"},
@@ -53,6 +53,24 @@ def test_hsds_11_weekday_rows_several_ranges_a_day_and_notes():
     assert b.hours() == {"mon": [["09:00", "17:00"]], "tue": [["09:00", "12:00"], ["13:00", "17:00"]]}
     # The simple original text repeats the structure and is not repeated; the rest is kept.
     assert b.text() == "Mon 9am–5pm; Tue 9am–noon, 1pm–5pm\nClinic:\nby appointment"
+
+
+def test_the_211s_own_words_win_over_the_row_its_converter_made_of_them():
+    # Miami 211 (173 of 2,597 services): the week's text on one row, with the last clause's day
+    # and the first clause's times. The screen said "closed now" on a Monday.
+    b = from_weekday_rows([{"weekday": "Friday", "opens_at": "9:00am", "closes_at": "7:00pm",
+                            "original_text": "9:00am-7:00pm, Mon-Thur;\\n9:00am-5:00pm, Fri"}])
+    week = {day: [["09:00", "19:00"]] for day in ("mon", "tue", "wed", "thu")}
+    assert b.hours() == {**week, "fri": [["09:00", "17:00"]]}
+    assert b.text() == "Mon–Thu 9am–7pm; Fri 9am–5pm"
+    # A weekend range wraps from Saturday to Sunday; a text that is not only such clauses leaves
+    # the rows as they are, and is kept as a note.
+    assert from_weekday_rows([{"weekday": "Saturday", "opens_at": "9am", "closes_at": "1pm",
+                               "original_text": "9am-1pm, Sat-Sun"}]).hours() == {
+        "sun": [["09:00", "13:00"]], "sat": [["09:00", "13:00"]]}
+    kept = from_weekday_rows([{"weekday": "Monday", "opens_at": "9am", "closes_at": "1pm",
+                               "original_text": "9am-1pm, Mon (walk-ins until noon)"}])
+    assert kept.hours() == {"mon": [["09:00", "13:00"]]} and "walk-ins" in kept.text()
 
 
 def test_overnight_continues_on_the_next_day_and_saturday_wraps_to_sunday():
