@@ -230,13 +230,14 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
 
 
 def _print_table(page) -> None:
-    from helpline_tui.core import referral
+    from helpline_tui.core import days, referral
 
     shown = len(page.hits)
     where = f" near {page.place.label}" if page.place else ""
     if page.nearest_to is not None and page.place is None:
         where = f" nearest to {page.nearest_to.label}, however far"
-    print(f"{shown} of {page.total} services{where} ({page.elapsed_ms:.1f} ms)")
+    when = "".join(f", {days.label(d)}" for d in page.days)
+    print(f"{shown} of {page.total} services{where}{when} ({page.elapsed_ms:.1f} ms)")
     if page.words_not_found:
         print(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
     elif not page.every_word:

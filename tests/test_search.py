@@ -14,7 +14,7 @@ from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.geo import haversine_miles
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
-from helpline_tui.core.search import Filters, FilterError, search
+from helpline_tui.core.search import CANDIDATE_CAP, Filters, FilterError, search
 
 S = "test"
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,7 +259,10 @@ def test_a_half_typed_word_finds_what_the_index_prefix_search_finds(typed, monke
     db = open_readonly(ROOT / "data" / "services.sqlite")
 
     def answers():
-        return [(page.total, [h.record["id"] for h in page.hits])
+        # Beyond the candidate cap, which names are ranked is bm25's choice, and bm25 scores a
+        # prefix and the words it begins a little differently (each word has its own rarity):
+        # there the totals must agree; below it, the very records.
+        return [(page.total, [h.record["id"] for h in page.hits] if page.total <= CANDIDATE_CAP else None)
                 for page in (search(db, typed, f, limit=10) for f in (Filters(), Filters(lang="es"), Filters(state="NY")))]
 
     spelled = answers()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from helpline_tui.core import vocabulary
+from helpline_tui.core import days, vocabulary
 from helpline_tui.core.lexicon import Lexicon, equivalents, typo_budget
 from helpline_tui.core.records import STATUSES
 from helpline_tui.core.textnorm import fold
@@ -36,7 +36,9 @@ BROAD_PREFIX_SHARE = 0.3  # a half-typed last word in more than this share of re
 
 
 def keyword_token(facet: str, term_id: str) -> str:
-    """The token a record's need or language gets in the index's `keywords` column."""
+    """The token a record's need, language or day (core/days.py) has in the index's `keywords` column."""
+    if facet == "day":
+        return days.token(term_id)
     prefix = "lg" if facet == "language" else "kw"
     return prefix + re.sub(r"[^0-9a-z]", "", term_id.lower())
 
@@ -85,7 +87,7 @@ class WordGroup:
     prefixes: dict[str, int] = field(default_factory=dict)  # index word beginning -> typos
     phrases: list[tuple[str, ...]] = field(default_factory=list)  # multi-word alternatives
     variants: frozenset[str] = frozenset()  # spelling equivalents (ctr for center): matches, but not exact
-    concept: tuple[str, str] | None = None  # (facet, id) of a need or language phrase
+    concept: tuple[str, str] | None = None  # (facet, id) of a need or language phrase, or ("day", "mon")
     concept_typos: int = 0  # typos between the word typed and the need word it stands for
     optional: bool = False
     # A word still being typed that would match most of the directory ("cente", one letter):
@@ -196,6 +198,14 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
         return parsed
     i = 0
     while i < len(words):
+        day = _day_at(words, i)
+        if day is not None:
+            # "aa monday", "alcoholicos anonimos hoy": only the day's tag, never the word in names
+            # ("Today's Recovery", "Monday Night Group" on a Tuesday).
+            size, key = day
+            parsed.groups.append(WordGroup(text=" ".join(words[i:i + size]), concept=("day", key)))
+            i += size
+            continue
         # Longest need/language phrase starting here ("en espanol", "dual diagnosis", "metadona").
         for size in range(min(4, len(words) - i), 0, -1):
             key = tuple(words[i:i + size])
@@ -225,6 +235,15 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
         for group in parsed.groups:
             _spell_out_prefixes(group, lexicon)
     return parsed
+
+
+def _day_at(words: list[str], i: int) -> tuple[int, str] | None:
+    """(words taken, day key) of a day named at words[i] ("monday", "esta noche"), longest first."""
+    for size in range(min(days.LONGEST, len(words) - i), 0, -1):
+        key = days.day_named(tuple(words[i:i + size]))
+        if key is not None:
+            return size, key
+    return None
 
 
 SPELLED_PREFIX_MIN = 4  # shorter prefixes have their own FTS5 prefix index ('2 3')

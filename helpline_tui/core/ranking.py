@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from helpline_tui.core import days
 from helpline_tui.core.query import ParsedQuery, WordGroup
 from helpline_tui.core.records import WEEKDAYS
 
@@ -83,6 +84,8 @@ def match_group(group: WordGroup, rec: dict[str, Any], stems: tuple[str, ...] | 
 def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
     # The lists are JSON text here (decoding every candidate's lists costs more than this).
     facet, term_id = group.concept
+    if facet == "day":
+        return term_id in days.day_keys(rec.get("hours"))
     quoted = f'"{term_id}"'
     if facet == "language":
         return quoted in rec["languages"]

@@ -102,6 +102,8 @@ class SearchPage:
     # words none of the listed records has: the handler must know they were left out.
     every_word: bool = True
     words_not_found: tuple[str, ...] = ()
+    # Days the query named ("aa monday", "hoy", "tonight"), as core/days.py keys: 'mon', 'monev'.
+    days: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -110,6 +112,7 @@ class SearchPage:
             "place": self.place.label if self.place else None, "place_from_query": self.place_from_query,
             "nearest_to": self.nearest_to.label if self.nearest_to else None,
             "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
+            "days": [{"weekday": d[:3], "evening": d.endswith("ev")} for d in self.days],
             "results": [h.as_json() for h in self.hits],
         }
 
@@ -433,8 +436,10 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 place, filters, parsed, words = _taken_as_place(named, filters, lex)
                 scope = _Scope(conn, filters, place)
                 rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
-        if named is not None and total == 0:
-            # Nothing within the radius of the place the query named: the nearest anywhere.
+        if named is not None and total == 0 and not _names_a_day(parsed):
+            # Nothing within the radius of the place the query named: the nearest anywhere. Not
+            # for a day ("detox today boston"): the services near the place, day "not found",
+            # say more than a detox with hours 1,200 miles away.
             nearest_to, place, filters = place, None, replace(filters, near=None, radius=None)
             scope = _Scope(conn, filters, None)
             rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
@@ -442,6 +447,14 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             # "metadona yonkers" with no methadone in Yonkers: methadone nearest to Yonkers, not
             # Yonkers services without methadone. The city becomes a place to measure from.
             rows, total, nearest_to, parsed = _nearest_to_city(conn, parsed, scope)
+        if parsed.groups and total == 0 and _names_a_day(parsed):
+            # No hours on that day ("detox today boston": treatment services rarely list hours):
+            # the services without the day, which is said "not found". A day alone never brings a
+            # service, as the any-words list below would.
+            without = query_mod.ParsedQuery(text=parsed.text, groups=[g for g in parsed.groups if not _is_day(g)])
+            if without.groups:
+                rows, total = _candidates(conn, without, scope, CANDIDATE_CAP)
+                every_word = total == 0
         if parsed.groups and total == 0 and len(parsed.required()) > 1:
             rows, total = _any_words(conn, parsed, scope, CANDIDATE_CAP)
             every_word = False
@@ -480,7 +493,16 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     elapsed = (time.perf_counter() - started) * 1000
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
                       plan=parsed, place_from_query=named is not None, nearest_to=nearest_to,
-                      every_word=every_word, words_not_found=missing)
+                      every_word=every_word, words_not_found=missing,
+                      days=tuple(g.concept[1] for g in parsed.groups if _is_day(g) and g.text not in missing))
+
+
+def _is_day(group: query_mod.WordGroup) -> bool:
+    return bool(group.concept) and group.concept[0] == "day"
+
+
+def _names_a_day(parsed: query_mod.ParsedQuery) -> bool:
+    return any(map(_is_day, parsed.groups))
 
 
 def _taken_as_place(named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon

@@ -36,3 +36,15 @@ async def test_a_city_after_a_need_word_shows_as_the_place(make_app):
         assert "not found" not in status(app)
         assert [h.record["name"] for h in app.screen.query_one("#results").hits][0] == \
             "Yonkers Comprehensive Treatment Center"
+
+
+@pytest.mark.parametrize("lang, typed, said", [("en", "mental health monday ", "Monday"),
+                                               ("es", "salud mental lunes ", "lunes")])
+async def test_a_day_in_the_query_is_said(make_app, lang, typed, said):
+    app = make_app(lang=lang)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, typed)
+        await settle(pilot)
+        assert f"· {said}" in status(app) and "Centro de Salud Mental Latino" in \
+            [h.record["name"] for h in app.screen.query_one("#results").hits]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from helpline_tui.core import days
 from helpline_tui.core.search import SearchPage
 from helpline_tui.i18n import number, t
 
@@ -19,6 +20,8 @@ class StatusLine(Static):
             text.append(t("status.no_results", lang))
         else:
             text.append(t("status.count", lang, shown=number(len(page.hits), lang), total=number(page.total, lang)))
+        for day in page.days:  # "hoy" is said as the day it was taken for: "lunes"
+            text.append(" · " + days.label(day, lang))
         if page.place is not None:
             text.append(" · " + t("status.near", lang, place=page.place.label))
         elif page.nearest_to is not None:
