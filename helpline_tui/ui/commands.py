@@ -89,6 +89,15 @@ KEYS_NAMED_PER_LANGUAGE = ("delete",)
 LIST_FOOTER_FIRST = ("add_referral", "open", "referral", "end_call")
 LIST_FOOTER_HIDDEN = ("help", "more_filters", "toggle_language")
 
+# When the keys of the moment do not fit the footer (filters set bring F8 Reset, an empty result F9
+# Widen; Spanish labels are longer), keys are left out in this order until the others fit whole: first
+# the interface language (set once, at the start of a shift), the menu of rarer filters and help, then
+# the filter menus, whose values stay in view and reachable as chips. The call keys (add, open, slip,
+# end call) and the keys that appear because they apply now (reset, widen) are never in this list:
+# only a terminal narrower than 80 columns also loses keys from the right. Every key still works, and
+# the help screen and the palette list them all.
+FOOTER_DROP_ORDER = ("toggle_language", "more_filters", "help", "language", "location", "need")
+
 
 def label(command: Command, lang: str) -> str:
     return t(f"cmd.{command.id}.label", lang)
@@ -130,6 +139,27 @@ def translate_bindings(node: DOMNode, lang: str) -> None:
             new_items.append(binding)
         key_to_bindings[key] = new_items
     node.refresh_bindings()
+
+
+def footer_keys_left_out(entries: list[tuple[str, int]], room: int) -> set[str]:
+    """The binding ids to leave out of a footer of `room` columns so that every key shown is whole.
+    `entries`: (binding id, width in cells) of the keys the footer would show, left to right; the
+    compact footer puts one column between keys. See FOOTER_DROP_ORDER."""
+    kept = list(entries)
+
+    def fits() -> bool:
+        return sum(width for _, width in kept) + max(len(kept) - 1, 0) <= room
+
+    left_out: set[str] = set()
+    for binding_id in FOOTER_DROP_ORDER:
+        if fits():
+            return left_out
+        if any(kept_id == binding_id for kept_id, _ in kept):
+            kept = [entry for entry in kept if entry[0] != binding_id]
+            left_out.add(binding_id)
+    while kept and not fits():  # a very narrow terminal: the rightmost keys go
+        left_out.add(kept.pop()[0])
+    return left_out
 
 
 def effective_keys(command: Command, keymap: dict[str, str]) -> str:
