@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from tests.ui.conftest import settle, type_text
+from tests.ui.conftest import screen_lines, settle, type_text
 
 
 def status(app) -> str:
@@ -36,3 +36,20 @@ async def test_a_city_after_a_need_word_shows_as_the_place(make_app):
         assert "not found" not in status(app)
         assert [h.record["name"] for h in app.screen.query_one("#results").hits][0] == \
             "Yonkers Comprehensive Treatment Center"
+
+
+@pytest.mark.parametrize("lang, said, width", [("en", "not found: ", 80), ("es", "no encontrado: ", 80),
+                                               ("es", "no encontrado: ", 64)])
+async def test_the_words_not_found_stay_whole_in_view_beside_a_far_place(make_app, lang, said, width):
+    app = make_app(lang=lang)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        # No methadone near Chelsea: the nearest anywhere, and two needs no listed service has.
+        await type_text(pilot, "methadone chelsea eating disorder gambling")
+        await settle(pilot)
+        page = app.screen.page
+        assert page.nearest_to is not None and page.words_not_found == ("eating disorder", "gambling")
+        line = next(line for line in screen_lines(app) if line.startswith((" 2 of 2", " 2 de 2")))
+        assert said + "eating disorder, gambling" in line, line  # whole: the list is not a match
+        if width == 80:
+            assert "Chelsea, AL" in line, line  # and the place is still named
