@@ -32,6 +32,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.searching": ("Searching…", "Buscando…"),
     "status.near": ("near {place}", "cerca de {place}"),
     "status.nearest_to": ("nearest to {place}, however far", "los más cercanos a {place}, a cualquier distancia"),
+    "status.nearest_to_short": ("nearest: {place}", "más cercanos: {place}"),  # a tight status line
     "status.not_found": ("not found: {words}", "no encontrado: {words}"),
     "status.not_every_word": ("no service has every word", "ningún servicio tiene todas las palabras"),
     "status.filter_error": ("Filter problem: {message}", "Problema con un filtro: {message}"),

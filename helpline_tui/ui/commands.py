@@ -6,14 +6,18 @@ are swapped in place when the interface language changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import FuzzySearch
 
+from helpline_tui.core.textnorm import tokens
 from helpline_tui.i18n import t
 
 if TYPE_CHECKING:
@@ -37,6 +41,10 @@ class Command:
     # In the palette of every screen, named in full (cmd.<id>.palette): run there, it opens the
     # screen of its scope first. For the slip: "print", "copy", "guardar" find it from the search.
     palette_anywhere: bool = False
+    # The palette also finds it by its name in the other interface language ("print" in Spanish).
+    # Not the language toggle: its name there names the opposite switch ("English" in an English
+    # interface would hide the language filter "Language: English").
+    found_by_other_language: bool = True
 
 
 REGISTRY: tuple[Command, ...] = (
@@ -51,7 +59,8 @@ REGISTRY: tuple[Command, ...] = (
     Command("more_filters", "pick_more", "f5", ("search",)),
     Command("save_html", "save_html", "f5", ("referral",), palette_anywhere=True),
     Command("referral", "app.show_referral", "f6", ("app",), hide_in=("referral",)),
-    Command("toggle_language", "app.toggle_language", "f7", ("app",), hide_in=("referral",)),
+    Command("toggle_language", "app.toggle_language", "f7", ("app",), hide_in=("referral",),
+            found_by_other_language=False),
     Command("end_call", "app.end_call", "f10,ctrl+n", ("app",)),  # F10 opens the menu in some terminals
     Command("reset_filters", "reset_filters", "f8", ("search",)),
     Command("widen", "widen", "f9", ("search",)),
@@ -88,6 +97,15 @@ KEYS_NAMED_PER_LANGUAGE = ("delete",)
 # columns. Every key still works, and the help screen and the palette list them all.
 LIST_FOOTER_FIRST = ("add_referral", "open", "referral", "end_call")
 LIST_FOOTER_HIDDEN = ("help", "more_filters", "toggle_language")
+
+# When the keys of the moment do not fit the footer (filters set bring F8 Reset, an empty result F9
+# Widen; Spanish labels are longer), keys are left out in this order until the others fit whole: first
+# the interface language (set once, at the start of a shift), the menu of rarer filters and help, then
+# the filter menus, whose values stay in view and reachable as chips. The call keys (add, open, slip,
+# end call) and the keys that appear because they apply now (reset, widen) are never in this list:
+# only a terminal narrower than 80 columns also loses keys from the right. Every key still works, and
+# the help screen and the palette list them all.
+FOOTER_DROP_ORDER = ("toggle_language", "more_filters", "help", "language", "location", "need")
 
 
 def label(command: Command, lang: str) -> str:
@@ -132,6 +150,27 @@ def translate_bindings(node: DOMNode, lang: str) -> None:
     node.refresh_bindings()
 
 
+def footer_keys_left_out(entries: list[tuple[str, int]], room: int) -> set[str]:
+    """The binding ids to leave out of a footer of `room` columns so that every key shown is whole.
+    `entries`: (binding id, width in cells) of the keys the footer would show, left to right; the
+    compact footer puts one column between keys. See FOOTER_DROP_ORDER."""
+    kept = list(entries)
+
+    def fits() -> bool:
+        return sum(width for _, width in kept) + max(len(kept) - 1, 0) <= room
+
+    left_out: set[str] = set()
+    for binding_id in FOOTER_DROP_ORDER:
+        if fits():
+            return left_out
+        if any(kept_id == binding_id for kept_id, _ in kept):
+            kept = [entry for entry in kept if entry[0] != binding_id]
+            left_out.add(binding_id)
+    while kept and not fits():  # a very narrow terminal: the rightmost keys go
+        left_out.add(kept.pop()[0])
+    return left_out
+
+
 def effective_keys(command: Command, keymap: dict[str, str]) -> str:
     return keymap.get(command.id, command.keys)
 
@@ -152,39 +191,106 @@ def first_key_display(app, command_id: str) -> str:
     return key_display(app, keys.split(",")[0])
 
 
+def fold_chars(text: str) -> str:
+    """Accents off, one character for one ("Imprimir la hoja de derivación" -> "... derivacion"), so
+    the offsets of a match in the folded text are those in the text shown."""
+    return "".join(unicodedata.normalize("NFD", ch)[0] if not ch.isascii() else ch for ch in text)
+
+
+def names_match_well(query: str, name: str) -> bool:
+    """Every word typed begins a word of the name: "print" and "save html" name their commands,
+    where "print" scattered over "Para: Indígenas de EE. UU." does not."""
+    typed = tokens(query)
+    words = tokens(name)
+    return bool(typed) and all(any(word.startswith(part) for word in words) for part in typed)
+
+
+@dataclass(frozen=True)
+class PaletteEntry:
+    text: str  # shown, in the interface language
+    help: str
+    callback: Callable[[], object]
+    # also matched: the command's names in the other interface language ("print" in a Spanish
+    # interface, "imprimir" in an English one) and its short footer label; shown under the text when
+    # one of them is what matched
+    aliases: tuple[str, ...] = ()
+    command: bool = True  # a command or a theme; False for a filter value
+
+
 class HelplineCommands(Provider):
     """Palette hits: the registry commands of the current screen and the App, the filter values
-    (Peplum-style "Need: Methadone") and the themes. All in the interface language."""
+    (Peplum-style "Need: Methadone") and the themes, in the interface language. Commands and themes
+    are also found by their names in the other language (a handler working in Spanish may still type
+    "print"). Ranking: a command whose name has every word typed ("print", "save html") comes before
+    everything else, filter values included; then the fuzzy score of the best name decides."""
 
-    def _entries(self) -> Iterable[tuple[str, str, object]]:
+    def _entries(self) -> Iterable[PaletteEntry]:
         app = self.app
         lang = app.ui_lang
+        other = "en" if lang == "es" else "es"
         screen = self.screen
         scope = getattr(screen, "SCOPE", None)
         keymap = getattr(app, "keymap", {})
         for command in REGISTRY:
             if not command.palette:
                 continue
+            aliases = _other_names(command, lang, other)
             if "app" in command.scopes or scope in command.scopes:
                 keys = key_display(app, effective_keys(command, keymap))
                 text = f"{palette_label(command, lang)}  ({keys})"
-                yield text, help_text(command, lang), partial(app.run_action, command.action, screen)
+                yield PaletteEntry(text, help_text(command, lang), partial(app.run_action, command.action, screen),
+                                   aliases)
             elif command.palette_anywhere:  # its keys work only on its own screen: none shown
-                yield (palette_label(command, lang), help_text(command, lang),
-                       partial(app.run_on_screen_of, command.scopes[0], command.action))
+                yield PaletteEntry(palette_label(command, lang), help_text(command, lang),
+                                   partial(app.run_on_screen_of, command.scopes[0], command.action), aliases)
         if scope == "search" and hasattr(screen, "palette_filter_entries"):
             for text, callback in screen.palette_filter_entries():
-                yield text, t("palette.filter_help", lang), callback
+                yield PaletteEntry(text, t("palette.filter_help", lang), callback, command=False)
         for name in app.theme_choices():
-            yield t("palette.theme", lang, name=name), t("palette.theme_help", lang), partial(app.apply_theme, name)
+            yield PaletteEntry(t("palette.theme", lang, name=name), t("palette.theme_help", lang),
+                               partial(app.apply_theme, name), (t("palette.theme", other, name=name),))
 
     async def discover(self) -> Hits:
-        for text, help_, callback in self._entries():
-            yield DiscoveryHit(text, callback, help=help_)
+        for entry in self._entries():
+            yield DiscoveryHit(entry.text, entry.callback, help=entry.help)
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, help_, callback in self._entries():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_)
+        style = self.matcher(query).match_style
+        folded = fold_chars(query)
+        # above any fuzzy score for this query (at most 8 per character typed: textual.fuzzy)
+        well_matched_bonus = 8 * len(folded.lower()) + 1
+        for entry in self._entries():
+            score, offsets, name = 0.0, (), entry.text
+            for candidate in (entry.text, *entry.aliases):
+                candidate_score, candidate_offsets = _FUZZY.match(folded, fold_chars(candidate))
+                if candidate_score > score:
+                    score, offsets, name = candidate_score, candidate_offsets, candidate
+            if not score:
+                continue
+            if entry.command and any(names_match_well(query, n) for n in (entry.text, *entry.aliases)):
+                score += well_matched_bonus
+            shown = _highlighted(name, offsets, style)
+            if name != entry.text:  # matched by another of its names: show that name too
+                shown = Content.assemble(entry.text, "\n", shown)
+            yield Hit(score, shown, entry.callback, text=entry.text, help=entry.help)
+
+
+_FUZZY = FuzzySearch()
+
+
+def _other_names(command: Command, lang: str, other: str) -> tuple[str, ...]:
+    """The names the palette also matches, besides the text it shows: the footer label when the
+    palette names the command in full ("Save txt"), and both in the other language."""
+    names = [label(command, lang)]
+    if command.found_by_other_language:
+        names += [palette_label(command, other), label(command, other)]
+    return tuple(n for n in dict.fromkeys(names) if n != palette_label(command, lang))
+
+
+def _highlighted(text: str, offsets, style) -> Content:
+    """`text` as literal text (never markup), with the matched characters in the palette's match style."""
+    content = Content(text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(style, offset, offset + 1)
+    return content

@@ -118,3 +118,16 @@ async def type_text(pilot, text: str) -> None:
     for ch in text:
         key = {" ": "space", ",": "comma", "?": "question_mark"}.get(ch, ch)
         await pilot.press(key)
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as the handler sees it: one string per terminal row (cut text is cut here too)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, force_terminal=True,
+                      color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text().splitlines()

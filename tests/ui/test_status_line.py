@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from tests.ui.conftest import settle, type_text
+from tests.ui.conftest import screen_lines, settle, type_text
 
 
 def status(app) -> str:
@@ -48,3 +48,20 @@ async def test_a_day_in_the_query_is_said(make_app, lang, typed, said):
         await settle(pilot)
         assert f"· {said}" in status(app) and "Centro de Salud Mental Latino" in \
             [h.record["name"] for h in app.screen.query_one("#results").hits]
+
+
+@pytest.mark.parametrize("lang, said, width", [("en", "not found: ", 80), ("es", "no encontrado: ", 80),
+                                               ("es", "no encontrado: ", 64)])
+async def test_the_words_not_found_stay_whole_in_view_beside_a_far_place(make_app, lang, said, width):
+    app = make_app(lang=lang)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        # No methadone near Chelsea: the nearest anywhere, and two needs no listed service has.
+        await type_text(pilot, "methadone chelsea eating disorder gambling")
+        await settle(pilot)
+        page = app.screen.page
+        assert page.nearest_to is not None and page.words_not_found == ("eating disorder", "gambling")
+        line = next(line for line in screen_lines(app) if line.startswith((" 2 of 2", " 2 de 2")))
+        assert said + "eating disorder, gambling" in line, line  # whole: the list is not a match
+        if width == 80:
+            assert "Chelsea, AL" in line, line  # and the place is still named

@@ -23,6 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from functools import partial
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -147,6 +148,9 @@ class SearchScreen(HelplineScreen):
         self.query_one("#empty").display = False
         self.query_one("#query", SearchBox).focus()
         self.request_search()
+
+    def on_resize(self) -> None:
+        self._refresh_footer()  # what fits the footer depends on the width
 
     def relabel(self) -> None:
         super().relabel()
@@ -286,9 +290,10 @@ class SearchScreen(HelplineScreen):
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
-        """Recompose the footer only when a conditional key (reset, widen, add) appears or goes:
-        doing it on every keystroke would cost a few milliseconds each time."""
-        state = tuple(self.check_action(a, ()) for a in ("reset_filters", "widen", "toggle_referral"))
+        """Recompose the footer only when a conditional key (reset, widen, add) appears or goes, or the
+        width it must fit changes: doing it on every keystroke would cost a few milliseconds each time."""
+        state = (*(self.check_action(a, ()) for a in ("reset_filters", "widen", "toggle_referral")),
+                 self.size.width)
         if state != self._footer_state:
             self._footer_state = state
             self.refresh_bindings()
@@ -385,10 +390,15 @@ class SearchScreen(HelplineScreen):
     @property
     def active_bindings(self):
         """The footer's keys: reordered while the results list has the focus (see
-        commands.LIST_FOOTER_FIRST)."""
+        commands.LIST_FOOTER_FIRST), then cut down to what fits the screen's width whole (see
+        commands.FOOTER_DROP_ORDER)."""
         active = super().active_bindings
-        if self.focused is None or self.focused.id != "results":
-            return active
+        if self.focused is not None and self.focused.id == "results":
+            active = self._list_footer(active)
+        return self._fit_footer(active)
+
+    @staticmethod
+    def _list_footer(active: dict) -> dict:
         shown: dict = {}
         for key, item in active.items():
             binding_id = item.binding.id
@@ -400,6 +410,27 @@ class SearchScreen(HelplineScreen):
         rank = {binding_id: i for i, binding_id in enumerate(commands.LIST_FOOTER_FIRST)}
         order = sorted(shown, key=lambda key: rank.get(shown[key].binding.id, len(rank)))
         return {key: shown[key] for key in order}
+
+    def _fit_footer(self, active: dict) -> dict:
+        room = self.size.width
+        if not room:  # not laid out yet
+            return active
+        entries: list[tuple[str, int]] = []  # as the footer draws them: one key per action, "F1 Help"
+        actions: set[str] = set()
+        for item in active.values():
+            binding = item.binding
+            if binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                width = cell_len(self.app.get_key_display(binding))
+                if binding.description:
+                    width += 1 + cell_len(binding.description)
+                entries.append((binding.id or binding.action, width))
+        left_out = commands.footer_keys_left_out(entries, room)
+        if not left_out:
+            return active
+        return {key: item._replace(binding=replace(item.binding, show=False))
+                if (item.binding.id or item.binding.action) in left_out else item
+                for key, item in active.items()}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The focus keys are priority bindings: where they do not apply, the key goes on to the

@@ -3,6 +3,7 @@ lines, always in view."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,8 +13,13 @@ from textual.widgets import Static
 from helpline_tui.i18n import t, tn
 from helpline_tui.ui.live_directory import DirectorySummary
 
+SEP = " · "
+MIN_NAME = 8  # a file name shorter than this once cut says nothing: it is left out instead
+
 
 class DirectoryHeader(Widget):
+    _shown: tuple[DirectorySummary, str] | None = None
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="directory-line"):
             yield Static(id="directory-info")
@@ -21,15 +27,34 @@ class DirectoryHeader(Widget):
         yield Static(id="national-lines")
 
     def show(self, summary: DirectorySummary, lang: str) -> None:
-        info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(t("app.title", lang), style="bold")
-        info.append(f" · {summary.path.name} · ")
-        info.append(tn("header.services", summary.total, lang))
+        """The DEMO badge, the number of services and the update date always stay whole; a file
+        name too long for the line is what is shortened ("national-directory-202…")."""
+        self._shown = (summary, lang)
+        badge_text = t("header.demo", lang)
+        facts = tn("header.services", summary.total, lang)
         if summary.updated and not summary.demo:
-            info.append(" · " + t("header.updated", lang, date=summary.updated[:10]))
+            facts += SEP + t("header.updated", lang, date=summary.updated[:10])
+        title = t("app.title", lang)
+        name = summary.path.name
+        room = self.size.width  # 0 before the first layout: on_resize comes back here
+        if room:
+            room -= 2  # the info's padding
+            if summary.demo:
+                room -= cell_len(badge_text) + 2
+            name_room = room - cell_len(title + SEP + SEP + facts)
+            if cell_len(name) > name_room:
+                name = name[:name_room - 1] + "…" if name_room > MIN_NAME else ""
+        info = Text(no_wrap=True, overflow="ellipsis")
+        info.append(title, style="bold")
+        info.append(SEP + (name + SEP if name else ""))
+        info.append(facts)
         self.query_one("#directory-info", Static).update(info)
         badge = self.query_one("#demo-badge", Static)
         badge.display = summary.demo
-        badge.update(Text(t("header.demo", lang), no_wrap=True, overflow="ellipsis"))
+        badge.update(Text(badge_text, no_wrap=True, overflow="ellipsis"))
         self.query_one("#national-lines", Static).update(
             Text(t("header.national", lang), no_wrap=True, overflow="ellipsis"))
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)

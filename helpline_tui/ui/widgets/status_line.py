@@ -11,10 +11,26 @@ from helpline_tui.i18n import number, t
 
 
 class StatusLine(Static):
-    """Always one line across the screen, so a new text never needs a re-layout of the screen."""
+    """Always one line across the screen, so a new text never needs a re-layout of the screen.
+
+    The words no listed service has are what the handler must not miss: when the line is too narrow
+    for everything, the place is said shorter ("nearest: Yonkers, NY"), then after the warning, so
+    that what is cut (with "…") is the end of the place, never the warning."""
+
+    _page: tuple[SearchPage, str] | None = None  # the page shown, to fit it again on a resize
 
     def show_page(self, page: SearchPage, lang: str) -> None:
+        self._page = (page, lang)
         self.set_class(False, "-error")
+        room = self.content_size.width  # 0 before the first layout: on_resize comes back here
+        for short_place, warning_first in ((False, False), (True, False), (True, True)):
+            text = self._page_text(page, lang, short_place, warning_first)
+            if not room or text.cell_len <= room:
+                break
+        self.update(text, layout=False)
+
+    @staticmethod
+    def _page_text(page: SearchPage, lang: str, short_place: bool, warning_first: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         if page.total == 0:
             text.append(t("status.no_results", lang))
@@ -22,22 +38,35 @@ class StatusLine(Static):
             text.append(t("status.count", lang, shown=number(len(page.hits), lang), total=number(page.total, lang)))
         for day in page.days:  # "hoy" is said as the day it was taken for: "lunes"
             text.append(" · " + days.label(day, lang))
+        place = ""
         if page.place is not None:
-            text.append(" · " + t("status.near", lang, place=page.place.label))
+            place = t("status.near", lang, place=page.place.label)
         elif page.nearest_to is not None:
-            text.append(" · " + t("status.nearest_to", lang, place=page.nearest_to.label))
+            key = "status.nearest_to_short" if short_place else "status.nearest_to"
+            place = t(key, lang, place=page.nearest_to.label)
+        warning = ""
         if page.words_not_found:
             # The handler must see that some words were left out, not read the list as a match.
-            text.append(" · " + t("status.not_found", lang, words=", ".join(page.words_not_found)), style="bold")
+            warning = t("status.not_found", lang, words=", ".join(page.words_not_found))
         elif not page.every_word:
-            text.append(" · " + t("status.not_every_word", lang), style="bold")
-        self.update(text, layout=False)
+            warning = t("status.not_every_word", lang)
+        parts = [(warning, "bold"), (place, "")] if warning_first else [(place, ""), (warning, "bold")]
+        for part, style in parts:
+            if part:
+                text.append(" · " + part, style=style)
+        return text
+
+    def on_resize(self) -> None:
+        if self._page is not None:
+            self.show_page(*self._page)
 
     def show_searching(self, lang: str) -> None:
+        self._page = None
         self.set_class(False, "-error")
         self.update(t("status.searching", lang), layout=False)
 
     def show_error(self, message: str, lang: str, filter_error: bool = True) -> None:
+        self._page = None
         self.set_class(True, "-error")
         key = "status.filter_error" if filter_error else "search.failed"
         self.update(Text("! " + t(key, lang, message=message) if filter_error else "! " + t(key, lang, error=message),
