@@ -32,6 +32,9 @@ def directory(tmp_path_factory) -> Path:
         service("2", "Flushing Withdrawal Center", "Flushing", "11354", 40.7680, -73.8270, ["detox"]),
         service("3", "Midtown Detox", "New York", "10018", 40.7550, -73.9930, ["detox", "methadone"]),
         service("4", "Flint Hills Detox", "Manhattan", "66502", 39.1840, -96.5720, ["detox"], state="KS"),
+        service("6", "Uptown Detox Center", "New York", "10027", 40.8110, -73.9530, ["detox"]),
+        # Chelsea has one ZIP code in each of seven states: the one with services is meant.
+        service("7", "Chelsea Withdrawal Program", "Chelsea", "02150", 42.3920, -71.0330, ["detox"], state="MA"),
         # A source that gives the borough as the city, and no ZIP code or position.
         service("5", "Queens Peer Housing", "Queens", "", None, None, ["housing"]),
     ], source="test", format="test", origin="tests")
@@ -86,3 +89,15 @@ def test_a_record_placed_only_by_its_borough_gets_the_borough_centre(conn):
     assert 40.5 < row[0] < 40.8 and -73.97 < row[1] < -73.7  # within Queens
     page = search(conn, "housing", Filters(near="11432"), limit=10)
     assert names(page) == ["Queens Peer Housing"]
+
+
+def test_a_neighbourhood_is_its_zip_codes(conn):
+    page = search(conn, "detox harlem", Filters(), limit=10)
+    assert page.place is not None and page.place.label == "Harlem, NY"  # not Harlem, GA or MT
+    assert names(page)[0] == "Uptown Detox Center"
+
+
+def test_a_town_name_in_several_states_means_the_one_with_services(conn):
+    page = search(conn, "detox chelsea", Filters(), limit=10)
+    assert page.place is not None and page.place.label == "Chelsea, MA"  # alphabetical order said AL
+    assert names(page) == ["Chelsea Withdrawal Program"]

@@ -85,10 +85,12 @@ _ALIASES = Path(__file__).parent / "data" / "place_aliases.json"
 
 
 @lru_cache(maxsize=1)
-def place_aliases() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(name, state, counties): 'Queens' is every ZIP code of Queens County, NY."""
+def place_aliases() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """(name, state, 'county' or 'zip', values): 'Queens' is every ZIP code of Queens County, NY;
+    'Harlem' the ZIP codes listed for it."""
     data = json.loads(_ALIASES.read_text(encoding="utf-8"))
-    return tuple((p["name"], p["state"], tuple(p["counties"])) for p in data["places"])
+    return tuple((p["name"], p["state"], "county" if "counties" in p else "zip", tuple(p.get("counties") or p["zips"]))
+                 for p in data["places"])
 
 
 def place_names(conn: sqlite3.Connection) -> str:
@@ -104,11 +106,11 @@ def place_names(conn: sqlite3.Connection) -> str:
 
 def _add_place_names(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TEMP TABLE place_aliases AS SELECT * FROM main.zip_centroids WHERE 0")
-    for name, state, counties in place_aliases():
+    for name, state, column, values in place_aliases():
         conn.execute(
             "INSERT INTO temp.place_aliases SELECT zip, ?, ?, state, county, latitude, longitude "
-            f"FROM main.zip_centroids WHERE state = ? AND county IN ({', '.join('?' * len(counties))})",
-            (name, fold(name), state, *counties))
+            f"FROM main.zip_centroids WHERE state = ? AND {column} IN ({', '.join('?' * len(values))})",
+            (name, fold(name), state, *values))
     conn.execute("CREATE INDEX temp.place_aliases_city ON place_aliases (city_fold, state)")
     conn.execute("CREATE TEMP VIEW place_names AS SELECT * FROM main.zip_centroids "
                  "UNION ALL SELECT * FROM temp.place_aliases")

@@ -605,7 +605,7 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
                 return None
         if not states:
             return None
-        state = next((s for s in (named_state, filters.state) if s in states), None) or max(states, key=states.get)
+        state = next((s for s in (named_state, filters.state) if s in states), None) or _main_state(conn, name, states)
         if len(words) == 1 and states[state] <= SMALL_TOWN_ZIPS:
             docs = conn.execute("SELECT docs FROM search_terms WHERE term = ?", (name,)).fetchone()
             if docs and docs[0] >= COMMON_WORD_DOCS:
@@ -613,6 +613,22 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         return geo.resolve_place(conn, f"{name}, {state}"), (name, state, tuple(words))
     except geo.PlaceError:
         return None
+
+
+def _main_state(conn, city_fold: str, states: dict[str, int]) -> str:
+    """The state a city name most likely means: where it has most ZIP codes (Portland, OR; Columbus,
+    OH); among states where it has as many (Chelsea, Roxbury: one each in seven states), where the
+    directory has most services in a city of that name (Chelsea, MA in a Boston directory, where
+    alphabetical order said Chelsea, AL)."""
+    most = max(states.values())
+    tied = sorted(s for s, zips in states.items() if zips == most)
+    if len(tied) == 1:
+        return tied[0]
+    city = '"' + city_fold.replace('"', '""') + '"'
+    services = {s: conn.execute("SELECT count(*) FROM services_fts WHERE services_fts MATCH ?",
+                                (f'place: {city} AND keywords: "{query_mod.tag_token("state", s)}"',)).fetchone()[0]
+                for s in tied}
+    return max(tied, key=lambda s: services[s])  # the first alphabetically among equals, as before
 
 
 def _exact_city(conn, name: str) -> dict[str, int]:
@@ -688,13 +704,14 @@ def _query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False
             if len(name) < 3:
                 continue
             for spelling in geo.city_spellings(name):  # "st louis" is Saint Louis
-                states = [r[0] for r in conn.execute(
-                    f"SELECT state FROM {geo.place_names(conn)} WHERE city_fold = ? GROUP BY state ORDER BY count(*) DESC",
-                    (spelling,))]
+                states = dict(conn.execute(
+                    f"SELECT state, count(*) FROM {geo.place_names(conn)} WHERE city_fold = ? GROUP BY state",
+                    (spelling,)).fetchall())
                 if states:
                     after = words[start + size] if start + size < len(words) else ""
                     named = _STATE_WORDS.get(after)
-                    return spelling, named if named in states else states[0], tuple(words[start:start + size])
+                    state = named if named in states else _main_state(conn, spelling, states)
+                    return spelling, state, tuple(words[start:start + size])
         typed = tuple(words[-size:]) if typing_city and len(words) >= size else ()
         if typed and len(typed[-1]) >= CITY_PREFIX_MIN:
             likeliest = geo.cities_beginning(conn, " ".join(typed), 1)
