@@ -241,6 +241,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "detail.position": ("Position", "Posición"),
     "detail.position_exact": ("street address", "dirección exacta"),
     "detail.position_none": ("no map position", "sin posición en el mapa"),
+    "detail.position_zip": ("approximate (centre of the ZIP code)", "aproximada (centro del código postal)"),
+    "detail.position_approximate": ("approximate", "aproximada"),
     "flag.approximate": ("~ Approximate position: placed at its ZIP code's centre, so distances are approximate.",
                          "~ Posición aproximada: situado en el centro de su código postal; las distancias son aproximadas."),
     "flag.area_wide": ("Area-wide: listed because its service area covers the place, not by distance.",

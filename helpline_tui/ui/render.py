@@ -101,6 +101,18 @@ def _row(out: Text, label: str, value: str, style: str = "", width: int = 14) ->
     out.append("\n")
 
 
+def position_text(precision: str | None, lang: str) -> str:
+    """Where the map position comes from, in words: the street address, the centre of the ZIP code
+    (approximate, marked ~ as in the result rows) or none. Never the stored value ("zip-centroid")."""
+    if precision == "exact":
+        return t("detail.position_exact", lang)
+    if precision == "zip-centroid":
+        return "~ " + t("detail.position_zip", lang)
+    if not precision or precision == "none":
+        return t("detail.position_none", lang)
+    return "~ " + t("detail.position_approximate", lang)  # a kind of position this version does not know
+
+
 def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool, add_key: str,
                 hit: Hit | None = None) -> Text:
     vocab = vocabulary.load()
@@ -204,10 +216,7 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
     _row(out, t("detail.source", lang), ", ".join(sources) or rec.get("source") or "")
     _row(out, t("detail.imported", lang), (rec.get("imported_at") or "")[:10])
     _row(out, t("detail.verified", lang), rec.get("last_verified") or t("detail.not_verified", lang))
-    precision = rec.get("geo_precision") or "none"
-    position = {"exact": t("detail.position_exact", lang), "none": t("detail.position_none", lang)}.get(
-        precision, "~ " + precision)
-    _row(out, t("detail.position", lang), position)
+    _row(out, t("detail.position", lang), position_text(rec.get("geo_precision"), lang))
     _row(out, t("detail.status", lang), t(f"status.{status}", lang))
     _row(out, t("detail.id", lang), rec.get("id") or "")
     if rec.get("unmapped_codes"):
