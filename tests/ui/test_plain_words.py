@@ -42,3 +42,28 @@ async def test_a_position_from_a_zip_code_is_said_in_words(make_app, lang, posit
         text = plain(screen.query_one("#detail-body", Static))
         assert position in text
         assert "zip-centroid" not in text
+
+
+@pytest.mark.parametrize(("lang", "copied", "allows"), [
+    ("es", "Hoja copiada, si el terminal lo permite. Si no se pega, guárdela con F4.", "si el terminal lo permite"),
+    ("en", "Slip copied, if the terminal allows it. If it won't paste, save it with F4.", "when the terminal allows it"),
+])
+async def test_copying_the_slip_is_confirmed_without_protocol_names(make_app, lang, copied, allows):
+    app = make_app(lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "yonkers comp")
+        await settle(pilot)
+        await pilot.press("down", "a", "f6")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.clipboard.startswith(("Servicios recomendados", "Services recommended"))
+        status = plain(app.screen.query_one("#referral-status", Static))
+        assert status == copied  # whole, on one line at 80 columns
+        assert "OSC" not in status
+        await pilot.press("f1")
+        await settle(pilot)
+        help_text = plain(app.screen.query_one("#help-text", Static))
+        assert allows in help_text and "set -g set-clipboard on" in help_text
+        assert "OSC" not in help_text
