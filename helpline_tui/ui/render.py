@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from functools import lru_cache
 from typing import Any
 
@@ -61,6 +62,25 @@ def distance_text(hit: Hit, lang: str) -> str:
         return ""
     prefix = "~" if hit.approximate_position else ""
     return prefix + miles(round(hit.distance_miles, 1), lang)
+
+
+def fit_path(path: str | os.PathLike[str], width: int, home: str | os.PathLike[str] | None = None) -> str:
+    """A file's path in at most `width` characters, keeping what the reader needs: the home folder
+    is written "~", and a path still too long loses its first folders ("…/helpline-referrals/
+    referral-20261124-193000-es.txt"), never its file name's end."""
+    text = os.fspath(path)
+    home_text = os.fspath(home) if home is not None else os.path.expanduser("~")
+    if home_text not in ("", os.sep, "~") and (text == home_text or text.startswith(home_text.rstrip(os.sep) + os.sep)):
+        text = "~" + text[len(home_text.rstrip(os.sep)):]
+    width = max(width, 1)
+    if len(text) <= width:
+        return text
+    parts = text.split(os.sep)
+    for start in range(1, len(parts)):
+        shorter = "…" + os.sep + os.sep.join(parts[start:])
+        if len(shorter) <= width:
+            return shorter
+    return "…" + text[len(text) - width + 1:]  # the file name alone is too long: keep its end
 
 
 def place_text(rec: dict[str, Any]) -> str:

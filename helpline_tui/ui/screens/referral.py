@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from helpline_tui.core import referral
 from helpline_tui.i18n import t
 from helpline_tui.ui import commands
-from helpline_tui.ui.render import best_phone
+from helpline_tui.ui.render import best_phone, fit_path
 from helpline_tui.ui.screens.base import HelplineScreen
 from helpline_tui.ui.widgets.directory_header import DirectoryHeader
 from helpline_tui.ui.widgets.text_input import TextInput
@@ -131,6 +131,9 @@ class ReferralScreen(HelplineScreen):
         status.set_class(error, "-error")
         status.update(Text(("! " if error else "") + text_for(width), no_wrap=True, overflow="ellipsis"))
 
+    def on_resize(self) -> None:
+        self._show_status()  # a saved file's path is fitted to the width
+
     # ---- editing -------------------------------------------------------------------------------
     @on(Input.Changed, "#note")
     def _note_changed(self, event: Input.Changed) -> None:
@@ -203,4 +206,10 @@ class ReferralScreen(HelplineScreen):
             self._say(lambda _width: t("referral.save_failed", self.lang, error=error), error=True)
             return
         self.last_saved = path = message.path
-        self._say(lambda _width: t("referral.saved", self.lang, path=str(path)))
+
+        def saved(width: int) -> str:
+            # The file name must stay in view: the path gets what the words leave of the line.
+            words = t("referral.saved", self.lang, path="")
+            return t("referral.saved", self.lang, path=fit_path(path, width - len(words)))
+
+        self._say(saved)
