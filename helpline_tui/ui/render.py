@@ -115,7 +115,10 @@ def _heading(out: Text, label: str) -> None:
     out.append("\n")
 
 
-def _row(out: Text, label: str, value: str, style: str = "", width: int = 14) -> None:
+ROW_LABEL_WIDTH = 14  # every label of a page row, in both languages, is shorter: values line up
+
+
+def _row(out: Text, label: str, value: str, style: str = "", width: int = ROW_LABEL_WIDTH) -> None:
     out.append("  " + f"{label} ".ljust(width))
     out.append(value, style=style)
     out.append("\n")

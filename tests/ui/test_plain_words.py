@@ -67,3 +67,30 @@ async def test_copying_the_slip_is_confirmed_without_protocol_names(make_app, la
         help_text = plain(app.screen.query_one("#help-text", Static))
         assert allows in help_text and "set -g set-clipboard on" in help_text
         assert "OSC" not in help_text
+
+
+ROW_LABELS = ("phone.intake", "phone.main", "phone.hotline", "detail.county", "detail.service_area",
+              "detail.distance", "detail.week", "detail.website", "detail.email", "detail.source",
+              "detail.imported", "detail.verified", "detail.position", "detail.status", "detail.id")
+
+
+def test_every_label_of_a_page_row_fits_its_column_in_both_languages():
+    from helpline_tui.i18n import t
+    from helpline_tui.ui.render import ROW_LABEL_WIDTH
+
+    too_long = [(key, lang, t(key, lang)) for key in ROW_LABELS for lang in ("en", "es")
+                if len(t(key, lang)) >= ROW_LABEL_WIDTH]
+    assert too_long == []
+
+
+async def test_spanish_page_rows_read_as_label_then_value(make_app):
+    app = make_app(lang="es")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_service(pilot, "hopeline")  # a service area, not verified, no map position
+        text = plain(screen.query_one("#detail-body", Static))
+        # The value starts in the same column on every row, apart from its label.
+        assert "  Área atendida Statewide (New York)\n" in text
+        assert "  Verificado    la fuente no indica verificación\n" in text
+        assert "  Posición      sin posición en el mapa\n" in text
+        assert "  Identificador " in text
