@@ -69,9 +69,9 @@ def fit_path(path: str | os.PathLike[str], width: int, home: str | os.PathLike[s
     is written "~", and a path still too long loses its first folders ("…/helpline-referrals/
     referral-20261124-193000-es.txt"), never its file name's end."""
     text = os.fspath(path)
-    home_text = os.fspath(home) if home is not None else os.path.expanduser("~")
-    if home_text not in ("", os.sep, "~") and (text == home_text or text.startswith(home_text.rstrip(os.sep) + os.sep)):
-        text = "~" + text[len(home_text.rstrip(os.sep)):]
+    home_text = (os.fspath(home) if home is not None else os.path.expanduser("~")).rstrip(os.sep)
+    if home_text not in ("", "~") and (text == home_text or text.startswith(home_text + os.sep)):
+        text = "~" + text[len(home_text):]
     width = max(width, 1)
     if len(text) <= width:
         return text

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Static
-from textual.widgets._toast import Toast
 
 from helpline_tui.config import Config
 from helpline_tui.ui.render import fit_path
@@ -23,7 +22,7 @@ def screen_lines(app) -> list[str]:
 
 
 def notices_on_screen(app) -> list[str]:
-    return [str(toast.render()) for toast in app.screen.query(Toast)]
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
 
 
 async def add_two_services(pilot) -> None:

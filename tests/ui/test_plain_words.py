@@ -16,11 +16,6 @@ def plain(widget: Static) -> str:
     return str(widget.render())
 
 
-def screen_lines(app) -> list[str]:
-    """The characters on screen, row by row, as the terminal shows them."""
-    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
-
-
 async def open_service(pilot, query: str) -> DetailScreen:
     await type_text(pilot, query)
     await settle(pilot)
