@@ -157,8 +157,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.back.label": ("Back", "Volver"),
     "cmd.back.help": ("Back to the results, with the same row highlighted.", "Vuelve a los resultados, con la misma fila resaltada."),
     "cmd.copy_slip.label": ("Copy", "Copiar"),
-    "cmd.copy_slip.help": ("Copy the slip to the clipboard (terminal OSC 52); the text stays on screen.",
-                           "Copia la hoja al portapapeles (OSC 52 del terminal); el texto sigue en pantalla."),
+    "cmd.copy_slip.help": ("Copy the slip to the clipboard, if the terminal allows it; the text stays on screen.",
+                           "Copia la hoja al portapapeles, si el terminal lo permite; el texto sigue en pantalla."),
     "cmd.slip_language.label": ("EN/ES", "EN/ES"),
     "cmd.slip_language.help": ("Write the slip in English or Spanish, whatever the interface language.",
                                "Escribe la hoja en inglés o en español, sea cual sea el idioma de la interfaz."),
@@ -193,7 +193,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "detail.address": ("Address", "Dirección"),
     "detail.no_address": ("No street address listed", "Sin dirección"),
     "detail.county": ("County", "Condado"),
-    "detail.service_area": ("Service area", "Área de servicio"),
+    "detail.service_area": ("Service area", "Área atendida"),
     "detail.hours": ("Hours", "Horario"),
     "detail.today": ("Today ({day})", "Hoy ({day})"),
     "detail.week": ("Week", "Semana"),
@@ -236,12 +236,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "detail.provenance": ("Where this comes from", "De dónde viene"),
     "detail.source": ("Source", "Fuente"),
     "detail.imported": ("Imported", "Importado"),
-    "detail.verified": ("Last verified", "Última verificación"),
+    "detail.verified": ("Last verified", "Verificado"),
     "detail.not_verified": ("not verified by the source", "la fuente no indica verificación"),
-    "detail.id": ("Record id", "Id del registro"),
+    "detail.id": ("Record id", "Identificador"),
     "detail.position": ("Position", "Posición"),
     "detail.position_exact": ("street address", "dirección exacta"),
     "detail.position_none": ("no map position", "sin posición en el mapa"),
+    "detail.position_zip": ("approximate (centre of the ZIP code)", "aproximada (centro del código postal)"),
+    "detail.position_approximate": ("approximate", "aproximada"),
     "flag.approximate": ("~ Approximate position: placed at its ZIP code's centre, so distances are approximate.",
                          "~ Posición aproximada: situado en el centro de su código postal; las distancias son aproximadas."),
     "flag.area_wide": ("Area-wide: listed because its service area covers the place, not by distance.",
@@ -264,8 +266,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "referral.slip": ("Slip in {language}", "Hoja en {language}"),
     "referral.added": ("Added to the referral list: {name}", "Añadido a la lista de derivación: {name}"),
     "referral.removed": ("Removed from the referral list: {name}", "Quitado de la lista de derivación: {name}"),
-    "referral.copied": ("Slip copied to the clipboard (OSC 52). If it does not paste, save it with {key}.",
-                        "Hoja copiada al portapapeles (OSC 52). Si no se pega, guárdela con {key}."),
+    # One line under the slip at 80 columns; the terminal may refuse the copy without saying so.
+    "referral.copied": ("Slip copied, if the terminal allows it. If it won't paste, save it with {key}.",
+                        "Hoja copiada, si el terminal lo permite. Si no se pega, guárdela con {key}."),
     "referral.saved": ("Saved: {path}", "Guardado: {path}"),
     "referral.save_failed": ("Could not save the slip: {error}", "No se pudo guardar la hoja: {error}"),
     "referral.nothing": ("The referral list is empty.", "La lista de derivación está vacía."),
@@ -301,9 +304,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "Los filtros están bajo el cuadro de búsqueda: Tab llega a ellos, Enter cambia uno."),
     "help.marks": ("Marks: ✓ in the referral list · ~ approximate distance · “area-wide”: covers the place · EN ES ASL: languages.",
                    "Marcas: ✓ en la lista de derivación · ~ distancia aproximada · «toda el área»: cubre el lugar · EN ES ASL: idiomas."),
-    "help.clipboard": ("Copy uses the terminal clipboard (OSC 52); in tmux set “set -g set-clipboard on”. "
+    "help.clipboard": ("Copy puts the slip on the clipboard through the terminal, when the terminal allows it "
+                       "(in tmux this needs “set -g set-clipboard on”). "
                        "The slip is always on screen and can be saved as .txt or .html.",
-                       "Copiar usa el portapapeles del terminal (OSC 52); en tmux active «set -g set-clipboard on». "
+                       "Copiar pone la hoja en el portapapeles a través del terminal, si el terminal lo permite "
+                       "(en tmux hace falta «set -g set-clipboard on»). "
                        "La hoja siempre está en pantalla y se puede guardar como .txt o .html."),
     "help.keymap": ("Keys can be changed in {path} under [keys], e.g. end_call = \"f12\".",
                     "Las teclas se cambian en {path}, sección [keys], p. ej. end_call = \"f12\"."),

@@ -16,6 +16,7 @@ from textual.app import App
 from textual.command import CommandPalette
 from textual.widgets.option_list import Option
 from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.reactive import var
 
 from helpline_tui import config as config_mod
@@ -27,6 +28,7 @@ from helpline_tui.ui.live_directory import LiveDirectory
 from helpline_tui.ui.messages import OpenService, ToggleReferral
 
 POLL_SECONDS = 1.5
+CONFIRMATION_SECONDS = 3  # "Added to the referral list: …": long enough to read, short enough not to sit on a row
 
 
 class HelplineApp(App):
@@ -67,6 +69,7 @@ class HelplineApp(App):
         self.directory = LiveDirectory(db_path)
         self.note = ""
         self._reopening = False
+        self._confirmation: Notification | None = None
         self.set_reactive(HelplineApp.ui_lang, normalise_language(lang or self.config.language))
         self.set_reactive(HelplineApp.slip_lang, self.default_slip_lang)
         self.register_theme(themes.HIGH_CONTRAST)
@@ -166,6 +169,27 @@ class HelplineApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    # ---- confirmations ----------------------------------------------------------------------------
+    def confirm(self, message: str) -> None:
+        """Confirm what the handler just did (a service added or removed) without covering what
+        they are reading out. A screen with its own status line (the referral list and slip) shows it
+        there; elsewhere one short notice replaces the previous one, so confirmations never pile up."""
+        self.withdraw_confirmation()
+        show = getattr(self.screen, "show_confirmation", None)
+        if show is not None:
+            show(message)
+            return
+        notification = Notification(message, timeout=CONFIRMATION_SECONDS, markup=False)
+        self._confirmation = notification
+        self.post_message(Notify(notification))
+
+    def withdraw_confirmation(self) -> None:
+        """Take the last confirmation notice off the screen (or stop it before it shows)."""
+        notification, self._confirmation = self._confirmation, None
+        if notification is not None:
+            notification.timeout = 0  # a notice still on its way is dropped as expired
+            self._unnotify(notification)  # Textual has no public call to remove one notice
+
     # ---- services and the referral list ---------------------------------------------------------
     @on(OpenService)
     def _open_service(self, message: OpenService) -> None:
@@ -198,13 +222,13 @@ class HelplineApp(App):
         if message.record is None or message.record_id in self.referral_ids:
             return
         self.referrals = (*self.referrals, message.record)
-        self.notify(t("referral.added", self.ui_lang, name=message.name), markup=False)
+        self.confirm(t("referral.added", self.ui_lang, name=message.name))
 
     def remove_referral(self, record_id: str) -> None:
         removed = [rec for rec in self.referrals if rec["id"] == record_id]
         self.referrals = tuple(rec for rec in self.referrals if rec["id"] != record_id)
         if removed:
-            self.notify(t("referral.removed", self.ui_lang, name=removed[0].get("name") or ""), markup=False)
+            self.confirm(t("referral.removed", self.ui_lang, name=removed[0].get("name") or ""))
 
     def action_show_referral(self) -> None:
         from helpline_tui.ui.screens.referral import ReferralScreen

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +64,25 @@ def distance_text(hit: Hit, lang: str) -> str:
     return prefix + miles(round(hit.distance_miles, 1), lang)
 
 
+def fit_path(path: str | os.PathLike[str], width: int, home: str | os.PathLike[str] | None = None) -> str:
+    """A file's path in at most `width` characters, keeping what the reader needs: the home folder
+    is written "~", and a path still too long loses its first folders ("…/helpline-referrals/
+    referral-20261124-193000-es.txt"), never its file name's end."""
+    text = os.fspath(path)
+    home_text = (os.fspath(home) if home is not None else os.path.expanduser("~")).rstrip(os.sep)
+    if home_text not in ("", "~") and (text == home_text or text.startswith(home_text + os.sep)):
+        text = "~" + text[len(home_text):]
+    width = max(width, 1)
+    if len(text) <= width:
+        return text
+    parts = text.split(os.sep)
+    for start in range(1, len(parts)):
+        shorter = "…" + os.sep + os.sep.join(parts[start:])
+        if len(shorter) <= width:
+            return shorter
+    return "…" + text[len(text) - width + 1:]  # the file name alone is too long: keep its end
+
+
 def place_text(rec: dict[str, Any]) -> str:
     return ", ".join(x for x in (rec.get("city") or "", rec.get("state") or "") if x)
 
@@ -95,10 +115,25 @@ def _heading(out: Text, label: str) -> None:
     out.append("\n")
 
 
-def _row(out: Text, label: str, value: str, style: str = "", width: int = 14) -> None:
+ROW_LABEL_WIDTH = 14  # every label of a page row, in both languages, is shorter: values line up
+
+
+def _row(out: Text, label: str, value: str, style: str = "", width: int = ROW_LABEL_WIDTH) -> None:
     out.append("  " + f"{label} ".ljust(width))
     out.append(value, style=style)
     out.append("\n")
+
+
+def position_text(precision: str | None, lang: str) -> str:
+    """Where the map position comes from, in words: the street address, the centre of the ZIP code
+    (approximate, marked ~ as in the result rows) or none. Never the stored value ("zip-centroid")."""
+    if precision == "exact":
+        return t("detail.position_exact", lang)
+    if precision == "zip-centroid":
+        return "~ " + t("detail.position_zip", lang)
+    if not precision or precision == "none":
+        return t("detail.position_none", lang)
+    return "~ " + t("detail.position_approximate", lang)  # a kind of position this version does not know
 
 
 def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool, add_key: str,
@@ -204,10 +239,7 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
     _row(out, t("detail.source", lang), ", ".join(sources) or rec.get("source") or "")
     _row(out, t("detail.imported", lang), (rec.get("imported_at") or "")[:10])
     _row(out, t("detail.verified", lang), rec.get("last_verified") or t("detail.not_verified", lang))
-    precision = rec.get("geo_precision") or "none"
-    position = {"exact": t("detail.position_exact", lang), "none": t("detail.position_none", lang)}.get(
-        precision, "~ " + precision)
-    _row(out, t("detail.position", lang), position)
+    _row(out, t("detail.position", lang), position_text(rec.get("geo_precision"), lang))
     _row(out, t("detail.status", lang), t(f"status.{status}", lang))
     _row(out, t("detail.id", lang), rec.get("id") or "")
     if rec.get("unmapped_codes"):

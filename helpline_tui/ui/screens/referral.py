@@ -1,9 +1,12 @@
 """The call's referral list and its slip: remove services, write a note, switch the slip between
 English and Spanish, copy it (OSC 52) and save it as .txt or printable .html. The slip text is
-always on screen, so it can be read out or selected even where the clipboard does not work."""
+always on screen, so it can be read out or selected even where the clipboard does not work.
+What the handler just did (copied, saved, removed) is confirmed in the status line under the slip,
+never in a notice over it: the handler may be reading the slip out to the caller."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -17,7 +20,7 @@ from textual.widgets.option_list import Option
 from helpline_tui.core import referral
 from helpline_tui.i18n import t
 from helpline_tui.ui import commands
-from helpline_tui.ui.render import best_phone
+from helpline_tui.ui.render import best_phone, fit_path
 from helpline_tui.ui.screens.base import HelplineScreen
 from helpline_tui.ui.widgets.directory_header import DirectoryHeader
 from helpline_tui.ui.widgets.text_input import TextInput
@@ -36,6 +39,10 @@ class ReferralScreen(HelplineScreen):
     def __init__(self) -> None:
         super().__init__(id="referral-screen")
         self.last_saved: Path | None = None
+        # What the status line says, written for a width in the interface language, and whether it
+        # reports a failure; None: the help line.
+        self._notice: tuple[Callable[[int], str], bool] | None = None
+        self._notice_in_one_language = False  # a message given as a string cannot follow F7
 
     def compose(self) -> ComposeResult:
         yield DirectoryHeader(id="header")
@@ -49,6 +56,7 @@ class ReferralScreen(HelplineScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.helpline.withdraw_confirmation()  # "Added: …" is in the list now; nothing covers the slip
         self.watch(self.app, "referrals", lambda _r: self.relabel(), init=False)
         self.watch(self.app, "slip_lang", lambda _l: self.relabel(), init=False)
         items = self.query_one("#referral-items", OptionList)
@@ -98,13 +106,33 @@ class ReferralScreen(HelplineScreen):
         self.query_one("#slip-text", Static).update(slip)
         self._show_status()
 
+    def show_confirmation(self, message: str) -> None:
+        """The app's confirmations (a service removed from the list), in the status line."""
+        self._say(lambda _width: message)
+        self._notice_in_one_language = True
+
+    def _say(self, text_for: Callable[[int], str], error: bool = False) -> None:
+        self._notice, self._notice_in_one_language = (text_for, error), False
+        self._show_status()
+
+    def _language_changed(self, lang: str) -> None:
+        if self._notice_in_one_language:
+            self._notice = None
+        super()._language_changed(lang)
+
     def _show_status(self) -> None:
         status = self.query_one("#referral-status", Static)
-        if self.last_saved is not None:
-            status.update(Text(t("referral.saved", self.lang, path=str(self.last_saved)), no_wrap=True,
-                               overflow="ellipsis"))
-        else:
+        if self._notice is None:
+            status.set_class(False, "-error")
             status.update(t("referral.help", self.lang))
+            return
+        text_for, error = self._notice
+        width = (status.content_region.width or self.app.size.width - 2) - (2 if error else 0)
+        status.set_class(error, "-error")
+        status.update(Text(("! " if error else "") + text_for(width), no_wrap=True, overflow="ellipsis"))
+
+    def on_resize(self) -> None:
+        self._show_status()  # a saved file's path is fitted to the width
 
     # ---- editing -------------------------------------------------------------------------------
     @on(Input.Changed, "#note")
@@ -150,8 +178,8 @@ class ReferralScreen(HelplineScreen):
     # ---- copy and save -------------------------------------------------------------------------
     def action_copy_slip(self) -> None:
         self.app.copy_to_clipboard(self.slip_text())
-        self.notify(t("referral.copied", self.lang, key=commands.first_key_display(self.app, "save_text")),
-                    markup=False)
+        self._say(lambda _width: t("referral.copied", self.lang,
+                                   key=commands.first_key_display(self.app, "save_text")))
 
     def action_save_text(self) -> None:
         self._save(self.slip_text(), "txt")
@@ -173,10 +201,15 @@ class ReferralScreen(HelplineScreen):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
+        error = message.error or ""
         if message.path is None:
-            self.notify(t("referral.save_failed", self.lang, error=message.error or ""), severity="error",
-                        markup=False)
+            self._say(lambda _width: t("referral.save_failed", self.lang, error=error), error=True)
             return
-        self.last_saved = message.path
-        self._show_status()
-        self.notify(t("referral.saved", self.lang, path=str(message.path)), markup=False, timeout=8)
+        self.last_saved = path = message.path
+
+        def saved(width: int) -> str:
+            # The file name must stay in view: the path gets what the words leave of the line.
+            words = t("referral.saved", self.lang, path="")
+            return t("referral.saved", self.lang, path=fit_path(path, width - len(words)))
+
+        self._say(saved)
