@@ -46,6 +46,10 @@ def facility_record(fields: dict[str, str], codes: list[str], *, row: int, sourc
     ftype = fields.get("type_facility", "").strip().upper()
     type_code = samhsa_codes.FACILITY_TYPES.get(ftype)
     needs, pops, pay, langs, unmapped = table.map_codes([*codes, type_code] if type_code else codes)
+    # SAMHSA's survey asks only for languages *other than* English (SP Spanish, AH sign language,
+    # F-codes): every facility serves in English. Without it, the English filter kept 3 of 148
+    # services near Boston.
+    langs = sorted({"en", *langs})
     street = ", ".join(s for s in (fields.get("street1", "").strip(), fields.get("street2", "").strip()) if s)
     raw = {k: v for k, v in fields.items() if v}
     raw["codes"] = codes

@@ -140,6 +140,15 @@ def test_search_for_spanish_in_ma_lists_only_spanish_speaking_sites(boston_db):
     assert all("es" in r["languages"] and r["state"] == "MA" for r in out["results"])
 
 
+def test_every_site_serves_in_english(boston_db):
+    # SAMHSA lists only languages other than English: a volunteer who picks English for an
+    # English-speaking caller must not lose the sites (it kept 3 of 148 near Roxbury).
+    db, _ = boston_db
+    every = json.loads(run_cli("search", "", "--state", "MA", "--json", "--db", str(db)).stdout)["total"]
+    english = json.loads(run_cli("search", "", "--state", "MA", "--lang", "en", "--json", "--db", str(db)).stdout)
+    assert english["total"] == every > 400
+
+
 def test_reimport_is_unchanged_and_replace_source_removes_vanished_sites(boston_db, tmp_path):
     db, first = boston_db
     copy = tmp_path / "services.sqlite"
@@ -201,7 +210,7 @@ def test_partial_export_without_codes(tmp_path):
     summary = import_file(db, path)
     assert summary.total_after == len({site_key({**dict(zip(header, r))}) for r in rows})
     rec = all_records(db)[0]
-    assert rec["needs"] == [] and rec["languages"] == [] and rec["latitude"] is not None
+    assert rec["needs"] == [] and rec["languages"] == ["en"] and rec["latitude"] is not None
 
 
 def test_excel_export_reads_like_the_csv(tmp_path):
@@ -237,7 +246,7 @@ def test_header_spaces_cp1252_and_code_case(tmp_path):
     assert len(items) == 1 and isinstance(items[0], ServiceRecord)
     rec = items[0]
     assert rec.name == "Clínica Hispana de Recuperación"
-    assert rec.languages == ["es"] and "methadone" in rec.needs
+    assert rec.languages == ["en", "es"] and "methadone" in rec.needs
     assert rec.source_codes == ["SP", "MM", "OTP"] and rec.row == 2
 
 

@@ -145,7 +145,7 @@ def test_unknown_codes_keep_their_reference_sheet_name(tmp_path):
     items = list(importers.load("samhsa-directory")(str(path)))
     assert len(items) == 1 and isinstance(items[0], ServiceRecord)
     rec = items[0]
-    assert rec.languages == ["es"] and "ZZQ" in rec.unmapped_codes
+    assert rec.languages == ["en", "es"] and "ZZQ" in rec.unmapped_codes
     assert rec.raw["code_names"] == {"ZZQ": "Brand new service"}
     assert rec.latitude is None and rec.row == 2
 

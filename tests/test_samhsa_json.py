@@ -149,7 +149,7 @@ def test_pages_are_followed_with_page_and_page_size(httpserver):
     assert [i.name for i in items] == [f"Site {p}-{i}" for p in (1, 2) for i in range(3)]
     assert [s["page"] for s in seen] == ["1", "2"]
     assert all(s["pageSize"] == "2000" and s["limitValue"] == "3" for s in seen)
-    assert all(i.languages == ["es"] for i in items)
+    assert all(i.languages == ["en", "es"] for i in items)
 
 
 def test_user_agent_names_the_tool(httpserver):
@@ -301,7 +301,7 @@ def test_cli_imports_from_a_url(httpserver, tmp_path):
     assert json.loads(p.stdout)["added"] == 1
     conn = open_readonly(db)
     rec = get_record(conn, conn.execute("SELECT id FROM services").fetchone()[0])
-    assert rec["name"] == "From the API" and rec["languages"] == ["es"] and rec["website"] == ""
+    assert rec["name"] == "From the API" and rec["languages"] == ["en", "es"] and rec["website"] == ""
 
 
 @pytest.mark.parametrize("status, body, ctype, expected", [

@@ -117,7 +117,7 @@ def test_merged_record_keeps_each_sources_fields_and_unions_lists(merged_db):
     own = {row[0]: row[1:] for row in conn.execute(
         "SELECT name, source, street, needs, languages FROM source_records WHERE id IN (?, ?)",
         [s["id"] for s in rec["sources"]])}
-    assert own["Camillus House"] == ("county-locator", "1603 N.W. 7th Ave.", '["detox"]', '["es"]')
+    assert own["Camillus House"] == ("county-locator", "1603 N.W. 7th Ave.", '["detox"]', '["en", "es"]')
     assert own["CAMILLUS HOUSE, INC."][:2] == ("miami211", "1603 NW 7th Avenue")
     assert "detox" not in json.loads(own["CAMILLUS HOUSE, INC."][2])
     # One row in services for the two members; the locator's id answers as an alias of it.
@@ -219,7 +219,7 @@ def test_replace_source_of_the_other_side_and_refresh(two_sources):
     db, state, city = two_sources
     bay_cove = [r for r in search_json(db, "bay cove") if "Bay Cove" in r["name"]]
     assert len(bay_cove) == 1 and sorted(bay_cove[0]["sources"]) == ["city", "state"]
-    assert bay_cove[0]["languages"] == ["es"] and "detox" in bay_cove[0]["needs"]  # the city list's codes
+    assert bay_cove[0]["languages"] == ["en", "es"] and "detox" in bay_cove[0]["needs"]  # the city list's codes
     info = json.loads(run_cli("info", "--db", str(db), "--json").stdout)
     assert (info["total"], info["merged_sites"]) == (2, 1)
 
@@ -250,7 +250,7 @@ def test_reimport_that_renames_a_member_updates_its_part(two_sources):
     summary = import_cli(db, city, "city")
     assert (summary["updated"], summary["merged"]) == (1, 1)
     (bay_cove,) = [r for r in search_json(db, "bay cove") if "Bay Cove" in r["name"]]
-    assert "detox" not in bay_cove["needs"] and bay_cove["languages"] == ["es"]
+    assert "detox" not in bay_cove["needs"] and bay_cove["languages"] == ["en", "es"]
 
 
 def test_a_v1_directory_is_migrated_and_its_sites_merged(two_sources):
