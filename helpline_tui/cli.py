@@ -242,6 +242,8 @@ def _print_table(page) -> None:
         print(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
     elif not page.every_word:
         print("  no service has every word")
+    if page.needs_a_place:
+        print("  in name order, anywhere: add the caller's city or ZIP code to the query, or --near, for the nearest")
     for n, hit in enumerate(page.hits, start=1):
         r = hit.record
         dist = ""
@@ -252,7 +254,9 @@ def _print_table(page) -> None:
         place = ", ".join(x for x in (r["city"], r["state"]) if x) or "—"
         phone = r["phone"] or r["intake_phone"] or r["hotline_phone"] or "no phone"
         langs = " ".join(r["languages"]).upper() or "lang ?"
-        print(f"{n:>3}. {r['name']}")
+        # Programmes of one organisation at one address differ only by site name ("Region Ten ...").
+        site = f" — {r['site_name']}" if r["site_name"] and r["site_name"] != r["name"] else ""
+        print(f"{n:>3}. {r['name']}{site}")
         merged = " · sources " + ", ".join(r["sources"]) if len(r.get("sources") or ()) > 1 else ""
         when = referral.meeting_when(r, "en")
         print(f"     {place}{' · ' + when if when else ''} · {phone} · {langs}{' · ' + dist if dist else ''}{merged}")

@@ -34,6 +34,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.nearest_to": ("nearest to {place}, however far", "los más cercanos a {place}, a cualquier distancia"),
     "status.nearest_to_short": ("nearest: {place}", "más cercanos: {place}"),  # a tight status line
     "status.not_found": ("not found: {words}", "no encontrado: {words}"),
+    "status.add_place": ("add the caller's place (F2) for the nearest", "añada el lugar de quien llama (F2) para ver los más cercanos"),
     "status.not_every_word": ("no service has every word", "ningún servicio tiene todas las palabras"),
     "status.filter_error": ("Filter problem: {message}", "Problema con un filtro: {message}"),
     "status.no_results": ("No services match.", "Ningún servicio coincide."),

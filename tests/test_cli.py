@@ -193,3 +193,23 @@ def test_batch_line_with_an_unknown_key_is_an_error_naming_line_and_key(sample_d
     assert lines[1] == {"error": f"{batch}, line 2: unknown key 'need'; the keys are query, near, radius, state, "
                                  "lang, needs, kind, limit, sort"}
     assert lines[2]["error"].startswith(f"{batch}, line 3: unknown key 'nearr'; the keys are query, near,")
+
+
+def test_a_need_without_a_place_is_told_to_add_one():
+    demo = str(SHIPPED_DB)
+    out = run_cli("search", "detox", "--db", demo, "--limit", "3").stdout
+    assert "in name order, anywhere: add the caller's city or ZIP code" in out
+    assert "add the caller's city" not in run_cli("search", "detox yonkers", "--db", demo, "--limit", "3").stdout
+
+
+def test_programmes_at_one_address_are_told_apart_by_site_name(tmp_path):
+    from helpline_tui.core.pipeline import run_import
+    from helpline_tui.core.records import ServiceRecord
+
+    db = tmp_path / "d.sqlite"
+    run_import(db, [ServiceRecord(name="Region Ten", site_name=site, source="t", street="800 Preston Ave",
+                                  city="Charlottesville", state="VA", zip="22903", row=n)
+                    for n, site in enumerate(("", "Mohr Center"), start=1)], source="t", format="t", origin="t")
+    out = run_cli("search", "region ten", "--db", str(db)).stdout
+    names = sorted(line.split(". ", 1)[1] for line in out.splitlines() if line[:5].strip().endswith("."))
+    assert names == ["Region Ten", "Region Ten — Mohr Center"]

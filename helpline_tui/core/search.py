@@ -105,6 +105,14 @@ class SearchPage:
     # Days the query named ("aa monday", "hoy", "tonight"), as core/days.py keys: 'mon', 'monev'.
     days: tuple[str, ...] = ()
 
+    @property
+    def needs_a_place(self) -> bool:
+        """Needs asked for with no place ("detox", "metadona hoy"): services everywhere, in name
+        order, the first of them as likely a thousand miles away as near. The handler is told to
+        add the caller's place."""
+        asked = any(g.concept and g.concept[0] != "language" for g in (self.plan.groups if self.plan else ()))
+        return asked and self.place is None and self.nearest_to is None and self.total > FEW_RESULTS
+
     def as_json(self) -> dict[str, Any]:
         return {
             "query": self.query, "filters": self.filters.as_json(), "total": self.total,

@@ -65,3 +65,18 @@ async def test_the_words_not_found_stay_whole_in_view_beside_a_far_place(make_ap
         assert said + "eating disorder, gambling" in line, line  # whole: the list is not a match
         if width == 80:
             assert "Nome, AK" in line, line  # and the place is still named
+
+
+@pytest.mark.parametrize("lang, said", [("en", "add the caller's place (F2)"), ("es", "añada el lugar de quien llama (F2)")])
+async def test_needs_without_a_place_ask_for_the_callers_place(make_app, lang, said):
+    from tests.conftest import ROOT
+
+    app = make_app(db=ROOT / "data" / "services.sqlite", lang=lang)  # the demo: thousands of services
+    async with app.run_test(size=(140, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "detox ")
+        await settle(pilot)
+        assert said in status(app)  # the list is in name order, from anywhere
+        await type_text(pilot, "yonkers ")
+        await settle(pilot)
+        assert said not in status(app)

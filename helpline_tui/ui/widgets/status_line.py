@@ -54,6 +54,8 @@ class StatusLine(Static):
         for part, style in parts:
             if part:
                 text.append(" · " + part, style=style)
+        if page.needs_a_place:
+            text.append(" · " + t("status.add_place", lang), style="italic")
         return text
 
     def on_resize(self) -> None:
