@@ -280,3 +280,13 @@ def test_places_spelt_with_st_ft_or_mt_are_the_same_places(conn, typed, canonica
 
     assert geo.resolve_place(conn, typed) == geo.resolve_place(conn, canonical)
     assert canonical in geo.place_suggestions(conn, typed[:-5])
+
+
+@pytest.mark.parametrize("typo, right", [("mental helth", "mental health"), ("salud mentl", "salud mental"),
+                                         ("dual diagnosys", "dual diagnosis")])
+def test_a_need_phrase_with_a_typo_in_one_word_means_its_need(typo, right):
+    """As a misspelt need word does ('metadone'): 'mental helth' found only names with both words."""
+    db = open_readonly(ROOT / "data" / "services.sqlite")
+    wrong, intended = search(db, typo, Filters(), limit=10), search(db, right, Filters(), limit=10)
+    assert wrong.total == intended.total > 10
+    assert [g.concept for g in wrong.plan.groups] == [g.concept for g in intended.plan.groups]

@@ -206,6 +206,15 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
             parsed.groups.append(WordGroup(text=" ".join(words[i:i + size]), concept=("day", key)))
             i += size
             continue
+        misspelt = _misspelt_phrase_at(tuple(words[i:]), lexicon) if lexicon is not None else None
+        if misspelt is not None:
+            # "mental helth": the need phrase with a typo in one word, as a misspelt need word is.
+            phrase, concept, typos = misspelt
+            group = _concept_group(phrase, concept, lexicon, False)
+            group.concept_typos = typos
+            parsed.groups.append(group)
+            i += len(phrase)
+            continue
         # Longest need/language phrase starting here ("en espanol", "dual diagnosis", "metadona").
         for size in range(min(4, len(words) - i), 0, -1):
             key = tuple(words[i:i + size])
@@ -235,6 +244,35 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
         for group in parsed.groups:
             _spell_out_prefixes(group, lexicon)
     return parsed
+
+
+def _misspelt_phrase_at(words: tuple[str, ...], lexicon: Lexicon) -> tuple[tuple[str, ...], tuple[str, str], int] | None:
+    """(the phrase, its need, typos) when the first words are a need phrase of several words with
+    one word misspelt ("mental helth", "salud mentl"): a word the directory does not know, nor
+    begins (so not one still being typed), within the typo budget of the phrase's word, the
+    others exact. Longest phrase first."""
+    by_gap = _phrases_with_a_gap()
+    for size in range(min(4, len(words)), 1, -1):
+        window = words[:size]
+        for j, typed in enumerate(window):
+            if typed in lexicon or len(typed) < 4 or lexicon.words_beginning(typed, 1) != []:
+                continue  # a word of the directory, or the beginning of some (None: of several)
+            for right, concept in by_gap.get((*window[:j], None, *window[j + 1:]), ()):
+                typos = OSA.distance(typed, right)
+                if typos <= typo_budget(len(right)):
+                    return (*window[:j], right, *window[j + 1:]), concept, typos
+    return None
+
+
+@lru_cache(maxsize=1)
+def _phrases_with_a_gap() -> dict[tuple[str | None, ...], list[tuple[str, tuple[str, str]]]]:
+    """Need phrases of several words, each with one word left out (None): what the word was."""
+    out: dict[tuple[str | None, ...], list[tuple[str, tuple[str, str]]]] = {}
+    for key, concept in vocabulary.phrase_index().items():
+        if 2 <= len(key) <= 4 and key not in NOT_CONCEPTS:
+            for j, word in enumerate(key):
+                out.setdefault((*key[:j], None, *key[j + 1:]), []).append((word, concept))
+    return out
 
 
 def _day_at(words: list[str], i: int) -> tuple[int, str] | None:
