@@ -24,6 +24,10 @@ def conn(tmp_path):
                for i, (day, start) in enumerate(MEETINGS)]
     records.append(ServiceRecord(name="Alcove", source="test", source_key="z", row=99, city="Philadelphia",
                                  state="PA", zip="19104", needs=["detox"]))
+    # Another group, a little further away, meeting once a week.
+    records.append(ServiceRecord(name="Esperanza Group", kind="support-group", source="test", source_key="e", row=100,
+                                 street="40 Oak St", city="Philadelphia", state="PA", zip="19104", latitude=39.975,
+                                 longitude=-75.19, needs=["support-group"], hours={"thu": [["19:00", "20:00"]]}))
     path = tmp_path / "services.sqlite"
     run_import(path, records, source="test", format="test", origin="tests")
     connection = open_readonly(path)
@@ -48,3 +52,12 @@ def test_a_groups_meetings_come_sunday_to_saturday_by_time(conn, query):
 def test_nearest_first_keeps_the_week_order_among_equals(conn):
     page = search(conn, "", Filters(near="19104"), limit=20, sort="distance")
     assert days(page) == WEEK
+
+
+@pytest.mark.parametrize("query, place", [("grupo de apoyo", "19104"), ("", "19104"), ("grupo de apoyo", None)])
+def test_each_group_comes_once_before_any_groups_second_meeting(conn, query, place):
+    # 'aa philadelphia' listed one group's seven meetings before any other group.
+    page = search(conn, query, Filters(near=place), limit=20)
+    names = [h.record["name"] for h in page.hits if h.record["name"] != "Alcove"]
+    assert sorted(names[:2]) == ["Esperanza Group", "Nuevo Camino"], names
+    assert days(page) == WEEK  # and the group's own meetings still Sunday to Saturday

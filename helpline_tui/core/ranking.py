@@ -92,6 +92,9 @@ def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
     return quoted in rec["needs"] or quoted in rec["populations"] or quoted in rec["payment"]
 
 
+MATCH_RULES = 8  # the parts of sort_key that say how well a record matched, before distance and names
+
+
 def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, Any],
              distance: float | None) -> tuple:
     prepare(rec)

@@ -745,6 +745,7 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
                                  h.record["name_fold"], ranking.week_position(h.record), h.record["id"]))
         for h in hits:
             h.score = 1.0
+        hits[:] = [h for _, h in _each_group_once_first([((), h) for h in hits])]
         return
     keyed = []
     for h in hits:
@@ -756,4 +757,19 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
     for key, h in keyed:
         # A readable 0..1 score: share of words matched, less a little per typo.
         h.score = max(0.0, (-key[0]) / groups - 0.1 * key[1])
-    hits[:] = [h for _, h in keyed]
+    hits[:] = [h for _, h in _each_group_once_first([(key[:ranking.MATCH_RULES], h) for key, h in keyed])]
+
+
+def _each_group_once_first(ranked: list[tuple[tuple, Hit]]) -> list[tuple[tuple, Hit]]:
+    """A group meeting every day is a record per meeting: 'aa philadelphia' listed one group's
+    seven meetings before any other group. Among results that match alike (`ranked` is in order,
+    with the part of each key that says how well it matched), each group's first meeting comes
+    before any group's second one; a group's meetings keep their order (Sunday to Saturday)."""
+    seen: dict[tuple, int] = {}
+    nth = []
+    for tier, h in ranked:
+        group = (tier, h.record["name_fold"], h.record["place_fold"])
+        nth.append(seen.get(group, 0))
+        seen[group] = nth[-1] + 1
+    order = sorted(range(len(ranked)), key=lambda i: (ranked[i][0], nth[i]))
+    return [ranked[i] for i in order]
