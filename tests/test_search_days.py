@@ -36,6 +36,8 @@ def directory(tmp_path_factory) -> Path:
         # Named for a day it does not meet on: found by its day, not its name.
         meeting("4", "Today's Promise Group", {"wed": [["19:00", "20:00"]]}),
         meeting("5", "Kensington Detox Unit", {}, needs=("detox",), kind="treatment"),
+        meeting("6", "A Better Today Inc", {}, needs=("substance-use-treatment",), kind="treatment"),
+        meeting("7", "Dawn Patrol Group", {"sat": [["08:00", "09:00"]], "wed": [["07:00", "08:00"]]}),
     ], source="test", format="test", origin="tests")
     return path
 
@@ -71,7 +73,7 @@ def test_tomorrow_and_a_name_with_a_day_word(conn):
     assert names(search(conn, "aa tomorrow", Filters(), limit=10)) == {"Tuesday Beginners"}
     assert names(search(conn, "aa mañana", Filters(), limit=10)) == {"Tuesday Beginners"}
     # "today" is Monday, not the word in "Today's Promise Group" (which meets on Wednesdays).
-    assert "Today's Promise Group" not in names(search(conn, "today", Filters(), limit=10))
+    assert "Today's Promise Group" not in names(search(conn, "aa today", Filters(), limit=10))
 
 
 def test_a_day_no_service_lists_hours_for_is_not_found_and_brings_no_one(conn, directory):
@@ -86,3 +88,32 @@ def test_the_day_is_said_in_the_table_and_the_json(directory):
     assert table.returncode == 0 and "near Philadelphia, PA, Monday" in table.stdout
     out = json.loads(run_cli("search", "aa tonight", "--db", str(directory), "--json").stdout)
     assert out["days"] and out["days"][0]["evening"] is True
+
+
+@pytest.mark.parametrize("query, day", [("aa hoy por la noche", "monev"), ("aa sábado en la mañana", "sat"),
+                                        ("aa tomorrow night", "tueev"), ("aa mañana por la noche", "tueev"),
+                                        ("aa monday nights", "monev"), ("aa sabados", "sat"), ("aa this morning", "mon"),
+                                        ("aa wensday", "wed"), ("aa saterday", "sat"), ("aa tomorow", "tue")])
+def test_the_ways_callers_say_a_day(conn, query, day):
+    # 'mañana' after a day is its morning, not tomorrow; misspelt day words still mean the day.
+    page = search(conn, query, Filters(), limit=10)
+    assert page.days == (day,) and page.hits, query
+    assert all(day[:3] in h.record["hours"] for h in page.hits), query
+
+
+@pytest.mark.parametrize("query", ["a better today", "a better today philadelphia"])
+def test_a_name_with_a_day_word_is_a_name(conn, query):
+    # "A Better Today Inc": found by name, as "phoenix house" is, not read as Monday.
+    page = search(conn, query, Filters(), limit=10)
+    assert page.hits[0].record["name"] == "A Better Today Inc" and page.days == (), query
+
+
+def test_a_day_and_a_place_alone_list_the_services_there(conn):
+    page = search(conn, "sunday 19107", Filters(), limit=10)  # nothing meets on Sunday here
+    assert page.words_not_found == ("sunday",) and len(page.hits) >= 5
+
+
+def test_santo_domingo_is_no_sunday(conn):
+    from helpline_tui.core import query
+
+    assert not [g for g in query.parse("detox santo domingo", None).groups if g.concept and g.concept[0] == "day"]

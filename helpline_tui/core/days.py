@@ -17,37 +17,67 @@ from helpline_tui.core.records import WEEKDAYS
 
 EVENING_ENDS_AFTER = "18:00"  # hours that go on past this are open, or meet, in the evening
 
-# Folded words and phrases -> (days from today, or None for a weekday named; weekday index; evening)
 _WEEKDAY_NAMES = (
     ("sunday", "domingo"), ("monday", "lunes"), ("tuesday", "martes"), ("wednesday", "miercoles"),
     ("thursday", "jueves"), ("friday", "viernes"), ("saturday", "sabado"),
 )
-_NAMED = {name: index for index, names in enumerate(_WEEKDAY_NAMES) for name in names}
-_NAMED.update({name + "s": index for index, names in enumerate(_WEEKDAY_NAMES) for name in names[:1]})  # mondays
-_RELATIVE = {
-    ("today",): (0, False), ("hoy",): (0, False), ("tonight",): (0, True), ("this", "evening"): (0, True),
-    ("esta", "noche"): (0, True), ("hoy", "en", "la", "noche"): (0, True), ("tomorrow",): (1, False),
-    ("manana",): (1, False),
+# A day: a weekday (plurals too: "mondays", "los sabados"), or one relative to today: folded words ->
+# (weekday index or None, days from today, evening).
+_DAYS: dict[tuple[str, ...], tuple[int | None, int, bool]] = {
+    **{(name,): (index, 0, False) for index, names in enumerate(_WEEKDAY_NAMES) for name in names},
+    **{(names[0] + "s",): (index, 0, False) for index, names in enumerate(_WEEKDAY_NAMES)},
+    ("sabados",): (6, 0, False), ("domingos",): (0, 0, False),
+    ("today",): (None, 0, False), ("hoy",): (None, 0, False), ("tonight",): (None, 0, True),
+    ("tonite",): (None, 0, True), ("this", "evening"): (None, 0, True), ("esta", "noche"): (None, 0, True),
+    ("this", "morning"): (None, 0, False), ("this", "afternoon"): (None, 0, False),
+    ("esta", "manana"): (None, 0, False), ("esta", "tarde"): (None, 0, False),
+    ("tomorrow",): (None, 1, False), ("manana",): (None, 1, False),
 }
-# After a weekday: "monday night", "lunes por la noche".
-_EVENING = {("night",), ("evening",), ("noche",), ("por", "la", "noche"), ("en", "la", "noche")}
-LONGEST = 1 + max(len(k) for k in _EVENING)
+# After a day, a part of it: the evening narrows ("monday night", "hoy por la noche", "mañana en la
+# noche"); morning and afternoon are said but not narrowed ("sábado en la mañana" is Saturday,
+# not tomorrow).
+_PARTS = {
+    **{(w,): True for w in ("night", "nights", "evening", "evenings", "noche", "noches")},
+    **{(p, "la", w): True for p in ("por", "en", "de") for w in ("noche", "noches")},
+    **{(w,): False for w in ("morning", "mornings", "afternoon", "afternoons", "tarde", "tardes")},
+    **{(p, "la", w): False for p in ("por", "en", "de") for w in ("manana", "mananas", "tarde", "tardes")},
+}
+LONGEST = max(map(len, _DAYS)) + max(map(len, _PARTS))
+# A day named after these is a place's ("Santo Domingo", "San Lunes" is none, but safe).
+_NOT_AFTER = frozenset({"san", "santo", "santa"})
+# Misspelt day words worth a correction: long enough that one or two typos cannot make another word.
+_SPELLED = tuple(k[0] for k in _DAYS if len(k) == 1 and len(k[0]) >= 6)
 
 
 def _today() -> int:
-    """0-6, Sunday = 0 (tests replace it)."""
+    """0-6, Sunday = 0, on this computer's clock (tests replace it)."""
     return (dt.date.today().weekday() + 1) % 7
 
 
-def day_named(words: tuple[str, ...]) -> str | None:
-    """The day key ('mon', or 'monev' for its evening) these folded words name, or None."""
-    if words and words[0] in _NAMED and (len(words) == 1 or words[1:] in _EVENING):
-        return WEEKDAYS[_NAMED[words[0]]] + ("ev" if len(words) > 1 else "")
-    relative = _RELATIVE.get(words)
-    if relative is None:
+def day_at(words: list[str], i: int, corrected=lambda word: None) -> tuple[int, str] | None:
+    """(words taken, day key: 'mon', or 'monev' for its evening) of a day named at words[i]
+    ("monday", "esta noche", "lunes por la noche", "tomorrow night"), or None. `corrected(word)`
+    may offer the day word a misspelt word stands for ('wensday' -> 'wednesday')."""
+    if i > 0 and words[i - 1] in _NOT_AFTER:
         return None
-    ahead, evening = relative
-    return WEEKDAYS[(_today() + ahead) % 7] + ("ev" if evening else "")
+    for size in (2, 1):
+        key = tuple(words[i:i + size])
+        day = _DAYS.get(key)
+        if day is None and size == 1 and key:
+            fixed = corrected(key[0])
+            day = _DAYS.get((fixed,)) if fixed else None
+        if day is None or len(key) < size:
+            continue
+        weekday, ahead, evening = day
+        taken = size
+        for part_size in (3, 1):
+            part = _PARTS.get(tuple(words[i + size:i + size + part_size]))
+            if part is not None and i + size + part_size <= len(words):
+                evening, taken = evening or part, size + part_size
+                break
+        index = weekday if weekday is not None else (_today() + ahead) % 7
+        return taken, WEEKDAYS[index] + ("ev" if evening else "")
+    return None
 
 
 def token(day_key: str) -> str:

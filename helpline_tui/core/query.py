@@ -176,9 +176,10 @@ _PHONE_CHARS = re.compile(r"^[\d\s().+\-/]+$")
 EXACT_FIRST, TYPOS_EVERYWHERE, RELAXED = 0, 1, 2
 
 
-def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> ParsedQuery:
+def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_days: bool = True) -> ParsedQuery:
     """Stage EXACT_FIRST takes typo variants only for words the directory does not know;
-    TYPOS_EVERYWHERE for every word; RELAXED with the larger relaxed typo budgets."""
+    TYPOS_EVERYWHERE for every word; RELAXED with the larger relaxed typo budgets. Without
+    `read_days`, day words are words ("A Better Today")."""
     text = text if isinstance(text, str) else ""
     parsed = ParsedQuery(text=text)
     digits = re.sub(r"\D", "", text)
@@ -198,7 +199,7 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST) -> Parse
         return parsed
     i = 0
     while i < len(words):
-        day = _day_at(words, i)
+        day = _day_at(words, i, lexicon) if read_days else None
         if day is not None:
             # "aa monday", "alcoholicos anonimos hoy": only the day's tag, never the word in names
             # ("Today's Recovery", "Monday Night Group" on a Tuesday).
@@ -275,13 +276,19 @@ def _phrases_with_a_gap() -> dict[tuple[str | None, ...], list[tuple[str, tuple[
     return out
 
 
-def _day_at(words: list[str], i: int) -> tuple[int, str] | None:
-    """(words taken, day key) of a day named at words[i] ("monday", "esta noche"), longest first."""
-    for size in range(min(days.LONGEST, len(words) - i), 0, -1):
-        key = days.day_named(tuple(words[i:i + size]))
-        if key is not None:
-            return size, key
-    return None
+def _day_at(words: list[str], i: int, lexicon: Lexicon | None) -> tuple[int, str] | None:
+    """(words taken, day key) of a day named at words[i] ("monday", "esta noche"); a misspelt day
+    word ('wensday', 'saterday', 'tomorow') too, when the directory's words do not explain it."""
+    def corrected(word: str) -> str | None:
+        if lexicon is None or word in lexicon or len(word) < 5:
+            return None
+        # Day words are long and unlike other words: two typos from 7 letters ('wensday').
+        for right, typos, _ in process.extract(word, days._SPELLED, scorer=OSA.distance, processor=None,
+                                               score_cutoff=2 if len(word) >= 7 else 1, limit=1):
+            return right
+        return None
+
+    return days.day_at(words, i, corrected)
 
 
 SPELLED_PREFIX_MIN = 4  # shorter prefixes have their own FTS5 prefix index ('2 3')

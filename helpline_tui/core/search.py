@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from helpline_tui.core import cleaning, geo, lexicon, ranking, vocabulary
+from helpline_tui.core import cleaning, days, geo, lexicon, ranking, vocabulary
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, printable
@@ -410,12 +410,15 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     text = query if isinstance(query, str) else str(query or "")
     lex = lexicon.load(conn)
     parsed = query_mod.parse(text, lex)
+    read_days = not _names_a_day(parsed) or not _day_word_in_a_name(conn, text, lex)
+    if not read_days:  # "a better today", "hoy recovery program": a service's name, as "phoenix house" is
+        parsed = query_mod.parse(text, lex, read_days=False)
     words = text
     named = _place_named(conn, parsed, filters) if place is None else None
     if named is not None:
         # "methadone yonkers spanish": Yonkers is where, not a word to find in names (which
         # found hospitals named for it elsewhere, and Conyers, GA): as if it were the place filter.
-        place, filters, parsed, words = _taken_as_place(named, filters, lex)
+        place, filters, parsed, words = _taken_as_place(named, filters, lex, read_days)
     scope = _Scope(conn, filters, place)
     nearest_to: geo.Place | None = None
     every_word = True
@@ -429,7 +432,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
         for stage in (query_mod.TYPOS_EVERYWHERE, query_mod.RELAXED):
             if not parsed.groups or total >= FEW_RESULTS:
                 break
-            wider = query_mod.parse(words, lex, stage=stage)
+            wider = query_mod.parse(words, lex, stage=stage, read_days=read_days)
             if wider.match_all() == parsed.match_all():
                 continue
             more, more_total = _candidates(conn, wider, scope, CANDIDATE_CAP)
@@ -441,7 +444,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             # ("vivienda white plai"): the likeliest city it begins is the place, as when complete.
             named = _place_named(conn, parsed, filters, complete_last=True)
             if named is not None:
-                place, filters, parsed, words = _taken_as_place(named, filters, lex)
+                place, filters, parsed, words = _taken_as_place(named, filters, lex, read_days)
                 scope = _Scope(conn, filters, place)
                 rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
         if named is not None and total == 0 and not _names_a_day(parsed):
@@ -460,7 +463,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             # the services without the day, which is said "not found". A day alone never brings a
             # service, as the any-words list below would.
             without = query_mod.ParsedQuery(text=parsed.text, groups=[g for g in parsed.groups if not _is_day(g)])
-            if without.groups:
+            if without.groups or place is not None:  # "tonight 02119": the services near it
                 rows, total = _candidates(conn, without, scope, CANDIDATE_CAP)
                 every_word = total == 0
         if parsed.groups and total == 0 and len(parsed.required()) > 1:
@@ -505,6 +508,17 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                       days=tuple(g.concept[1] for g in parsed.groups if _is_day(g) and g.text not in missing))
 
 
+def _day_word_in_a_name(conn, text: str, lex: lexicon.Lexicon) -> bool:
+    """Whether the day words of a query are words of a service's name: a name has every word ("hoy
+    recovery program"), or a day word with the word before it ("a better today scranton")."""
+    groups = [g for g in query_mod.parse(text, lex, read_days=False).groups if not g.optional]
+    if _a_name_has_every_word(conn, groups, anywhere=False):
+        return True
+    return any(k > 0 and not groups[k - 1].concept and days.day_at([g.text], 0) is not None
+               and _a_name_has_every_word(conn, groups[k - 1:k + 1], anywhere=False)
+               for k, g in enumerate(groups))
+
+
 def _is_day(group: query_mod.WordGroup) -> bool:
     return bool(group.concept) and group.concept[0] == "day"
 
@@ -513,11 +527,12 @@ def _names_a_day(parsed: query_mod.ParsedQuery) -> bool:
     return any(map(_is_day, parsed.groups))
 
 
-def _taken_as_place(named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon
+def _taken_as_place(named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon, read_days: bool
                     ) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str]:
     """The place a query named as the place filter, at F2's default radius, and the rest of it."""
     place, words, _ = named
-    return place, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES), query_mod.parse(words, lex), words
+    return (place, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES),
+            query_mod.parse(words, lex, read_days=read_days), words)
 
 
 def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False
