@@ -40,7 +40,9 @@ def test_side_tables_hold_exactly_what_the_records_say(tmp_path):
             "SELECT rid, needs, populations, payment, languages, phone_digits FROM services"):
         facets |= {(v, rid, f) for f, j in (("need", needs), ("population", pops), ("payment", pay)) for v in json.loads(j)}
         languages |= {(v, rid) for v in json.loads(langs)}
-        phones |= {(d, rid) for n in digits.split() for d in (n, n[-7:])}
+        # Each number, its last 7 digits; a number with an extension also by its first 10 ("617-442-8800").
+        phones |= {(d, rid) for n in digits.split()
+                   for d in ((n, n[:10], n[3:10]) if len(n) > 10 else (n, n[-7:]))}
     assert set(conn.execute("SELECT value, rid, facet FROM service_facets")) == facets
     assert set(conn.execute("SELECT lang, rid FROM service_languages")) == languages
     assert set(conn.execute("SELECT digits, rid FROM service_phones")) == phones

@@ -35,6 +35,9 @@ def directory(tmp_path_factory) -> Path:
         service("6", "Uptown Detox Center", "New York", "10027", 40.8110, -73.9530, ["detox"]),
         # Chelsea has one ZIP code in each of seven states: the one with services is meant.
         service("7", "Chelsea Withdrawal Program", "Chelsea", "02150", 42.3920, -71.0330, ["detox"], state="MA"),
+        # Lawrence has 5 ZIP codes in Kansas, 4 in Massachusetts: a city of that size in both.
+        service("8", "Merrimack Valley Detox", "Lawrence", "01841", 42.7070, -71.1630, ["detox"], state="MA"),
+        service("9", "Mott Haven South Detox", "Bronx", "10454", 40.8080, -73.9190, ["detox"]),
         # A source that gives the borough as the city, and no ZIP code or position.
         service("5", "Queens Peer Housing", "Queens", "", None, None, ["housing"]),
     ], source="test", format="test", origin="tests")
@@ -100,4 +103,18 @@ def test_a_neighbourhood_is_its_zip_codes(conn):
 def test_a_town_name_in_several_states_means_the_one_with_services(conn):
     page = search(conn, "detox chelsea", Filters(), limit=10)
     assert page.place is not None and page.place.label == "Chelsea, MA"  # alphabetical order said AL
-    assert names(page) == ["Chelsea Withdrawal Program"]
+    assert names(page)[0] == "Chelsea Withdrawal Program"
+
+
+def test_a_city_of_about_the_same_size_in_two_states_means_the_one_with_services(conn):
+    page = search(conn, "detox lawrence", Filters(), limit=10)
+    assert page.place is not None and page.place.label == "Lawrence, MA"  # more ZIP codes said KS
+    assert names(page)[0] == "Merrimack Valley Detox"
+
+
+@pytest.mark.parametrize("query", ["detox the bronx", "detox el bronx", "detox south bronx"])
+def test_the_bronx_by_its_names(conn, directory, query):
+    page = search(conn, query, Filters(), limit=10)
+    assert page.place is not None and page.place.state == "NY" and names(page)[0] == "Mott Haven South Detox", query
+    out = json.loads(run_cli("search", "detox", "--near", "The Bronx, NY", "--db", str(directory), "--json").stdout)
+    assert out["results"][0]["name"] == "Mott Haven South Detox"

@@ -43,7 +43,9 @@ def phone_keys(digits: str | None) -> list[str]:
     keys = []
     for number in (digits or "").split():
         keys.append(number)
-        if len(number) >= 10:
+        if len(number) > 10:  # 617-442-8800 x1289: the number is the first ten digits
+            keys += [number[:10], number[3:10]]
+        elif len(number) == 10:
             keys.append(number[-7:])
     return keys
 

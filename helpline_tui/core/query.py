@@ -170,6 +170,7 @@ def with_tags(expr: str | None, tags: list[str]) -> str | None:
 
 
 _PHONE_CHARS = re.compile(r"^[\d\s().+\-/]+$")
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension|#)\s*\d{1,6}\s*$", re.I)
 
 
 # Stages of widening, tried in order while a query finds fewer than a screenful:
@@ -182,8 +183,9 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
     `read_days`, day words are words ("A Better Today")."""
     text = text if isinstance(text, str) else ""
     parsed = ParsedQuery(text=text)
-    digits = re.sub(r"\D", "", text)
-    if _PHONE_CHARS.match(text) and len(digits) >= 7 and len(digits.replace(" ", "")) <= 11:
+    number = _EXTENSION.sub("", text)  # "617-442-8800 x1289" is that number's extension
+    digits = re.sub(r"\D", "", number)
+    if _PHONE_CHARS.match(number) and len(digits) >= 7 and len(digits.replace(" ", "")) <= 11:
         if len(digits) == 11 and digits[0] == "1":
             digits = digits[1:]
         if len(digits) in (7, 10):

@@ -639,19 +639,20 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
 
 
 def _main_state(conn, city_fold: str, states: dict[str, int]) -> str:
-    """The state a city name most likely means: where it has most ZIP codes (Portland, OR; Columbus,
-    OH); among states where it has as many (Chelsea, Roxbury: one each in seven states), where the
-    directory has most services in a city of that name (Chelsea, MA in a Boston directory, where
-    alphabetical order said Chelsea, AL)."""
+    """The state a city name most likely means. Among the states where it has at least a quarter
+    as many ZIP codes as where it has most (a city of about that size), the one where the directory
+    has most services in a city of that name: Lawrence, MA (35) before Lawrence, KS (1), Chelsea,
+    MA before Chelsea, AL, where ZIP counts, then alphabetical order, decided. Then ZIP codes
+    (Manhattan, NY's 164 keep Manhattan, KS's 4 out, whatever their services)."""
     most = max(states.values())
-    tied = sorted(s for s, zips in states.items() if zips == most)
-    if len(tied) == 1:
-        return tied[0]
+    sized = sorted(s for s, zips in states.items() if zips * 4 >= most)
+    if len(sized) == 1:
+        return sized[0]
     city = '"' + city_fold.replace('"', '""') + '"'
     services = {s: conn.execute("SELECT count(*) FROM services_fts WHERE services_fts MATCH ?",
                                 (f'place: {city} AND keywords: "{query_mod.tag_token("state", s)}"',)).fetchone()[0]
-                for s in tied}
-    return max(tied, key=lambda s: services[s])  # the first alphabetically among equals, as before
+                for s in sized}
+    return max(sized, key=lambda s: (services[s], states[s]))  # then the first alphabetically
 
 
 def _exact_city(conn, name: str) -> dict[str, int]:
