@@ -104,6 +104,8 @@ def test_a_town_name_in_several_states_means_the_one_with_services(conn):
     page = search(conn, "detox chelsea", Filters(), limit=10)
     assert page.place is not None and page.place.label == "Chelsea, MA"  # alphabetical order said AL
     assert names(page)[0] == "Chelsea Withdrawal Program"
+    # The place picker suggests the same Chelsea first (Enter takes it).
+    assert geo.place_suggestions(conn, "chelsea")[0] == "Chelsea, MA"
 
 
 def test_a_city_of_about_the_same_size_in_two_states_means_the_one_with_services(conn):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from helpline_tui.core.query import tag_token
 from helpline_tui.core.textnorm import fold
 
 EARTH_RADIUS_MILES = 3958.8
@@ -183,16 +184,55 @@ def place_suggestions(conn: sqlite3.Connection, prefix: str, limit: int = 8) -> 
 
 def cities_beginning(conn: sqlite3.Connection, folded: str, limit: int) -> list[tuple[str, str, str]]:
     """(city, folded city, state) of the cities whose name begins with `folded`, either spelling
-    of its first word, the ones with most ZIP codes (the likeliest meant) first."""
+    of its first word, the ones with most ZIP codes (the likeliest meant) first; a name with as
+    many in several states (Chelsea: one in each of seven), where the directory has most services
+    first, as the search box decides (likeliest_states)."""
     rows = []
     for key in city_spellings(folded):
         rows += conn.execute(
             f"SELECT city, city_fold, state, count(*) AS n FROM {place_names(conn)} WHERE city_fold >= ? AND city_fold < ? "
             "GROUP BY city_fold, state ORDER BY n DESC, city LIMIT ?",
-            (key, key + "\uffff", limit),
+            (key, key + "\uffff", max(limit, 8)),
         ).fetchall()
-    rows.sort(key=lambda r: (-r[3], r[0]))
-    return [(city, city_fold, state) for city, city_fold, state, _ in rows[:limit]]
+    names: dict[str, dict[str, tuple[str, int]]] = {}  # folded name -> state -> (city as written, ZIPs)
+    for city, city_fold, state, zips in rows:
+        names.setdefault(city_fold, {})[state] = (city, zips)
+    out = []
+    for city_fold, states in sorted(names.items(), key=lambda kv: (-max(z for _, z in kv[1].values()), kv[0])):
+        for state in likeliest_states(conn, city_fold, {s: z for s, (_, z) in states.items()}):
+            out.append((states[state][0], city_fold, state))
+    return out[:limit]
+
+
+def likeliest_states(conn: sqlite3.Connection, city_fold: str, zips: dict[str, int]) -> list[str]:
+    """The states of a city name, likeliest meant first. Among those where it has at least a
+    quarter as many ZIP codes as where it has most (a city of about that size), where the
+    directory has most services in a city of that name: Lawrence, MA (35) before Lawrence, KS (1),
+    Chelsea, MA before Chelsea, AL, which ZIP counts, then alphabetical order, put first. Then
+    ZIP codes: Manhattan, NY's 164 keep Manhattan, KS's 4 out, whatever their services."""
+    most = max(zips.values())
+    sized = [s for s, n in zips.items() if n * 4 >= most]
+    services = {s: services_in_city(conn, city_fold, s) for s in sized} if len(sized) > 1 else {}
+    return sorted(zips, key=lambda s: (s not in sized, -services.get(s, 0), -zips[s], s))
+
+
+_SERVICES_IN_CITY: dict[tuple[str, str, str], int] = {}
+
+
+def services_in_city(conn: sqlite3.Connection, city_fold: str, state: str) -> int:
+    """Services of the directory in a city of this name in this state (its index's place words).
+    Asked again keystroke after keystroke ("spring", "springf"...): kept per index build."""
+    index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
+    key = (index_id[0] if index_id else "", city_fold, state)
+    count = _SERVICES_IN_CITY.get(key)
+    if count is None:
+        city = '"' + city_fold.replace('"', '""') + '"'
+        count = conn.execute("SELECT count(*) FROM services_fts WHERE services_fts MATCH ?",
+                             (f'place: {city} AND keywords: "{tag_token("state", state)}"',)).fetchone()[0]
+        if len(_SERVICES_IN_CITY) > 4096:
+            _SERVICES_IN_CITY.clear()
+        _SERVICES_IN_CITY[key] = count
+    return count
 
 
 def zip_centroid(conn: sqlite3.Connection, zip5: str) -> tuple[float, float] | None:

@@ -628,7 +628,7 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
                 return None
         if not states:
             return None
-        state = next((s for s in (named_state, filters.state) if s in states), None) or _main_state(conn, name, states)
+        state = next((s for s in (named_state, filters.state) if s in states), None) or geo.likeliest_states(conn, name, states)[0]
         if len(words) == 1 and states[state] <= SMALL_TOWN_ZIPS:
             docs = conn.execute("SELECT docs FROM search_terms WHERE term = ?", (name,)).fetchone()
             if docs and docs[0] >= COMMON_WORD_DOCS:
@@ -636,23 +636,6 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         return geo.resolve_place(conn, f"{name}, {state}"), (name, state, tuple(words))
     except geo.PlaceError:
         return None
-
-
-def _main_state(conn, city_fold: str, states: dict[str, int]) -> str:
-    """The state a city name most likely means. Among the states where it has at least a quarter
-    as many ZIP codes as where it has most (a city of about that size), the one where the directory
-    has most services in a city of that name: Lawrence, MA (35) before Lawrence, KS (1), Chelsea,
-    MA before Chelsea, AL, where ZIP counts, then alphabetical order, decided. Then ZIP codes
-    (Manhattan, NY's 164 keep Manhattan, KS's 4 out, whatever their services)."""
-    most = max(states.values())
-    sized = sorted(s for s, zips in states.items() if zips * 4 >= most)
-    if len(sized) == 1:
-        return sized[0]
-    city = '"' + city_fold.replace('"', '""') + '"'
-    services = {s: conn.execute("SELECT count(*) FROM services_fts WHERE services_fts MATCH ?",
-                                (f'place: {city} AND keywords: "{query_mod.tag_token("state", s)}"',)).fetchone()[0]
-                for s in sized}
-    return max(sized, key=lambda s: (services[s], states[s]))  # then the first alphabetically
 
 
 def _exact_city(conn, name: str) -> dict[str, int]:
@@ -734,7 +717,7 @@ def _query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False
                 if states:
                     after = words[start + size] if start + size < len(words) else ""
                     named = _STATE_WORDS.get(after)
-                    state = named if named in states else _main_state(conn, spelling, states)
+                    state = named if named in states else geo.likeliest_states(conn, spelling, states)[0]
                     return spelling, state, tuple(words[start:start + size])
         typed = tuple(words[-size:]) if typing_city and len(words) >= size else ()
         if typed and len(typed[-1]) >= CITY_PREFIX_MIN:
