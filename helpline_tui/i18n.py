@@ -255,7 +255,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "Toda el área: aparece porque su área de servicio cubre el lugar, no por distancia."),
     "flag.inactive": ("Status: {status}. This service may not be operating.",
                       "Estado: {status}. Puede que este servicio no esté funcionando."),
-    "detail.unmapped": ("Source codes with no meaning here", "Códigos de la fuente sin equivalencia"),
+    # What a source lists that the needs above do not say (SAMHSA codes named as SAMHSA names them).
+    "detail.also_listed": ("Also listed by the source", "La fuente también indica"),
     # A meeting's page: how it meets and its types (names from the Meeting Guide spec).
     "detail.meeting": ("Meeting", "Reunión"),
     "meeting.online-only": ("Online only.", "Solo en línea."),

@@ -1,6 +1,7 @@
 """A service's page in the interface's language: a meeting's types, how it meets, its join link and
-its dial-in come from data, not from English sentences the importer wrote. Rendered from the real
-Meeting Guide feed imported through the pipeline."""
+its dial-in come from data, not from English sentences the importer wrote; codes a source lists
+beyond the needs are named in plain words. Rendered from the real Meeting Guide feed and from
+SAMHSA records imported through the pipeline."""
 
 from __future__ import annotations
 
@@ -196,3 +197,50 @@ def test_meeting_types_have_both_languages_and_the_language_types_match_the_impo
         assert meetings.type_name(code, "en") and meetings.type_name(code, "es"), code
     assert meetings.type_name("ASBI", "es") == "Como lo ve Bill"
 
+
+# ------------------------------------------------------------------ codes beyond the needs, in words
+
+BOSTON = ("samhsa", "findtreatment_export_FindTreament_Facility_listing_2025-08_greater_boston.csv")
+
+
+def test_samhsa_codes_beyond_the_needs_are_named_in_both_languages(tmp_path):
+    from importers import samhsa_csv
+
+    path = shared_file(*BOSTON)
+    db = tmp_path / "b.sqlite"
+    run_import(db, samhsa_csv.read(str(path)), source="boston", format="samhsa-csv", origin=str(path))
+    conn = open_readonly(db)
+    (record_id,) = conn.execute("SELECT id FROM services WHERE name = 'Pine Street Inn'").fetchone()
+    rec = get_record(conn, record_id)
+    assert {"ACC", "ANG", "CBT", "MALE"} <= set(rec["unmapped_codes"])
+    en, es = page(rec, "en"), page(rec, "es")
+    for text in (en, es):
+        assert "Source codes" not in text and "sin equivalencia" not in text
+        listed = text.split("Registro de la fuente")[0].split("Source record")[0]
+        assert not re.search(r"\b(ACC|ANG|CBT|MALE|SMPD)\b", listed)  # no bare code where a name is known
+    assert ("Also listed by the source: 12-step facilitation, Accepts clients using MAT but prescribed elsewhere, Accepts clients "
+            "using medication assisted treatment for alcohol use disorder but prescribed elsewhere, Adults, "
+            "Aftercare/continuing care, Anger management,") in flat(en)
+    assert "La fuente también indica: 12-step facilitation, Accepts clients using MAT" in flat(es)
+    assert "Cognitive behavioral therapy" in flat(es) and "Smoking permitted in designated area" in flat(es)
+    # Wrapped at the page's width, the lines after the first indented under the label.
+    lines = es.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  La fuente también indica: "))
+    block = lines[start:lines.index("", start)]
+    assert len(block) > 3 and all(len(line) <= PAGE_WIDTH for line in block)
+    assert all(line.startswith("    ") and not line.startswith("     ") for line in block[1:])
+
+
+def test_a_code_with_no_known_name_is_shown_as_the_code(tmp_path):
+    db = tmp_path / "c.sqlite"
+    run_import(db, [ServiceRecord(name="Harbor Clinic", source="samhsa-directory", source_key="c1", city="Chelsea",
+                                  state="MA", zip="02150", unmapped_codes=["ZZQ", "FEM", "label:Behavior modification"])],
+               source="directory-2022", format="samhsa-directory", origin="t")
+    run_import(db, [ServiceRecord(name="Food Bank", kind="community", source="hsds", source_key="f1", city="Chelsea",
+                                  state="MA", zip="02150", unmapped_codes=["LV-1600"])],
+               source="hsds", format="hsds", origin="t")
+    conn = open_readonly(db)
+    ids = dict(conn.execute("SELECT name, id FROM services"))
+    assert "  Also listed by the source: Behavior modification, Female, ZZQ\n" in page(
+        get_record(conn, ids["Harbor Clinic"]), "en")
+    assert "  La fuente también indica: LV-1600\n" in page(get_record(conn, ids["Food Bank"]), "es")

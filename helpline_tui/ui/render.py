@@ -20,6 +20,7 @@ from textual.content import Content
 
 from helpline_tui.core import hours as hours_mod
 from helpline_tui.core import meetings, referral, vocabulary
+from helpline_tui.core.directory import source_formats
 from helpline_tui.core.search import Hit
 from helpline_tui.i18n import miles, t
 
@@ -146,6 +147,23 @@ def _labelled(out: Text, label: str, values: str) -> None:
     out.append(_wrap(values, len(head), 4) + "\n")
 
 
+def also_listed(rec: dict[str, Any]) -> list[str]:
+    """What the source lists that maps to no need, in plain words: SAMHSA codes by the name SAMHSA
+    gives them ("ACC" -> "Aftercare/continuing care"), a label the locator API sent as it was
+    sent; a code only when no name is known (a Meeting Guide type or an AIRS code this version does
+    not know)."""
+    from importers.samhsa_codes import code_name
+
+    samhsa = any(f.startswith("samhsa") for f in source_formats(rec))
+    out = []
+    for code in rec.get("unmapped_codes") or []:
+        if code.startswith("label:"):
+            out.append(code[len("label:"):])
+        else:
+            out.append((code_name(code) if samhsa else None) or code)
+    return sorted(dict.fromkeys(out), key=str.casefold)  # alphabetical: a handler scans for a word
+
+
 def position_text(precision: str | None, lang: str) -> str:
     """Where the map position comes from, in words: the street address, the centre of the ZIP code
     (approximate, marked ~ as in the result rows) or none. Never the stored value ("zip-centroid")."""
@@ -253,6 +271,8 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         if values:
             labels = [(vocab.term(v).label(lang) if vocab.term(v) else v) for v in values]
             _labelled(out, t(key, lang), ", ".join(labels))
+    if listed := also_listed(rec):
+        _labelled(out, t("detail.also_listed", lang), ", ".join(listed))
 
     if rec.get("description"):
         _heading(out, t("detail.description", lang))
@@ -274,8 +294,6 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
     _row(out, t("detail.position", lang), position_text(rec.get("geo_precision"), lang))
     _row(out, t("detail.status", lang), t(f"status.{status}", lang))
     _row(out, t("detail.id", lang), rec.get("id") or "")
-    if rec.get("unmapped_codes"):
-        out.append(f"  {t('detail.unmapped', lang)}: " + ", ".join(rec["unmapped_codes"]) + "\n")
     raw = rec.get("raw") or {}
     if raw:
         _heading(out, t("detail.raw", lang))

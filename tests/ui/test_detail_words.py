@@ -1,5 +1,6 @@
 """A service's page at 80x24 in the real app, in Spanish and English: an online meeting's dial-in,
-how it meets and its types in the interface's language."""
+how it meets and its types in the interface's language; a SAMHSA facility's other listed services
+by name, never as opaque codes."""
 
 from __future__ import annotations
 
@@ -94,3 +95,17 @@ async def test_the_results_row_gives_an_online_meeting_its_number(make_app, word
         row = next(line for line in screen_lines(app) if "dom 09:00" in line)
         assert "301-715-8592" in row and "sin teléfono" not in row and "#" not in row
 
+
+@pytest.mark.parametrize(("lang", "listed", "gone"), [
+    ("es", "La fuente también indica: Aftercare/continuing care, Anger management, Cognitive behavioral therapy, "
+           "Female, Male, ZZQ", "sin equivalencia"),
+    ("en", "Also listed by the source: Aftercare/continuing care, Anger management, Cognitive behavioral therapy, "
+           "Female, Male, ZZQ", "Source codes"),
+])
+async def test_a_facilitys_other_services_are_named_not_coded(make_app, words_db, lang, listed, gone):
+    app = make_app(db=words_db, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = await open_page(pilot, "harbor recovery")
+        assert listed in flat(text)
+        assert gone not in text and "ACC" not in text and "CBT" not in text
