@@ -167,6 +167,14 @@ def test_the_slip_reads_the_dial_in_out_in_its_own_language(feed_db):
     assert "Join by phone: 301-715-8592, then: meeting ID 831 5336 5392 #, #, passcode 19135459 #" in flat(en)
 
 
+def test_the_search_table_reads_a_dial_in_out(feed_db):
+    from tests.conftest import run_cli
+
+    result = run_cli("search", "morning miracles online", "--db", str(feed_db))
+    assert result.returncode == 0, result.stderr
+    assert "301-715-8592, then: meeting ID 831 5336 5392 #, #, passcode 19135459 #" in result.stdout
+
+
 # ------------------------------------------------------------------ the pieces
 
 @pytest.mark.parametrize(("given", "stored"), [
@@ -244,3 +252,4 @@ def test_a_code_with_no_known_name_is_shown_as_the_code(tmp_path):
     assert "  Also listed by the source: Behavior modification, Female, ZZQ\n" in page(
         get_record(conn, ids["Harbor Clinic"]), "en")
     assert "  La fuente también indica: LV-1600\n" in page(get_record(conn, ids["Food Bank"]), "es")
+
