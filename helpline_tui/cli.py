@@ -252,7 +252,8 @@ def _print_table(page) -> None:
         elif hit.area_wide:
             dist = "serves area"
         place = ", ".join(x for x in (r["city"], r["state"]) if x) or "—"
-        phone = r["phone"] or r["intake_phone"] or r["hotline_phone"] or "no phone"
+        phone = r["phone"] or r["intake_phone"] or r["hotline_phone"]
+        phone = referral.phone_text(phone, "en") if phone else "no phone"  # a dial-in: number, then keys
         langs = " ".join(r["languages"]).upper() or "lang ?"
         # Programmes of one organisation at one address differ only by site name ("Region Ten ...").
         site = f" — {r['site_name']}" if r["site_name"] and r["site_name"] != r["name"] else ""

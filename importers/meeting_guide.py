@@ -8,10 +8,15 @@ Choices, for the call handler's sake:
 - Language: only language types give languages. S is Spanish (SP is Speaker); a meeting with no
   language type has unknown language, so `--lang es` lists exactly the meetings typed S.
 - Online: ONL, attendance_option online/hybrid or a conference URL/phone make a meeting online;
-  its conference URL becomes the website and the dial-in goes in the description.
+  its conference URL becomes the website and a dial-in that is a phone number becomes the phone
+  (number, then the keys to press: "+13017158592,,503536771#").
 - Status: TC ("Location Temporarily Closed") makes the meeting temporarily closed unless it also
-  meets online (then it is active, online only, and the text says the room is closed);
-  attendance_option "inactive" makes it inactive.
+  meets online (then it is active, online only); attendance_option "inactive" makes it inactive.
+  The rule is helpline_tui.core.meetings.attendance(), which the detail page reuses to say, in the
+  reader's language, how the meeting meets.
+- No prose of the importer's own: meeting types stay codes (source_codes; languages and
+  populations as usual), and the description holds only the source's own text (notes, location
+  and group notes, conference notes, a dial-in that is not a phone number), as written.
 - Address: address/city/state/postal_code when given, else parsed from formatted_address (or a
   full address in `address`, as off-spec feeds write). `approximate: yes` coordinates are dropped
   so the pipeline places the meeting by ZIP/city centroid and marks the position approximate.
@@ -30,7 +35,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import vocabulary
+from helpline_tui.core import meetings
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers import areas, json_text, schedules, taxonomy
 
@@ -95,11 +100,14 @@ def meeting_record(m: dict[str, Any], row: int) -> ServiceRecord | SkippedRow:
     if _FAMILY_GROUPS.search(fellowship) and "family-support" not in needs:
         needs.append("family-support")  # an Al-Anon feed uses the same types as AA
     address = _address(m)
-    online, status, attendance_note = _attendance(m, codes, in_person=bool(address.get("street")))
+    conference_url, conference_phone = _text(m.get("conference_url")), _text(m.get("conference_phone"))
+    online, status, _attends = meetings.attendance(
+        _text(m.get("attendance_option")), codes, bool(conference_url or conference_phone),
+        in_person=bool(address.get("street")))
+    dial_in = conference_phone if meetings.is_phone_number(conference_phone) else ""
     regions = _regions(m)
     county = next((r[: -len(" County")] for r in regions if r.endswith(" County")), "") or address.get("county", "")
     lat, lon = _position(m)
-    conference_url = _text(m.get("conference_url"))
     key = _text(m.get("slug")) or _text(m.get("id")) or "|".join(
         _text(m.get(k)) for k in ("day", "time", "name", "formatted_address", "address"))
     return ServiceRecord(
@@ -110,8 +118,9 @@ def meeting_record(m: dict[str, Any], row: int) -> ServiceRecord | SkippedRow:
         row=row,
         organization=_text(m.get("group")) or _text(m.get("entity")),
         site_name=_text(m.get("location")),
-        description=_description(m, codes, langs, attendance_note),
-        phone=_text(m.get("phone")) or _text(m.get("entity_phone")),
+        description=_description(m, conference_phone if not dial_in else ""),
+        # A dial-in first: for a meeting that meets by phone it is how a caller gets in.
+        phone=dial_in or _text(m.get("phone")) or _text(m.get("entity_phone")),
         website=conference_url if online and conference_url else (
             _text(m.get("url")) or _text(m.get("website")) or _text(m.get("entity_website_url"))),
         street=address.get("street", ""),
@@ -153,40 +162,17 @@ def _schedule(m: dict[str, Any], row: int) -> tuple[dict[str, list[list[str]]], 
     return hours, text
 
 
-def _attendance(m: dict[str, Any], codes: list[str], in_person: bool) -> tuple[bool, str, str]:
-    """(online, status, a sentence for the description)."""
-    attendance = _text(m.get("attendance_option")).lower()
-    online = attendance in ("online", "hybrid") or "ONL" in codes or bool(
-        _text(m.get("conference_url")) or _text(m.get("conference_phone")))
-    if attendance == "inactive":
-        return online, "inactive", ""
-    if "TC" in codes:
-        if online:
-            return True, "active", "Online only: the meeting room is temporarily closed."
-        return False, "temporarily-closed", ""
-    if attendance == "online":
-        return True, "active", "Online only."
-    if online and (attendance == "hybrid" or in_person):
-        return True, "active", "In person and online."
-    return online, "active", ""
-
-
-def _description(m: dict[str, Any], codes: list[str], langs: list[str], attendance_note: str) -> str:
-    """What a handler reads out: attendance, meeting types in words, how to join, the notes."""
-    notes = [attendance_note] if attendance_note else []
-    names = [taxonomy.MEETING_TYPE_NAMES.get(taxonomy.MEETING_TYPE_ALIASES.get(c, c)) for c in codes]
-    names = [n for n in names if n and n != "Online Meeting"]
-    if langs:
-        vocab = vocabulary.load()
-        names.append("Language: " + ", ".join(vocab.language_label(code) for code in langs))
-    if names:
-        notes.append("Meeting types: " + ", ".join(names) + ".")
-    for key, label in (("conference_url", "Join online"), ("conference_url_notes", ""),
-                       ("conference_phone", "Join by phone"), ("conference_phone_notes", ""),
-                       ("notes", ""), ("location_notes", ""), ("group_notes", "")):
-        value = _text(m.get(key))
-        if value:
-            notes.append(f"{label}: {value}" if label else value)
+def _description(m: dict[str, Any], conference_phone_text: str) -> str:
+    """The source's own words, as written: the notes, then how to join when the source says more
+    than a link or a number (conference notes, a dial-in that is not a phone number)."""
+    notes = []
+    for key in ("notes", "location_notes", "group_notes", "conference_url_notes"):
+        if value := _text(m.get(key)):
+            notes.append(value)
+    if conference_phone_text:
+        notes.append(conference_phone_text)
+    if value := _text(m.get("conference_phone_notes")):
+        notes.append(value)
     return "\n".join(notes)
 
 

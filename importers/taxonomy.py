@@ -303,9 +303,10 @@ MEETING_POPULATIONS: dict[str, tuple[str, ...]] = {
 # Concurrent Al-Anon / Alateen meetings are for families and friends.
 MEETING_NEEDS: dict[str, tuple[str, ...]] = {"AL": ("family-support",), "AL-AN": ("family-support",)}
 
-# Short English names, for the record's description and the detail view (language types are
-# named by their language). Codes seen in real feeds but not in the spec are included: ONL
-# (12 Step Meeting List's online type) and ASBI (a misspelling of ABSI).
+# The known non-language types (a code not here is reported as unmapped). Language types are
+# named by their language; the page names the others in the reader's language from
+# helpline_tui/core/data/meeting_types.json. Codes seen in real feeds but not in the spec are
+# included: ONL (12 Step Meeting List's online type) and ASBI (a misspelling of ABSI).
 MEETING_TYPE_NAMES: dict[str, str] = {
     "11": "11th Step Meditation", "12x12": "12 Steps & 12 Traditions", "A": "Secular",
     "ABSI": "As Bill Sees It", "AL": "Concurrent with Alateen", "AL-AN": "Concurrent with Al-Anon",

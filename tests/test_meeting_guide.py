@@ -69,7 +69,8 @@ def test_named_meeting_hours_address_and_text(aasepia):
     assert (r.organization, r.site_name) == ("D68 / GSO #177339", "Grupo Nuevo Camino (D68)")
     assert r.service_area == "Philadelphia County > East Passyunk Crossing"
     assert r.languages == ["es"] and r.last_verified == "2020-12-31"
-    assert "Meeting types: Open, Language: Spanish." in r.description
+    # The source's note, as written; the types stay codes for the page to name in its language.
+    assert r.description == "Spanish-Speaking" and r.source_codes == ["O", "S"]
     assert (r.latitude, r.longitude) == (39.9246142, -75.1579925)
 
 
@@ -83,9 +84,11 @@ def test_closed_rooms(aasepia):
     assert len(online) == 77
     for m in online:
         r = by_slug[m["slug"]]
-        assert r.status == "active" and r.description.startswith("Online only: the meeting room is temporarily closed.")
+        assert r.status == "active" and r.description == m["notes"].strip()
         if m["conference_url"]:
             assert r.website == m["conference_url"]
+        if m["conference_phone"]:
+            assert r.phone == m["conference_phone"]
 
 
 def test_spanish_search_lists_exactly_the_type_s_meetings(tmp_path):
@@ -131,9 +134,10 @@ def test_online_and_hybrid(tmp_path):
     online = one(tmp_path, attendance_option="online", conference_url="https://zoom.example/j/1",
                  conference_phone="+13017158592,,503536771#", url="https://intergroup.example/m/1")
     assert online.website == "https://zoom.example/j/1" and online.status == "active"
-    assert "Online only." in online.description and "Join by phone: +13017158592,,503536771#" in online.description
+    # The dial-in is the meeting's phone; how it meets is said by the page, not stored as English.
+    assert online.phone == "+13017158592,,503536771#" and online.description == ""
     hybrid = one(tmp_path, attendance_option="hybrid", conference_url="https://zoom.example/j/2")
-    assert "In person and online." in hybrid.description and hybrid.street == "9 Park Avenue"
+    assert hybrid.description == "" and hybrid.street == "9 Park Avenue" and hybrid.website == "https://zoom.example/j/2"
     assert one(tmp_path, attendance_option="inactive").status == "inactive"
     assert one(tmp_path, types=["TC", "O"]).status == "temporarily-closed"
 

@@ -83,12 +83,21 @@ _PLAIN_PHONE = re.compile(r"\(?([2-9]\d\d)\)?[-. ]?(\d{3})[-. ](\d{4})")
 _EXT = re.compile(r"(?:ext\.?|extension|x|#)\s*(\d{1,6})\s*$", re.I)
 
 
+# A one-tap dial-in: a number, then pauses (",", ";") and keys ("+13017158592,,503536771#").
+_DIAL_KEYS = re.compile(r"^(.*?\d)\s*([,;][\d#*,;\s]*)$")
+
+
 def format_phone(value: object) -> str:
     """US numbers as 617-555-0100 (with " x123" for an extension); 3-digit lines (988, 211) kept;
+    a dial-in's keys after the number kept as given, spaces out ("617-555-0100,,503536771#");
     anything else returned cleaned but unchanged. Returns "" for placeholders (see is_placeholder)."""
     text = clean_text(value)
     if not text:
         return ""
+    dial = _DIAL_KEYS.match(text)
+    if dial and any(ch.isdigit() or ch in "#*" for ch in dial[2]):
+        number = format_phone(dial[1])
+        return number + dial[2].replace(" ", "") if number else ""
     plain = _PLAIN_PHONE.fullmatch(text)
     if plain:  # most numbers: ten digits in three groups, nothing else (the slow path agrees)
         digits = "".join(plain.groups())
@@ -127,7 +136,8 @@ def is_placeholder_phone(value: str) -> bool:
 
 
 def phone_digits(value: str) -> str:
-    return "".join(_DIGITS.findall(value or ""))
+    """The number's digits; a dial-in's keys after the number (",,503536771#") are not its own."""
+    return "".join(_DIGITS.findall(re.split(r"[,;]", value or "", maxsplit=1)[0]))
 
 
 def clean_website(value: object) -> str:

@@ -106,6 +106,14 @@ def info(conn: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
+def source_formats(rec: dict[str, Any]) -> list[str]:
+    """The format of each source of a record (get_record adds them: "meeting-guide", "samhsa-csv"),
+    whatever name the source was imported under; a source's own name when its format is not known."""
+    formats = rec.get("source_formats") or {}
+    names = [m.get("source") for m in rec.get("sources") or []] or [rec.get("source")]
+    return [formats.get(name) or name or "" for name in names]
+
+
 RECORD_JSON_FIELDS = (*schema.JSON_LIST_COLUMNS, "hours")  # stored as JSON text, decoded on read
 
 
@@ -128,4 +136,8 @@ def get_record(conn: sqlite3.Connection, record_id: str) -> dict[str, Any] | Non
     members = sources_of(conn, [record_id]).get(record_id)
     rec["sources"] = members or [{"source": rec["source"], "id": rec["id"],
                                   "source_record_id": rec["source_record_id"], "name": rec["name"]}]
+    # Each source's format ("meeting-guide", "samhsa-csv"): the page reads codes by their format,
+    # whatever name the source was imported under.
+    formats = dict(conn.execute("SELECT name, format FROM sources"))
+    rec["source_formats"] = {m["source"]: formats.get(m["source"]) or "" for m in rec["sources"]}
     return rec

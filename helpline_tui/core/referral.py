@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import vocabulary
+from helpline_tui.core import meetings, vocabulary
 from helpline_tui.i18n import t
 
 WRAP = 78
@@ -42,9 +42,10 @@ def address_line(rec: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def phone_list(rec: dict[str, Any], lang: str, keys: tuple[str, str, str] = ("slip.intake", "slip.phone", "slip.hotline")
-               ) -> tuple[tuple[str, str], ...]:
-    """Intake first, then main, then hotline; a number listed twice is shown once."""
+def phone_list(rec: dict[str, Any], lang: str, keys: tuple[str, str, str] = ("slip.intake", "slip.phone", "slip.hotline"),
+               dial_key: str = "slip.dial_in") -> tuple[tuple[str, str], ...]:
+    """Intake first, then main, then hotline; a number listed twice is shown once. A conference
+    dial-in (a number then keys to press) is labelled `dial_key` and read out by `phone_text`."""
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for field_name, key in zip(("intake_phone", "phone", "hotline_phone"), keys):
@@ -52,8 +53,47 @@ def phone_list(rec: dict[str, Any], lang: str, keys: tuple[str, str, str] = ("sl
         digits = "".join(ch for ch in number if ch.isdigit())
         if number and digits not in seen:
             seen.add(digits)
-            out.append((t(key, lang), number))
+            dial = bool(meetings.split_dial(number)[1])
+            out.append((t(dial_key if dial else key, lang), phone_text(number, lang)))
     return tuple(out)
+
+
+def phone_number(phone: str) -> str:
+    """The number to dial, without a dial-in's keys (for a result row)."""
+    return meetings.split_dial(phone)[0]
+
+
+def _grouped(digits: str) -> str:
+    """A conference meeting ID as people read it: 831 5336 5392 (9 to 11 digits), else as given."""
+    sizes = {9: (3, 3, 3), 10: (3, 3, 4), 11: (3, 4, 4)}.get(len(digits))
+    if not sizes or not digits.isdigit():
+        return digits
+    out, start = [], 0
+    for size in sizes:
+        out.append(digits[start:start + size])
+        start += size
+    return " ".join(out)
+
+
+def phone_text(phone: str, lang: str) -> str:
+    """A phone as a handler reads it out. A one-tap dial-in "301-715-8592,,83153365392#,,#,,19135459#"
+    becomes "301-715-8592, then: meeting ID 831 5336 5392 #, #, passcode 19135459 #": the first
+    digits asked for are the meeting ID, the last (when there are more) the passcode, as Zoom, Meet
+    and Teams dial-ins ask for them; keys between are said as given."""
+    number, keys = meetings.split_dial(phone)
+    if not keys:
+        return phone
+    with_digits = [i for i, k in enumerate(keys) if any(ch.isdigit() for ch in k)]
+    said = []
+    for i, key in enumerate(keys):
+        digits, end = (key[:-1], "#") if key.endswith("#") else (key, "")
+        spoken = f"{digits} {end}".strip() if digits else end
+        if with_digits and i == with_digits[0]:
+            spoken = t("dial.meeting_id", lang, digits=f"{_grouped(digits)} {end}".strip())
+        elif len(with_digits) > 1 and i == with_digits[-1]:
+            spoken = t("dial.passcode", lang, digits=spoken)
+        said.append(spoken)
+    return t("dial.then", lang, number=number, keys=", ".join(said))
 
 
 def languages_text(codes: Iterable[str], lang: str) -> str:
@@ -124,8 +164,9 @@ def slip_text(records: Sequence[dict[str, Any]], lang: str, note: str = "",
             lines.append(indent + e.organization)
         if e.address:
             lines.append(f"{indent}{t('slip.address', lang)}: {e.address}")
-        for label, phone in e.phones:
-            lines.append(f"{indent}{label}: {phone}")
+        for label, phone in e.phones:  # a dial-in read out can be long: wrapped under itself
+            lines += textwrap.wrap(f"{indent}{label}: {phone}", WRAP, subsequent_indent=indent + "  ",
+                                   break_long_words=False, break_on_hyphens=False)
         lines.append(f"{indent}{t('slip.hours', lang)}: {e.hours}")
         lines.append(f"{indent}{t('slip.languages', lang)}: {e.languages}")
         if e.website:

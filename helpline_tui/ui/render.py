@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import textwrap
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +19,8 @@ from rich.text import Text
 from textual.content import Content
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import referral, vocabulary
+from helpline_tui.core import meetings, referral, vocabulary
+from helpline_tui.core.directory import source_formats
 from helpline_tui.core.search import Hit
 from helpline_tui.i18n import miles, t
 
@@ -52,7 +54,8 @@ def key_needs(needs: list[str] | None, lang: str, limit: int = 3) -> str:
 
 
 def best_phone(rec: dict[str, Any]) -> str:
-    return rec.get("intake_phone") or rec.get("phone") or rec.get("hotline_phone") or ""
+    """The number to ring (a conference dial-in's keys are on the service's page)."""
+    return referral.phone_number(rec.get("intake_phone") or rec.get("phone") or rec.get("hotline_phone") or "")
 
 
 def distance_text(hit: Hit, lang: str) -> str:
@@ -118,10 +121,47 @@ def _heading(out: Text, label: str) -> None:
 ROW_LABEL_WIDTH = 14  # every label of a page row, in both languages, is shorter: values line up
 
 
+PAGE_WIDTH = 76  # the page's text column in an 80-column terminal (padding and scroll bar off)
+
+
+def _wrap(text: str, first: int, rest: int) -> str:
+    """`text` broken into lines of the page's width, the first `first` characters in, the others
+    `rest` in (the indent itself is not returned for the first line)."""
+    lines = textwrap.wrap(text, width=PAGE_WIDTH, initial_indent="x" * first, subsequent_indent=" " * rest,
+                          break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines)[first:] if lines else ""
+
+
 def _row(out: Text, label: str, value: str, style: str = "", width: int = ROW_LABEL_WIDTH) -> None:
-    out.append("  " + f"{label} ".ljust(width))
-    out.append(value, style=style)
+    """A label, then its value from the same column on every row; a long value wraps under itself."""
+    head = "  " + f"{label} ".ljust(width)
+    out.append(head)
+    out.append(_wrap(value, len(head), len(head)) if len(head) + len(value) > PAGE_WIDTH else value, style=style)
     out.append("\n")
+
+
+def _labelled(out: Text, label: str, values: str) -> None:
+    """"  Label: a, b, c" in bold then plain, wrapped with the lines after the first indented."""
+    head = f"  {label}: "
+    out.append(head, style="bold")
+    out.append(_wrap(values, len(head), 4) + "\n")
+
+
+def also_listed(rec: dict[str, Any]) -> list[str]:
+    """What the source lists that maps to no need, in plain words: SAMHSA codes by the name SAMHSA
+    gives them ("ACC" -> "Aftercare/continuing care"), a label the locator API sent as it was
+    sent; a code only when no name is known (a Meeting Guide type or an AIRS code this version does
+    not know)."""
+    from importers.samhsa_codes import code_name
+
+    samhsa = any(f.startswith("samhsa") for f in source_formats(rec))
+    out = []
+    for code in rec.get("unmapped_codes") or []:
+        if code.startswith("label:"):
+            out.append(code[len("label:"):])
+        else:
+            out.append((code_name(code) if samhsa else None) or code)
+    return sorted(dict.fromkeys(out), key=str.casefold)  # alphabetical: a handler scans for a word
 
 
 def position_text(precision: str | None, lang: str) -> str:
@@ -158,7 +198,7 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         out.append("\n")
 
     _heading(out, t("detail.phones", lang))
-    phones = referral.phone_list(rec, lang, ("phone.intake", "phone.main", "phone.hotline"))
+    phones = referral.phone_list(rec, lang, ("phone.intake", "phone.main", "phone.hotline"), "phone.dial_in")
     if phones:
         for label, number in phones:
             _row(out, label, number, "bold")
@@ -193,6 +233,16 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
     if notes := hours_mod.hours_notes(rec.get("hours"), rec.get("hours_text")):
         out.append("  " + notes.replace("\n", "\n  ") + "\n")
 
+    meeting = meetings.facts(rec)
+    if meeting is not None and (meeting.attends or meeting.types):
+        _heading(out, t("detail.meeting", lang))
+        if meeting.attends:
+            out.append("  " + _wrap(t(f"meeting.{meeting.attends}", lang), 2, 2) + "\n")
+        names = [meetings.type_name(code, lang) for code in meeting.types]
+        known = [n for n in names if n]
+        if known:
+            _labelled(out, t("meeting.types", lang), ", ".join(known))
+
     _heading(out, t("detail.languages", lang))
     codes = rec.get("languages") or []
     if codes:
@@ -220,8 +270,9 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         values = rec.get(field_name) or []
         if values:
             labels = [(vocab.term(v).label(lang) if vocab.term(v) else v) for v in values]
-            out.append(f"  {t(key, lang)}: ", style="bold")
-            out.append(", ".join(labels) + "\n")
+            _labelled(out, t(key, lang), ", ".join(labels))
+    if listed := also_listed(rec):
+        _labelled(out, t("detail.also_listed", lang), ", ".join(listed))
 
     if rec.get("description"):
         _heading(out, t("detail.description", lang))
@@ -229,7 +280,8 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
     if rec.get("website") or rec.get("email"):
         out.append("\n")
         if rec.get("website"):
-            _row(out, t("detail.website", lang), rec["website"])
+            joins = meeting is not None and meeting.join_link
+            _row(out, t("detail.join_online" if joins else "detail.website", lang), rec["website"])
         if rec.get("email"):
             _row(out, t("detail.email", lang), rec["email"])
 
@@ -242,8 +294,6 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
     _row(out, t("detail.position", lang), position_text(rec.get("geo_precision"), lang))
     _row(out, t("detail.status", lang), t(f"status.{status}", lang))
     _row(out, t("detail.id", lang), rec.get("id") or "")
-    if rec.get("unmapped_codes"):
-        out.append(f"  {t('detail.unmapped', lang)}: " + ", ".join(rec["unmapped_codes"]) + "\n")
     raw = rec.get("raw") or {}
     if raw:
         _heading(out, t("detail.raw", lang))

@@ -64,7 +64,7 @@ async def test_copying_the_slip_is_confirmed_without_protocol_names(make_app, la
         assert "OSC" not in help_text
 
 
-ROW_LABELS = ("phone.intake", "phone.main", "phone.hotline", "detail.county", "detail.service_area",
+ROW_LABELS = ("phone.intake", "phone.main", "phone.hotline", "phone.dial_in", "detail.join_online", "detail.county", "detail.service_area",
               "detail.distance", "detail.week", "detail.website", "detail.email", "detail.source",
               "detail.imported", "detail.verified", "detail.position", "detail.status", "detail.id")
 

@@ -1,0 +1,130 @@
+"""What a mutual-help meeting's page says beyond the common fields, as data for the interface to put
+in words (helpline_tui.i18n), in the reader's language.
+
+The Meeting Guide importer stores no prose of its own: the meeting's types stay codes
+(`source_codes`), how it meets is read again from the stored source record (`attendance_option`,
+the types, the conference link and dial-in), the join link is the record's website and a dial-in
+that is a phone number is its phone. `attendance()` is the one rule for both the import (the
+meeting's status) and the page (its words). Pure Python, no Textual.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_DATA = Path(__file__).parent / "data" / "meeting_types.json"
+FORMAT = "meeting-guide"
+
+# Type codes a page says otherwise: languages have their own section, and online / location
+# temporarily closed are said by how the meeting meets.
+_SAID_ELSEWHERE = frozenset({"ONL", "TC"})
+ALIASES = {"ASBI": "ABSI"}  # a misspelling seen in real feeds
+
+# How a meeting meets, for its page: ids of i18n strings "meeting.<id>".
+ONLINE_ONLY = "online-only"
+ROOM_CLOSED_ONLINE = "room-closed-online"
+HYBRID = "hybrid"
+
+
+@lru_cache(maxsize=1)
+def type_names() -> dict[str, dict[str, str]]:
+    """code -> {"en": name, "es": name} (code4recovery's own translations)."""
+    return json.loads(_DATA.read_text(encoding="utf-8"))["types"]
+
+
+def type_name(code: str, lang: str) -> str | None:
+    entry = type_names().get(ALIASES.get(code, code))
+    return (entry.get(lang) or entry.get("en")) if entry else None
+
+
+def attendance(option: str, codes: Iterable[str], online_link: bool, in_person: bool) -> tuple[bool, str, str]:
+    """(online, status, how it meets: ONLINE_ONLY, ROOM_CLOSED_ONLINE, HYBRID or "" when nothing
+    needs saying) from attendance_option, the type codes, whether a conference URL or phone is
+    given and whether the meeting has a street address."""
+    option = (option or "").strip().lower()
+    codes = set(codes)
+    online = option in ("online", "hybrid") or "ONL" in codes or online_link
+    if option == "inactive":
+        return online, "inactive", ""
+    if "TC" in codes:
+        if online:
+            return True, "active", ROOM_CLOSED_ONLINE
+        return False, "temporarily-closed", ""
+    if option == "online" or (online and not in_person and option != "hybrid"):
+        return True, "active", ONLINE_ONLY  # online with no street address: nowhere else to go
+    if online and (option == "hybrid" or in_person):
+        return True, "active", HYBRID
+    return online, "active", ""
+
+
+@dataclass
+class MeetingFacts:
+    attends: str = ""  # ONLINE_ONLY, ROOM_CLOSED_ONLINE, HYBRID or ""
+    types: list[str] = field(default_factory=list)  # type codes to name, in the source's order
+    join_link: bool = False  # the website is the meeting's conference link
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or isinstance(value, (dict, list, bool)) else str(value).strip()
+
+
+def facts(rec: dict[str, Any]) -> MeetingFacts | None:
+    """The meeting facts of a record imported from Meeting Guide JSON; None for other records."""
+    from helpline_tui.core.directory import source_formats  # not at import: importers use this module
+
+    if any(fmt != FORMAT for fmt in source_formats(rec)):
+        return None
+    raw = rec.get("raw") or {}
+    members = raw["merged"] if isinstance(raw.get("merged"), list) else [raw]
+    members = [m for m in members if isinstance(m, dict)] or [{}]
+    codes = [c for c in rec.get("source_codes") or [] if isinstance(c, str)]
+    first = members[0]
+    online_link = any(_text(m.get("conference_url")) or _text(m.get("conference_phone")) for m in members)
+    online, _status, attends = attendance(_text(first.get("attendance_option")), codes, online_link,
+                                          in_person=bool(rec.get("street")))
+    # In the source's order (the directory keeps codes sorted): "Open, Discussion".
+    given = [str(c).strip() for m in members if isinstance(m.get("types"), list) for c in m["types"]]
+    order = {c: i for i, c in reversed(list(enumerate(given)))}
+    codes.sort(key=lambda c: order.get(c, len(order)))
+    types = [c for c in dict.fromkeys(codes) if c not in _SAID_ELSEWHERE and c not in LANGUAGE_CODES]
+    # The importer makes an online meeting's conference link its website.
+    join_link = online and bool(rec.get("website")) and any(_text(m.get("conference_url")) for m in members)
+    return MeetingFacts(attends=attends, types=types, join_link=join_link)
+
+
+# Language types (importers.taxonomy.MEETING_LANGUAGES): the page lists languages on their own.
+LANGUAGE_CODES = frozenset({
+    "S", "EN", "FR", "POL", "RUS", "ASL", "AF", "AM", "AR", "BG", "DA", "DE", "EL", "FA", "FI", "HE",
+    "HI", "HR", "HU", "IS", "ITA", "JA", "KA", "KOR", "LT", "ML", "MT", "NE", "NL", "NO", "POR", "PUN",
+    "SK", "SL", "SV", "TH", "TL", "TUR", "UK",
+})
+
+
+# ---- conference dial-ins ---------------------------------------------------------------------
+
+# "+13017158592,,83153365392#,,#,,19135459#": a number, then pauses (",", ";") and keys to press.
+_DIAL = re.compile(r"^(?P<number>\+?[\d\s().-]{7,}?)\s*(?P<keys>[,;][\d#*,;\s]*)$")
+
+
+def split_dial(phone: str) -> tuple[str, list[str]]:
+    """(the number, the keys pressed after it, each group as given: "83153365392#", "#") for a
+    one-tap dial-in; (phone, []) for anything else."""
+    m = _DIAL.match((phone or "").strip())
+    if not m:
+        return (phone or "").strip(), []
+    groups = [g.replace(" ", "") for g in re.split(r"[,;]+", m["keys"])]
+    groups = [g for g in groups if g]
+    return (m["number"].strip(), groups) if groups else (m["number"].strip(), [])
+
+
+def is_phone_number(text: str) -> bool:
+    """A dial-in given as a phone number (with or without keys after it), not a sentence."""
+    number, _keys = split_dial(text)
+    digits = re.sub(r"\D", "", number)
+    return bool(re.fullmatch(r"\+?[\d\s().-]+", number)) and 7 <= len(digits) <= 15
