@@ -10,7 +10,6 @@ import pytest
 from helpline_tui.cli import main
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import SkippedRow, SourceError
-from importers import samhsa_csv
 
 
 def test_an_error_quoting_an_escape_sequence_shows_it_escaped(tmp_path: Path, capsys):

@@ -131,3 +131,15 @@ def screen_lines(app) -> list[str]:
                       color_system=None, legacy_windows=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text().splitlines()
+
+
+async def open_service(pilot, query: str):
+    """Type a query, open the first result, and return its service page."""
+    from helpline_tui.ui.screens.detail import DetailScreen
+
+    await type_text(pilot, query)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DetailScreen)
+    return pilot.app.screen

@@ -4,7 +4,6 @@ them off by default), in an 80x24 terminal."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from textual.widgets import Static
 

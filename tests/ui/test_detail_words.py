@@ -14,9 +14,8 @@ from textual.widgets import Static
 
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
-from helpline_tui.ui.screens.detail import DetailScreen
 from importers import meeting_guide
-from tests.ui.conftest import IMPORTED_AT, screen_lines, settle, type_text
+from tests.ui.conftest import IMPORTED_AT, open_service, screen_lines, settle, type_text
 
 SIZE = (80, 24)
 
@@ -50,12 +49,8 @@ def words_db(tmp_path) -> Path:
 
 
 async def open_page(pilot, query: str) -> str:
-    await type_text(pilot, query)
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, DetailScreen)
-    return str(pilot.app.screen.query_one("#detail-body", Static).render())
+    screen = await open_service(pilot, query)
+    return str(screen.query_one("#detail-body", Static).render())
 
 
 def flat(text: str) -> str:

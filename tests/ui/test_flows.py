@@ -21,7 +21,7 @@ from helpline_tui.ui.screens.referral import ReferralScreen
 from helpline_tui.ui.screens.search import SearchScreen
 from helpline_tui.ui.state import FilterState
 from helpline_tui.ui.widgets.results_list import ResultsList
-from tests.ui.conftest import EVIL_NAME, build_directory, reloaded, settle, tui_records, type_text
+from tests.ui.conftest import EVIL_NAME, build_directory, open_service, reloaded, settle, tui_records, type_text
 
 SIZE = (80, 24)
 
@@ -472,15 +472,6 @@ async def test_widen_prefers_a_wider_radius(make_app):
 
 
 # ---- the service page ---------------------------------------------------------------------------
-
-async def open_service(pilot, query: str) -> DetailScreen:
-    await type_text(pilot, query)
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, DetailScreen)
-    return pilot.app.screen
-
 
 async def test_detail_shows_every_field_with_phones_first(make_app):
     app = make_app()

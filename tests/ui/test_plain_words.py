@@ -6,23 +6,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from helpline_tui.ui.screens.detail import DetailScreen
-from tests.ui.conftest import settle, type_text
+from tests.ui.conftest import open_service, settle, type_text
 
 SIZE = (80, 24)
 
 
 def plain(widget: Static) -> str:
     return str(widget.render())
-
-
-async def open_service(pilot, query: str) -> DetailScreen:
-    await type_text(pilot, query)
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, DetailScreen)
-    return pilot.app.screen
 
 
 @pytest.mark.parametrize(("lang", "position"), [
