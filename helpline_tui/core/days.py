@@ -42,7 +42,6 @@ _PARTS = {
     **{(w,): False for w in ("morning", "mornings", "afternoon", "afternoons", "tarde", "tardes")},
     **{(p, "la", w): False for p in ("por", "en", "de") for w in ("manana", "mananas", "tarde", "tardes")},
 }
-LONGEST = max(map(len, _DAYS)) + max(map(len, _PARTS))
 # A day named after these is a place's ("Santo Domingo", "San Lunes" is none, but safe).
 _NOT_AFTER = frozenset({"san", "santo", "santa"})
 # Misspelt day words worth a correction: long enough that one or two typos cannot make another word.

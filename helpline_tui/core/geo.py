@@ -184,15 +184,14 @@ def place_suggestions(conn: sqlite3.Connection, prefix: str, limit: int = 8) -> 
 
 def cities_beginning(conn: sqlite3.Connection, folded: str, limit: int) -> list[tuple[str, str, str]]:
     """(city, folded city, state) of the cities whose name begins with `folded`, either spelling
-    of its first word, the ones with most ZIP codes (the likeliest meant) first; a name with as
-    many in several states (Chelsea: one in each of seven), where the directory has most services
-    first, as the search box decides (likeliest_states)."""
+    of its first word: the names with most ZIP codes (the likeliest meant) first, and each name's
+    states in the order the search box takes them (likeliest_states: Chelsea, MA before AL)."""
     rows = []
     for key in city_spellings(folded):
         rows += conn.execute(
             f"SELECT city, city_fold, state, count(*) AS n FROM {place_names(conn)} WHERE city_fold >= ? AND city_fold < ? "
             "GROUP BY city_fold, state ORDER BY n DESC, city LIMIT ?",
-            (key, key + "\uffff", max(limit, 8)),
+            (key, key + "\uffff", max(limit, 8)),  # a name's other states too, which may come first
         ).fetchall()
     names: dict[str, dict[str, tuple[str, int]]] = {}  # folded name -> state -> (city as written, ZIPs)
     for city, city_fold, state, zips in rows:

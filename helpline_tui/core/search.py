@@ -410,9 +410,11 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     text = query if isinstance(query, str) else str(query or "")
     lex = lexicon.load(conn)
     parsed = query_mod.parse(text, lex)
-    read_days = not _names_a_day(parsed) or not _day_word_in_a_name(conn, text, lex)
-    if not read_days:  # "a better today", "hoy recovery program": a service's name, as "phoenix house" is
-        parsed = query_mod.parse(text, lex, read_days=False)
+    read_days = True
+    if _names_a_day(parsed):
+        plain = query_mod.parse(text, lex, read_days=False)
+        if _day_word_in_a_name(conn, plain):  # "a better today", "hoy recovery program": a name, as "phoenix house" is
+            read_days, parsed = False, plain
     words = text
     named = _place_named(conn, parsed, filters) if place is None else None
     if named is not None:
@@ -508,10 +510,11 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                       days=tuple(g.concept[1] for g in parsed.groups if _is_day(g) and g.text not in missing))
 
 
-def _day_word_in_a_name(conn, text: str, lex: lexicon.Lexicon) -> bool:
-    """Whether the day words of a query are words of a service's name: a name has every word ("hoy
-    recovery program"), or a day word with the word before it ("a better today scranton")."""
-    groups = [g for g in query_mod.parse(text, lex, read_days=False).groups if not g.optional]
+def _day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
+    """Whether the day words of a query (`plain`: parsed with them as words) are words of a
+    service's name: a name has every word ("hoy recovery program"), or a day word with the word
+    before it ("a better today scranton")."""
+    groups = [g for g in plain.groups if not g.optional]
     if _a_name_has_every_word(conn, groups, anywhere=False):
         return True
     return any(k > 0 and not groups[k - 1].concept and days.day_at([g.text], 0) is not None
