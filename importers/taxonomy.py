@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from helpline_tui.core import meetings
 from helpline_tui.core.textnorm import fold
 
 # --------------------------------------------------------------------------------------------
@@ -286,13 +287,7 @@ def kind_for(needs: Iterable[str], *, mutual_help: bool = False) -> str:
 # Meeting Guide type codes (code4recovery/spec README "Meeting Types"). S is Spanish; SP is
 # Speaker. Language types map to ISO codes; a meeting with no language type has unknown language.
 
-MEETING_LANGUAGES: dict[str, str] = {
-    "S": "es", "EN": "en", "FR": "fr", "POL": "pl", "RUS": "ru", "ASL": "asl", "AF": "af",
-    "AM": "am", "AR": "ar", "BG": "bg", "DA": "da", "DE": "de", "EL": "el", "FA": "fa", "FI": "fi",
-    "HE": "he", "HI": "hi", "HR": "hr", "HU": "hu", "IS": "is", "ITA": "it", "JA": "ja", "KA": "ka",
-    "KOR": "ko", "LT": "lt", "ML": "ml", "MT": "mt", "NE": "ne", "NL": "nl", "NO": "no", "POR": "pt",
-    "PUN": "pa", "SK": "sk", "SL": "sl", "SV": "sv", "TH": "th", "TL": "tl", "TUR": "tr", "UK": "uk",
-}
+MEETING_LANGUAGES = meetings.LANGUAGES  # one table, which the meeting page reads too
 
 MEETING_POPULATIONS: dict[str, tuple[str, ...]] = {
     "W": ("women",), "M": ("men",), "Y": ("young-adults",), "SEN": ("seniors",),
@@ -322,7 +317,7 @@ MEETING_TYPE_NAMES: dict[str, str] = {
     "W": "Women", "X": "Wheelchair Access", "XB": "Wheelchair-Accessible Bathroom",
     "XT": "Cross Talk Permitted", "Y": "Young People", "ONL": "Online Meeting",
 }
-MEETING_TYPE_ALIASES = {"ASBI": "ABSI"}
+MEETING_TYPE_ALIASES = meetings.ALIASES
 
 
 def meeting_types(types: Iterable[str]) -> tuple[list[str], list[str], list[str], list[str], list[str]]:

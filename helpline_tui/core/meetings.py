@@ -98,12 +98,17 @@ def facts(rec: dict[str, Any]) -> MeetingFacts | None:
     return MeetingFacts(attends=attends, types=types, join_link=join_link)
 
 
-# Language types (importers.taxonomy.MEETING_LANGUAGES): the page lists languages on their own.
-LANGUAGE_CODES = frozenset({
-    "S", "EN", "FR", "POL", "RUS", "ASL", "AF", "AM", "AR", "BG", "DA", "DE", "EL", "FA", "FI", "HE",
-    "HI", "HR", "HU", "IS", "ITA", "JA", "KA", "KOR", "LT", "ML", "MT", "NE", "NL", "NO", "POR", "PUN",
-    "SK", "SL", "SV", "TH", "TL", "TUR", "UK",
-})
+# Meeting Guide type codes (code4recovery/spec README "Meeting Types") that name a language, as
+# ISO codes: the importer's languages (importers.taxonomy) and the types the page does not list
+# again, since it lists languages on their own. S is Spanish; SP is Speaker.
+LANGUAGES: dict[str, str] = {
+    "S": "es", "EN": "en", "FR": "fr", "POL": "pl", "RUS": "ru", "ASL": "asl", "AF": "af",
+    "AM": "am", "AR": "ar", "BG": "bg", "DA": "da", "DE": "de", "EL": "el", "FA": "fa", "FI": "fi",
+    "HE": "he", "HI": "hi", "HR": "hr", "HU": "hu", "IS": "is", "ITA": "it", "JA": "ja", "KA": "ka",
+    "KOR": "ko", "LT": "lt", "ML": "ml", "MT": "mt", "NE": "ne", "NL": "nl", "NO": "no", "POR": "pt",
+    "PUN": "pa", "SK": "sk", "SL": "sl", "SV": "sv", "TH": "th", "TL": "tl", "TUR": "tr", "UK": "uk",
+}
+LANGUAGE_CODES = frozenset(LANGUAGES)
 
 
 # ---- conference dial-ins ---------------------------------------------------------------------
