@@ -12,6 +12,8 @@ by this module (the UI builds rich Text objects from the results).
 
 from __future__ import annotations
 
+from helpline_tui.core.display import display_text
+
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 
@@ -377,12 +379,16 @@ def normalise_language(lang: str | None) -> str:
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
-    """The string for `key` in `lang`, with {placeholders} filled from `values`."""
+    """The string for `key` in `lang`, with {placeholders} filled from `values`. A value quoted in
+    it (a service's name, a file's path, an error) is shown by the one display rule: no text from a
+    source or a file name drives the terminal through a notice or a status line."""
     entry = CATALOGUE.get(key)
     if entry is None:
         return key  # visible in the UI and caught by the tests; never a crash during a call
     text = entry[1] if lang == "es" else entry[0]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{k: display_text(v) if isinstance(v, str) else v for k, v in values.items()})
 
 
 def tn(key: str, n: int, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:

@@ -42,7 +42,7 @@ def test_a_skip_reason_with_control_characters_is_printed_escaped(tmp_path: Path
 
 def test_source_errors_and_skips_escape_controls_and_line_breaks(tmp_path: Path):
     error = SourceError("feed.json", "the API said 'bad\nline\x1b[0m'", row=4, field="name")
-    assert str(error) == "feed.json, row 4, field 'name': the API said 'bad\\x0aline\\x1b[0m'"
+    assert str(error) == "feed.json, row 4, field 'name': the API said 'bad line\\x1b[0m'"
     assert SkippedRow(row=1, reason="'\x1b]8;;x' is odd").reason == "'\\x1b]8;;x' is odd"
     with pytest.raises(SourceError, match=r"^feed\\x1b\.json: the source holds no records$"):
         run_import(tmp_path / "services.sqlite", [], source="s", format="f", origin="feed\x1b.json")

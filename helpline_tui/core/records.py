@@ -7,10 +7,11 @@ in `helpline_tui.core.pipeline`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from helpline_tui.core.display import display_text
 
 KINDS = ("treatment", "support-group", "community")
 STATUSES = ("active", "inactive", "temporarily-closed")
@@ -67,13 +68,9 @@ class ServiceRecord:
     raw: dict[str, Any] = field(default_factory=dict)  # the source record, for the detail view
 
 
-_TERMINAL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Source text quoted in a message, made safe to print: control characters (ESC starts the
-    escape sequences a terminal obeys; a newline would split the sentence) are shown as \\x1b."""
-    return _TERMINAL_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+# Messages quote source text through the one display rule (core/display.py): ESC and the other
+# controls a terminal obeys are shown as \x1b, a line break as a space, so a sentence stays one line.
+printable = display_text
 
 
 @dataclass

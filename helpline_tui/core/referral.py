@@ -2,7 +2,8 @@
 
 The slip language is chosen per slip (English or Spanish), independent of the interface language.
 Text from the directory is written literally: nothing in it is interpreted (HTML-escaped in the page,
-left as-is in the text). No Textual here.
+left as-is in the text), and it passes the one display rule (core/display.py), so a slip pasted into
+or printed on a terminal carries no control character. No Textual here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from helpline_tui.core import hours as hours_mod
 from helpline_tui.core import meetings, vocabulary
+from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t
 
 WRAP = 78
@@ -137,8 +139,10 @@ def entry(rec: dict[str, Any], lang: str) -> SlipEntry:
     site = rec.get("site_name") or ""
     organization = " · ".join(x for x in (site, org) if x and x != rec.get("name"))
     return SlipEntry(
-        name=rec.get("name") or "", organization=organization, address=address_line(rec),
-        phones=phone_list(rec, lang), hours=hours, languages=langs, website=rec.get("website") or "",
+        name=display_text(rec.get("name") or ""), organization=display_text(organization),
+        address=display_text(address_line(rec)),
+        phones=tuple((label, display_text(number)) for label, number in phone_list(rec, lang)),
+        hours=display_text(hours), languages=display_text(langs), website=display_text(rec.get("website") or ""),
     )
 
 
@@ -172,7 +176,7 @@ def slip_text(records: Sequence[dict[str, Any]], lang: str, note: str = "",
         if e.website:
             lines.append(f"{indent}{t('slip.website', lang)}: {e.website}")
         lines.append("")
-    note = (note or "").strip()
+    note = display_text((note or "").strip())
     if note:
         lines += textwrap.wrap(f"{t('slip.note', lang)}: {note}", WRAP) + [""]
     lines += textwrap.wrap(t("slip.call_first", lang), WRAP)
@@ -230,7 +234,7 @@ def slip_html(records: Sequence[dict[str, Any]], lang: str, note: str = "",
             out += [f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in rows]
             out.append("</dl></li>")
         out.append("</ol>")
-    note = (note or "").strip()
+    note = display_text((note or "").strip())
     if note:
         out.append(f'<p class="note"><strong>{esc(t("slip.note", lang))}:</strong> {esc(note)}</p>')
     out.append(f"<p>{esc(t('slip.call_first', lang))}</p>")

@@ -1,7 +1,8 @@
 """What result rows and the service page show: Textual `Content` for rows, rich `Text` for the page.
 
 Everything from the directory goes into `Text.append` or `Content.assemble` as plain strings, never
-into markup, so "[bold]" or "[link=…]" in a name is shown exactly as written. Styles here are
+into markup, so "[bold]" or "[link=…]" in a name is shown exactly as written; and every string passes
+the one display rule (core/display.py) on its way in, so no control character reaches the terminal. Styles here are
 theme-independent (bold, italic, underline, reverse); colours come from the TCSS theme variables.
 Meaning is always in words or symbols too (✓, ~, "area-wide", "EN ES"), never in colour alone.
 """
@@ -20,6 +21,7 @@ from textual.content import Content
 
 from helpline_tui.core import hours as hours_mod
 from helpline_tui.core import meetings, referral, vocabulary
+from helpline_tui.core.display import display_text
 from helpline_tui.core.directory import source_formats
 from helpline_tui.core.search import Hit
 from helpline_tui.i18n import miles, t
@@ -106,11 +108,19 @@ def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
     details = [distance_text(hit, lang), place_text(rec), referral.meeting_when(rec, lang),
                best_phone(rec) or t("row.no_phone", lang),
                language_codes(rec.get("languages"), lang, limit=4), key_needs(rec.get("needs"), lang)]
-    parts.append("\n  " + SEP.join(d for d in details if d))
-    return Content.assemble(*parts)
+    parts.append("\n  " + SEP.join(display_text(d) for d in details if d))
+    return Content.assemble(*(display_text(p) if isinstance(p, str) else (display_text(p[0]), p[1]) for p in parts))
 
 
 # ---- the service page ---------------------------------------------------------------------------
+
+class PageText(Text):
+    """The service page: every string appended passes the display rule, lines kept. The page shows
+    the source record as imported, so this is what keeps a source's escapes off the terminal."""
+
+    def append(self, text, style=None):  # type: ignore[override]
+        return super().append(display_text(text, multiline=True) if isinstance(text, str) else text, style)
+
 
 def _heading(out: Text, label: str) -> None:
     out.append("\n")
@@ -135,6 +145,7 @@ def _wrap(text: str, first: int, rest: int) -> str:
 def _row(out: Text, label: str, value: str, style: str = "", width: int = ROW_LABEL_WIDTH) -> None:
     """A label, then its value from the same column on every row; a long value wraps under itself."""
     head = "  " + f"{label} ".ljust(width)
+    value = display_text(value)  # wrapped as it is shown
     out.append(head)
     out.append(_wrap(value, len(head), len(head)) if len(head) + len(value) > PAGE_WIDTH else value, style=style)
     out.append("\n")
@@ -143,6 +154,7 @@ def _row(out: Text, label: str, value: str, style: str = "", width: int = ROW_LA
 def _labelled(out: Text, label: str, values: str) -> None:
     """"  Label: a, b, c" in bold then plain, wrapped with the lines after the first indented."""
     head = f"  {label}: "
+    values = display_text(values)
     out.append(head, style="bold")
     out.append(_wrap(values, len(head), 4) + "\n")
 
@@ -179,7 +191,7 @@ def position_text(precision: str | None, lang: str) -> str:
 def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool, add_key: str,
                 hit: Hit | None = None) -> Text:
     vocab = vocabulary.load()
-    out = Text()
+    out = PageText()
     out.append(rec.get("name") or "", style="bold")
     out.append("\n")
     subtitle = [t(f"kind.{rec.get('kind')}", lang)] if rec.get("kind") else []

@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from helpline_tui.core import geo
+from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t
 from helpline_tui.ui import commands
 from helpline_tui.ui.live_directory import LiveDirectory
@@ -105,7 +106,7 @@ class LocationPicker(HelplineModal):
         if message.text != self.query_one("#place", Input).value:
             return  # an older keystroke's answer
         listing = self.query_one("#place-suggestions", OptionList)
-        listing.set_options([Option(Text(s), id=f"s{i}") for i, s in enumerate(message.found)])
+        listing.set_options([Option(Text(display_text(s)), id=f"s{i}") for i, s in enumerate(message.found)])
         listing.highlighted = None
 
     def action_to_list(self) -> None:

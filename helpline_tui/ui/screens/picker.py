@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from helpline_tui.core.display import display_text
 from helpline_tui.core.textnorm import fold
 from helpline_tui.i18n import number, t
 from helpline_tui.ui import commands
@@ -99,7 +100,7 @@ class OptionPicker(HelplineModal):
     def _prompt(self, item: PickerItem) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("✓ " if item.selected else "  ", style="bold")
-        text.append(item.label, style="bold" if item.selected else "")
+        text.append(display_text(item.label), style="bold" if item.selected else "")
         if self.counts is not None and item.value is not None:
             text.append(f"  ({number(self.counts.get(item.value, 0), self.lang)})")
         return text
@@ -115,7 +116,7 @@ class OptionPicker(HelplineModal):
                 continue
             if item.group and item.group != group:
                 group = item.group
-                options.append(Option(Text(item.group, style="bold underline"), disabled=True))
+                options.append(Option(Text(display_text(item.group), style="bold underline"), disabled=True))
             options.append(Option(self._prompt(item), id=f"item-{index}"))
         choices.set_options(options)
         if keep is None and not query:  # first fill: start on the value already chosen

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from helpline_tui.core import referral
+from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t
 from helpline_tui.ui import commands
 from helpline_tui.ui.render import best_phone, fit_path
@@ -88,10 +89,10 @@ class ReferralScreen(HelplineScreen):
         options = []
         for rec in app.referrals:
             row = Text(no_wrap=True, overflow="ellipsis")
-            row.append(rec.get("name") or "", style="bold")
+            row.append(display_text(rec.get("name") or ""), style="bold")
             phone = best_phone(rec)
             if phone:
-                row.append(" · " + phone)
+                row.append(" · " + display_text(phone))
             options.append(Option(row, id=rec["id"]))
         items.set_options(options)
         if options:

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Static
 
+from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t, tn
 from helpline_tui.ui.live_directory import DirectorySummary
 
@@ -35,7 +36,7 @@ class DirectoryHeader(Widget):
         if summary.updated and not summary.demo:
             facts += SEP + t("header.updated", lang, date=summary.updated[:10])
         title = t("app.title", lang)
-        name = summary.path.name
+        name = display_text(summary.path.name)  # a file name may hold anything, ESC included
         room = self.size.width  # 0 before the first layout: on_resize comes back here
         if room:
             room -= 2  # the info's padding

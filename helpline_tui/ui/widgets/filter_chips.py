@@ -11,6 +11,7 @@ from textual.containers import HorizontalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t
 from helpline_tui.ui.state import FACETS, FilterState, value_label
 
@@ -49,7 +50,7 @@ class Chip(Static, can_focus=True):
         else:
             if labelled:
                 text.append(t(f"chip.{self.facet}", lang) + ": ")
-            text.append(value, style="bold")
+            text.append(display_text(value), style="bold")  # a place name comes from the directory
         return text
 
     def action_choose(self) -> None:
