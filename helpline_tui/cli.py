@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui import __version__
+from helpline_tui.core.display import display_text, json_line
 
 
 class UsageError(Exception):
@@ -118,17 +119,23 @@ def main(argv: list[str] | None = None) -> int:
                    "demo": _cmd_demo, "migrate": _cmd_migrate, "doctor": _cmd_doctor}[args.command]
         return handler(args, db_path)
     except UsageError as exc:
-        parser.exit(2, f"helpline: error: {exc}\n")
+        parser.exit(2, f"helpline: error: {display_text(str(exc))}\n")
     except KnownFailure as exc:
-        print(f"helpline: {exc}", file=sys.stderr)
+        _say(f"helpline: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("helpline: interrupted; nothing was changed", file=sys.stderr)
+        _say("helpline: interrupted; nothing was changed", file=sys.stderr)
         return 1
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     return 0
+
+
+def _say(text: str = "", *, file=None) -> None:
+    """Print one line for a person. Every such line passes the one display rule (core/display.py):
+    names, places, file names and source names from an import cannot drive the terminal."""
+    print(display_text(text), file=file)
 
 
 class KnownFailure(Exception):
@@ -178,7 +185,7 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     except FilterError as exc:
         raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.json:
-        print(json.dumps(page.as_json(), ensure_ascii=False))
+        print(json_line(page.as_json()))
     else:
         _print_table(page)
     return 0
@@ -220,11 +227,11 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
                 failed += 1
                 out = {"error": f"{path}, line {number}: {exc}"}
             if as_json:
-                print(json.dumps(out, ensure_ascii=False))
+                print(json_line(out))
             else:
-                print(f"# line {number}: {out.get('query', '')!r}: {out.get('total', out.get('error'))}")
+                _say(f"# line {number}: {out.get('query', '')!r}: {out.get('total', out.get('error'))}")
     if failed:
-        print(f"helpline: {path}: {failed} line(s) could not be searched; see the error objects", file=sys.stderr)
+        _say(f"helpline: {path}: {failed} line(s) could not be searched; see the error objects", file=sys.stderr)
         return 1
     return 0
 
@@ -237,13 +244,13 @@ def _print_table(page) -> None:
     if page.nearest_to is not None and page.place is None:
         where = f" nearest to {page.nearest_to.label}, however far"
     when = "".join(f", {days.label(d)}" for d in page.days)
-    print(f"{shown} of {page.total} services{where}{when} ({page.elapsed_ms:.1f} ms)")
+    _say(f"{shown} of {page.total} services{where}{when} ({page.elapsed_ms:.1f} ms)")
     if page.words_not_found:
-        print(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
+        _say(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
     elif not page.every_word:
-        print("  no service has every word")
+        _say("  no service has every word")
     if page.needs_a_place:
-        print("  in name order, anywhere: add the caller's city or ZIP code to the query, or --near, for the nearest")
+        _say("  in name order, anywhere: add the caller's city or ZIP code to the query, or --near, for the nearest")
     for n, hit in enumerate(page.hits, start=1):
         r = hit.record
         dist = ""
@@ -257,10 +264,10 @@ def _print_table(page) -> None:
         langs = " ".join(r["languages"]).upper() or "lang ?"
         # Programmes of one organisation at one address differ only by site name ("Region Ten ...").
         site = f" — {r['site_name']}" if r["site_name"] and r["site_name"] != r["name"] else ""
-        print(f"{n:>3}. {r['name']}{site}")
+        _say(f"{n:>3}. {r['name']}{site}")
         merged = " · sources " + ", ".join(r["sources"]) if len(r.get("sources") or ()) > 1 else ""
         when = referral.meeting_when(r, "en")
-        print(f"     {place}{' · ' + when if when else ''} · {phone} · {langs}{' · ' + dist if dist else ''}{merged}")
+        _say(f"     {place}{' · ' + when if when else ''} · {phone} · {langs}{' · ' + dist if dist else ''}{merged}")
 
 
 # ------------------------------------------------------------------------------------------- import
@@ -334,7 +341,7 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
 
 def _report(summary, db_path: Path, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(summary.as_json(), ensure_ascii=False))
+        print(json_line(summary.as_json()))
     else:
         _print_summary(summary, db_path)
 
@@ -354,7 +361,7 @@ def _cmd_refresh(args: argparse.Namespace, db_path: Path) -> int:
     for name in names:
         fmt, origin = known[name]
         if fmt not in importers.FORMATS:
-            print(f"helpline: source '{name}' ({fmt}) is not read from an export; skipped "
+            _say(f"helpline: source '{name}' ({fmt}) is not read from an export; skipped "
                   f"(the demo directory is rebuilt with 'helpline demo build')", file=sys.stderr)
             continue
         try:
@@ -362,7 +369,7 @@ def _cmd_refresh(args: argparse.Namespace, db_path: Path) -> int:
                                   args.allow_mass_removal)
         except KnownFailure as exc:
             failed += 1  # each source is its own all-or-nothing step: the others still refresh
-            print(f"helpline: refreshing '{name}': {exc}", file=sys.stderr)
+            _say(f"helpline: refreshing '{name}': {exc}", file=sys.stderr)
             continue
         _report(summary, db_path, args.json)
     return 1 if failed else 0
@@ -379,8 +386,8 @@ def _print_summary(s, db_path: Path) -> None:
         print("\r", end="", file=sys.stderr)
     verb = ("would change" if s.changed else "would be left unchanged") if s.dry_run else \
         ("changed" if s.changed else "left unchanged")
-    print(f"{s.format} import from {s.origin}: {db_path} {verb}{' (dry run)' if s.dry_run else ''}")
-    print(f"  read {s.read:,} · added {s.added:,} · updated {s.updated:,} · unchanged {s.unchanged:,} · "
+    _say(f"{s.format} import from {s.origin}: {db_path} {verb}{' (dry run)' if s.dry_run else ''}")
+    _say(f"  read {s.read:,} · added {s.added:,} · updated {s.updated:,} · unchanged {s.unchanged:,} · "
           f"removed {s.removed:,} · skipped {len(s.skipped):,}")
     extras = [(s.merged_duplicates, "duplicate rows merged into one site"),
               (s.placeholder_phones_dropped, "placeholder phone numbers dropped"),
@@ -389,30 +396,30 @@ def _print_summary(s, db_path: Path) -> None:
               (s.positions_from_zip, "positions taken from the ZIP centroid (approximate)")]
     for count, text in extras:
         if count:
-            print(f"  {count:,} {text}")
+            _say(f"  {count:,} {text}")
     _print_merges(s)
     for skip in s.skipped[:10]:
         field = f", field '{skip['field']}'" if skip.get("field") else ""
-        print(f"  skipped row {skip['row']}{field}: {skip['reason']}")
+        _say(f"  skipped row {skip['row']}{field}: {skip['reason']}")
     if len(s.skipped) > 10:
-        print(f"  … and {len(s.skipped) - 10:,} more skipped rows (--json lists them all)")
+        _say(f"  … and {len(s.skipped) - 10:,} more skipped rows (--json lists them all)")
     for cut in s.cut[:10]:
-        print(f"  row {cut['row']}, field '{cut['field']}': {cut['reason']}")
+        _say(f"  row {cut['row']}, field '{cut['field']}': {cut['reason']}")
     if len(s.cut) > 10:
-        print(f"  … and {len(s.cut) - 10:,} more fields cut to their size limit (--json lists them all)")
-    print(f"  directory {'would hold' if s.dry_run else 'now holds'} {s.total_after:,} services ({s.elapsed_s:.1f} s)")
+        _say(f"  … and {len(s.cut) - 10:,} more fields cut to their size limit (--json lists them all)")
+    _say(f"  directory {'would hold' if s.dry_run else 'now holds'} {s.total_after:,} services ({s.elapsed_s:.1f} s)")
 
 
 def _print_merges(s) -> None:
     """Records shown as one site with another source's record: who with whom, and why."""
     if not s.merged:
         return
-    print(f"  {s.merged:,} records merged with another source's record of the same site:")
+    _say(f"  {s.merged:,} records merged with another source's record of the same site:")
     for pair in s.merges[:10]:
-        print(f"    {pair['name']} / {pair['source']} ↔ {pair['other_name']} / {pair['other_source']} "
+        _say(f"    {pair['name']} / {pair['source']} ↔ {pair['other_name']} / {pair['other_source']} "
               f"(same {pair['why'].replace('+', ' and ')}, name {pair['score']:g})")
     if len(s.merges) > 10:
-        print(f"    … and {len(s.merges) - 10:,} more (--json lists them all)")
+        _say(f"    … and {len(s.merges) - 10:,} more (--json lists them all)")
 
 
 # -------------------------------------------------------------------------------------- info, needs
@@ -422,18 +429,18 @@ def _cmd_info(args: argparse.Namespace, db_path: Path) -> int:
 
     data = info(_open(db_path))
     if args.json:
-        print(json.dumps(data, ensure_ascii=False))
+        print(json_line(data))
         return 0
-    print(f"{db_path}: {data['total']:,} services ({data['active']:,} active)"
+    _say(f"{db_path}: {data['total']:,} services ({data['active']:,} active)"
           f"{' — DEMO DATA, fictional services' if data['demo'] else ''}")
     for src in data["sources"]:
-        print(f"  source {src['name']} ({src['format']}): {src['records']:,} records, imported {src['imported_at']}")
+        _say(f"  source {src['name']} ({src['format']}): {src['records']:,} records, imported {src['imported_at']}")
     for title, key in (("kind", "by_kind"), ("state", "by_state"), ("language", "by_language"), ("need", "by_need")):
         items = ", ".join(f"{k} {v:,}" for k, v in data[key].items())
-        print(f"  by {title}: {items}")
-    print(f"  no language information: {data['languages_unknown']:,}")
+        _say(f"  by {title}: {items}")
+    _say(f"  no language information: {data['languages_unknown']:,}")
     if data["merged_sites"]:
-        print(f"  sites described by several sources, shown once: {data['merged_sites']:,}")
+        _say(f"  sites described by several sources, shown once: {data['merged_sites']:,}")
     return 0
 
 
@@ -448,20 +455,19 @@ def _cmd_needs(args: argparse.Namespace, db_path: Path) -> int:
         rows.append({"id": term.id, "kind": term.facet, "domain": term.domain, "en": term.en, "es": term.es,
                      "label": term.label(lang), "domain_label": domain.label(lang) if domain else None})
     if args.json:
-        print(json.dumps({"needs": rows, "domains": [{"id": d.id, "en": d.en, "es": d.es} for d in vocab.domains]},
-                         ensure_ascii=False))
+        print(json_line({"needs": rows, "domains": [{"id": d.id, "en": d.en, "es": d.es} for d in vocab.domains]}))
         return 0
     for domain in vocab.domains:
-        print(domain.label(lang))
+        _say(domain.label(lang))
         for row in rows:
             if row["domain"] == domain.id and row["kind"] == "need":
-                print(f"  {row['id']:<24} {row['label']}")
+                _say(f"  {row['id']:<24} {row['label']}")
     for facet, title in (("population", {"en": "Populations", "es": "Poblaciones"}),
                          ("payment", {"en": "Payment", "es": "Pago"})):
-        print(title[lang])
+        _say(title[lang])
         for row in rows:
             if row["kind"] == facet:
-                print(f"  {row['id']:<24} {row['label']}")
+                _say(f"  {row['id']:<24} {row['label']}")
     return 0
 
 
@@ -479,7 +485,7 @@ def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
         raise _failure(exc) from None
     except OSError as exc:
         raise KnownFailure(f"{db_path}: cannot write the demo directory ({exc.strerror or exc})") from None
-    print(f"{db_path}: demo directory of {summary.total_after:,} fictional services written "
+    _say(f"{db_path}: demo directory of {summary.total_after:,} fictional services written "
           f"({summary.elapsed_s:.1f} s)")
     return 0
 
@@ -494,7 +500,7 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
         applied = migrate_file(db_path)
     except (SchemaError, ImportLocked) as exc:
         raise _failure(exc) from None
-    print(f"{db_path}: " + (f"migrated to schema version {applied[-1]}" if applied else "already current"))
+    _say(f"{db_path}: " + (f"migrated to schema version {applied[-1]}" if applied else "already current"))
     return 0
 
 
@@ -512,15 +518,15 @@ def _rollback(db_path: Path, as_json: bool) -> int:
     except OSError as exc:
         raise KnownFailure(f"{exc.filename or db_path}: cannot roll back ({exc.strerror or exc})") from None
     if as_json:
-        print(json.dumps({"rolled_back": True, "version": restored.name, **restored.info}, ensure_ascii=False))
+        print(json_line({"rolled_back": True, "version": restored.name, **restored.info}))
         return 0
     info = restored.info
     sources = ", ".join(f"{s['name']} {s['records']:,} (imported {s['imported_at']})" for s in info.get("sources", []))
-    print(f"{db_path}: rolled back to the file written {info.get('written_at')} "
+    _say(f"{db_path}: rolled back to the file written {info.get('written_at')} "
           f"(replaced at {info.get('kept_at')} by {info.get('replaced_by')})")
-    print(f"  now holds {info.get('services', 0):,} services{f': {sources}' if sources else ''}")
+    _say(f"  now holds {info.get('services', 0):,} services{f': {sources}' if sources else ''}")
     if versions.keep_count():
-        print("  the file it replaced is kept: run `helpline import --rollback` again to undo")
+        _say("  the file it replaced is kept: run `helpline import --rollback` again to undo")
     return 0
 
 
@@ -537,18 +543,18 @@ def _cmd_doctor(args: argparse.Namespace, db_path: Path) -> int:
             raise KnownFailure(f"{exc.filename or db_path}: cannot repair ({exc.strerror or exc})") from None
         if not args.json:
             for line in done or ["nothing to repair"]:
-                print(f"repair: {line}")
+                _say(f"repair: {line}")
     report = doctor.examine(db_path)
     if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False))
+        print(json_line(report.as_json()))
     else:
         labels = {doctor.OK: "ok", doctor.NOTE: "note", doctor.PROBLEM: "PROBLEM"}
         for f in report.findings:
-            print(f"{labels[f.status]:<8} {f.check:<10} {f.message}{f' -> {f.fix}' if f.fix else ''}")
+            _say(f"{labels[f.status]:<8} {f.check:<10} {f.message}{f' -> {f.fix}' if f.fix else ''}")
         if report.healthy:
-            print(f"healthy: {db_path} needs nothing")
+            _say(f"healthy: {db_path} needs nothing")
         else:
-            print(f"UNHEALTHY: {len(report.problems)} problem(s) in {db_path}; " + "; then ".join(report.fixes()))
+            _say(f"UNHEALTHY: {len(report.problems)} problem(s) in {db_path}; " + "; then ".join(report.fixes()))
     return 0 if report.healthy else 1
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import re
+import sqlite3
 from pathlib import Path
 
 HEADER = ("name1,name2,street1,street2,city,state,zip,zip4,county,phone,intake_prompt,intake1,intake2,"
@@ -22,6 +24,7 @@ CLIPBOARD = "\x1b]52;c;" + base64.b64encode(CLIPBOARD_PAYLOAD.encode()).decode()
 TITLE = "\x1b]0;HACKED TITLE\x07"
 PAINT = "\x1b7\x1b[8;18H" + FAKE_PHONE + "\x1b8"
 INTAKE_PROMPT = CLIPBOARD + TITLE + PAINT + "Press 1 for intake"
+STORED_ESCAPES = "\x1b]0;T\x07\x1b[2J\x9b2J\u2028\u202e"
 SEPARATED_NAME = "Tidewater\u2028Counseling\u2029Center"
 
 # What a terminal would obey, or a line-splitting reader split at (a newline aside).
@@ -44,3 +47,17 @@ def write_hostile_export(path: Path) -> Path:
     writer.writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
+
+
+def poison(db: Path) -> None:
+    """Escapes in every text field a page, a row, a slip, the header or `info` shows, as no import of
+    this version stores them (a directory from an older version or another tool)."""
+    columns = ("name", "organization", "site_name", "street", "city", "county", "service_area", "hours_text",
+               "description", "website", "email", "source")
+    conn = sqlite3.connect(db)
+    conn.execute(f"UPDATE services SET {', '.join(f'{c} = {c} || :evil' for c in columns)}, "
+                 "phone = '914-555-0102' || :evil, raw_json = :raw",
+                 {"evil": STORED_ESCAPES, "raw": json.dumps({"notes": "\x1b]52;c;eA==\x07"})})
+    conn.execute("UPDATE sources SET name = name || ?, origin = origin || ?", (STORED_ESCAPES, STORED_ESCAPES))
+    conn.commit()
+    conn.close()

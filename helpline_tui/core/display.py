@@ -44,8 +44,9 @@ def display_text(value: object, *, multiline: bool = False) -> str:
     return _UNSAFE.sub(shown, text)
 
 
-# json.dumps escapes C0 but leaves DEL, C1 (\x9b is an 8-bit CSI) and U+2028/U+2029 as they are.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029]")
+# json.dumps escapes C0 but leaves DEL, C1 (\x9b is an 8-bit CSI), U+2028/U+2029 and the
+# bidirectional overrides as they are.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def json_line(data: Any) -> str:

@@ -6,14 +6,13 @@ screen a handler visits during a call."""
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 from rich.console import Console
 
 from helpline_tui.cli import main
 from helpline_tui.config import Config
-from tests.hostile_terminal import (FAKE_PHONE, NAME, REAL_PHONE, TERMINAL_CONTROLS, write_hostile_export)
+from tests.hostile_terminal import FAKE_PHONE, REAL_PHONE, TERMINAL_CONTROLS, poison, write_hostile_export
 from tests.ui.conftest import build_directory, open_service, settle, type_text
 
 SIZE = (100, 50)
@@ -52,21 +51,6 @@ async def test_a_hostile_locator_record_is_shown_with_its_escapes_made_visible(m
         bottom = " ".join(assert_no_controls(app, "source record").split())  # wrapped lines joined
         assert "intake_prompt: \\x1b]52;c;" in bottom and "\\x1b]0;HACKED TITLE\\x07" in bottom
         assert "\\x1b7\\x1b[8;18H" + FAKE_PHONE + "\\x1b8Press 1 for intake" in bottom
-
-
-def poison(db: Path) -> None:
-    """Escapes in every text field a page, a row, a slip or the header shows, as no import of this
-    version would store them."""
-    evil = "\x1b]0;T\x07\x1b[2J\x9b2J\u2028\u202e"
-    conn = sqlite3.connect(db)
-    columns = ("organization", "site_name", "street", "city", "county", "service_area", "hours_text",
-               "description", "website", "email", "source")
-    conn.execute(f"UPDATE services SET {', '.join(f'{c} = {c} || ?' for c in columns)}, "
-                 "name = name || ?, raw_json = ?", (*[evil] * len(columns), evil, '{"notes": "' + "\\u001b]52;c;eA==\\u0007" + '"}'))
-    conn.execute("UPDATE services SET phone = '914-555-0102' || ?", (evil,))
-    conn.execute("UPDATE sources SET name = name || ?", (evil,))
-    conn.commit()
-    conn.close()
 
 
 async def test_every_screen_of_a_call_keeps_stored_escapes_off_the_terminal(make_app, tmp_path: Path):
