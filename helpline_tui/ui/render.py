@@ -98,9 +98,10 @@ def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
     Textual `Content` built with `assemble`, whose strings are always literal text (never markup),
     and which the results list lays out several times faster than a rich Text."""
     rec = hit.record
-    parts: list[str | tuple[str, str]] = [("✓ " if in_list else "  ", "bold"), (rec.get("name") or "", "bold")]
-    where = rec.get("site_name") or rec.get("organization") or ""
-    if where and where != rec.get("name"):
+    name = display_text(rec.get("name") or "")
+    parts: list[str | tuple[str, str]] = [("✓ " if in_list else "  ", "bold"), (name, "bold")]
+    where = display_text(rec.get("site_name") or rec.get("organization") or "")
+    if where and where != name:
         parts.append((SEP + where, "italic"))
     if rec.get("status") and rec["status"] != "active":
         parts.append(" " + t("row.inactive", lang, status=t(f"status.{rec['status']}", lang)))
@@ -109,7 +110,7 @@ def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
                best_phone(rec) or t("row.no_phone", lang),
                language_codes(rec.get("languages"), lang, limit=4), key_needs(rec.get("needs"), lang)]
     parts.append("\n  " + SEP.join(display_text(d) for d in details if d))
-    return Content.assemble(*(display_text(p) if isinstance(p, str) else (display_text(p[0]), p[1]) for p in parts))
+    return Content.assemble(*parts)
 
 
 # ---- the service page ---------------------------------------------------------------------------
