@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from html.parser import HTMLParser
 
 from helpline_tui.core import limits
 
@@ -20,13 +21,55 @@ _ESCAPES = re.compile(
     r"|\x1b[@-Z\\-_]"  # two-byte sequences
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
-_TAGS = re.compile(r"<\s*(br|/p|p|/div|div|li|/li)\b[^>]*>", re.I)
-_ANY_TAG = re.compile(r"<[A-Za-z/!][^>]{0,500}>")
+_MARKUP = re.compile(r"<[A-Za-z/!?]")  # what a tag, a comment or a declaration begins with
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 MAX_FIELD_CHARS = limits.MAX_TEXT_CHARS  # the limits and what happens beyond them: core/limits.py
 MAX_NAME_CHARS = limits.MAX_NAME_CHARS
+
+
+class _TextOfHtml(HTMLParser):
+    """The text a browser would show: tags and comments dropped, script and style content dropped
+    with them, a line break for br and at each p, div and li."""
+
+    _BREAKS = frozenset(("br", "p", "div", "li"))
+    _HIDDEN = frozenset(("script", "style"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in self._BREAKS:  # <br/>: one break, not one for the start and one for the end
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden = max(self._hidden - 1, 0)
+        elif tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def html_to_text(text: str) -> str:
+    """Markup reduced to its text by a real parser (html.parser), so no trick of nesting or quoting
+    (`<<script>script>`, `<!-- a > b -->`) leaves markup or script text behind."""
+    parser = _TextOfHtml()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _drop_controls(text: str) -> str:
@@ -63,11 +106,11 @@ def clean_text(value: object, *, multiline: bool = False, limit: int = MAX_FIELD
         if "&" not in text:
             break
         text = html.unescape(text)
-    if "<" in text:
-        text = _TAGS.sub("\n", text)
-        text = _ANY_TAG.sub("", text)
+    if "<" in text and _MARKUP.search(text):
+        text = html_to_text(text)
     text = _ESCAPES.sub("", text)
-    text = unicodedata.normalize("NFC", _drop_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = _LINE_BREAKS.sub("\n", text)  # U+2028/U+2029 too: JSON readers that split lines split there
+    text = unicodedata.normalize("NFC", _drop_controls(text))
     if multiline:
         lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
         text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
