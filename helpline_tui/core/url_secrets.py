@@ -33,6 +33,9 @@ PREFIX = "HELPLINE_SECRET_"
 # A placeholder, as typed or as URL-encoding leaves it (%24%7B...%7D).
 _PLACEHOLDER = re.compile(r"(?:\$|%24)(?:\{|%7B)(HELPLINE_SECRET_[A-Z0-9_]+)(?:\}|%7D)", re.IGNORECASE)
 
+# An address inside a sentence, without the punctuation that follows it ("URL: the server ...").
+_ADDRESS = re.compile(r"https?://[^\s'\"]+?(?=[:;,.)]*(?:[\s'\"]|$))")
+
 _LENT: dict[str, str] = {}  # secrets typed in this command's address, by placeholder name
 
 
@@ -132,5 +135,4 @@ def scrub(text: str) -> str:
         if len(value) >= 4:  # a one- or two-character "secret" would blank out ordinary text
             for form in dict.fromkeys((value, quote(value, safe=""), quote(value, safe=":"))):
                 text = text.replace(form, f"${{{name}}}")
-    is_address = text.startswith(("http://", "https://")) and not any(c.isspace() for c in text)
-    return hide(text)[0] if is_address else text
+    return _ADDRESS.sub(lambda m: hide(m.group(0))[0], text)
