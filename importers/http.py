@@ -36,6 +36,7 @@ import ssl
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -134,7 +135,9 @@ class Downloader:
         self._asked = httpx.URL("http://unset/")  # the address being fetched, for the redirect rule
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json, */*;q=0.5"},
+            # Only encodings _decoded inflates step by step.
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json, */*;q=0.5",
+                     "Accept-Encoding": "gzip, deflate"},
             follow_redirects=True, max_redirects=MAX_REDIRECTS,
             event_hooks={"request": [self._refuse_private_redirect]},
         )
@@ -205,11 +208,11 @@ class Downloader:
     def _attempt(self, url: str, read_timeout: float, times: _Deadlines) -> Response:
         timeout = httpx.Timeout(read_timeout, connect=min(self.connect_timeout, read_timeout))
         fetched = url_secrets.resolve(url)
-        self._asked = httpx.URL(fetched) if "://" in fetched else self._asked
         watchdog = _Watchdog(self._cut_connections)
         watchdog.arm(*times.until_answer())
         received = 0
         try:
+            self._asked = httpx.URL(fetched)
             with self._client.stream("GET", fetched, timeout=timeout,
                                      extensions={"trace": self._note_socket}) as response:
                 watchdog.arm(times.done, "download")
@@ -223,9 +226,7 @@ class Downloader:
                 if declared and declared.isdigit() and self.total_bytes + int(declared) > self.max_bytes:
                     raise self._too_big(url)
                 chunks: list[bytes] = []
-                # Decoded bytes, as they come (no chunk size: httpx would gather 64 KB before a
-                # deadline check), so the cap holds for a gzip body that inflates.
-                for chunk in response.iter_bytes():
+                for chunk in _decoded(response):
                     received += len(chunk)
                     if self.total_bytes + received > self.max_bytes:
                         raise self._too_big(url)
@@ -366,6 +367,41 @@ def _private_address(host: str, port: int) -> str | None:
         if not address.is_global:
             return str(address)
     return None
+
+
+_STEP = 1 << 20  # most bytes one step of decoding yields
+
+
+def _decoded(response: httpx.Response) -> Iterator[bytes]:
+    """The body as it comes, decoded in steps of at most _STEP bytes, so that the caps and the
+    deadline are checked between steps: httpx inflates each network read whole (64 KB of gzip
+    can be 64 MB) and, given a chunk size, gathers that much before yielding anything."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        yield from response.iter_raw()
+        return
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        yield from response.iter_bytes()  # not asked for (see Accept-Encoding); httpx decodes it
+        return
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, told from the header
+    started = False
+    for raw in response.iter_raw():
+        data = raw
+        while data:
+            try:
+                out = inflater.decompress(data, _STEP)
+            except zlib.error:
+                if started or encoding != "deflate":
+                    raise httpx.DecodingError("the compressed body does not decode") from None
+                inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent raw, as some servers do
+                continue
+            started = True
+            data = inflater.unconsumed_tail
+            if out:
+                yield out
+    rest = inflater.flush()
+    if rest:
+        yield rest
 
 
 class PageBounds:

@@ -79,6 +79,24 @@ def test_a_gzip_body_that_inflates_a_thousandfold_is_refused(httpserver, sample_
     assert "inflates to over 100 times its compressed size" in line and "HELPLINE_HTTP_MAX_RATIO" in line
 
 
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw deflate"])
+def test_a_compressed_feed_still_imports(httpserver, sample_db, capsys, encoding):
+    # The body is inflated by helpline itself now, step by step: every encoding it asks for.
+    import zlib
+
+    feed = json.dumps([{"name": f"Meeting {i}", "slug": f"m{i}", "day": i % 7, "time": "19:00",
+                        "address": "1 Main St", "city": "Boston", "state": "MA", "types": ["O"]}
+                       for i in range(300)]).encode()
+    wbits = {"gzip": 31, "deflate": 15, "raw deflate": -15}[encoding]
+    packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    body = packer.compress(feed) + packer.flush()
+    httpserver.expect_request("/feed").respond_with_data(
+        body, content_type="application/json", headers={"Content-Encoding": encoding.split()[-1]})
+    code = cli.main(["import", "meeting-guide", httpserver.url_for("/feed"), "--db", str(sample_db), "--json"])
+    assert code == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["added"] == 300
+
+
 # -------------------------------------------------------------------------------------- pages
 
 def samhsa_pages(httpserver, total: int, repeat: bool, stop_after: int = 30) -> None:
