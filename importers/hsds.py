@@ -19,11 +19,13 @@ Row numbers are lines of the CSV a record's service comes from (JSON: the item's
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers import areas, languages, schedules, taxonomy
@@ -113,9 +115,6 @@ def _refuse_other_host(resource_url: str, package_url: str) -> None:
     """A remote datapackage.json may name its tables on any host; they are fetched from the
     package's own host only, or from the hosts the admin lists in HELPLINE_HSDS_RESOURCE_HOSTS
     (comma-separated, "*" for any), so a package cannot point the import at other servers."""
-    import os
-    from urllib.parse import urlsplit
-
     host = (urlsplit(resource_url).hostname or "").lower()
     if host == (urlsplit(package_url).hostname or "").lower():
         return

@@ -6,7 +6,7 @@ person running an import needs to know what to do next (wait, fix the URL, ask t
 which exception httpx raised.
 
 Settings are module constants, seeded from the environment so a subprocess (tests, a cron job on a
-slow link) can change them, and read when a download starts: HELPLINE_HTTP_TIMEOUT (read timeout,
+slow link) can change them; they are read from the module when a download starts, so tests set them: HELPLINE_HTTP_TIMEOUT (read timeout,
 seconds), HELPLINE_HTTP_BACKOFF (first retry delay, seconds; doubles each retry),
 HELPLINE_HTTP_MAX_BYTES (total download cap, counted in decoded bytes), HELPLINE_HTTP_MAX_RATIO
 (decoded bytes per byte on the wire, beyond 10 MB), HELPLINE_HTTP_DEADLINE (seconds one address may
@@ -44,8 +44,8 @@ from dataclasses import dataclass
 import httpx
 
 from helpline_tui import __version__
-from helpline_tui.core.records import SourceError
 from helpline_tui.core import url_secrets
+from helpline_tui.core.records import SourceError
 
 
 def _env_float(name: str, default: float) -> float:
