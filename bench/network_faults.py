@@ -97,6 +97,31 @@ def oversize_header(conn: socket.socket, stop: threading.Event) -> None:
     stop.wait(120)
 
 
+# The start of an answer, then the byte sent again and again: each arrives well within the read
+# timeout, so only a deadline on the whole transfer ends it.
+TRICKLES = {
+    "body": (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n[", b" "),
+    "chunked body": (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                     b"1\r\n \r\n"),
+    "headers": (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: ", b"a"),
+}
+
+
+def trickle(part: str, every: float = 5.0, ticks: int = 10_000):
+    """A handler that trickles `part` (a key of TRICKLES): one byte every `every` seconds,
+    `ticks` times, then closes."""
+    head, tick = TRICKLES[part]
+
+    def handle(conn: socket.socket, stop: threading.Event) -> None:
+        conn.sendall(head)
+        for _ in range(ticks):
+            if stop.wait(every):
+                return
+            conn.sendall(tick)
+
+    return handle
+
+
 def self_signed_context():
     """A server-side TLS context with a certificate no client trusts, or None without trustme."""
     try:

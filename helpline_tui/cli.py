@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui import __version__
+from helpline_tui.core import url_secrets
 from helpline_tui.core.display import display_text, json_line
 
 
@@ -143,7 +144,7 @@ class KnownFailure(Exception):
 
 
 def _failure(exc: Exception) -> KnownFailure:
-    return KnownFailure(str(exc))
+    return KnownFailure(url_secrets.scrub(str(exc)))
 
 
 def _check_keep_setting() -> None:
@@ -318,10 +319,17 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     is_url = source.startswith(("http://", "https://"))
     if not is_url and not Path(source).exists():
         raise KnownFailure(f"{source}: no such file or folder")
+    # Credentials in the address are used for the download only: the directory stores, and every
+    # message shows, the address with placeholders (helpline_tui.core.url_secrets).
+    source, typed = url_secrets.hide(source) if is_url else (source, {})
+    absent = [name for name in url_secrets.missing(source) if name not in typed]
+    if absent:
+        raise KnownFailure(f"{source}: needs the secret {absent[0]}, which is not stored in the directory; "
+                           "set that environment variable and run again")
     try:
         # `auto` tells the format from the content; a URL is fetched once for that (or for a
         # reader of files only), and the reader gets that download rather than fetching it again.
-        with importers.opened(fmt, source) as (fmt, readable):
+        with url_secrets.lent(typed), importers.opened(fmt, source) as (fmt, readable):
             reader = importers.load(fmt)
             progress = _progress_printer() if sys.stderr.isatty() else None
             items = importers.read_in_parts(fmt, readable) or reader(readable)
@@ -341,7 +349,10 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
 
 def _report(summary, db_path: Path, as_json: bool) -> None:
     if as_json:
-        print(json_line(summary.as_json()))
+        data = summary.as_json()
+        if url_secrets.names(summary.origin):
+            data["secrets_not_stored"] = url_secrets.names(summary.origin)
+        print(json_line(data))
     else:
         _print_summary(summary, db_path)
 
@@ -387,6 +398,10 @@ def _print_summary(s, db_path: Path) -> None:
     verb = ("would change" if s.changed else "would be left unchanged") if s.dry_run else \
         ("changed" if s.changed else "left unchanged")
     _say(f"{s.format} import from {s.origin}: {db_path} {verb}{' (dry run)' if s.dry_run else ''}")
+    secrets = url_secrets.names(s.origin)
+    if secrets:
+        _say(f"  the secret in the address was not stored; 'helpline refresh' reads it from the "
+             f"environment variable{'s' if len(secrets) > 1 else ''} {', '.join(secrets)}")
     _say(f"  read {s.read:,} · added {s.added:,} · updated {s.updated:,} · unchanged {s.unchanged:,} · "
           f"removed {s.removed:,} · skipped {len(s.skipped):,}")
     extras = [(s.merged_duplicates, "duplicate rows merged into one site"),

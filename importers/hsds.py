@@ -19,16 +19,18 @@ Row numbers are lines of the CSV a record's service comes from (JSON: the item's
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers import areas, languages, schedules, taxonomy
 from importers.hsds_tables import (
-    MAX_PAGES, ZIP_MAGIC, JsonFlattener, Package, json_shape, load_descriptor_url, load_folder,
+    ZIP_MAGIC, JsonFlattener, Package, json_shape, load_descriptor_url, load_folder,
     load_zip, parse_json_document, with_page,
 )
 
@@ -89,10 +91,12 @@ def _load_url(url: str) -> tuple[Package, list[tuple[int, str]]]:
     from importers.http import Downloader, body_snippet
 
     with Downloader() as downloader:
+        response = downloader.get(url)
+
         def fetch(u: str) -> bytes:
+            _refuse_other_host(u, response.url)
             return downloader.get(u).content
 
-        response = downloader.get(url)
         data = response.content
         if data.startswith(ZIP_MAGIC):
             return load_zip(data, url), []
@@ -102,6 +106,24 @@ def _load_url(url: str) -> tuple[Package, list[tuple[int, str]]]:
         if json_shape(doc) == "descriptor":
             return load_descriptor_url(doc, response.url, fetch), []
         return _from_json(doc, url, (downloader, response.url))
+
+
+RESOURCE_HOSTS_SETTING = "HELPLINE_HSDS_RESOURCE_HOSTS"
+
+
+def _refuse_other_host(resource_url: str, package_url: str) -> None:
+    """A remote datapackage.json may name its tables on any host; they are fetched from the
+    package's own host only, or from the hosts the admin lists in HELPLINE_HSDS_RESOURCE_HOSTS
+    (comma-separated, "*" for any), so a package cannot point the import at other servers."""
+    host = (urlsplit(resource_url).hostname or "").lower()
+    if host == (urlsplit(package_url).hostname or "").lower():
+        return
+    allowed = {h.strip().lower() for h in os.environ.get(RESOURCE_HOSTS_SETTING, "").split(",") if h.strip()}
+    if host in allowed or "*" in allowed:
+        return
+    name = urlsplit(resource_url).path.rsplit("/", 1)[-1]
+    raise SourceError(package_url, f"names its table {name} on another host, {host or 'none'}, which is not "
+                                   f"fetched; to allow it, set {RESOURCE_HOSTS_SETTING}={host}")
 
 
 def _from_json(doc: Any, origin: str, web) -> tuple[Package, list[tuple[int, str]]]:
@@ -136,9 +158,14 @@ def _from_json(doc: Any, origin: str, web) -> tuple[Package, list[tuple[int, str
 
 
 def _follow_pages(flat: JsonFlattener, page: dict[str, Any], row: int, downloader, url: str) -> None:
+    from importers.http import PageBounds
+
     number = _int(page.get("page_number")) or 1
     total = _int(page.get("total_pages")) or number
-    while number < min(total, MAX_PAGES) and page.get("last_page") is not True:
+    bounds = PageBounds()
+    bounds.declared(total, url)
+    bounds.page(number, page["contents"], url)
+    while number < total and page.get("last_page") is not True:
         number += 1
         next_url = with_page(url, number)
         downloader.status(f"page {number} of {total}")
@@ -147,6 +174,7 @@ def _follow_pages(flat: JsonFlattener, page: dict[str, Any], row: int, downloade
             raise SourceError(next_url, "is not a page of HSDS results ({\"contents\": [...]})")
         if not page["contents"]:
             break
+        bounds.page(number, page["contents"], next_url)
         row = flat.add_items(page["contents"], first_row=row + 1)
 
 

@@ -6,21 +6,37 @@ person running an import needs to know what to do next (wait, fix the URL, ask t
 which exception httpx raised.
 
 Settings are module constants, seeded from the environment so a subprocess (tests, a cron job on a
-slow link) can change them: HELPLINE_HTTP_TIMEOUT (read timeout, seconds), HELPLINE_HTTP_BACKOFF
-(first retry delay, seconds; doubles each retry), HELPLINE_HTTP_MAX_BYTES (total download cap),
-HELPLINE_HTTP_DEADLINE (seconds one address may take to answer, retries included: a dead or hanging
-server ends the import within it, 35 s by default, rather than after 3 full read timeouts).
+slow link) can change them; they are read from the module when a download starts, so tests set them: HELPLINE_HTTP_TIMEOUT (read timeout,
+seconds), HELPLINE_HTTP_BACKOFF (first retry delay, seconds; doubles each retry),
+HELPLINE_HTTP_MAX_BYTES (total download cap, counted in decoded bytes), HELPLINE_HTTP_MAX_RATIO
+(decoded bytes per byte on the wire, beyond 10 MB), HELPLINE_HTTP_DEADLINE (seconds one address may
+take to answer, headers included, retries included: 35 s), HELPLINE_HTTP_DOWNLOAD_DEADLINE (seconds
+one address's whole download may take, body and retries included: 120 s), HELPLINE_HTTP_MAX_PAGES
+(pages one paginated source may have: 10,000).
 
-Not retried, because another attempt would fail the same way: 4xx answers, a redirect to a
-non-HTTP address (file://, ftp://), a TLS certificate or handshake failure, an oversize body.
+Why deadlines need a watchdog: httpx's read timeout applies to each read, so a server sending one
+byte every few seconds (headers or body, chunked or not) never trips it. A timer shuts the
+connection's socket down when the deadline passes, which ends the blocked read at once.
+
+Redirects are followed (at most MAX_REDIRECTS), but not to a non-HTTP address (file://, ftp://) nor
+from the address's host to another host on a private, loopback or link-local address.
+
+Not retried, because another attempt would fail the same way: 4xx answers, a redirect refused or
+looping, a TLS certificate or handshake failure, an oversize body, a deadline passed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import json
 import os
+import socket
 import ssl
 import sys
+import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +44,7 @@ from dataclasses import dataclass
 import httpx
 
 from helpline_tui import __version__
+from helpline_tui.core import url_secrets
 from helpline_tui.core.records import SourceError
 
 
@@ -45,6 +62,11 @@ ATTEMPTS = 3
 BACKOFF_BASE = _env_float("HELPLINE_HTTP_BACKOFF", 1.0)
 MAX_BYTES = int(_env_float("HELPLINE_HTTP_MAX_BYTES", 200 * 1024 * 1024))
 DEADLINE = _env_float("HELPLINE_HTTP_DEADLINE", 35.0)
+DOWNLOAD_DEADLINE = _env_float("HELPLINE_HTTP_DOWNLOAD_DEADLINE", 120.0)
+MAX_RATIO = _env_float("HELPLINE_HTTP_MAX_RATIO", 100.0)
+RATIO_FLOOR = 10 * 1024 * 1024  # a small body may compress as well as it likes
+MAX_PAGES = int(_env_float("HELPLINE_HTTP_MAX_PAGES", 10_000))
+MAX_REDIRECTS = 10
 USER_AGENT = f"helpline/{__version__} (+referral directory import)"
 
 JSON_TYPES = ("application/json", "text/json", "+json")
@@ -109,10 +131,15 @@ class Downloader:
         # Read from the module at call time, so tests (and HELPLINE_HTTP_TIMEOUT) can shorten both.
         self.read_timeout = READ_TIMEOUT
         self.connect_timeout = min(CONNECT_TIMEOUT, READ_TIMEOUT) or CONNECT_TIMEOUT
+        self._sockets: list[socket.socket] = []  # this client's connections, for the watchdog
+        self._asked = httpx.URL("http://unset/")  # the address being fetched, for the redirect rule
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json, */*;q=0.5"},
-            follow_redirects=True,
+            # Only encodings _decoded inflates step by step.
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json, */*;q=0.5",
+                     "Accept-Encoding": "gzip, deflate"},
+            follow_redirects=True, max_redirects=MAX_REDIRECTS,
+            event_hooks={"request": [self._refuse_private_redirect]},
         )
 
     def __enter__(self) -> Downloader:
@@ -142,7 +169,8 @@ class Downloader:
     def get(self, url: str, *, expect: tuple[str, ...] = (), what: str = "JSON") -> Response:
         """GET `url` with retries. `expect`: acceptable media types (a leading "+" matches a
         suffix, e.g. "+json"); anything else is refused with a sentence quoting the body and
-        naming `what` was expected."""
+        naming `what` was expected. `url` may hold ${HELPLINE_SECRET_...} placeholders
+        (helpline_tui.core.url_secrets): they are filled in for the request only."""
         ready = _HANDED_OVER.pop(url, None)
         if ready is not None:
             self.total_bytes += len(ready.content)
@@ -150,17 +178,18 @@ class Downloader:
                 check_content_type(ready, expect, what)
             return ready
         first = ""
-        deadline = time.monotonic() + DEADLINE
+        started = time.monotonic()
+        times = _Deadlines(answer=started + DEADLINE, done=started + DOWNLOAD_DEADLINE)
         for attempt in range(1, ATTEMPTS + 1):
             # A later attempt gets only what is left of the deadline, so a hanging server ends the
             # import in DEADLINE seconds, not after ATTEMPTS full read timeouts.
-            remaining = deadline - time.monotonic()
+            remaining = times.first() - time.monotonic()
             try:
-                response = self._attempt(url, min(self.read_timeout, max(remaining, 0.5)))
+                response = self._attempt(url, min(self.read_timeout, max(remaining, 0.5)), times)
             except _Retryable as problem:
                 first = first or problem.message
                 pause = BACKOFF_BASE * 2 ** (attempt - 1)
-                if attempt == ATTEMPTS or deadline - time.monotonic() - pause < 0.5:
+                if attempt == ATTEMPTS or times.first() - time.monotonic() - pause < 0.5:
                     break
                 time.sleep(pause)
                 continue
@@ -176,10 +205,17 @@ class Downloader:
             tries = f"on {attempt} attempt{'s' if attempt > 1 else ''} in the {DEADLINE:g} s allowed"
         raise SourceError(url, f"{first} {tries}; try again later")
 
-    def _attempt(self, url: str, read_timeout: float) -> Response:
+    def _attempt(self, url: str, read_timeout: float, times: _Deadlines) -> Response:
         timeout = httpx.Timeout(read_timeout, connect=min(self.connect_timeout, read_timeout))
+        fetched = url_secrets.resolve(url)
+        watchdog = _Watchdog(self._cut_connections)
+        watchdog.arm(*times.until_answer())
+        received = 0
         try:
-            with self._client.stream("GET", url, timeout=timeout) as response:
+            self._asked = httpx.URL(fetched)
+            with self._client.stream("GET", fetched, timeout=timeout,
+                                     extensions={"trace": self._note_socket}) as response:
+                watchdog.arm(times.done, "download")
                 status = response.status_code
                 if status >= 500 or status == 429:
                     raise _Retryable(f"the server answered {status} {response.reason_phrase}".rstrip())
@@ -190,38 +226,212 @@ class Downloader:
                 if declared and declared.isdigit() and self.total_bytes + int(declared) > self.max_bytes:
                     raise self._too_big(url)
                 chunks: list[bytes] = []
-                received = 0
-                for chunk in response.iter_bytes(1 << 16):
+                for chunk in _decoded(response):
                     received += len(chunk)
                     if self.total_bytes + received > self.max_bytes:
                         raise self._too_big(url)
+                    if received > RATIO_FLOOR and received > MAX_RATIO * max(response.num_bytes_downloaded, 1):
+                        raise SourceError(url, f"the body inflates to over {MAX_RATIO:g} times its "
+                                               f"compressed size ({_megabytes(received)} from "
+                                               f"{_megabytes(response.num_bytes_downloaded)}), beyond the "
+                                               "limit HELPLINE_HTTP_MAX_RATIO sets; ask the publisher")
+                    if watchdog.fired:
+                        raise self._late(url, watchdog.fired, received)
                     chunks.append(chunk)
                     self._show(received)
                 content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                return Response(str(response.url), b"".join(chunks), content_type, status)
-        except httpx.TimeoutException as exc:
-            if isinstance(exc, httpx.ConnectTimeout):
-                raise _Retryable(f"the server did not accept a connection within {timeout.connect:g} s") from None
-            raise _Retryable(f"the server did not answer within {round(read_timeout, 1):g} s") from None
-        except httpx.RemoteProtocolError:
-            raise _Retryable("the download was cut off before the end") from None
-        except httpx.UnsupportedProtocol as exc:
-            # The address given was http(s) (the CLI checks), so this is where a redirect led.
-            raise SourceError(url, f"the server redirected to {_scheme(exc)}://…, which is not followed "
-                                   "(only http and https are); check the address") from None
-        except httpx.ConnectError as exc:
-            tls = _tls_error(exc)
-            if tls is not None:
-                raise SourceError(url, tls) from None
-            raise _Retryable(f"cannot connect ({_reason(exc)})") from None
-        except httpx.TransportError as exc:
-            raise _Retryable(f"the connection failed ({_reason(exc)})") from None
+                shown = url_secrets.scrub(str(response.url))
+                return Response(shown, b"".join(chunks), content_type, status)
+        except httpx.HTTPError as exc:
+            if watchdog.fired:  # the watchdog cut the connection: say which deadline passed
+                raise self._late(url, watchdog.fired, received) from None
+            raise _failure(url, exc, timeout) from None
         except httpx.InvalidURL as exc:
             raise SourceError(url, f"is not a valid address ({exc})") from None
+        finally:
+            watchdog.disarm()
+
+    def _late(self, url: str, which: str, received: int) -> SourceError:
+        if which == "answer":
+            return SourceError(url, f"the server did not finish its answer within the {DEADLINE:g} s "
+                                    "allowed (HELPLINE_HTTP_DEADLINE); try again later")
+        return SourceError(url, f"the download did not finish within the {DOWNLOAD_DEADLINE:g} s allowed "
+                                f"(HELPLINE_HTTP_DOWNLOAD_DEADLINE; {_megabytes(received)} received); "
+                                "try again later, or raise the setting on a slow link")
+
+    def _note_socket(self, event: str, info: dict) -> None:
+        """httpcore's trace hook: remember each new connection's socket (TCP, then TLS)."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
+
+    def _cut_connections(self) -> None:
+        # shutdown, not close: it wakes a read blocked in another thread at once.
+        for sock in list(self._sockets):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _refuse_private_redirect(self, request: httpx.Request) -> None:
+        """A redirect that leaves the address's host for a private, loopback or link-local
+        address (an intranet service, cloud metadata) is not followed."""
+        host = request.url.host
+        if host == self._asked.host or request.url.scheme not in ("http", "https"):
+            return  # another scheme is refused as such (UnsupportedProtocol)
+        address = _private_address(host, request.url.port or (443 if request.url.scheme == "https" else 80))
+        if address is not None:
+            shown = url_secrets.hide(str(self._asked))[0]
+            raise SourceError(shown, f"the server redirected to another host, {host}, at the private or "
+                                     f"local address {address}, which is not followed; check the address")
 
     def _too_big(self, url: str) -> SourceError:
         return SourceError(url, f"the download is larger than the {_megabytes(self.max_bytes)} limit; "
                                 "narrow the query (state, county) or raise HELPLINE_HTTP_MAX_BYTES")
+
+
+@dataclass
+class _Deadlines:
+    answer: float  # monotonic time by which the headers must be in (HELPLINE_HTTP_DEADLINE)
+    done: float  # ... and the whole download (HELPLINE_HTTP_DOWNLOAD_DEADLINE)
+
+    def first(self) -> float:
+        return min(self.answer, self.done)
+
+    def until_answer(self) -> tuple[float, str]:
+        # A second's grace: a silent server is the read timeout's (which retries within the
+        # deadline); the watchdog is for one that keeps the read timeout from ever passing.
+        return (self.answer + 1.0, "answer") if self.answer <= self.done else (self.done, "download")
+
+
+class _Watchdog:
+    """Calls `cut` when a deadline passes; `fired` then names it ("answer" or "download")."""
+
+    def __init__(self, cut) -> None:
+        self._cut = cut
+        self._timer: threading.Timer | None = None
+        self.fired = ""
+
+    def arm(self, at: float, which: str) -> None:
+        self.disarm()
+        self._timer = threading.Timer(max(at - time.monotonic(), 0.0), self._fire, args=(which,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _fire(self, which: str) -> None:
+        self.fired = which
+        self._cut()
+
+
+def _failure(url: str, exc: httpx.HTTPError, timeout: httpx.Timeout) -> Exception:
+    """The SourceError (or _Retryable) an httpx error means for the person importing."""
+    if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx.ConnectTimeout):
+            return _Retryable(f"the server did not accept a connection within {timeout.connect:g} s")
+        return _Retryable(f"the server did not answer within {round(timeout.read, 1):g} s")
+    if isinstance(exc, httpx.TooManyRedirects):
+        return SourceError(url, f"the server redirects in a loop (more than {MAX_REDIRECTS} redirects), "
+                                "which is not followed; check the address")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return _Retryable("the download was cut off before the end")
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        # The address given was http(s) (the CLI checks), so this is where a redirect led.
+        return SourceError(url, f"the server redirected to {_scheme(exc)}://…, which is not followed "
+                                "(only http and https are); check the address")
+    if isinstance(exc, httpx.ConnectError):
+        tls = _tls_error(exc)
+        if tls is not None:
+            return SourceError(url, tls)
+        return _Retryable(f"cannot connect ({_reason(exc)})")
+    if isinstance(exc, httpx.TransportError):
+        return _Retryable(f"the connection failed ({_reason(exc)})")
+    return _Retryable(f"the download failed ({_reason(exc)})")
+
+
+def _private_address(host: str, port: int) -> str | None:
+    """The first private, loopback, link-local or otherwise non-public address `host` resolves
+    to, else None (a name that does not resolve is left to fail as a connection error)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None
+    for *_, sockaddr in infos:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if not address.is_global:
+            return str(address)
+    return None
+
+
+_STEP = 1 << 20  # most bytes one step of decoding yields
+
+
+def _decoded(response: httpx.Response) -> Iterator[bytes]:
+    """The body as it comes, decoded in steps of at most _STEP bytes, so that the caps and the
+    deadline are checked between steps: httpx inflates each network read whole (64 KB of gzip
+    can be 64 MB) and, given a chunk size, gathers that much before yielding anything."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        yield from response.iter_raw()
+        return
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        yield from response.iter_bytes()  # not asked for (see Accept-Encoding); httpx decodes it
+        return
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, told from the header
+    started = False
+    for raw in response.iter_raw():
+        data = raw
+        while data:
+            try:
+                out = inflater.decompress(data, _STEP)
+            except zlib.error:
+                if started or encoding != "deflate":
+                    raise httpx.DecodingError("the compressed body does not decode") from None
+                inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent raw, as some servers do
+                continue
+            started = True
+            data = inflater.unconsumed_tail
+            if out:
+                yield out
+    rest = inflater.flush()
+    if rest:
+        yield rest
+
+
+class PageBounds:
+    """The bounds of one paginated source: at most MAX_PAGES pages (HELPLINE_HTTP_MAX_PAGES), and
+    no page that brings nothing new. A server that ignores the page number, or declares a billion
+    pages, would otherwise be paged until the byte cap, holding the import lock all the while."""
+
+    def __init__(self) -> None:
+        self.limit = MAX_PAGES
+        self.pages = 0
+        self._seen: set[bytes] = set()  # a digest of every record seen
+
+    def declared(self, total: int, where: str) -> None:
+        if total > self.limit:
+            raise SourceError(where, f"declares {total:,} pages, over the {self.limit:,}-page limit "
+                                     "(HELPLINE_HTTP_MAX_PAGES); narrow the query or raise the setting")
+
+    def page(self, number: int, items: list, where: str) -> None:
+        """Count a page and its records; a page past the limit, or whose records all came on
+        earlier pages, is a SourceError (an empty page is the caller's end of the source)."""
+        self.pages += 1
+        if self.pages > self.limit:
+            raise SourceError(where, f"goes on past the {self.limit:,}-page limit "
+                                     "(HELPLINE_HTTP_MAX_PAGES); narrow the query or raise the setting")
+        digests = {hashlib.blake2b(json.dumps(item, sort_keys=True, default=str).encode(), digest_size=16).digest()
+                   for item in items}
+        if digests and digests <= self._seen:
+            raise SourceError(where, f"page {number} brings only records of earlier pages (the server seems "
+                                     "to ignore the page number), so paging stops; ask the publisher")
+        self._seen |= digests
 
 
 def _scheme(exc: httpx.RequestError) -> str:

@@ -6,7 +6,7 @@ has the facility fields as strings (latitude/longitude too), the facility type a
 label"}]` with human-readable labels, not codes; we map labels back to codes through the code
 table and keep labels it does not know as "label:<text>" in the record's unmapped codes.
 
-By URL every page is fetched (`page=N`, up to `totalPages`). The API answers a malformed query with a
+By URL every page is fetched (`page=N`, up to `totalPages`, within importers.http.PageBounds). The API answers a malformed query with a
 bare text string and HTTP 200, so the body must be JSON of the expected shape before we trust it.
 """
 
@@ -21,7 +21,7 @@ import httpx
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers import json_text, samhsa_codes
-from importers.http import JSON_TYPES, Downloader, body_snippet
+from importers.http import JSON_TYPES, Downloader, PageBounds, body_snippet
 from importers.samhsa_common import FACILITY_FIELDS, facility_record
 
 SOURCE = "samhsa-json"
@@ -160,6 +160,7 @@ def _page_url(url: str, page: int) -> str:
 def _rows_from_url(url: str) -> Iterator[Any]:
     with Downloader() as download:
         page, total = 1, 1
+        bounds = PageBounds()
         while page <= total:
             page_url = _page_url(url, page)
             download.status(f"page {page} of {total if page > 1 else '?'}")
@@ -168,6 +169,8 @@ def _rows_from_url(url: str) -> Iterator[Any]:
             rows = _page_rows(data, page_url)
             if page == 1 and isinstance(data, dict):
                 total = _int(data.get("totalPages"), 1)
+                bounds.declared(total, page_url)
+            bounds.page(page, rows, page_url)
             yield from rows
             if not rows:
                 break  # a page past the end: stop rather than walk an inflated totalPages

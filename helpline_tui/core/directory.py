@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import geo, schema
+from helpline_tui.core import geo, schema, url_secrets
 from helpline_tui.core.geo import haversine_miles
 from helpline_tui.core.site_merging import sources_of
 
@@ -82,7 +82,8 @@ def info(conn: sqlite3.Connection) -> dict[str, Any]:
         return {k: v for k, v in conn.execute(sql).fetchall()}
 
     sources = [
-        {"name": n, "format": f, "origin": o, "records": r, "imported_at": i, "checksum": c}
+        # hide(): a directory imported before credentials were kept out of origins
+        {"name": n, "format": f, "origin": url_secrets.hide(o)[0], "records": r, "imported_at": i, "checksum": c}
         for n, f, o, r, i, c in conn.execute(
             "SELECT name, format, origin, records, imported_at, checksum FROM sources ORDER BY name"
         )
