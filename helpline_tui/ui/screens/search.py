@@ -208,7 +208,7 @@ class SearchScreen(HelplineScreen):
                 self._running_seq = request.seq
             try:
                 page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS,
-                              sort=request.filters.sort)
+                              sort=request.filters.sort, now=self.helpline.now())
             except FilterError as exc:
                 self.post_message(self.SearchFailed(request, str(exc)))
                 return
