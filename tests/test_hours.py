@@ -62,8 +62,8 @@ def test_malformed_ranges_are_ignored():
 
 def test_aware_now_is_converted_to_the_service_zone():
     utc = dt.datetime(2026, 11, 24, 15, 30, tzinfo=dt.timezone.utc)  # 10:30 in New York, 07:30 in LA
-    ny = hours.today(WEEKDAYS_9_5, utc, zones.record_zone({"state": "NY"}))
-    ca = hours.today(WEEKDAYS_9_5, utc, zones.record_zone({"state": "CA"}))
+    ny = hours.today(WEEKDAYS_9_5, utc, zones.state_zone("NY"))
+    ca = hours.today(WEEKDAYS_9_5, utc, zones.state_zone("CA"))
     assert ny.local_time == "10:30" and ny.open_now is True
     assert ca.local_time == "07:30" and ca.open_now is False
 

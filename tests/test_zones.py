@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from helpline_tui.core.days import EVENING_ENDS_AFTER
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.search import Filters, search
 from importers import meeting_guide
-from tests.conftest import run_cli, shared_file
+from tests.conftest import run_cli, sample_records, shared_file
 
 UTC = dt.timezone.utc
 # Monday 7 December 2026 03:18 UTC: still Sunday evening (22:18) in Philadelphia.
@@ -28,33 +29,52 @@ WEEKDAYS_9_5 = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "f
 FEED = ("meetings", "meetingguide_aasepia_2024.json")
 
 
-def test_a_knoxville_service_is_open_at_half_past_nine_eastern():
+@pytest.fixture()
+def conn(sample_db):
+    connection = open_readonly(sample_db)
+    yield connection
+    connection.close()
+
+
+def test_a_knoxville_service_is_open_at_half_past_nine_eastern(conn):
     knoxville = {"zip": "37902", "state": "TN", "hours": WEEKDAYS_9_5}
-    zone = zones.record_zone(knoxville)
+    zone = zones.record_zone(conn, knoxville)
     assert zone == "America/New_York"  # Tennessee's main zone is Central; Knoxville's is not
     today = hours.today(knoxville["hours"], KNOXVILLE_MORNING, zone)
     assert (today.day, today.local_time, today.open_now) == ("mon", "09:30", True)
     # Nashville, in the same state, is on Central time: not open until 09:00 there.
-    nashville = hours.today(WEEKDAYS_9_5, KNOXVILLE_MORNING, zones.record_zone({"zip": "37203", "state": "TN"}))
+    nashville = hours.today(WEEKDAYS_9_5, KNOXVILLE_MORNING, zones.record_zone(conn, {"zip": "37203", "state": "TN"}))
     assert (nashville.local_time, nashville.open_now) == ("08:30", False)
 
 
-def test_a_zone_comes_from_the_zip_else_the_state_else_the_place_searched():
-    assert zones.record_zone({"zip": "37902-1234", "state": "TN"}) == "America/New_York"  # ZIP+4
-    assert zones.record_zone({"zip": "", "state": "TN"}) == "America/Chicago"
-    assert zones.record_zone({"zip": None, "state": None}, fallback="America/Denver") == "America/Denver"
-    assert zones.record_zone({"zip": "00000", "state": "XX"}) is None  # this computer's clock, said so
+def test_a_zone_comes_from_the_zip_else_the_state_else_the_place_searched(conn):
+    assert zones.record_zone(conn, {"zip": "37902-1234", "state": "TN"}) == "America/New_York"  # ZIP+4
+    assert zones.record_zone(conn, {"zip": "", "state": "TN"}) == "America/Chicago"
+    denver = geo.resolve_place(conn, "80202")
+    assert zones.record_zone(conn, {"zip": None, "state": None}, denver) == "America/Denver"
+    assert zones.record_zone(conn, {"zip": "00000", "state": "XX"}) is None  # this computer's clock, said so
     # zipcodes gives one Alaska ZIP the zone 'Napakiak', which no zone database has: the state's.
-    assert zones.zip_zone("99634") is None and zones.record_zone({"zip": "99634", "state": "AK"}) == "America/Anchorage"
+    assert zones.zip_zone(conn, "99634") is None
+    assert zones.record_zone(conn, {"zip": "99634", "state": "AK"}) == "America/Anchorage"
 
 
-def test_the_zone_of_a_city_searched_is_that_of_its_zip_codes(sample_db):
+def test_the_zone_of_a_city_searched_is_that_of_its_zip_codes(conn):
+    assert zones.place_zone(conn, geo.resolve_place(conn, "Knoxville, TN")) == "America/New_York"
+    assert zones.place_zone(conn, geo.resolve_place(conn, "37902")) == "America/New_York"
+    assert zones.place_zone(conn, geo.resolve_place(conn, "Memphis, TN")) == "America/Chicago"
+    assert zones.place_zone(conn, geo.resolve_place(conn, "Queens, NY")) == "America/New_York"  # an alias
+
+
+def test_a_directory_from_before_zip_zones_reads_them_from_zipcodes_until_its_next_import(sample_db):
+    with sqlite3.connect(sample_db) as old:
+        old.execute("DROP TABLE zip_zones")
     conn = open_readonly(sample_db)
-    assert zones.place_zone(geo.resolve_place(conn, "Knoxville, TN")) == "America/New_York"
-    assert zones.place_zone(geo.resolve_place(conn, "37902")) == "America/New_York"
-    assert zones.place_zone(geo.resolve_place(conn, "Memphis, TN")) == "America/Chicago"
-    # An alias is no city of the ZIP table: its state's zone.
-    assert zones.place_zone(geo.resolve_place(conn, "Queens, NY")) == "America/New_York"
+    assert zones.record_zone(conn, {"zip": "37902", "state": "TN"}) == "America/New_York"
+    conn.close()
+    run_import(sample_db, sample_records("other"), source="other", format="test", origin="tests")  # a change
+    conn = open_readonly(sample_db)
+    stored = conn.execute("SELECT count(*) FROM zip_zones").fetchone()[0]
+    assert stored > 40000 and zones.record_zone(conn, {"zip": "37902", "state": "TN"}) == "America/New_York"
 
 
 def test_tzdata_is_a_declared_dependency():
@@ -88,7 +108,7 @@ def test_tonight_is_the_evening_at_the_place_searched_not_on_the_utc_date(meetin
         ("Philadelphia, PA", "America/New_York", dt.date(2026, 12, 6))
     for hit in page.hits:
         assert _meets_in_the_evening(hit.record, "sun"), hit.record["name"]
-        zone = zones.record_zone(hit.record, fallback=zones.place_zone(hit.searched_place))
+        zone = zones.record_zone(conn, hit.record, hit.searched_place)
         assert hours.today(hit.record["hours"], AFTER_MIDNIGHT_UTC, zone).day == "sun"
     # An F2 place is the place searched too: the same answer.
     f2 = search(conn, "aa tonight", Filters(near="Philadelphia, PA"), limit=1000, now=AFTER_MIDNIGHT_UTC)

@@ -417,7 +417,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     text = query if isinstance(query, str) else str(query or "")
     lex = lexicon.load(conn)
     now = now or dt.datetime.now(dt.timezone.utc)
-    today = _TodayAt(place, now)
+    today = _TodayAt(conn, place, now)
     parsed = query_mod.parse(text, lex, today=lambda: today.weekday)
     read_days = True
     if _names_a_day(parsed):
@@ -429,7 +429,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     if named is not None:
         # "methadone yonkers spanish": Yonkers is where, not a word to find in names (which
         # found hospitals named for it elsewhere, and Conyers, GA): as if it were the place filter.
-        place, filters, parsed, words, today = _taken_as_place(named, filters, lex, read_days, now)
+        place, filters, parsed, words, today = _taken_as_place(conn, named, filters, lex, read_days, now)
     scope = _Scope(conn, filters, place)
     nearest_to: geo.Place | None = None
     every_word = True
@@ -455,7 +455,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             # ("vivienda white plai"): the likeliest city it begins is the place, as when complete.
             named = _place_named(conn, parsed, filters, complete_last=True)
             if named is not None:
-                place, filters, parsed, words, today = _taken_as_place(named, filters, lex, read_days, now)
+                place, filters, parsed, words, today = _taken_as_place(conn, named, filters, lex, read_days, now)
                 scope = _Scope(conn, filters, place)
                 rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
         if named is not None and total == 0 and not _names_a_day(parsed):
@@ -542,26 +542,26 @@ def _names_a_day(parsed: query_mod.ParsedQuery) -> bool:
     return any(map(_is_day, parsed.groups))
 
 
-def _taken_as_place(named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon, read_days: bool,
-                    now: dt.datetime) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str, _TodayAt]:
+def _taken_as_place(conn, named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon,
+                    read_days: bool, now: dt.datetime) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str, _TodayAt]:
     """The place a query named as the place filter, at F2's default radius, and the rest of it,
     read with "today" at that place."""
     place, words, _ = named
-    today = _TodayAt(place, now)
+    today = _TodayAt(conn, place, now)
     return (place, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES),
             query_mod.parse(words, lex, read_days=read_days, today=lambda: today.weekday), words, today)
 
 
 class _TodayAt:
     """zones.today_at(place, now), worked out only when a query counts a day from today: the zone
-    of a ZIP code costs a look-up in the ZIP table (its first, 0.3 s) that other queries skip."""
+    of a place is a look-up other queries skip."""
 
-    def __init__(self, place: geo.Place | None, now: dt.datetime):
-        self.place, self.now, self._today = place, now, None
+    def __init__(self, conn, place: geo.Place | None, now: dt.datetime):
+        self.conn, self.place, self.now, self._today = conn, place, now, None
 
     def get(self) -> zones.Today:
         if self._today is None:
-            self._today = zones.today_at(self.place, self.now)
+            self._today = zones.today_at(self.conn, self.place, self.now)
         return self._today
 
     @property

@@ -1,7 +1,8 @@
 """Time zones: where a service's hours are read, and where "today" is for a query.
 
 One rule: a service's hours are in its own zone, that of its ZIP code (from `zipcodes`, which
-carries a zone per ZIP), else its state's main zone, else the zone of the place searched. "Today",
+carries a zone per ZIP, stored in the directory's `zip_zones` table at import), else its state's main
+zone, else the zone of the place searched. "Today",
 "tonight" and "tomorrow" in a query are the day at the place searched (F2 or a place in the query),
 else on this computer's clock. Zones come from the IANA database of the `tzdata` package (a declared
 dependency), so a machine without one never silently reads hours on its own clock.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -53,51 +54,85 @@ def zone(name: str | None):
         return None
 
 
+ZIP_ZONES_TABLE = "CREATE TABLE IF NOT EXISTS zip_zones (zip TEXT PRIMARY KEY, time_zone TEXT NOT NULL) WITHOUT ROWID"
+
+
+def zip_zone_rows() -> list[tuple[str, str]]:
+    """(ZIP code, zone) for every ZIP code `zipcodes` gives a zone the zone database knows."""
+    from helpline_tui.core import geo
+
+    return [(z["zip_code"], z["timezone"]) for z in geo.zip_table() if zone(z.get("timezone")) is not None]
+
+
+def fill_zip_zones(conn: sqlite3.Connection) -> int:
+    """Store every ZIP code's zone in the directory (once per directory, inside its import): reading
+    them from `zipcodes` costs 0.3-2 s and 55 MB in each process that asks."""
+    conn.execute(ZIP_ZONES_TABLE)
+    if conn.execute("SELECT 1 FROM zip_zones LIMIT 1").fetchone():
+        return 0
+    rows = zip_zone_rows()
+    conn.executemany("INSERT INTO zip_zones VALUES (?, ?)", rows)
+    return len(rows)
+
+
+def _has_zip_zones(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'zip_zones'").fetchone() is not None
+
+
 @lru_cache(maxsize=4096)
-def zip_zone(zip_code: str | None) -> str | None:
-    """The zone `zipcodes` gives a ZIP code (ZIP+4 too); None when unknown or not a real zone.
-    The first look-up in a process loads the ZIP table (about 0.3 s); later ones take 0.2 ms."""
+def _zipcodes_zone(zip5: str) -> str | None:
+    import zipcodes
+
+    found = zipcodes.matching(zip5)
+    name = found[0].get("timezone") if found else None
+    return name if zone(name) is not None else None
+
+
+def zip_zone(conn: sqlite3.Connection, zip_code: str | None) -> str | None:
+    """A ZIP code's zone (ZIP+4 too), from the directory; from `zipcodes` itself for a directory
+    imported before zones were stored (its next import stores them). None when not known."""
     m = _ZIP5.match(zip_code or "")
     if not m:
         return None
-    import zipcodes
-
-    found = zipcodes.matching(m.group(1))
-    name = found[0].get("timezone") if found else None
-    return name if zone(name) is not None else None
+    if not _has_zip_zones(conn):
+        return _zipcodes_zone(m.group(1))
+    row = conn.execute("SELECT time_zone FROM zip_zones WHERE zip = ?", (m.group(1),)).fetchone()
+    return row[0] if row and zone(row[0]) is not None else None
 
 
 def state_zone(state: str | None) -> str | None:
     return STATE_TIMEZONES.get((state or "").strip().upper())
 
 
-def record_zone(rec: dict[str, Any], fallback: str | None = None) -> str | None:
-    """A service's zone: its ZIP code's, else its state's, else `fallback` (the place searched)."""
-    return zip_zone(rec.get("zip")) or state_zone(rec.get("state")) or fallback
+def record_zone(conn: sqlite3.Connection, rec: dict[str, Any], searched=None) -> str | None:
+    """A service's zone: its ZIP code's, else its state's, else the place searched's (`searched`, a
+    geo.Place); None: this computer's clock."""
+    return zip_zone(conn, rec.get("zip")) or state_zone(rec.get("state")) or place_zone(conn, searched)
 
 
-@lru_cache(maxsize=1024)
-def _city_zone(city: str, state: str) -> str | None:
-    import zipcodes
-
-    try:
-        zips = zipcodes.filter_by(city=city, state=state)
-    except Exception:  # an alias such as "Queens" is no zipcodes city: the state's zone
-        return None
-    named = Counter(z.get("timezone") for z in zips if zone(z.get("timezone")) is not None)
-    return named.most_common(1)[0][0] if named else None
-
-
-def place_zone(place) -> str | None:
-    """The zone of a place searched (a geo.Place): its ZIP code's, else that of most of the
-    city's ZIP codes, else its state's."""
+def place_zone(conn: sqlite3.Connection, place) -> str | None:
+    """The zone of a place searched (a geo.Place): its ZIP code's, else that of most of the city's
+    ZIP codes (an alias's too: Queens), else its state's."""
     if place is None:
         return None
     if place.zip:
-        found = zip_zone(place.zip)
+        found = zip_zone(conn, place.zip)
     else:
-        found = _city_zone(place.city, place.state)
+        found = _city_zone(conn, place.city, place.state)
     return found or state_zone(place.state)
+
+
+def _city_zone(conn: sqlite3.Connection, city: str, state: str) -> str | None:
+    from helpline_tui.core import geo
+    from helpline_tui.core.textnorm import fold
+
+    zips = [z for (z,) in conn.execute(f"SELECT zip FROM {geo.place_names(conn)} WHERE city_fold = ? AND state = ?",
+                                       (fold(city), state))]
+    counts: dict[str, int] = {}
+    for zip_code in zips:
+        if found := zip_zone(conn, zip_code):
+            counts[found] = counts.get(found, 0) + 1
+    return max(counts, key=lambda name: (counts[name], name)) if counts else None
 
 
 def local(now: dt.datetime, zone_name: str | None) -> dt.datetime:
@@ -126,8 +161,8 @@ class Today:
                 "place": self.place, "time_zone": self.zone_name or self.moment.tzname()}
 
 
-def today_at(place, now: dt.datetime) -> Today:
+def today_at(conn: sqlite3.Connection, place, now: dt.datetime) -> Today:
     """What "today" is at the place searched (a geo.Place), else on this computer's clock."""
-    zone_name = place_zone(place)
+    zone_name = place_zone(conn, place)
     return Today(moment=local(now, zone_name), place=place.label if place is not None and zone_name else None,
                  zone_name=zone_name)

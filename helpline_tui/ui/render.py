@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.content import Content
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import meetings, referral, vocabulary, zones
+from helpline_tui.core import meetings, referral, vocabulary
 from helpline_tui.core.directory import source_formats
 from helpline_tui.core.search import Hit
 from helpline_tui.i18n import miles, t
@@ -220,8 +220,7 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         out.append("  " + t("flag.area_wide", lang) + "\n")
 
     _heading(out, t("detail.hours", lang))
-    searched = zones.place_zone(hit.searched_place) if hit is not None else None
-    today = hours_mod.today(rec.get("hours"), now, zones.record_zone(rec, fallback=searched))
+    today = hours_mod.today(rec.get("hours"), now, rec.get("time_zone"))  # the page sets it: zones.record_zone
     if today.known:
         ranges = hours_mod.format_ranges(today.ranges, t("hours.all_day", lang)) or t("hours.none_today", lang)
         out.append("  " + t("detail.today", lang, day=t(f"day.{today.day}", lang)) + ": " + ranges + SEP)
