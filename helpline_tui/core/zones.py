@@ -164,5 +164,6 @@ class Today:
 def today_at(conn: sqlite3.Connection, place, now: dt.datetime) -> Today:
     """What "today" is at the place searched (a geo.Place), else on this computer's clock."""
     zone_name = place_zone(conn, place)
-    return Today(moment=local(now, zone_name), place=place.label if place is not None and zone_name else None,
-                 zone_name=zone_name)
+    # The town, not "19107 (Philadelphia, PA)": the status line says the ZIP code beside it.
+    where = f"{place.city}, {place.state}" if place is not None and zone_name else None
+    return Today(moment=local(now, zone_name), place=where, zone_name=zone_name)
