@@ -61,7 +61,7 @@ def zip_zone_rows() -> list[tuple[str, str]]:
     """(ZIP code, zone) for every ZIP code `zipcodes` gives a zone the zone database knows."""
     from helpline_tui.core import geo
 
-    return [(z["zip_code"], z["timezone"]) for z in geo.zip_table() if zone(z.get("timezone")) is not None]
+    return [(zip_code, name) for zip_code, name in geo.zone_rows() if zone(name) is not None]
 
 
 def fill_zip_zones(conn: sqlite3.Connection) -> int:
