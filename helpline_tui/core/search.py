@@ -569,7 +569,6 @@ class _TodayAt:
         return self.get().weekday
 
 
-
 def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False
                  ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None] | None:
     """When a query is needs or languages plus a known city or ZIP code ("methadone yonkers
