@@ -7,6 +7,7 @@ stderr; a traceback is a bug. Textual is imported only when the TUI opens.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import os
@@ -21,6 +22,14 @@ from helpline_tui.core.display import display_text, json_line
 
 class UsageError(Exception):
     pass
+
+
+def _moment(text: str) -> dt.datetime:
+    """--now: an ISO 8601 moment ("2026-12-07T03:18Z"); without an offset, this computer's time."""
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' is not an ISO 8601 moment such as 2026-12-07T03:18Z") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--sort", choices=("relevance", "distance"), default="relevance",
                    help="relevance (default) or distance (nearest first, with --near)")
     s.add_argument("--include-inactive", action="store_true", help="also show inactive services")
+    s.add_argument("--now", type=_moment, metavar="ISO-8601",
+                   help="take this moment as now for today/tonight (e.g. 2026-12-07T03:18Z; default the clock)")
     s.add_argument("--batch", type=Path, metavar="FILE.jsonl", help="one JSON query per line")
     s.add_argument("--json", action="store_true", help="JSON output")
 
@@ -182,7 +193,7 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     filters = Filters(near=args.near, radius=args.radius, state=args.state, lang=args.search_lang,
                       needs=tuple(args.need), kind=args.kind, include_inactive=args.include_inactive)
     try:
-        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort)
+        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now)
     except FilterError as exc:
         raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.json:
@@ -244,7 +255,7 @@ def _print_table(page) -> None:
     where = f" near {page.place.label}" if page.place else ""
     if page.nearest_to is not None and page.place is None:
         where = f" nearest to {page.nearest_to.label}, however far"
-    when = "".join(f", {days.label(d)}" for d in page.days)
+    when = "".join(f", {days.label_where(d, page.today)}" for d in page.days)
     _say(f"{shown} of {page.total} services{where}{when} ({page.elapsed_ms:.1f} ms)")
     if page.words_not_found:
         _say(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")

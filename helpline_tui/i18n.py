@@ -33,6 +33,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.count": ("{shown} of {total}", "{shown} de {total}"),
     "status.searching": ("Searching…", "Buscando…"),
     "status.near": ("near {place}", "cerca de {place}"),
+    # "Today" in a query is the day at the place searched, else on this computer's clock.
+    "status.day_at": ("{day} at {place}", "{day} en {place}"),
+    "status.day_here": ("{day} on this computer's clock", "{day} según el reloj de este equipo"),
     "status.nearest_to": ("nearest to {place}, however far", "los más cercanos a {place}, a cualquier distancia"),
     "status.nearest_to_short": ("nearest: {place}", "más cercanos: {place}"),  # a tight status line
     "status.not_found": ("not found: {words}", "no encontrado: {words}"),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from helpline_tui.core import hours
+from helpline_tui.core import hours, zones
 
 WEEKDAYS_9_5 = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 TUESDAY = dt.datetime(2026, 11, 24, 10, 0)  # a Tuesday, naive: taken as the service's local time
@@ -60,10 +60,10 @@ def test_malformed_ranges_are_ignored():
     assert hours.is_open({"tue": [["9am", "5pm"], ["x"]]}, TUESDAY) is False
 
 
-def test_aware_now_is_converted_to_the_service_state_zone():
+def test_aware_now_is_converted_to_the_service_zone():
     utc = dt.datetime(2026, 11, 24, 15, 30, tzinfo=dt.timezone.utc)  # 10:30 in New York, 07:30 in LA
-    ny = hours.today(WEEKDAYS_9_5, utc, "NY")
-    ca = hours.today(WEEKDAYS_9_5, utc, "CA")
+    ny = hours.today(WEEKDAYS_9_5, utc, zones.state_zone("NY"))
+    ca = hours.today(WEEKDAYS_9_5, utc, zones.state_zone("CA"))
     assert ny.local_time == "10:30" and ny.open_now is True
     assert ca.local_time == "07:30" and ca.open_now is False
 

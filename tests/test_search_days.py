@@ -5,12 +5,12 @@ a service by itself."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from helpline_tui.core import days
 from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
@@ -42,9 +42,12 @@ def directory(tmp_path_factory) -> Path:
     return path
 
 
+# Monday 7 December 2026, noon in Philadelphia (and Monday on any computer's clock from UTC-12 to UTC+6).
+MONDAY = dt.datetime(2026, 12, 7, 17, 0, tzinfo=dt.timezone.utc)
+
+
 @pytest.fixture()
-def conn(directory, monkeypatch):
-    monkeypatch.setattr(days, "_today", lambda: 1)  # Monday
+def conn(directory):
     connection = open_readonly(directory)
     yield connection
     connection.close()
@@ -57,7 +60,7 @@ def names(page) -> set[str]:
 @pytest.mark.parametrize("query", ["aa monday philadelphia", "aa lunes philadelphia", "alcohólicos anónimos hoy",
                                    "aa meeting today", "meetings on mondays"])
 def test_a_day_keeps_the_meetings_on_that_day(conn, query):
-    page = search(conn, query, Filters(), limit=10)
+    page = search(conn, query, Filters(), limit=10, now=MONDAY)
     assert names(page) == {"Noon Serenity Group", "Center City Big Book"}, query
     assert page.days == ("mon",) and page.every_word, query
 
@@ -65,19 +68,19 @@ def test_a_day_keeps_the_meetings_on_that_day(conn, query):
 @pytest.mark.parametrize("query", ["aa tonight", "aa esta noche", "aa monday evening", "aa lunes por la noche",
                                    "aa monday night"])
 def test_tonight_is_today_in_the_evening(conn, query):
-    page = search(conn, query, Filters(), limit=10)
+    page = search(conn, query, Filters(), limit=10, now=MONDAY)
     assert names(page) == {"Center City Big Book"} and page.days == ("monev",), query
 
 
 def test_tomorrow_and_a_name_with_a_day_word(conn):
-    assert names(search(conn, "aa tomorrow", Filters(), limit=10)) == {"Tuesday Beginners"}
-    assert names(search(conn, "aa mañana", Filters(), limit=10)) == {"Tuesday Beginners"}
+    assert names(search(conn, "aa tomorrow", Filters(), limit=10, now=MONDAY)) == {"Tuesday Beginners"}
+    assert names(search(conn, "aa mañana", Filters(), limit=10, now=MONDAY)) == {"Tuesday Beginners"}
     # "today" is Monday, not the word in "Today's Promise Group" (which meets on Wednesdays).
-    assert "Today's Promise Group" not in names(search(conn, "aa today", Filters(), limit=10))
+    assert "Today's Promise Group" not in names(search(conn, "aa today", Filters(), limit=10, now=MONDAY))
 
 
 def test_a_day_no_service_lists_hours_for_is_not_found_and_brings_no_one(conn, directory):
-    page = search(conn, "detox today philadelphia", Filters(), limit=10)
+    page = search(conn, "detox today philadelphia", Filters(), limit=10, now=MONDAY)
     assert names(page) == {"Kensington Detox Unit"}
     assert page.words_not_found == ("today",) and page.days == () and not page.every_word
     assert page.place is not None and page.place.label == "Philadelphia, PA"  # near the city, not far away
@@ -96,7 +99,7 @@ def test_the_day_is_said_in_the_table_and_the_json(directory):
                                         ("aa wensday", "wed"), ("aa saterday", "sat"), ("aa tomorow", "tue")])
 def test_the_ways_callers_say_a_day(conn, query, day):
     # 'mañana' after a day is its morning, not tomorrow; misspelt day words still mean the day.
-    page = search(conn, query, Filters(), limit=10)
+    page = search(conn, query, Filters(), limit=10, now=MONDAY)
     assert page.days == (day,) and page.hits, query
     assert all(day[:3] in h.record["hours"] for h in page.hits), query
 
@@ -104,12 +107,12 @@ def test_the_ways_callers_say_a_day(conn, query, day):
 @pytest.mark.parametrize("query", ["a better today", "a better today philadelphia"])
 def test_a_name_with_a_day_word_is_a_name(conn, query):
     # "A Better Today Inc": found by name, as "phoenix house" is, not read as Monday.
-    page = search(conn, query, Filters(), limit=10)
+    page = search(conn, query, Filters(), limit=10, now=MONDAY)
     assert page.hits[0].record["name"] == "A Better Today Inc" and page.days == (), query
 
 
 def test_a_day_and_a_place_alone_list_the_services_there(conn):
-    page = search(conn, "sunday 19107", Filters(), limit=10)  # nothing meets on Sunday here
+    page = search(conn, "sunday 19107", Filters(), limit=10, now=MONDAY)  # nothing meets on Sunday here
     assert page.words_not_found == ("sunday",) and len(page.hits) >= 5
 
 

@@ -4,7 +4,8 @@ and whether the evening, a record's hours must have.
 A day is a concept like a need: the index gives each record with hours a tag per weekday it is
 open or meets ('dymon'), and one more when that day's hours go on into the evening ('dymonev'),
 so FTS5 intersects days with words, needs and places itself and totals stay exact. "Today",
-"tonight" and "tomorrow" are this machine's day (the status line and the JSON say which day).
+"tonight" and "tomorrow" count from the day the caller gives (`today`: the day at the place
+searched, core/zones.py), else this computer's day; the status line and the JSON say which day, where.
 """
 
 from __future__ import annotations
@@ -48,15 +49,17 @@ _NOT_AFTER = frozenset({"san", "santo", "santa"})
 _SPELLED = tuple(k[0] for k in _DAYS if len(k) == 1 and len(k[0]) >= 6)
 
 
-def _today() -> int:
-    """0-6, Sunday = 0, on this computer's clock (tests replace it)."""
+def computer_today() -> int:
+    """0-6, Sunday = 0, on this computer's clock."""
     return (dt.date.today().weekday() + 1) % 7
 
 
-def day_at(words: list[str], i: int, corrected=lambda word: None) -> tuple[int, str] | None:
-    """(words taken, day key: 'mon', or 'monev' for its evening) of a day named at words[i]
-    ("monday", "esta noche", "lunes por la noche", "tomorrow night"), or None. `corrected(word)`
-    may offer the day word a misspelt word stands for ('wensday' -> 'wednesday')."""
+def day_at(words: list[str], i: int, corrected=lambda word: None, today=computer_today
+           ) -> tuple[int, str, bool] | None:
+    """(words taken, day key: 'mon', or 'monev' for its evening, whether it counts from today) of a
+    day named at words[i] ("monday", "esta noche", "lunes por la noche", "tomorrow night"), or None.
+    `corrected(word)` may offer the day word a misspelt word stands for ('wensday' -> 'wednesday');
+    `today()` is the weekday (0-6, Sunday = 0) "today" means, asked only when a word needs it."""
     if i > 0 and words[i - 1] in _NOT_AFTER:
         return None
     for size in (2, 1):
@@ -74,8 +77,8 @@ def day_at(words: list[str], i: int, corrected=lambda word: None) -> tuple[int, 
             if part is not None and i + size + part_size <= len(words):
                 evening, taken = evening or part, size + part_size
                 break
-        index = weekday if weekday is not None else (_today() + ahead) % 7
-        return taken, WEEKDAYS[index] + ("ev" if evening else "")
+        index = weekday if weekday is not None else (today() + ahead) % 7
+        return taken, WEEKDAYS[index] + ("ev" if evening else ""), weekday is None
     return None
 
 
@@ -103,6 +106,18 @@ def day_keys(hours_json: str | None) -> tuple[str, ...]:
         if any(isinstance(r, list) and len(r) == 2 and str(r[1]) > EVENING_ENDS_AFTER for r in ranges):
             keys.append(day + "ev")
     return tuple(keys)
+
+
+def label_where(day_key: str, today, lang: str = "en") -> str:
+    """A day as the status line and the table say it: 'Monday' for a weekday named; for one counted
+    from today (`today`, a zones.Today), where that day is: 'Sunday evening at Santa Ana, CA',
+    'Monday on this computer's clock'."""
+    from helpline_tui.i18n import t
+
+    day = label(day_key, lang)
+    if today is None:
+        return day
+    return t("status.day_at", lang, day=day, place=today.place) if today.place else t("status.day_here", lang, day=day)
 
 
 def label(day_key: str, lang: str = "en") -> str:

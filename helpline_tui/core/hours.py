@@ -4,8 +4,8 @@ Pure functions over the record's `hours` dict ({"mon": [["09:00", "17:00"]], ...
 is open all day; a range whose end is before its start runs past midnight). The caller passes the
 moment (`now`), so results are testable and the TUI can inject a fixed clock.
 
-Times in a record are local to the service. When `now` is timezone-aware and the service's state is
-known, it is converted to that state's main time zone first; otherwise `now` is taken as it is.
+Times in a record are local to the service: `today()` reads `now` in the service's zone, which
+core/zones.py finds (its ZIP code's, else its state's, else the place searched).
 """
 
 from __future__ import annotations
@@ -13,29 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from helpline_tui.core import zones
 from helpline_tui.core.records import WEEKDAYS
-
-# The main time zone of each state and territory (a few states span two zones; this is the one most
-# of their people live in).
-STATE_TIMEZONES = {
-    "AL": "America/Chicago", "AK": "America/Anchorage", "AZ": "America/Phoenix", "AR": "America/Chicago",
-    "CA": "America/Los_Angeles", "CO": "America/Denver", "CT": "America/New_York", "DE": "America/New_York",
-    "DC": "America/New_York", "FL": "America/New_York", "GA": "America/New_York", "HI": "Pacific/Honolulu",
-    "ID": "America/Boise", "IL": "America/Chicago", "IN": "America/Indiana/Indianapolis",
-    "IA": "America/Chicago", "KS": "America/Chicago", "KY": "America/New_York", "LA": "America/Chicago",
-    "ME": "America/New_York", "MD": "America/New_York", "MA": "America/New_York", "MI": "America/Detroit",
-    "MN": "America/Chicago", "MS": "America/Chicago", "MO": "America/Chicago", "MT": "America/Denver",
-    "NE": "America/Chicago", "NV": "America/Los_Angeles", "NH": "America/New_York", "NJ": "America/New_York",
-    "NM": "America/Denver", "NY": "America/New_York", "NC": "America/New_York", "ND": "America/Chicago",
-    "OH": "America/New_York", "OK": "America/Chicago", "OR": "America/Los_Angeles",
-    "PA": "America/New_York", "RI": "America/New_York", "SC": "America/New_York", "SD": "America/Chicago",
-    "TN": "America/Chicago", "TX": "America/Chicago", "UT": "America/Denver", "VT": "America/New_York",
-    "VA": "America/New_York", "WA": "America/Los_Angeles", "WV": "America/New_York",
-    "WI": "America/Chicago", "WY": "America/Denver", "PR": "America/Puerto_Rico",
-    "VI": "America/St_Thomas", "GU": "Pacific/Guam", "AS": "Pacific/Pago_Pago", "MP": "Pacific/Saipan",
-}
 
 Range = tuple[str, str]
 
@@ -53,25 +33,6 @@ class TodayHours:
 def weekday_key(moment: dt.datetime | dt.date) -> str:
     """Monday=0 in Python; WEEKDAYS starts on Sunday."""
     return WEEKDAYS[(moment.weekday() + 1) % 7]
-
-
-@lru_cache(maxsize=64)
-def _zone(name: str):
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(name)
-    except Exception:  # no tz database on this machine: fall back to the caller's clock
-        return None
-
-
-def service_local_time(now: dt.datetime, state: str | None) -> dt.datetime:
-    """`now` in the service's time zone when both are known, else `now` unchanged."""
-    if now.tzinfo is None or not state:
-        return now
-    zone_name = STATE_TIMEZONES.get(state.upper())
-    zone = _zone(zone_name) if zone_name else None
-    return now.astimezone(zone) if zone is not None else now
 
 
 def _minutes(hhmm: str) -> int | None:
@@ -128,9 +89,10 @@ def is_all_day(ranges: tuple[Range, ...]) -> bool:
     return any(_minutes(s) == 0 and _minutes(e) == 24 * 60 for s, e in ranges)
 
 
-def today(hours: dict | None, now: dt.datetime, state: str | None = None) -> TodayHours:
-    """Today's hours and open-now for a service, at `now` (converted to the service's time zone)."""
-    local = service_local_time(now, state)
+def today(hours: dict | None, now: dt.datetime, zone_name: str | None = None) -> TodayHours:
+    """Today's hours and open-now for a service, at `now` read in the service's zone (`zone_name`,
+    from zones.record_zone; None: this computer's clock)."""
+    local = zones.local(now, zone_name)
     day = weekday_key(local)
     ranges = day_ranges(hours, day)
     return TodayHours(

@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
-from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary
+from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary, zones
 from helpline_tui.core.indexing import WEEK_ORDER, rebuild_derived
 from helpline_tui.core.workers import start_worker
 from helpline_tui.core.records import (GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, PartsMisaligned, ServiceRecord,
@@ -453,10 +453,12 @@ def writable_copy(db_path: Path, replaced_by: str = "import") -> Iterator[tuple[
 
 
 def prepare_schema(db: sqlite_utils.Database) -> None:
-    """Create or migrate the schema of the private copy; centroids are loaded once per directory."""
+    """Create or migrate the schema of the private copy; centroids and ZIP zones are loaded once
+    per directory (a directory from before ZIP zones gets them at its next import)."""
     schema.ensure_current(db)
     if db["zip_centroids"].count == 0:
         geo.fill_centroids(db.conn)
+    zones.fill_zip_zones(db.conn)
 
 
 # --------------------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ class WordGroup:
     variants: frozenset[str] = frozenset()  # spelling equivalents (ctr for center): matches, but not exact
     concept: tuple[str, str] | None = None  # (facet, id) of a need or language phrase, or ("day", "mon")
     concept_typos: int = 0  # typos between the word typed and the need word it stands for
+    from_today: bool = False  # a day counted from today ("tonight", "mañana"), not a weekday's name
     optional: bool = False
     # A word still being typed that would match most of the directory ("cente", one letter):
     # it narrows nothing until it is more specific, and only ranks.
@@ -177,10 +178,11 @@ _EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension|#)\s*\d{1,6}\s*$", re.I)
 EXACT_FIRST, TYPOS_EVERYWHERE, RELAXED = 0, 1, 2
 
 
-def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_days: bool = True) -> ParsedQuery:
+def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_days: bool = True,
+          today=days.computer_today) -> ParsedQuery:
     """Stage EXACT_FIRST takes typo variants only for words the directory does not know;
     TYPOS_EVERYWHERE for every word; RELAXED with the larger relaxed typo budgets. Without
-    `read_days`, day words are words ("A Better Today")."""
+    `read_days`, day words are words ("A Better Today"); "today" is the weekday `today()` gives."""
     text = text if isinstance(text, str) else ""
     parsed = ParsedQuery(text=text)
     number = _EXTENSION.sub("", text)  # "617-442-8800 x1289" is that number's extension
@@ -201,12 +203,13 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
         return parsed
     i = 0
     while i < len(words):
-        day = _day_at(words, i, lexicon) if read_days else None
+        day = _day_at(words, i, lexicon, today) if read_days else None
         if day is not None:
             # "aa monday", "alcoholicos anonimos hoy": only the day's tag, never the word in names
             # ("Today's Recovery", "Monday Night Group" on a Tuesday).
-            size, key = day
-            parsed.groups.append(WordGroup(text=" ".join(words[i:i + size]), concept=("day", key)))
+            size, key, from_today = day
+            parsed.groups.append(WordGroup(text=" ".join(words[i:i + size]), concept=("day", key),
+                                           from_today=from_today))
             i += size
             continue
         misspelt = _misspelt_phrase_at(tuple(words[i:]), lexicon) if lexicon is not None else None
@@ -278,7 +281,8 @@ def _phrases_with_a_gap() -> dict[tuple[str | None, ...], list[tuple[str, tuple[
     return out
 
 
-def _day_at(words: list[str], i: int, lexicon: Lexicon | None) -> tuple[int, str] | None:
+def _day_at(words: list[str], i: int, lexicon: Lexicon | None, today=days.computer_today
+            ) -> tuple[int, str, bool] | None:
     """(words taken, day key) of a day named at words[i] ("monday", "esta noche"); a misspelt day
     word ('wensday', 'saterday', 'tomorow') too, when the directory's words do not explain it."""
     def corrected(word: str) -> str | None:
@@ -290,7 +294,7 @@ def _day_at(words: list[str], i: int, lexicon: Lexicon | None) -> tuple[int, str
             return right
         return None
 
-    return days.day_at(words, i, corrected)
+    return days.day_at(words, i, corrected, today)
 
 
 SPELLED_PREFIX_MIN = 4  # shorter prefixes have their own FTS5 prefix index ('2 3')

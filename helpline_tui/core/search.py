@@ -7,6 +7,7 @@ text selects candidates through the full-text index and ranks them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -15,7 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from helpline_tui.core import cleaning, days, geo, lexicon, ranking, vocabulary
+from helpline_tui.core import cleaning, days, geo, lexicon, ranking, vocabulary, zones
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, printable
@@ -68,6 +69,7 @@ class Hit:
     distance_miles: float | None = None
     approximate_position: bool = False
     area_wide: bool = False  # kept because its service area covers the place, not by distance
+    searched_place: geo.Place | None = None  # where the handler searched: the zone of hours with no other
 
     def as_json(self) -> dict[str, Any]:
         r = self.record
@@ -104,6 +106,8 @@ class SearchPage:
     words_not_found: tuple[str, ...] = ()
     # Days the query named ("aa monday", "hoy", "tonight"), as core/days.py keys: 'mon', 'monev'.
     days: tuple[str, ...] = ()
+    # When a day counts from today ("tonight", "mañana"): which day today is, and where (zones.py).
+    today: zones.Today | None = None
 
     @property
     def needs_a_place(self) -> bool:
@@ -121,6 +125,7 @@ class SearchPage:
             "nearest_to": self.nearest_to.label if self.nearest_to else None,
             "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
             "days": [{"weekday": d[:3], "evening": d.endswith("ev")} for d in self.days],
+            "today": self.today.as_json() if self.today else None,
             "results": [h.as_json() for h in self.hits],
         }
 
@@ -399,9 +404,11 @@ SORTS = ("relevance", "distance")
 
 
 def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None, limit: int = 20,
-           sort: str = "relevance") -> SearchPage:
+           sort: str = "relevance", now: dt.datetime | None = None) -> SearchPage:
     """Ranked results for the query text and filters, plus the exact total of matching records.
-    `sort="distance"` (with a place) orders matches nearest first instead of by relevance."""
+    `sort="distance"` (with a place) orders matches nearest first instead of by relevance. `now`
+    (default: this computer's clock) is the moment "today" and "tonight" are taken at, in the zone
+    of the place searched, else of this computer."""
     if sort not in SORTS:
         raise FilterError(f"sort '{_shown(sort)}' is not one of {', '.join(SORTS)}")
     started = time.perf_counter()
@@ -409,7 +416,9 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     limit = max(0, min(int(limit), MAX_LIMIT))
     text = query if isinstance(query, str) else str(query or "")
     lex = lexicon.load(conn)
-    parsed = query_mod.parse(text, lex)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    today = _TodayAt(conn, place, now)
+    parsed = query_mod.parse(text, lex, today=lambda: today.weekday)
     read_days = True
     if _names_a_day(parsed):
         plain = query_mod.parse(text, lex, read_days=False)
@@ -420,7 +429,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     if named is not None:
         # "methadone yonkers spanish": Yonkers is where, not a word to find in names (which
         # found hospitals named for it elsewhere, and Conyers, GA): as if it were the place filter.
-        place, filters, parsed, words = _taken_as_place(named, filters, lex, read_days)
+        place, filters, parsed, words, today = _taken_as_place(conn, named, filters, lex, read_days, now)
     scope = _Scope(conn, filters, place)
     nearest_to: geo.Place | None = None
     every_word = True
@@ -434,7 +443,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
         for stage in (query_mod.TYPOS_EVERYWHERE, query_mod.RELAXED):
             if not parsed.groups or total >= FEW_RESULTS:
                 break
-            wider = query_mod.parse(words, lex, stage=stage, read_days=read_days)
+            wider = query_mod.parse(words, lex, stage=stage, read_days=read_days, today=lambda: today.weekday)
             if wider.match_all() == parsed.match_all():
                 continue
             more, more_total = _candidates(conn, wider, scope, CANDIDATE_CAP)
@@ -446,7 +455,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             # ("vivienda white plai"): the likeliest city it begins is the place, as when complete.
             named = _place_named(conn, parsed, filters, complete_last=True)
             if named is not None:
-                place, filters, parsed, words = _taken_as_place(named, filters, lex, read_days)
+                place, filters, parsed, words, today = _taken_as_place(conn, named, filters, lex, read_days, now)
                 scope = _Scope(conn, filters, place)
                 rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
         if named is not None and total == 0 and not _names_a_day(parsed):
@@ -474,7 +483,8 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
 
     hits = []
     for rec in rows:
-        hit = Hit(record=rec, score=0.0, approximate_position=rec["geo_precision"] == "zip-centroid")
+        hit = Hit(record=rec, score=0.0, approximate_position=rec["geo_precision"] == "zip-centroid",
+                  searched_place=place)
         if place is None and nearest_to is not None and rec["latitude"] is not None:
             hit.distance_miles = geo.haversine_miles(nearest_to.latitude, nearest_to.longitude,
                                                      rec["latitude"], rec["longitude"])
@@ -504,10 +514,12 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     for h in top:
         h.record = display[h.record["rid"]]
     elapsed = (time.perf_counter() - started) * 1000
+    day_groups = [g for g in parsed.groups if _is_day(g) and g.text not in missing]
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
                       plan=parsed, place_from_query=named is not None, nearest_to=nearest_to,
                       every_word=every_word, words_not_found=missing,
-                      days=tuple(g.concept[1] for g in parsed.groups if _is_day(g) and g.text not in missing))
+                      days=tuple(g.concept[1] for g in day_groups),
+                      today=today.get() if any(g.from_today for g in day_groups) else None)
 
 
 def _day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
@@ -530,12 +542,31 @@ def _names_a_day(parsed: query_mod.ParsedQuery) -> bool:
     return any(map(_is_day, parsed.groups))
 
 
-def _taken_as_place(named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon, read_days: bool
-                    ) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str]:
-    """The place a query named as the place filter, at F2's default radius, and the rest of it."""
+def _taken_as_place(conn, named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon,
+                    read_days: bool, now: dt.datetime) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str, _TodayAt]:
+    """The place a query named as the place filter, at F2's default radius, and the rest of it,
+    read with "today" at that place."""
     place, words, _ = named
+    today = _TodayAt(conn, place, now)
     return (place, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES),
-            query_mod.parse(words, lex, read_days=read_days), words)
+            query_mod.parse(words, lex, read_days=read_days, today=lambda: today.weekday), words, today)
+
+
+class _TodayAt:
+    """zones.today_at(place, now), worked out only when a query counts a day from today: the zone
+    of a place is a look-up other queries skip."""
+
+    def __init__(self, conn, place: geo.Place | None, now: dt.datetime):
+        self.conn, self.place, self.now, self._today = conn, place, now, None
+
+    def get(self) -> zones.Today:
+        if self._today is None:
+            self._today = zones.today_at(self.conn, self.place, self.now)
+        return self._today
+
+    @property
+    def weekday(self) -> int:
+        return self.get().weekday
 
 
 def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False

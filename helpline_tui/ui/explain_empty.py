@@ -3,6 +3,7 @@ Runs in the search worker's thread; gives up as soon as a newer search is asked 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from helpline_tui.core.search import FilterError, search
@@ -12,7 +13,8 @@ from helpline_tui.ui.widgets.empty_state import Alternative, Explanation
 
 
 def explain(directory: LiveDirectory, query: str, filters: FilterState,
-            still_current: Callable[[], bool]) -> Explanation | None:
+            still_current: Callable[[], bool], now: dt.datetime | None = None) -> Explanation | None:
+    """`now`: the moment the search was made at ("tonight" is the same evening in each count)."""
     alternatives: list[Alternative] = []
 
     def total(state: FilterState) -> int | None:
@@ -20,7 +22,7 @@ def explain(directory: LiveDirectory, query: str, filters: FilterState,
             return None
         with directory.lock:
             try:
-                return search(directory.conn, query, state.to_core(), limit=0).total
+                return search(directory.conn, query, state.to_core(), limit=0, now=now).total
             except FilterError:
                 return 0
 

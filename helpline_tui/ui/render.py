@@ -233,7 +233,7 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         out.append("  " + t("flag.area_wide", lang) + "\n")
 
     _heading(out, t("detail.hours", lang))
-    today = hours_mod.today(rec.get("hours"), now, rec.get("state"))
+    today = hours_mod.today(rec.get("hours"), now, rec.get("time_zone"))  # the page sets it: zones.record_zone
     if today.known:
         ranges = hours_mod.format_ranges(today.ranges, t("hours.all_day", lang)) or t("hours.none_today", lang)
         out.append("  " + t("detail.today", lang, day=t(f"day.{today.day}", lang)) + ": " + ranges + SEP)

@@ -72,8 +72,8 @@ def make_app(tui_db, slip_folder) -> Callable:
 
     def make(db: Path | None = None, lang: str | None = None, theme: str | None = None, **kwargs):
         config = kwargs.pop("config", None) or Config(referral_folder=slip_folder)
-        return HelplineApp(db or tui_db, lang=lang, theme_name=theme, config=config,
-                           clock=lambda: FIXED_NOW, blink_cursor=False, **kwargs)
+        kwargs.setdefault("clock", lambda: FIXED_NOW)
+        return HelplineApp(db or tui_db, lang=lang, theme_name=theme, config=config, blink_cursor=False, **kwargs)
 
     return make
 

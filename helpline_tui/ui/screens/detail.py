@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Static
 
+from helpline_tui.core import zones
 from helpline_tui.core.directory import get_record
 from helpline_tui.core.search import Hit
 from helpline_tui.i18n import t
@@ -57,6 +58,8 @@ class DetailScreen(HelplineScreen):
         directory = self.helpline.directory
         with directory.lock:
             record = get_record(directory.conn, self.record_id)
+            if record is not None:  # the zone its hours are read in (its ZIP's, state's, or where searched)
+                record["time_zone"] = zones.record_zone(directory.conn, record, self.hit.searched_place)
         self.post_message(self.Loaded(record))
 
     @on(Loaded)

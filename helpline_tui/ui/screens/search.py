@@ -206,9 +206,10 @@ class SearchScreen(HelplineScreen):
             generation = directory.generation
             with self._running_guard:
                 self._running_seq = request.seq
+            now = self.helpline.now()  # one moment for the page and its explanation
             try:
                 page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS,
-                              sort=request.filters.sort)
+                              sort=request.filters.sort, now=now)
             except FilterError as exc:
                 self.post_message(self.SearchFailed(request, str(exc)))
                 return
@@ -223,7 +224,7 @@ class SearchScreen(HelplineScreen):
         self.post_message(self.ResultsReady(request, page, generation))
         if page.total == 0 and not request.filters.is_empty:
             explanation = explain(directory, request.query, request.filters,
-                                  lambda: request.seq == self.latest_seq)
+                                  lambda: request.seq == self.latest_seq, now)
             if explanation is not None:
                 self.post_message(self.ExplanationReady(request, explanation))
 

@@ -36,8 +36,8 @@ class StatusLine(Static):
             text.append(t("status.no_results", lang))
         else:
             text.append(t("status.count", lang, shown=number(len(page.hits), lang), total=number(page.total, lang)))
-        for day in page.days:  # "hoy" is said as the day it was taken for: "lunes"
-            text.append(" · " + days.label(day, lang))
+        for day in page.days:  # "hoy" is said as the day it was taken for, and where: "lunes en Santa Ana, CA"
+            text.append(" · " + days.label_where(day, page.today, lang))
         place = ""
         if page.place is not None:
             place = t("status.near", lang, place=page.place.label)
