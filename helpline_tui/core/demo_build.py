@@ -9,7 +9,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from helpline_tui.core import demo, versions
+from helpline_tui.core import demo, files, versions
 from helpline_tui.core.pipeline import ImportSummary, import_lock, run_import
 
 
@@ -55,7 +55,7 @@ def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026, force: b
 
 def _refuse_unless_demo(db_path: Path) -> None:
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(files.readonly_uri(db_path), uri=True)
         try:
             imported = [name for (name,) in conn.execute("SELECT name FROM sources WHERE format != 'demo' ORDER BY name")]
         finally:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import schema, site_merging, versions
+from helpline_tui.core import files, schema, site_merging, versions
 from helpline_tui.core.indexing import phone_keys, rebuild_derived
 from helpline_tui.core.query import keyword_token, tag_token
 
@@ -82,7 +82,7 @@ def examine(db_path: str | Path, *, check_lock: bool = True) -> Report:
 
 def _check_contents(db_path: Path, add: Callable[[Finding], None], fixes: _Fixes) -> None:
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(files.readonly_uri(db_path), uri=True)
     except sqlite3.Error as exc:
         add(Finding("file", PROBLEM, f"{db_path} cannot be opened read-only ({exc})", fixes.restore))
         return

@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
-from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary
+from helpline_tui.core import cleaning, files, geo, limits, schema, site_merging, versions, vocabulary
 from helpline_tui.core.indexing import WEEK_ORDER, rebuild_derived
 from helpline_tui.core.workers import start_worker
 from helpline_tui.core.records import (GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, PartsMisaligned, ServiceRecord,
@@ -736,7 +736,7 @@ def _cleaned_in_workers(parts: SourceParts, pool: ProcessPoolExecutor, database:
 def _clean_part_in_worker(part: Callable[[], Iterator[ServiceRecord | SkippedRow]], database: str, source: str,
                           started_at: str, columns: list[str]) -> CleanedPart:
     # Read-only: ZIP centroids for records without a position.
-    conn = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(files.readonly_uri(database), uri=True)
     try:
         with collector_paused():
             reading = _Returning(part())

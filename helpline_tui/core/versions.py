@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpline_tui.core import files
+
 KEEP_ENV = "HELPLINE_KEEP_VERSIONS"
 DEFAULT_KEEP = 3
 _TEMP_PREFIX = ".tmp-"
@@ -193,7 +195,7 @@ def _summary(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"size_bytes": st.st_size,
                            "written_at": _iso(dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc))}
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(files.readonly_uri(path), uri=True)
         try:
             out["schema_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
             out["services"] = conn.execute("SELECT count(*) FROM services").fetchone()[0]
