@@ -505,8 +505,8 @@ def _rollback(db_path: Path, as_json: bool) -> int:
     from helpline_tui.core.pipeline import ImportLocked, import_lock
 
     try:
-        with import_lock(db_path):
-            restored = versions.rollback(db_path)
+        with import_lock(db_path) as real_path:
+            restored = versions.rollback(real_path)
     except (ImportLocked, versions.NothingToRollBack, versions.VersionError) as exc:
         raise _failure(exc) from None
     except OSError as exc:

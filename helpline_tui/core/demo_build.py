@@ -29,10 +29,9 @@ def leftovers(db_path: Path) -> list[Path]:
 def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026, force: bool = False) -> ImportSummary:
     """Write a demo directory at `db_path`. Refuses (DemoBuildRefused, nothing changed) to replace
     a file holding imported sources, or one that is not a helpline directory, unless `force`."""
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = db_path.with_name(f".{db_path.name}.demo-build-{os.getpid()}")
-    with import_lock(db_path):
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    with import_lock(Path(db_path)) as db_path:
+        scratch = db_path.with_name(f".{db_path.name}.demo-build-{os.getpid()}")
         # Checked under the lock: no import can add a source between this look and the swap.
         if db_path.exists() and not force:
             _refuse_unless_demo(db_path)

@@ -66,7 +66,7 @@ class RepairRefused(Exception):
 
 
 def examine(db_path: str | Path, *, check_lock: bool = True) -> Report:
-    db_path = Path(db_path)
+    db_path = files.real_path(db_path)  # its temporary files and kept versions are beside the real file
     report = Report(db_path)
     add = report.findings.append
     fixes = _Fixes(db_path)
@@ -335,9 +335,8 @@ def repair(db_path: str | Path) -> list[str]:
     counts. Refuses (RepairRefused, with the fix to run) when the file itself is damaged."""
     from helpline_tui.core.pipeline import import_lock, writable_copy
 
-    db_path = Path(db_path)
     done = []
-    with import_lock(db_path):  # held: no import is running, so every temporary file is stale
+    with import_lock(Path(db_path)) as db_path:  # held: no import is running, so every temporary file is stale
         removed = stale_files(db_path)
         for path in removed:
             path.unlink(missing_ok=True)

@@ -29,17 +29,22 @@ def readonly_uri(path: str | Path) -> str:
 
 
 def keep_identity(old: Path, new: Path) -> None:
-    """Give `new` the mode of `old`, and its owner and group where this user may (root may; others
-    can keep only their own): a swap must not widen or narrow who can read the directory."""
+    """Give `new` the mode of `old`, and its owner and group where this user may: a swap must not
+    widen or narrow who can read the directory."""
     try:
         st = os.stat(old)
     except FileNotFoundError:
         return
     os.chmod(new, stat.S_IMODE(st.st_mode))
-    new_st = os.stat(new)
-    if (new_st.st_uid, new_st.st_gid) != (st.st_uid, st.st_gid):
+    keep_owner(st, new)
+
+
+def keep_owner(old: os.stat_result, new: Path) -> None:
+    """`new` owned like `old` where this user may (root may; others can keep only their own)."""
+    now = os.stat(new)
+    if (now.st_uid, now.st_gid) != (old.st_uid, old.st_gid):
         with contextlib.suppress(PermissionError):
-            os.chown(new, st.st_uid, st.st_gid)
+            os.chown(new, old.st_uid, old.st_gid)
 
 
 def folder_mode_for(file_mode: int) -> int:

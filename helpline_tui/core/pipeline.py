@@ -380,11 +380,26 @@ def _encode(row: dict[str, Any]) -> dict[str, Any]:
 # Files: lock, temporary copy, atomic swap
 
 
+class CannotWrite(Exception):
+    """The directory file cannot be written here (a folder at its path, a read-only file system, a
+    full disk): one sentence; nothing was changed."""
+
+
 @contextlib.contextmanager
-def import_lock(db_path: Path) -> Iterator[None]:
+def import_lock(db_path: Path) -> Iterator[Path]:
+    """Hold the one writer's lock of a directory file; gives the file to write: a symlinked path
+    is followed, so the new file is swapped in beside the real one and the symlink stays."""
+    db_path = files.real_path(db_path)
+    if db_path.is_dir():
+        raise CannotWrite(f"{db_path} is a folder, not a directory file; give --db the .sqlite file")
     lock_path = db_path.with_name(db_path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")
+    except OSError as exc:  # a read-only file system, a folder of someone else's
+        raise CannotWrite(f"{db_path}: cannot write in {lock_path.parent} ({exc.strerror or exc}); a new "
+                          f"directory file is written beside the old one; nothing was changed") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -392,7 +407,7 @@ def import_lock(db_path: Path) -> Iterator[None]:
                 f"{db_path}: another import into this directory is running; try again when it has finished"
             ) from None
         try:
-            yield
+            yield db_path
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -415,7 +430,13 @@ def writable_copy(db_path: Path, replaced_by: str = "import") -> Iterator[tuple[
     (error, dry run, nothing changed) deletes the copy."""
     tmp = db_path.with_name(f".{db_path.name}{TEMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
     if db_path.exists():
-        shutil.copyfile(db_path, tmp)
+        # Readable by this user only while it is written; the swap gives it the old file's mode.
+        os.close(files.create_private(tmp))
+        try:
+            shutil.copyfile(db_path, tmp)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     conn = sqlite3.connect(tmp, isolation_level=None)
     try:
         # The copy is private and thrown away on failure, so no journal is needed while writing it,
@@ -529,7 +550,7 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
     started_at = now_iso()
     summary = ImportSummary(source=source, format=format, origin=origin, dry_run=dry_run)
     stats = _Stats()
-    with import_lock(db_path), collector_paused(), _worker_pool(items, workers) as pool:
+    with import_lock(db_path) as db_path, collector_paused(), _worker_pool(items, workers) as pool:
         remove_stale_temps(db_path)
         with writable_copy(db_path, f"import of {format} as source '{source}'") as (db, commit):
             conn = db.conn
@@ -881,8 +902,7 @@ def _apply(conn: sqlite3.Connection, columns: list[str], source: str, replace_so
 
 def migrate_file(db_path: str | Path) -> list[int]:
     """Upgrade a directory's schema through the same all-or-nothing write as an import."""
-    db_path = Path(db_path)
-    with import_lock(db_path):
+    with import_lock(Path(db_path)) as db_path:
         remove_stale_temps(db_path)
         with writable_copy(db_path, "migrate") as (db, commit):
             db.conn.execute("BEGIN")
