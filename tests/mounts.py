@@ -35,18 +35,13 @@ def small_tmpfs(where: Path, size: str = "1m") -> Iterator[Path]:
 
 def fill(folder: Path) -> None:
     """Take every free block of the file system holding `folder` (a real ENOSPC from then on)."""
-    with open(folder / "filler", "wb") as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC, exc
-    # The last partial write may have left a few bytes: take them too.
-    with open(folder / "filler-tail", "wb", buffering=0) as handle:
-        with contextlib.suppress(OSError):
-            while handle.write(b"\0" * 512):
-                pass
+    with open(folder / "filler", "wb", buffering=0) as handle:
+        for chunk in (1 << 16, 512, 1):
+            try:
+                while handle.write(b"\0" * chunk):
+                    pass
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC, exc
 
 
 def remount_readonly(where: Path) -> None:

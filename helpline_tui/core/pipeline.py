@@ -427,7 +427,21 @@ def remove_stale_temps(db_path: Path) -> list[Path]:
 def writable_copy(db_path: Path, replaced_by: str = "import") -> Iterator[tuple[sqlite_utils.Database, Callable[[], None]]]:
     """A private copy of the directory to change; `commit()` swaps it in atomically, keeping the
     file it replaces (versions.py; `replaced_by` says why). Leaving the block without commit
-    (error, dry run, nothing changed) deletes the copy."""
+    (error, dry run, nothing changed) deletes the copy. A full disk at any point (copying,
+    writing, syncing, keeping the old file) is CannotWrite, one sentence."""
+    try:
+        with _private_copy(db_path, replaced_by) as copy:
+            yield copy
+    except (OSError, sqlite3.OperationalError) as exc:
+        if not files.is_disk_full(exc):
+            raise
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CannotWrite(f"{db_path}: the disk is full ({reason}), so the new directory could not be "
+                          f"written; nothing was changed: free some space and run it again") from None
+
+
+@contextlib.contextmanager
+def _private_copy(db_path: Path, replaced_by: str) -> Iterator[tuple[sqlite_utils.Database, Callable[[], None]]]:
     tmp = db_path.with_name(f".{db_path.name}{TEMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
     if db_path.exists():
         # Readable by this user only while it is written; the swap gives it the old file's mode.
