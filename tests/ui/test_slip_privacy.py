@@ -85,3 +85,19 @@ async def test_a_save_that_fails_at_the_sync_leaves_nothing_and_says_so(make_app
     status = await save_slip_with_a_note(make_app(config=Config(referral_folder=folder)))
     _nothing_of_the_note_left(folder)
     assert status == "! Could not save the slip: No space left on device"
+
+
+async def test_a_folder_that_cannot_be_tightened_is_said(make_app, tmp_path, monkeypatch):
+    """Another user's folder (configured as the slips folder) cannot be made private: the slip is
+    still 0600, and the line under it says the folder is open to others."""
+    def not_the_owner(path, mode):
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    folder = tmp_path / "shared-slips"
+    folder.mkdir()
+    os.chmod(folder, 0o755)
+    monkeypatch.setattr("helpline_tui.core.files.os.chmod", not_the_owner)
+    status = await save_slip_with_a_note(make_app(config=Config(referral_folder=folder)))
+    [saved] = folder.glob("referral-*-en.txt")
+    assert mode(saved) == 0o600
+    assert status.startswith("Saved, in a folder other users can open: "), status
