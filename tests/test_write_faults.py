@@ -176,3 +176,29 @@ def test_hostile_batch_lines_are_error_objects_and_the_others_are_answered(sampl
     assert errors[3].endswith('line 5: "needs" must be a string or a list of strings, not [["housing"]]')
     assert "line 6:" in errors[4] and '"query"' in errors[4]
     assert p.stderr.strip() == f"helpline: {batch}: 5 line(s) could not be searched; see the error objects"
+
+
+def test_a_demo_build_and_a_rollback_on_a_full_disk_name_the_directory_and_leave_nothing(tmpfs):
+    from helpline_tui.core.demo_build import build_demo
+
+    db = tmpfs / "services.sqlite"
+    build_demo(db, size=10)
+    build_demo(db, size=11)  # a version to roll back to
+    before = digest(db)
+    kept_before = sorted(p.name for p in (tmpfs / "services.sqlite.versions").iterdir())
+    leave_room(tmpfs, 0)
+    p = run_cli("demo", "build", "--size", "50", "--db", str(db))
+    assert_one_sentence_and_unchanged(p, db, before, f"helpline: {db}: the disk is full")
+    p = run_cli("import", "--rollback", "--db", str(db))
+    assert_one_sentence_and_unchanged(p, db, before, str(db), "No space left on device")
+    assert sorted(p.name for p in (tmpfs / "services.sqlite.versions").iterdir()) == kept_before
+    beside = sorted(p.name for p in tmpfs.iterdir() if not p.name.startswith("filler"))
+    assert beside == [db.name, f"{db.name}.lock", f"{db.name}.versions"], beside
+
+
+def test_a_migrate_with_nothing_to_do_needs_no_room(tmpfs):
+    db = tmpfs / "services.sqlite"
+    run_import(db, sample_records(), source="test", format="test", origin="tests")
+    leave_room(tmpfs, 0)
+    p = run_cli("migrate", "--db", str(db))
+    assert p.returncode == 0 and p.stdout.strip() == f"{db}: already current", (p.stdout, p.stderr)

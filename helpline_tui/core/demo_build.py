@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from helpline_tui.core import demo, files, versions
-from helpline_tui.core.pipeline import ImportSummary, import_lock, run_import
+from helpline_tui.core.pipeline import CannotWrite, ImportSummary, import_lock, run_import
 
 
 class DemoBuildRefused(Exception):
@@ -40,10 +40,14 @@ def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026, force: b
                 stale.unlink()
         try:
             records = itertools.chain(demo.national_lines(), demo.generate(size, seed))
-            summary = run_import(
-                scratch, records, source=demo.DEMO_SOURCE, format="demo", origin=f"helpline demo build --size {size} --seed {seed}",
-                meta={"demo": "true", "demo_size": str(size), "demo_seed": str(seed)},
-            )
+            try:
+                summary = run_import(
+                    scratch, records, source=demo.DEMO_SOURCE, format="demo",
+                    origin=f"helpline demo build --size {size} --seed {seed}",
+                    meta={"demo": "true", "demo_size": str(size), "demo_seed": str(seed)},
+                )
+            except CannotWrite as exc:  # said of the directory asked for, not of the scratch file
+                raise CannotWrite(db_path, exc.why) from None
             versions.swap_in(scratch, db_path, f"demo build --size {size} --seed {seed}")
         finally:
             for leftover in (scratch, scratch.with_name(scratch.name + ".lock")):

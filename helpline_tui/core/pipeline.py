@@ -384,6 +384,10 @@ class CannotWrite(Exception):
     """The directory file cannot be written here (a folder at its path, a read-only file system, a
     full disk): one sentence; nothing was changed."""
 
+    def __init__(self, db_path: Path, why: str):
+        super().__init__(f"{db_path}{' ' if why.startswith('is ') else ': '}{why}")
+        self.why = why
+
 
 @contextlib.contextmanager
 def import_lock(db_path: Path) -> Iterator[Path]:
@@ -391,14 +395,14 @@ def import_lock(db_path: Path) -> Iterator[Path]:
     is followed, so the new file is swapped in beside the real one and the symlink stays."""
     db_path = files.real_path(db_path)
     if db_path.is_dir():
-        raise CannotWrite(f"{db_path} is a folder, not a directory file; give --db the .sqlite file")
+        raise CannotWrite(db_path, "is a folder, not a directory file; give --db the .sqlite file")
     lock_path = db_path.with_name(db_path.name + ".lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_path, "a+")
     except OSError as exc:  # a read-only file system, a folder of someone else's
-        raise CannotWrite(f"{db_path}: cannot write in {lock_path.parent} ({exc.strerror or exc}); a new "
-                          f"directory file is written beside the old one; nothing was changed") from None
+        raise CannotWrite(db_path, f"the new directory file is written beside it, but {lock_path.parent} "
+                                   f"cannot be written ({exc.strerror or exc}); nothing was changed") from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -436,8 +440,8 @@ def writable_copy(db_path: Path, replaced_by: str = "import") -> Iterator[tuple[
         if not files.is_disk_full(exc):
             raise
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise CannotWrite(f"{db_path}: the disk is full ({reason}), so the new directory could not be "
-                          f"written; nothing was changed: free some space and run it again") from None
+        raise CannotWrite(db_path, f"the disk is full ({reason}), so the new directory could not be "
+                                   f"written; nothing was changed: free some space and run it again") from None
 
 
 @contextlib.contextmanager
@@ -918,6 +922,8 @@ def migrate_file(db_path: str | Path) -> list[int]:
     """Upgrade a directory's schema through the same all-or-nothing write as an import."""
     with import_lock(Path(db_path)) as db_path:
         remove_stale_temps(db_path)
+        if _schema_version(db_path) == schema.SCHEMA_VERSION:
+            return []  # nothing to do: no copy (which a full disk could not hold anyway)
         with writable_copy(db_path, "migrate") as (db, commit):
             db.conn.execute("BEGIN")
             applied = schema.ensure_current(db)
@@ -930,3 +936,15 @@ def migrate_file(db_path: str | Path) -> list[int]:
             db.conn.execute("COMMIT")
             commit()
             return applied
+
+
+def _schema_version(db_path: Path) -> int | None:
+    """The file's schema version, read-only; None when it cannot be read (the copy then says why)."""
+    try:
+        conn = sqlite3.connect(files.readonly_uri(db_path), uri=True)
+        try:
+            return schema.version(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None

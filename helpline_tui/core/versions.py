@@ -194,9 +194,14 @@ def rollback(db_path: Path) -> KeptVersion:
     # Link, swap, then forget the version: killed half-way, the version is still listed (and
     # live), never lost.
     restored = versions_dir(db_path) / f"{_TEMP_PREFIX}restore-{target.name}.sqlite"
-    _link_or_copy(target.path, restored)
-    swap_in(restored, db_path, replaced_by=f"rollback to the version kept at {target.info.get('kept_at', '?')}",
-            prune_after=False)
+    try:
+        _link_or_copy(target.path, restored)
+        swap_in(restored, db_path, replaced_by=f"rollback to the version kept at {target.info.get('kept_at', '?')}",
+                prune_after=False)
+    except BaseException:  # a full disk: nothing half-done left for doctor to report
+        with contextlib.suppress(OSError):
+            restored.unlink()
+        raise
     target.meta_path.unlink()
     target.path.unlink()
     prune(db_path, keep_count())
