@@ -147,3 +147,27 @@ def test_a_dangling_symlink_is_followed_to_the_file_it_names(tmp_path):
     link.symlink_to(real)
     run_import(link, sample_records(), source="test", format="test", origin="tests")
     assert link.is_symlink() and total(real) == 7
+
+
+async def test_an_interface_open_on_the_real_file_reloads_after_an_import_through_the_symlink(tmp_path, monkeypatch):
+    from helpline_tui.config import Config
+    from helpline_tui.core.records import ServiceRecord
+    from helpline_tui.ui.app import HelplineApp
+    from tests.ui.conftest import reloaded, settle
+
+    monkeypatch.setenv("HELPLINE_CONFIG", str(tmp_path / "no-config.toml"))
+    real = tmp_path / "real" / "services.sqlite"
+    real.parent.mkdir()
+    run_import(real, sample_records(), source="test", format="test", origin="tests")
+    link = tmp_path / "services.sqlite"
+    link.symlink_to(real)
+    app = HelplineApp(real, config=Config(referral_folder=tmp_path / "slips"), blink_cursor=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        active = app.directory.summary.total
+        generation = app.directory.generation
+        run_import(link, [ServiceRecord(name="Harbor House", source="more", source_key="h", row=1, city="Boston",
+                                        state="MA", zip="02118", needs=["housing"], languages=["en"])],
+                   source="more", format="test", origin="tests")
+        assert await reloaded(pilot, app, generation), "the handler's screen kept the old directory"
+        assert app.directory.summary.total == active + 1
