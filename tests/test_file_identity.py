@@ -133,7 +133,8 @@ def test_an_import_into_a_0600_directory_keeps_it_and_its_versions_private(sampl
     os.chmod(sample_db, 0o600)
     p = run_cli("import", "samhsa-csv", str(write_csv(tmp_path / "e.csv", "Harbor House")), "--db", str(sample_db),
                 "--json")
-    assert p.returncode == 0, p.stderr and json.loads(p.stdout)["added"] == 1
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["added"] == 1
     assert mode(sample_db) == 0o600
     folder = versions.versions_dir(sample_db)
     assert mode(folder) == 0o700
