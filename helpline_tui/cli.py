@@ -220,19 +220,20 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = _batch_line(line)
                 if not isinstance(item, dict):
                     raise ValueError("the line is not a JSON object")
                 unknown = [key for key in item if key not in BATCH_KEYS]
                 if unknown:  # a misspelt filter ("need", "nearr") would otherwise search without it
                     raise ValueError(f"unknown key {', '.join(repr(k) for k in unknown)}; "
                                      f"the keys are {', '.join(BATCH_KEYS)}")
+                _check_batch_types(item)
                 needs = item.get("needs") or []
                 if isinstance(needs, str):
                     needs = [needs]
                 filters = Filters(near=item.get("near"), radius=item.get("radius"), state=item.get("state"),
                                   lang=item.get("lang"), needs=tuple(needs), kind=item.get("kind"))
-                page = search(conn, item.get("query") or "", filters, limit=int(item.get("limit", 20)),
+                page = search(conn, item.get("query") or "", filters, limit=_batch_limit(item.get("limit", 20)),
                               sort=item.get("sort") or "relevance")
                 out = page.as_json()
             except (ValueError, TypeError, FilterError) as exc:
@@ -246,6 +247,49 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
         _say(f"helpline: {path}: {failed} line(s) could not be searched; see the error objects", file=sys.stderr)
         return 1
     return 0
+
+
+def _batch_line(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise ValueError("the line is nested too deeply to be a query") from None
+
+
+# The JSON type each key of a batch line takes; null means "not given", as an absent key.
+_BATCH_TYPES = {"query": str, "near": str, "radius": (int, float), "state": str, "lang": str,
+                "needs": (str, list), "kind": str, "sort": str}
+
+
+def _check_batch_types(item: dict[str, Any]) -> None:
+    for key, kind in _BATCH_TYPES.items():
+        value = item.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, kind) or \
+                (key == "needs" and isinstance(value, list) and not all(isinstance(v, str) for v in value)):
+            wanted = {str: "a string", (int, float): "a number", (str, list): "a string or a list of strings"}[kind]
+            raise ValueError(f"\"{key}\" must be {wanted}, not {json.dumps(value)[:40]}")
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not _is_utf8(text):  # "\ud800": no character, and unprintable
+                raise ValueError(f"\"{key}\" holds an escape that is no character ({json.dumps(text)[:40]})")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _batch_limit(value: Any) -> int:
+    """A count of results: a whole number 0 or more (1e400 reads as infinity, 2.5 is no count)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"\"limit\" must be a whole number 0 or more, not {json.dumps(value)[:40]}")
+    return value
 
 
 def _print_table(page) -> None:
@@ -323,7 +367,7 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
                 dry_run: bool, allow_mass_removal: bool = False):
     """One all-or-nothing import, for `import` and for each source of `refresh`."""
     import importers
-    from helpline_tui.core.pipeline import ImportLocked, run_import
+    from helpline_tui.core.pipeline import CannotWrite, ImportLocked, run_import
     from helpline_tui.core.records import SourceError
     from helpline_tui.core.schema import SchemaError
 
@@ -352,7 +396,7 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
                 # Without --source-name, every feed of a format is filed under the format's name.
                 same_feed_only=source_name is None,
             )
-    except (SourceError, ImportLocked, SchemaError, importers.FormatNotAvailable) as exc:
+    except (SourceError, ImportLocked, CannotWrite, SchemaError, importers.FormatNotAvailable) as exc:
         raise _failure(exc) from None
     except OSError as exc:
         raise KnownFailure(f"{exc.filename or source}: {exc.strerror or exc}") from None
@@ -501,13 +545,13 @@ def _cmd_needs(args: argparse.Namespace, db_path: Path) -> int:
 
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     from helpline_tui.core.demo_build import DemoBuildRefused, build_demo
-    from helpline_tui.core.pipeline import ImportLocked
+    from helpline_tui.core.pipeline import CannotWrite, ImportLocked
 
     if args.size < 0:
         raise UsageError("--size must be 0 or more")
     try:
         summary = build_demo(db_path, args.size, args.seed, force=args.force)
-    except (DemoBuildRefused, ImportLocked) as exc:
+    except (DemoBuildRefused, ImportLocked, CannotWrite) as exc:
         raise _failure(exc) from None
     except OSError as exc:
         raise KnownFailure(f"{db_path}: cannot write the demo directory ({exc.strerror or exc})") from None
@@ -517,15 +561,18 @@ def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
-    from helpline_tui.core.pipeline import ImportLocked, migrate_file
+    from helpline_tui.core.pipeline import CannotWrite, ImportLocked, migrate_file
     from helpline_tui.core.schema import SchemaError
 
     if not db_path.exists():
         raise KnownFailure(f"{db_path} does not exist")
     try:
         applied = migrate_file(db_path)
-    except (SchemaError, ImportLocked) as exc:
+    except (SchemaError, ImportLocked, CannotWrite) as exc:
         raise _failure(exc) from None
+    except OSError as exc:
+        raise KnownFailure(f"{exc.filename or db_path}: cannot migrate ({exc.strerror or exc}); "
+                           f"nothing was changed") from None
     _say(f"{db_path}: " + (f"migrated to schema version {applied[-1]}" if applied else "already current"))
     return 0
 
@@ -534,12 +581,12 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
 
 def _rollback(db_path: Path, as_json: bool) -> int:
     from helpline_tui.core import versions
-    from helpline_tui.core.pipeline import ImportLocked, import_lock
+    from helpline_tui.core.pipeline import CannotWrite, ImportLocked, import_lock
 
     try:
-        with import_lock(db_path):
-            restored = versions.rollback(db_path)
-    except (ImportLocked, versions.NothingToRollBack, versions.VersionError) as exc:
+        with import_lock(db_path) as real_path:
+            restored = versions.rollback(real_path)
+    except (ImportLocked, CannotWrite, versions.NothingToRollBack, versions.VersionError) as exc:
         raise _failure(exc) from None
     except OSError as exc:
         raise KnownFailure(f"{exc.filename or db_path}: cannot roll back ({exc.strerror or exc})") from None
@@ -558,12 +605,12 @@ def _rollback(db_path: Path, as_json: bool) -> int:
 
 def _cmd_doctor(args: argparse.Namespace, db_path: Path) -> int:
     from helpline_tui.core import doctor
-    from helpline_tui.core.pipeline import ImportLocked
+    from helpline_tui.core.pipeline import CannotWrite, ImportLocked
 
     if args.repair:
         try:
             done = doctor.repair(db_path)
-        except (doctor.RepairRefused, ImportLocked) as exc:
+        except (doctor.RepairRefused, ImportLocked, CannotWrite) as exc:
             raise _failure(exc) from None
         except OSError as exc:
             raise KnownFailure(f"{exc.filename or db_path}: cannot repair ({exc.strerror or exc})") from None

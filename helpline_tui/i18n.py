@@ -290,6 +290,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "referral.copied": ("Slip copied, if the terminal allows it. If it won't paste, save it with {key}.",
                         "Hoja copiada, si el terminal lo permite. Si no se pega, guárdela con {key}."),
     "referral.saved": ("Saved: {path}", "Guardado: {path}"),
+    # Slips are 0600 in a 0700 folder; another user's folder helpline cannot tighten is said.
+    "referral.saved_shared": ("Saved, in a folder other users can open: {path}",
+                              "Guardado, en una carpeta que otros usuarios pueden abrir: {path}"),
     "referral.save_failed": ("Could not save the slip: {error}", "No se pudo guardar la hoja: {error}"),
     "referral.nothing": ("The referral list is empty.", "La lista de derivación está vacía."),
     "referral.help": ("Tab moves between the list, the note and the slip.", "Tab pasa de la lista a la nota y a la hoja."),

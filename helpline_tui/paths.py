@@ -23,13 +23,14 @@ def config_file() -> Path:
 
 def referral_folders() -> list[Path]:
     """Where saved slips go, best first: Documents/helpline-referrals, the app's data folder,
-    then the current folder. The first one that can be written is used."""
+    then helpline-referrals in the current folder. The first one that can be written is used.
+    Each is a folder of slips alone, so it can be made private (0700) without touching others'."""
     import platformdirs
 
     return [
         platformdirs.user_documents_path() / "helpline-referrals",
         platformdirs.user_data_path(APP_NAME, appauthor=False) / "referrals",
-        Path.cwd(),
+        Path.cwd() / "helpline-referrals",
     ]
 
 

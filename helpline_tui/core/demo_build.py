@@ -9,8 +9,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from helpline_tui.core import demo, versions
-from helpline_tui.core.pipeline import ImportSummary, import_lock, run_import
+from helpline_tui.core import demo, files, versions
+from helpline_tui.core.pipeline import CannotWrite, ImportSummary, import_lock, run_import
 
 
 class DemoBuildRefused(Exception):
@@ -29,10 +29,9 @@ def leftovers(db_path: Path) -> list[Path]:
 def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026, force: bool = False) -> ImportSummary:
     """Write a demo directory at `db_path`. Refuses (DemoBuildRefused, nothing changed) to replace
     a file holding imported sources, or one that is not a helpline directory, unless `force`."""
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = db_path.with_name(f".{db_path.name}.demo-build-{os.getpid()}")
-    with import_lock(db_path):
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    with import_lock(Path(db_path)) as db_path:
+        scratch = db_path.with_name(f".{db_path.name}.demo-build-{os.getpid()}")
         # Checked under the lock: no import can add a source between this look and the swap.
         if db_path.exists() and not force:
             _refuse_unless_demo(db_path)
@@ -41,10 +40,14 @@ def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026, force: b
                 stale.unlink()
         try:
             records = itertools.chain(demo.national_lines(), demo.generate(size, seed))
-            summary = run_import(
-                scratch, records, source=demo.DEMO_SOURCE, format="demo", origin=f"helpline demo build --size {size} --seed {seed}",
-                meta={"demo": "true", "demo_size": str(size), "demo_seed": str(seed)},
-            )
+            try:
+                summary = run_import(
+                    scratch, records, source=demo.DEMO_SOURCE, format="demo",
+                    origin=f"helpline demo build --size {size} --seed {seed}",
+                    meta={"demo": "true", "demo_size": str(size), "demo_seed": str(seed)},
+                )
+            except CannotWrite as exc:  # said of the directory asked for, not of the scratch file
+                raise CannotWrite(db_path, exc.why) from None
             versions.swap_in(scratch, db_path, f"demo build --size {size} --seed {seed}")
         finally:
             for leftover in (scratch, scratch.with_name(scratch.name + ".lock")):
@@ -55,7 +58,7 @@ def build_demo(db_path: str | Path, size: int = 2000, seed: int = 2026, force: b
 
 def _refuse_unless_demo(db_path: Path) -> None:
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(files.readonly_uri(db_path), uri=True)
         try:
             imported = [name for (name,) in conn.execute("SELECT name FROM sources WHERE format != 'demo' ORDER BY name")]
         finally:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import geo, schema, url_secrets
+from helpline_tui.core import files, geo, schema, url_secrets
 from helpline_tui.core.geo import haversine_miles
 from helpline_tui.core.site_merging import sources_of
 
@@ -34,7 +34,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     if not path.exists():
         raise DirectoryError(f"{path} does not exist; build it with 'helpline demo build' or import a source")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn = sqlite3.connect(files.readonly_uri(path), uri=True, check_same_thread=False)
         # The radius filter uses the very function that computes the distance shown.
         conn.create_function("hl_miles", 4, _miles, deterministic=True)
         schema.check_readable(conn, str(path))

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import schema, site_merging, versions
+from helpline_tui.core import files, schema, site_merging, versions
 from helpline_tui.core.indexing import phone_keys, rebuild_derived
 from helpline_tui.core.query import keyword_token, tag_token
 
@@ -66,7 +66,7 @@ class RepairRefused(Exception):
 
 
 def examine(db_path: str | Path, *, check_lock: bool = True) -> Report:
-    db_path = Path(db_path)
+    db_path = files.real_path(db_path)  # its temporary files and kept versions are beside the real file
     report = Report(db_path)
     add = report.findings.append
     fixes = _Fixes(db_path)
@@ -82,7 +82,7 @@ def examine(db_path: str | Path, *, check_lock: bool = True) -> Report:
 
 def _check_contents(db_path: Path, add: Callable[[Finding], None], fixes: _Fixes) -> None:
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(files.readonly_uri(db_path), uri=True)
     except sqlite3.Error as exc:
         add(Finding("file", PROBLEM, f"{db_path} cannot be opened read-only ({exc})", fixes.restore))
         return
@@ -335,9 +335,8 @@ def repair(db_path: str | Path) -> list[str]:
     counts. Refuses (RepairRefused, with the fix to run) when the file itself is damaged."""
     from helpline_tui.core.pipeline import import_lock, writable_copy
 
-    db_path = Path(db_path)
     done = []
-    with import_lock(db_path):  # held: no import is running, so every temporary file is stale
+    with import_lock(Path(db_path)) as db_path:  # held: no import is running, so every temporary file is stale
         removed = stale_files(db_path)
         for path in removed:
             path.unlink(missing_ok=True)

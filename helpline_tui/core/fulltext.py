@@ -13,12 +13,13 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from helpline_tui.core import days, workers
+from helpline_tui.core import days, files, workers
 from helpline_tui.core.query import CELL_DEGREES, area_token, cell_token, keyword_token, tag_token
 from helpline_tui.core.schema import FTS_SHADOW_TABLES, FTS_TABLE
 
@@ -94,6 +95,7 @@ class BuildElsewhere:
     def send(self, source_rows: Iterable[tuple]) -> bool:
         """False if the builder is gone (the caller builds the index itself)."""
         self.scratch.unlink(missing_ok=True)
+        os.close(files.create_private(self.scratch))  # the directory's words, as private as its copy
         out = sqlite3.connect(self.scratch, isolation_level=None)
         try:
             out.execute("PRAGMA journal_mode = OFF")  # a scratch file, thrown away on any failure

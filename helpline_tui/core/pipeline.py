@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
-from helpline_tui.core import cleaning, geo, limits, schema, site_merging, versions, vocabulary, zones
+from helpline_tui.core import cleaning, files, geo, limits, schema, site_merging, versions, vocabulary, zones
 from helpline_tui.core.indexing import WEEK_ORDER, rebuild_derived
 from helpline_tui.core.workers import start_worker
 from helpline_tui.core.records import (GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, PartsMisaligned, ServiceRecord,
@@ -380,11 +380,30 @@ def _encode(row: dict[str, Any]) -> dict[str, Any]:
 # Files: lock, temporary copy, atomic swap
 
 
+class CannotWrite(Exception):
+    """The directory file cannot be written here (a folder at its path, a read-only file system, a
+    full disk): one sentence; nothing was changed."""
+
+    def __init__(self, db_path: Path, why: str):
+        super().__init__(f"{db_path}{' ' if why.startswith('is ') else ': '}{why}")
+        self.why = why
+
+
 @contextlib.contextmanager
-def import_lock(db_path: Path) -> Iterator[None]:
+def import_lock(db_path: Path) -> Iterator[Path]:
+    """Hold the one writer's lock of a directory file; gives the file to write: a symlinked path
+    is followed, so the new file is swapped in beside the real one and the symlink stays."""
+    db_path = files.real_path(db_path)
+    if db_path.is_dir():
+        raise CannotWrite(db_path, "is a folder, not a directory file; give --db the .sqlite file")
     lock_path = db_path.with_name(db_path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")
+    except OSError as exc:  # a read-only file system, a folder of someone else's
+        raise CannotWrite(db_path, f"the new directory file is written beside it, but {lock_path.parent} "
+                                   f"cannot be written ({exc.strerror or exc}); nothing was changed") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -392,7 +411,7 @@ def import_lock(db_path: Path) -> Iterator[None]:
                 f"{db_path}: another import into this directory is running; try again when it has finished"
             ) from None
         try:
-            yield
+            yield db_path
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -412,10 +431,30 @@ def remove_stale_temps(db_path: Path) -> list[Path]:
 def writable_copy(db_path: Path, replaced_by: str = "import") -> Iterator[tuple[sqlite_utils.Database, Callable[[], None]]]:
     """A private copy of the directory to change; `commit()` swaps it in atomically, keeping the
     file it replaces (versions.py; `replaced_by` says why). Leaving the block without commit
-    (error, dry run, nothing changed) deletes the copy."""
+    (error, dry run, nothing changed) deletes the copy. A full disk at any point (copying,
+    writing, syncing, keeping the old file) is CannotWrite, one sentence."""
+    try:
+        with _private_copy(db_path, replaced_by) as copy:
+            yield copy
+    except (OSError, sqlite3.OperationalError) as exc:
+        if not files.is_disk_full(exc):
+            raise
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CannotWrite(db_path, f"the disk is full ({reason}), so the new directory could not be "
+                                   f"written; nothing was changed: free some space and run it again") from None
+
+
+@contextlib.contextmanager
+def _private_copy(db_path: Path, replaced_by: str) -> Iterator[tuple[sqlite_utils.Database, Callable[[], None]]]:
     tmp = db_path.with_name(f".{db_path.name}{TEMP_MARK}{os.getpid()}-{time.monotonic_ns()}")
     if db_path.exists():
-        shutil.copyfile(db_path, tmp)
+        # Readable by this user only while it is written; the swap gives it the old file's mode.
+        os.close(files.create_private(tmp))
+        try:
+            shutil.copyfile(db_path, tmp)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     conn = sqlite3.connect(tmp, isolation_level=None)
     try:
         # The copy is private and thrown away on failure, so no journal is needed while writing it,
@@ -531,7 +570,7 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
     started_at = now_iso()
     summary = ImportSummary(source=source, format=format, origin=origin, dry_run=dry_run)
     stats = _Stats()
-    with import_lock(db_path), collector_paused(), _worker_pool(items, workers) as pool:
+    with import_lock(db_path) as db_path, collector_paused(), _worker_pool(items, workers) as pool:
         remove_stale_temps(db_path)
         with writable_copy(db_path, f"import of {format} as source '{source}'") as (db, commit):
             conn = db.conn
@@ -738,7 +777,7 @@ def _cleaned_in_workers(parts: SourceParts, pool: ProcessPoolExecutor, database:
 def _clean_part_in_worker(part: Callable[[], Iterator[ServiceRecord | SkippedRow]], database: str, source: str,
                           started_at: str, columns: list[str]) -> CleanedPart:
     # Read-only: ZIP centroids for records without a position.
-    conn = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(files.readonly_uri(database), uri=True)
     try:
         with collector_paused():
             reading = _Returning(part())
@@ -883,9 +922,10 @@ def _apply(conn: sqlite3.Connection, columns: list[str], source: str, replace_so
 
 def migrate_file(db_path: str | Path) -> list[int]:
     """Upgrade a directory's schema through the same all-or-nothing write as an import."""
-    db_path = Path(db_path)
-    with import_lock(db_path):
+    with import_lock(Path(db_path)) as db_path:
         remove_stale_temps(db_path)
+        if _schema_version(db_path) == schema.SCHEMA_VERSION:
+            return []  # nothing to do: no copy (which a full disk could not hold anyway)
         with writable_copy(db_path, "migrate") as (db, commit):
             db.conn.execute("BEGIN")
             applied = schema.ensure_current(db)
@@ -898,3 +938,15 @@ def migrate_file(db_path: str | Path) -> list[int]:
             db.conn.execute("COMMIT")
             commit()
             return applied
+
+
+def _schema_version(db_path: Path) -> int | None:
+    """The file's schema version, read-only; None when it cannot be read (the copy then says why)."""
+    try:
+        conn = sqlite3.connect(files.readonly_uri(db_path), uri=True)
+        try:
+            return schema.version(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None

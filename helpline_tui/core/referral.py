@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import meetings, vocabulary
+from helpline_tui.core import files, meetings, vocabulary
 from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t
 
@@ -249,15 +248,24 @@ def slip_filename(lang: str, moment: dt.datetime, suffix: str) -> str:
 
 
 def save_slip(folder: Path, content: str, filename: str) -> Path:
-    """Write the slip; never overwrite an earlier one (a counter is added). Returns the path."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the slip, readable by this user only (0600, in a 0700 folder: it holds the handler's
+    note about the caller); never overwrite an earlier one (a counter is added). A failed save
+    (a full disk) leaves no file behind. Returns the path."""
+    files.make_private_folder(folder)
     path = folder / filename
     stem, suffix = path.stem, path.suffix
     counter = 2
     while path.exists():
         path = folder / f"{stem}-{counter}{suffix}"
         counter += 1
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+    files.write_private(path, content)
     return path
+
+
+def folder_open_to_others(folder: Path) -> bool:
+    """True when other users may list or enter the slips folder (another user's folder, which
+    helpline could not tighten): the handler is told where the slip went."""
+    try:
+        return bool(folder.stat().st_mode & 0o077)
+    except OSError:
+        return False

@@ -20,9 +20,12 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from helpline_tui.core import files
 
 KEEP_ENV = "HELPLINE_KEEP_VERSIONS"
 DEFAULT_KEEP = 3
@@ -117,6 +120,7 @@ def swap_in(new_file: Path, db_path: Path, replaced_by: str, *, prune_after: boo
     import lock, with `new_file` complete and fsynced. Returns the version kept, if any."""
     limit = keep_count()
     kept = keep(db_path, replaced_by) if limit and db_path.exists() else None
+    files.keep_identity(db_path, new_file)  # who may read the directory does not change with its data
     os.replace(new_file, db_path)
     _fsync_dir(db_path.parent)
     if prune_after:
@@ -126,19 +130,42 @@ def swap_in(new_file: Path, db_path: Path, replaced_by: str, *, prune_after: boo
 
 def keep(db_path: Path, replaced_by: str) -> KeptVersion:
     """Keep the current file as a version (a hard link; a copy where links are not possible)."""
-    folder = versions_dir(db_path)
-    folder.mkdir(exist_ok=True)
+    folder = _private_as(db_path, versions_dir(db_path))
     stamp = _unique_stamp(folder)
     data = folder / f"{stamp}.sqlite"
     _link_or_copy(db_path, data)
     info = {"kept_at": _now(), "replaced_by": replaced_by, **_summary(data)}
     meta = folder / f"{stamp}.json"
     tmp_meta = folder / f"{_TEMP_PREFIX}{stamp}.json"
-    tmp_meta.write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
-    _fsync_file(tmp_meta)
-    os.replace(tmp_meta, meta)
+    try:
+        os.close(files.create_private(tmp_meta))
+        files.keep_identity(db_path, tmp_meta)  # source names and counts: as readable as the directory
+        tmp_meta.write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
+        _fsync_file(tmp_meta)
+        os.replace(tmp_meta, meta)
+    except BaseException:  # a full disk: no half-written metadata left for doctor to report
+        with contextlib.suppress(OSError):
+            tmp_meta.unlink()
+        with contextlib.suppress(OSError):
+            data.unlink()
+        raise
     _fsync_dir(folder)
     return KeptVersion(data, info)
+
+
+def _private_as(db_path: Path, folder: Path) -> Path:
+    """The versions folder, no more open than the directory file (0600 -> 0700, 0644 -> 0755):
+    made so, or narrowed when it is wider; never widened."""
+    st = db_path.stat()
+    wanted = files.folder_mode_for(st.st_mode)
+    if not folder.is_dir():
+        folder.mkdir(mode=wanted)  # the umask may narrow it further
+        files.keep_owner(st, folder)
+    mode = stat.S_IMODE(folder.stat().st_mode)
+    if mode & ~wanted:
+        with contextlib.suppress(PermissionError):
+            os.chmod(folder, mode & wanted)
+    return folder
 
 
 def prune(db_path: Path, limit: int) -> list[KeptVersion]:
@@ -167,9 +194,14 @@ def rollback(db_path: Path) -> KeptVersion:
     # Link, swap, then forget the version: killed half-way, the version is still listed (and
     # live), never lost.
     restored = versions_dir(db_path) / f"{_TEMP_PREFIX}restore-{target.name}.sqlite"
-    _link_or_copy(target.path, restored)
-    swap_in(restored, db_path, replaced_by=f"rollback to the version kept at {target.info.get('kept_at', '?')}",
-            prune_after=False)
+    try:
+        _link_or_copy(target.path, restored)
+        swap_in(restored, db_path, replaced_by=f"rollback to the version kept at {target.info.get('kept_at', '?')}",
+                prune_after=False)
+    except BaseException:  # a full disk: nothing half-done left for doctor to report
+        with contextlib.suppress(OSError):
+            restored.unlink()
+        raise
     target.meta_path.unlink()
     target.path.unlink()
     prune(db_path, keep_count())
@@ -182,7 +214,9 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         tmp = target.with_name(f"{_TEMP_PREFIX}copy-{target.name}")
+        os.close(files.create_private(tmp))
         shutil.copyfile(source, tmp)
+        files.keep_identity(source, tmp)
         _fsync_file(tmp)
         os.replace(tmp, target)
 
@@ -193,7 +227,7 @@ def _summary(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"size_bytes": st.st_size,
                            "written_at": _iso(dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc))}
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(files.readonly_uri(path), uri=True)
         try:
             out["schema_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
             out["services"] = conn.execute("SELECT count(*) FROM services").fetchone()[0]

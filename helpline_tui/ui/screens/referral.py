@@ -32,10 +32,11 @@ class ReferralScreen(HelplineScreen):
     BINDINGS = commands.bindings("referral")
 
     class Saved(Message):
-        def __init__(self, path: Path | None, error: str | None = None) -> None:
+        def __init__(self, path: Path | None, error: str | None = None, shared: bool = False) -> None:
             super().__init__()
             self.path = path
             self.error = error
+            self.shared = shared  # saved in a folder other users can open
 
     def __init__(self) -> None:
         super().__init__(id="referral-screen")
@@ -195,10 +196,10 @@ class ReferralScreen(HelplineScreen):
             folder = app.referral_folder()
             name = referral.slip_filename(app.slip_lang, app.now(), suffix)
             path = referral.save_slip(folder, content, name)
-        except OSError as exc:
-            self.post_message(self.Saved(None, str(exc)))
+        except OSError as exc:  # the OS's words ("No space left on device"); nothing was left behind
+            self.post_message(self.Saved(None, exc.strerror or str(exc)))
             return
-        self.post_message(self.Saved(path))
+        self.post_message(self.Saved(path, shared=referral.folder_open_to_others(path.parent)))
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
@@ -207,10 +208,11 @@ class ReferralScreen(HelplineScreen):
             self._say(lambda _width: t("referral.save_failed", self.lang, error=error), error=True)
             return
         self.last_saved = path = message.path
+        key = "referral.saved_shared" if message.shared else "referral.saved"
 
         def saved(width: int) -> str:
             # The file name must stay in view: the path gets what the words leave of the line.
-            words = t("referral.saved", self.lang, path="")
-            return t("referral.saved", self.lang, path=fit_path(path, width - len(words)))
+            words = t(key, self.lang, path="")
+            return t(key, self.lang, path=fit_path(path, width - len(words)))
 
         self._say(saved)
