@@ -1,4 +1,4 @@
-"""Language text from any source -> language codes the directory filters on (ISO 639-1, plus "asl").
+"""Language text from any source -> language codes the directory filters on (ISO 639-1, plus "asl" and "sgn").
 
 Built from the vocabulary's language entries and their synonyms (helpline_tui/core/data/
 vocabulary.json), so "Spanish", "Español", "es", "spa" and "Spanish (limited)" all become "es".
@@ -29,7 +29,7 @@ _ISO3 = {
     "rum": "ro", "sqi": "sq", "alb": "sq", "bos": "bs", "srp": "sr", "hrv": "hr", "hye": "hy",
     "arm": "hy", "tur": "tr", "kur": "ku", "pus": "ps", "urd": "ur", "ben": "bn", "pan": "pa",
     "guj": "gu", "tam": "ta", "tel": "te", "yid": "yi", "nav": "nv", "oji": "oj", "ojb": "oj",
-    "ase": "asl", "sgn": "asl", "afr": "af", "bul": "bg", "ces": "cs", "cze": "cs", "dan": "da",
+    "ase": "asl", "afr": "af", "bul": "bg", "ces": "cs", "cze": "cs", "dan": "da",
     "nld": "nl", "dut": "nl", "fin": "fi", "kat": "ka", "geo": "ka", "hun": "hu", "isl": "is",
     "ice": "is", "lit": "lt", "mal": "ml", "mlt": "mt", "nor": "no", "nob": "no", "slk": "sk",
     "slo": "sk", "slv": "sl", "swe": "sv", "ind": "id", "msa": "ms", "may": "ms", "cat": "ca",

@@ -27,7 +27,7 @@ from helpline_tui.i18n import miles, t
 SEP = " · "
 
 
-_CALL_LANGUAGES = ("en", "es", "asl")  # the helpline's own languages come first in a row
+_CALL_LANGUAGES = ("en", "es", "sgn", "asl")  # the helpline's own languages come first in a row
 
 
 def language_codes(codes: list[str] | None, lang: str, limit: int | None = None) -> str:
