@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from helpline_tui.core import cleaning, days, geo, lexicon, ranking, vocabulary
+from helpline_tui.core import cleaning, days, geo, lexicon, phones, ranking, vocabulary
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, printable
@@ -74,8 +74,8 @@ class Hit:
         return {
             "id": r["id"], "name": r["name"], "kind": r["kind"], "organization": r["organization"],
             "site_name": r["site_name"], "street": r["street"], "city": r["city"], "state": r["state"],
-            "zip": r["zip"], "phone": r["phone"] or r["intake_phone"] or r["hotline_phone"],
-            "intake_phone": r["intake_phone"], "languages": r["languages"], "needs": r["needs"],
+            "zip": r["zip"], "phone": phones.first(r), "intake_phone": r["intake_phone"],
+            "phones": [{"kind": kind, "number": number} for kind, number in phones.ordered(r)], "languages": r["languages"], "needs": r["needs"],
             "populations": r["populations"], "payment": r["payment"],
             "distance_miles": None if self.distance_miles is None else round(self.distance_miles, 1),
             "approximate_position": self.approximate_position, "area_wide": self.area_wide,
