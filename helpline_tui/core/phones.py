@@ -1,5 +1,5 @@
 """Which of a service's numbers a handler reads out first, and the order of the rest: one rule for
-the TUI (result row, service page), the CLI table, `search --json` (`phone`, `phones`) and the slip.
+the TUI (result row, service page), the CLI table, `search --json` (`phones`) and the slip.
 No Textual here."""
 
 from __future__ import annotations

@@ -74,7 +74,10 @@ class Hit:
         return {
             "id": r["id"], "name": r["name"], "kind": r["kind"], "organization": r["organization"],
             "site_name": r["site_name"], "street": r["street"], "city": r["city"], "state": r["state"],
-            "zip": r["zip"], "phone": phones.first(r), "intake_phone": r["intake_phone"],
+            "zip": r["zip"],
+            # `phone` stays the source's main number, the key scripts and the quality evaluation
+            # match records by; `phones` is the order a handler reads them out (phones.ORDER).
+            "phone": r["phone"] or r["intake_phone"] or r["hotline_phone"], "intake_phone": r["intake_phone"],
             "phones": [{"kind": kind, "number": number} for kind, number in phones.ordered(r)], "languages": r["languages"], "needs": r["needs"],
             "populations": r["populations"], "payment": r["payment"],
             "distance_miles": None if self.distance_miles is None else round(self.distance_miles, 1),
