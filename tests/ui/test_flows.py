@@ -486,7 +486,7 @@ async def test_detail_shows_every_field_with_phones_first(make_app):
         assert "Mon–Fri 09:00–21:00" in text
         vocab = vocabulary.load()
         label = lambda term_id: vocab.term(term_id).label("en")  # noqa: E731
-        assert "Sign language (ASL), English, Spanish (ASL EN ES)" in text
+        assert "American Sign Language (ASL), English, Spanish (ASL EN ES)" in text
         assert f"Physical and mental health: {label('co-occurring')}, {label('mental-health')}" in text
         assert f"Family, social supports and leisure: {label('family-support')}" in text
         assert f"Payment: {label('sliding-fee')}" in text
