@@ -148,9 +148,10 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
     if state and not re.fullmatch(r"[A-Z]{2}", state):
         raise FilterError(f"state '{_shown(filters.state)}' is not a two-letter code such as NY or PR", usage=True)
     lang = (filters.lang or "").strip().lower() or None
-    if lang and not vocab.knows_language(lang):
+    if lang and not vocab.canonical_language(lang):
         raise FilterError(f"language '{_shown(filters.lang)}' is not a language code helpline knows; "
-                          f"use en, es, asl or another ISO 639-1 code such as fr or zh", usage=True)
+                          f"use en, es, asl or another ISO 639-1 or 639-3 code such as fr, zh or kea", usage=True)
+    lang = vocab.canonical_language(lang) if lang else None
     kind = (filters.kind or "").strip().lower() or None
     if kind and kind not in KINDS:
         raise FilterError(f"kind '{_shown(filters.kind)}' is not one of {', '.join(KINDS)}", usage=True)
