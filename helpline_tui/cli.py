@@ -293,7 +293,7 @@ def _batch_limit(value: Any) -> int:
 
 
 def _print_table(page) -> None:
-    from helpline_tui.core import days, referral
+    from helpline_tui.core import days, phones, referral
 
     shown = len(page.hits)
     where = f" near {page.place.label}" if page.place else ""
@@ -315,7 +315,7 @@ def _print_table(page) -> None:
         elif hit.area_wide:
             dist = "serves area"
         place = ", ".join(x for x in (r["city"], r["state"]) if x) or "—"
-        phone = r["phone"] or r["intake_phone"] or r["hotline_phone"]
+        phone = phones.first(r)
         phone = referral.phone_text(phone, "en") if phone else "no phone"  # a dial-in: number, then keys
         langs = " ".join(r["languages"]).upper() or "lang ?"
         # Programmes of one organisation at one address differ only by site name ("Region Ten ...").

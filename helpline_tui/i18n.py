@@ -325,8 +325,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "Escriba lo que pide la persona: los resultados cambian con cada tecla. ↓ entra en los resultados, "
                   "↑ en la primera fila vuelve al cuadro de búsqueda, Enter abre un servicio, Esc vuelve atrás. "
                   "Los filtros están bajo el cuadro de búsqueda: Tab llega a ellos, Enter cambia uno."),
-    "help.marks": ("Marks: ✓ in the referral list · ~ approximate distance · “area-wide”: covers the place · EN ES ASL: languages.",
-                   "Marcas: ✓ en la lista de derivación · ~ distancia aproximada · «toda el área»: cubre el lugar · EN ES ASL: idiomas."),
+    "help.marks": ("Marks: ✓ in the referral list · ~ approximate distance · “area-wide”: covers the place · EN ES SGN: languages (SGN sign language services, ASL American Sign Language).",
+                   "Marcas: ✓ en la lista de derivación · ~ distancia aproximada · «toda el área»: cubre el lugar · EN ES SGN: idiomas (SGN servicios en lengua de señas, ASL lengua de señas americana)."),
     "help.clipboard": ("Copy puts the slip on the clipboard through the terminal, when the terminal allows it "
                        "(in tmux this needs “set -g set-clipboard on”). "
                        "The slip is always on screen and can be saved as .txt or .html.",

@@ -1,9 +1,11 @@
-"""Language text from any source -> language codes the directory filters on (ISO 639-1, plus "asl").
+"""Language text from any source -> language codes the directory filters on (ISO 639-1, else 639-3, plus "asl" and "sgn").
 
 Built from the vocabulary's language entries and their synonyms (helpline_tui/core/data/
 vocabulary.json), so "Spanish", "Español", "es", "spa" and "Spanish (limited)" all become "es".
 Sources also give ISO 639-2/3 codes (HSDS 3.0 allows either) and languages the vocabulary does not
-list; the search filter accepts any ISO code, so those are mapped too rather than dropped.
+list: those come from langcodes (the ISO 639 registry, offline), stored as the two-letter code where
+one exists, else the three-letter one ("Cape Verdean Creole" is "kea", "Marshallese" "mh"); the
+curated names stay on top ("Creole" alone is Haitian Creole, as SAMHSA and Boston sources mean it).
 
 Free text such as "other languages available upon request" yields nothing: interpretation on
 request is not a language the service is delivered in, and "no languages" means unknown.
@@ -14,39 +16,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import langcodes
+
 from helpline_tui.core import vocabulary
 from helpline_tui.core.textnorm import fold
 
-# ISO 639-2/B, 639-2/T and 639-3 codes -> the code the directory uses. Only languages a US or
-# Canadian helpline meets; anything else stays unknown rather than guessed.
-_ISO3 = {
-    "eng": "en", "spa": "es", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "ara": "ar",
-    "zho": "zh", "chi": "zh", "cmn": "zh", "yue": "zh", "hat": "ht", "fas": "fa", "per": "fa",
-    "ell": "el", "gre": "el", "heb": "he", "hin": "hi", "ita": "it", "jpn": "ja", "kor": "ko",
-    "pol": "pl", "por": "pt", "rus": "ru", "tgl": "tl", "fil": "tl", "vie": "vi", "som": "so",
-    "amh": "am", "tir": "ti", "orm": "om", "swa": "sw", "swh": "sw", "kin": "rw", "nep": "ne",
-    "mya": "my", "bur": "my", "khm": "km", "lao": "lo", "tha": "th", "ukr": "uk", "ron": "ro",
-    "rum": "ro", "sqi": "sq", "alb": "sq", "bos": "bs", "srp": "sr", "hrv": "hr", "hye": "hy",
-    "arm": "hy", "tur": "tr", "kur": "ku", "pus": "ps", "urd": "ur", "ben": "bn", "pan": "pa",
-    "guj": "gu", "tam": "ta", "tel": "te", "yid": "yi", "nav": "nv", "oji": "oj", "ojb": "oj",
-    "ase": "asl", "sgn": "asl", "afr": "af", "bul": "bg", "ces": "cs", "cze": "cs", "dan": "da",
-    "nld": "nl", "dut": "nl", "fin": "fi", "kat": "ka", "geo": "ka", "hun": "hu", "isl": "is",
-    "ice": "is", "lit": "lt", "mal": "ml", "mlt": "mt", "nor": "no", "nob": "no", "slk": "sk",
-    "slo": "sk", "slv": "sl", "swe": "sv", "ind": "id", "msa": "ms", "may": "ms", "cat": "ca",
-    "lav": "lv", "est": "et", "mkd": "mk", "mac": "mk",
-}
+# Codes langcodes (the ISO 639 registry) reads otherwise, where the directory keeps one code for
+# what a caller asks for: Mandarin and Cantonese under Chinese (SAMHSA's "Any Chinese language"),
+# Filipino under Tagalog, Norwegian Bokmål under Norwegian, ASL under the vocabulary's "asl".
+_GROUPED = {"cmn": "zh", "yue": "zh", "tgl": "tl", "fil": "tl", "swh": "sw", "ojb": "oj", "nob": "no",
+            "ase": "asl"}
 
-# Names of languages outside the vocabulary (which covers the US helpline's common languages).
-_EXTRA_NAMES = {
-    "af": ("afrikaans",), "bg": ("bulgarian", "bulgaro"), "cs": ("czech", "checo"),
-    "da": ("danish", "danes"), "nl": ("dutch", "flemish", "neerlandes", "holandes"),
-    "fi": ("finnish", "finlandes"), "ka": ("georgian", "georgiano"), "hu": ("hungarian", "hungaro"),
-    "is": ("icelandic", "islandes"), "lt": ("lithuanian", "lituano"), "ml": ("malayalam",),
-    "mt": ("maltese", "maltes"), "no": ("norwegian", "noruego"), "sk": ("slovak", "eslovaco"),
-    "sl": ("slovenian", "slovene", "esloveno"), "sv": ("swedish", "sueco"), "id": ("indonesian",),
-    "ms": ("malay",), "ca": ("catalan",), "lv": ("latvian",), "et": ("estonian",),
-    "mk": ("macedonian",),
-}
+# Three-letter words a list of languages holds that ISO 639-3 also has as codes ("Any" is Anyin).
+_WORDS = frozenset("all and any are but can for has not non one see sin the two una uno yes".split())
 
 # Words that, right before a language name, mean the opposite ("no Spanish").
 _NEGATIONS = ("no", "not", "sin")
@@ -57,7 +39,7 @@ _SPLIT = re.compile(r"[,;/|\n]+|\\n")
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], list[tuple[str, str]]]:
     """(code -> code) for every accepted code, and (folded phrase, code) longest phrase first."""
-    codes: dict[str, str] = dict(_ISO3)
+    codes: dict[str, str] = dict(_GROUPED)
     phrases: dict[str, str] = {}
     for term in vocabulary.load().languages:
         codes[term.id] = term.id
@@ -65,22 +47,41 @@ def _tables() -> tuple[dict[str, str], list[tuple[str, str]]]:
             key = fold(phrase)
             if key and key not in phrases:
                 phrases[key] = term.id
-    for code, names in _EXTRA_NAMES.items():
-        codes.setdefault(code, code)
-        for name in names:
-            phrases.setdefault(fold(name), code)
     ordered = sorted(phrases.items(), key=lambda kv: (-len(kv[0]), kv[0]))
     return codes, ordered
 
 
 def code(text: str | None) -> str | None:
-    """One code for a bare language code ("es", "ES", "spa", "pt-BR") or None."""
+    """One code for a bare language code ("es", "ES", "spa", "pt-BR", "kea") or None: the
+    vocabulary's and the grouped codes first, then any ISO 639-1 or 639-3 code langcodes knows."""
     if not text:
         return None
     m = _CODE_LIKE.match(text.strip())
     if not m:
         return None
-    return _tables()[0].get(m.group(1).lower())
+    base = m.group(1).lower()
+    if base in _tables()[0]:
+        return _tables()[0][base]
+    if base in _WORDS or (len(base) == 3 and m.group(1)[:1].isupper() and not m.group(1).isupper()):
+        return None  # "Any", "Yes": a word, not a code
+    iso = vocabulary.iso_language(text.strip())
+    return _tables()[0].get(iso, iso) if iso else None
+
+
+def _by_name(item: str) -> str | None:
+    """A whole list item that is one language's name in langcodes' data ("Marshallese",
+    "Chuukese", "Ilocano", "Kabuverdianu"), for names the vocabulary does not curate."""
+    words = item.split()
+    if not words or len(words) > 4 or len(item) > 40:
+        return None
+    try:
+        found = langcodes.find(item.strip())
+    except (LookupError, ValueError):
+        return None
+    # langcodes.find is forgiving ("Men" finds Manx): keep it only when the item is the language's
+    # own name in English, in Spanish or in itself.
+    names = {fold(found.display_name("en")), fold(found.display_name("es")), fold(found.autonym())}
+    return code(found.language or "") if fold(item) in names else None
 
 
 @lru_cache(maxsize=4096)
@@ -97,7 +98,10 @@ def codes(text: str | None) -> tuple[str, ...]:
         if bare:
             found.append((offset, bare))
             continue
-        found.extend((offset + pos, c) for pos, c in _named(item))
+        named = _named(item)
+        if not named and (whole := _by_name(item)):
+            named = [(0, whole)]
+        found.extend((offset + pos, c) for pos, c in named)
     out: list[str] = []
     for _, c in sorted(found):
         if c not in out:

@@ -102,16 +102,16 @@ def test_su_and_mh_rows_of_one_site_merge_with_the_union_of_their_codes(boston_d
     assert {"support-group", "mental-health", "substance-use-treatment"} <= set(rec["needs"])
     # Meridian House: ah=1 on the SU row only.
     meridian = find(db, "North Suffolk Community Services", "408 Meridian Street")
-    assert {"es", "asl"} <= set(meridian["languages"])
+    assert {"es", "sgn"} <= set(meridian["languages"])
 
 
 def test_languages_and_needs_of_named_facilities(boston_db):
     db, _ = boston_db
     chelsea_otp = find(db, "Healthcare Resource Centers", "175 Crescent Avenue")  # otp=1, ah=1, sp empty
     assert {"methadone", "mat"} <= set(chelsea_otp["needs"])
-    assert "asl" in chelsea_otp["languages"] and "es" not in chelsea_otp["languages"]
+    assert "sgn" in chelsea_otp["languages"] and "es" not in chelsea_otp["languages"]
     bctc = find(db, "Boston Comprehensive Treatment Center", "99 Topeka Street")  # otp, sp, ah
-    assert "methadone" in bctc["needs"] and {"es", "asl"} <= set(bctc["languages"])
+    assert "methadone" in bctc["needs"] and {"es", "sgn"} <= set(bctc["languages"])
     assert bctc["site_name"] == "Habit Opco LLC"
     assert bctc["phone"] and bctc["geo_precision"] == "exact"
     assert bctc["kind"] == "treatment" and bctc["last_verified"] is None and bctc["source_record_id"] == ""
@@ -126,7 +126,7 @@ def test_spanish_and_sign_language_counts_match_the_export(boston_db):
     spanish = {site_key(r) for r in boston_rows() if r["sp"] == "1"}
     records = all_records(db)
     assert sum("es" in r["languages"] for r in records) == len(spanish)
-    assert sum("asl" in r["languages"] for r in records) == len({site_key(r) for r in boston_rows() if r["ah"] == "1"})
+    assert sum("sgn" in r["languages"] for r in records) == len({site_key(r) for r in boston_rows() if r["ah"] == "1"})
 
 
 def test_search_for_spanish_in_ma_lists_only_spanish_speaking_sites(boston_db):

@@ -74,10 +74,10 @@ def test_spanish_and_other_code_counts_match_the_workbook(natdir_db):
         return conn.execute(sql).fetchone()[0]
 
     assert count("SELECT count(*) FROM service_languages WHERE lang = 'es'") == sites_with("SP")
-    assert count("SELECT count(*) FROM service_languages WHERE lang = 'asl'") == sites_with("AH")
+    assert count("SELECT count(*) FROM service_languages WHERE lang = 'sgn'") == sites_with("AH")
     otp = count("SELECT count(*) FROM services WHERE source_codes LIKE '%\"OTP\"%'")
     assert otp == sites_with("OTP")
-    assert count("SELECT count(*) FROM service_facets WHERE value = 'methadone'") >= otp
+    assert count("SELECT count(*) FROM service_facets WHERE value = 'mat'") >= otp
 
 
 def test_positions_come_from_zip_centroids_and_are_marked_approximate(natdir_db):
@@ -97,7 +97,7 @@ def test_a_named_facility_is_read_field_by_field(natdir_db):
     rec = get_record(conn, rid)
     assert rec["state"] == "AL" and rec["zip"] == "35007" and rec["phone"] == "205-216-0200"
     assert {"methadone", "buprenorphine", "detox"} <= set(rec["needs"])
-    assert "asl" in rec["languages"] and "es" not in rec["languages"]
+    assert "sgn" in rec["languages"] and "es" not in rec["languages"]
     assert {"SA", "OTP", "MM", "AH"} <= set(rec["source_codes"])
     assert "SMPD" in rec["unmapped_codes"]  # smoking policy: kept, mapped to nothing
     assert rec["raw"]["codes"][:3] == ["SA", "DT", "SUMH"] and rec["raw"]["name1"] == rec["name"]

@@ -77,7 +77,7 @@ def test_labels_map_back_to_codes_and_unknown_labels_are_kept(tmp_path):
         expected = {"MH": "mental-health", "SA": "substance-use-treatment"}[row["typeFacility"]]
         assert expected in item.needs
         # 2019 wording of AH: "Services for the deaf and hard of hearing".
-        assert ("asl" in item.languages) == ("Services for the deaf and hard of hearing"
+        assert ("sgn" in item.languages) == ("Services for the deaf and hard of hearing"
                                              in labels.get("SL", "").split("; "))
     # Category settles labels two categories share: "Psychiatric hospital" is PSYH under HOSP.
     items = read(_save(tmp_path, page([facility("H", services=[
@@ -106,7 +106,8 @@ def test_type_facility_key_spellings_nulls_and_bad_rows(tmp_path):
     a, b, c, bad, noname, badlat = items
     assert "MH" in a.source_codes and "mental-health" in a.needs
     assert "SA" in b.source_codes and "substance-use-treatment" in b.needs
-    assert "methadone" in c.needs and c.latitude is None and c.website == ""
+    # An OTP facility type gives the umbrella need (medication for addiction), not methadone.
+    assert c.needs == ["mat"] and c.latitude is None and c.website == ""
     assert isinstance(bad, SkippedRow) and bad.row == 4
     assert isinstance(noname, SkippedRow) and noname.field == "name1"
     assert isinstance(badlat, SkippedRow) and badlat.field == "latitude"

@@ -161,7 +161,7 @@ def test_no_taxonomy_term_names_are_bundled():
     ("Spanish", ("es",)), ("Español", ("es",)), ("es", ("es",)), ("spa", ("es",)), ("ES", ("es",)),
     ("Spanish (limited)", ("es",)), ("limited Spanish", ("es",)), ("English and Spanish", ("en", "es")),
     ("Haitian-Creole", ("ht",)), ("Creole", ("ht",)), ("American Sign Language", ("asl",)),
-    ("Sign Language", ("asl",)), ("pt-BR", ("pt",)), ("urd", ("ur",)), ("Mandarin", ("zh",)),
+    ("Sign Language", ("sgn",)), ("pt-BR", ("pt",)), ("urd", ("ur",)), ("Mandarin", ("zh",)),
     ("Slovak", ("sk",)), ("English\\nBi-lingual volunteers available to translate Spanish", ("en", "es")),
     ("other languages available upon request", ()), ("Language line available", ()),
     ("Interpreters available in 150 languages", ()), ("no Spanish", ()), ("Any", ()), ("", ()), (None, ()),

@@ -182,7 +182,7 @@ def test_vocabulary_module_loads_and_resolves_handler_words():
         ("veteranos", ("population", "veterans")),
         ("sliding scale", ("payment", "sliding-fee")),
         ("espanol", ("language", "es")),
-        ("sign language", ("language", "asl")),
+        ("sign language", ("language", "sgn")),
     ]:
         assert index.get(tuple(fold(phrase).split())) == expected, phrase
     assert ("recovery",) not in index
@@ -205,7 +205,7 @@ def test_samhsa_map_ids_exist_in_the_vocabulary(vocab, samhsa):
 
 
 @pytest.mark.parametrize("code, key, expected", [
-    ("MM", "needs", "methadone"), ("OTP", "needs", "methadone"), ("BU", "needs", "buprenorphine"),
+    ("MM", "needs", "methadone"), ("OTP", "needs", "mat"), ("BU", "needs", "buprenorphine"),
     ("VTRL", "needs", "naltrexone"), ("SA", "needs", "substance-use-treatment"), ("MH", "needs", "mental-health"),
     ("DT", "needs", "detox"), ("ODTX", "needs", "detox"), ("RES", "needs", "residential"),
     ("OIT", "needs", "outpatient"), ("TELE", "needs", "telehealth"), ("SUMH", "needs", "co-occurring"),
@@ -219,7 +219,7 @@ def test_samhsa_map_ids_exist_in_the_vocabulary(vocab, samhsa):
     ("CJ", "populations", "criminal-justice"),
     ("NP", "payment", "free"), ("MD", "payment", "medicaid"), ("MC", "payment", "medicare"),
     ("SS", "payment", "sliding-fee"), ("PA", "payment", "payment-assistance"), ("SF", "payment", "self-pay"),
-    ("SP", "languages", "es"), ("AH", "languages", "asl"), ("F4", "languages", "ar"), ("F17", "languages", "zh"),
+    ("SP", "languages", "es"), ("AH", "languages", "sgn"), ("F4", "languages", "ar"), ("F17", "languages", "zh"),
     ("N24", "languages", "oj"),
 ])
 def test_key_mappings(samhsa, code, key, expected):
@@ -227,7 +227,7 @@ def test_key_mappings(samhsa, code, key, expected):
 
 
 def test_administrative_codes_map_to_nothing(samhsa):
-    for code in ("JC", "CARF", "SMON", "VAPN", "PVTN", "ADLT", "INPE"):
+    for code in ("JC", "CARF", "SOTP", "MHC", "SMON", "VAPN", "PVTN", "ADLT", "INPE"):
         entry = samhsa["codes"][code]
         assert not (entry["needs"] or entry["populations"] or entry["payment"] or entry["languages"]), code
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import files, meetings, vocabulary
+from helpline_tui.core import files, meetings, phones, vocabulary
 from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t
 
@@ -45,17 +45,14 @@ def address_line(rec: dict[str, Any]) -> str:
 
 def phone_list(rec: dict[str, Any], lang: str, keys: tuple[str, str, str] = ("slip.intake", "slip.phone", "slip.hotline"),
                dial_key: str = "slip.dial_in") -> tuple[tuple[str, str], ...]:
-    """Intake first, then main, then hotline; a number listed twice is shown once. A conference
-    dial-in (a number then keys to press) is labelled `dial_key` and read out by `phone_text`."""
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for field_name, key in zip(("intake_phone", "phone", "hotline_phone"), keys):
-        number = (rec.get(field_name) or "").strip()
-        digits = "".join(ch for ch in number if ch.isdigit())
-        if number and digits not in seen:
-            seen.add(digits)
-            dial = bool(meetings.split_dial(number)[1])
-            out.append((t(dial_key if dial else key, lang), phone_text(number, lang)))
+    """(label, number) in the order of `phones.ordered` (intake, main, hotline); `keys` label the
+    three kinds. A conference dial-in (a number then keys to press) is labelled `dial_key` and read
+    out by `phone_text`."""
+    label_of = dict(zip(("intake", "main", "hotline"), keys))
+    out = []
+    for kind, number in phones.ordered(rec):
+        dial = bool(meetings.split_dial(number)[1])
+        out.append((t(dial_key if dial else label_of[kind], lang), phone_text(number, lang)))
     return tuple(out)
 
 

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from helpline_tui.core import cleaning, days, geo, lexicon, ranking, vocabulary, zones
+from helpline_tui.core import cleaning, days, geo, lexicon, phones, ranking, vocabulary, zones
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, printable
@@ -76,8 +76,11 @@ class Hit:
         return {
             "id": r["id"], "name": r["name"], "kind": r["kind"], "organization": r["organization"],
             "site_name": r["site_name"], "street": r["street"], "city": r["city"], "state": r["state"],
-            "zip": r["zip"], "phone": r["phone"] or r["intake_phone"] or r["hotline_phone"],
-            "intake_phone": r["intake_phone"], "languages": r["languages"], "needs": r["needs"],
+            "zip": r["zip"],
+            # `phone` stays the source's main number, the key scripts and the quality evaluation
+            # match records by; `phones` is the order a handler reads them out (phones.ORDER).
+            "phone": r["phone"] or r["intake_phone"] or r["hotline_phone"], "intake_phone": r["intake_phone"],
+            "phones": [{"kind": kind, "number": number} for kind, number in phones.ordered(r)], "languages": r["languages"], "needs": r["needs"],
             "populations": r["populations"], "payment": r["payment"],
             "distance_miles": None if self.distance_miles is None else round(self.distance_miles, 1),
             "approximate_position": self.approximate_position, "area_wide": self.area_wide,
@@ -150,9 +153,10 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
     if state and not re.fullmatch(r"[A-Z]{2}", state):
         raise FilterError(f"state '{_shown(filters.state)}' is not a two-letter code such as NY or PR", usage=True)
     lang = (filters.lang or "").strip().lower() or None
-    if lang and not vocab.knows_language(lang):
+    if lang and not vocab.canonical_language(lang):
         raise FilterError(f"language '{_shown(filters.lang)}' is not a language code helpline knows; "
-                          f"use en, es, asl or another ISO 639-1 code such as fr or zh", usage=True)
+                          f"use en, es, asl or another ISO 639-1 or 639-3 code such as fr, zh or kea", usage=True)
+    lang = vocab.canonical_language(lang) if lang else None
     kind = (filters.kind or "").strip().lower() or None
     if kind and kind not in KINDS:
         raise FilterError(f"kind '{_shown(filters.kind)}' is not one of {', '.join(KINDS)}", usage=True)

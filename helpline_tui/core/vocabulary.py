@@ -4,9 +4,12 @@ synonyms query understanding uses. Source of truth: helpline_tui/core/data/vocab
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import langcodes
 
 from helpline_tui.core.textnorm import fold
 
@@ -64,30 +67,28 @@ class Vocabulary:
         return t.facet if t else None
 
     def knows_language(self, code: str) -> bool:
-        """A code the language filter can mean: the vocabulary's own ids (en, es, asl, hmn, ...) or
-        any ISO 639-1 code, the codes importers turn every source's languages into."""
-        return code in ISO_639_1 or self.language(code) is not None
+        """A code the language filter can mean: the vocabulary's own ids (en, es, asl, sgn, prs, ...)
+        or an ISO 639 code as the directory stores it (639-1 where one exists, else 639-3: "kea")."""
+        return self.language(code) is not None or iso_language(code) == code
+
+    def canonical_language(self, code: str) -> str | None:
+        """The code the directory stores for a code a user or a source gives ("spa" -> "es",
+        "KEA" -> "kea"), or None when it is no language."""
+        code = (code or "").strip().lower()
+        return code if self.language(code) is not None else iso_language(code)
 
     def language(self, code: str) -> Term | None:
         return next((t for t in self.languages if t.id == code), None)
 
     def language_label(self, code: str, lang: str = "en") -> str:
+        """The vocabulary's curated name, else the name langcodes knows in `lang` ("kea" ->
+        "Kabuverdianu", "criollo caboverdiano"), else the code itself."""
         t = self.language(code)
-        return t.label(lang) if t else code
+        return t.label(lang) if t else iso_language_name(code, lang) or code
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
 
-
-# ISO 639-1: every two-letter language code (importers/languages.py maps other codes onto these).
-ISO_639_1 = frozenset("""
-aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv
-dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie
-ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv
-mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm
-rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts
-tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
-""".split())
 
 
 @lru_cache(maxsize=None)
@@ -137,3 +138,36 @@ def phrase_index() -> dict[tuple[str, ...], tuple[str, str]]:
             if key and key not in index:
                 index[key] = (term.facet, term.id)
     return index
+
+
+# Codes that are not one language: private use (qaa-qtz), undetermined, multiple, none, missing.
+_NOT_A_LANGUAGE = re.compile(r"^(q[a-t][a-z]|und|mul|zxx|mis)$")
+
+
+@lru_cache(maxsize=4096)
+def iso_language(code: str) -> str | None:
+    """An ISO 639 code (1, 2 or 3) as the directory stores it, from langcodes: the two-letter code
+    where one exists ("spa" -> "es", "pt-BR" -> "pt"), else the three-letter one ("kea"); None for
+    anything langcodes does not know as a language."""
+    code = (code or "").strip()
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", code):
+        return None
+    try:
+        language = langcodes.Language.get(code.replace("_", "-"))
+    except (ValueError, LookupError):
+        return None
+    base = (language.language or "").lower()
+    if not base or _NOT_A_LANGUAGE.match(base) or not langcodes.Language.get(base).is_valid():
+        return None
+    return base
+
+
+@lru_cache(maxsize=1024)
+def iso_language_name(code: str, lang: str = "en") -> str | None:
+    """A language's name in `lang` from langcodes' data, capitalised for a list; None if unknown."""
+    if iso_language(code) != code:
+        return None
+    name = langcodes.Language.get(code).display_name(lang)
+    if not name or name.lower() in (code, f"unknown language [{code}]"):
+        return None
+    return name[:1].upper() + name[1:]

@@ -24,16 +24,18 @@ def language_choice(code: str, lang: str) -> str:
     return label if tag.lower() in label.lower() else f"{label} {tag}"
 
 
-def language_items(filters: FilterState, lang: str) -> list[PickerItem]:
-    """English, Spanish and sign language first, then the other languages by name."""
+def language_items(filters: FilterState, lang: str, held: Iterable[str] = ()) -> list[PickerItem]:
+    """English, Spanish and sign language first, then the other languages by name: the vocabulary's
+    and any other code the directory holds (`held`: "kea", "mh"), named as langcodes names it."""
     vocab = vocabulary.load()
     current = filters.language
     main = t("picker.main_languages", lang)
     items = [_any(current is None, lang)]
     items += [PickerItem(code, language_choice(code, lang), main, current == code) for code in MAIN_LANGUAGES]
     other = t("picker.other_languages", lang)
-    others = sorted((term for term in vocab.languages if term.id not in MAIN_LANGUAGES), key=lambda x: x.label(lang))
-    items += [PickerItem(term.id, language_choice(term.id, lang), other, current == term.id) for term in others]
+    codes = {term.id for term in vocab.languages} | set(held) | ({current} if current else set())
+    others = sorted((language_choice(code, lang), code) for code in codes - set(MAIN_LANGUAGES))
+    items += [PickerItem(code, label, other, current == code) for label, code in others]
     return items
 
 

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.content import Content
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import meetings, referral, vocabulary
+from helpline_tui.core import meetings, phones, referral, vocabulary
 from helpline_tui.core.display import display_text
 from helpline_tui.core.directory import source_formats
 from helpline_tui.core.search import Hit
@@ -29,7 +29,7 @@ from helpline_tui.i18n import miles, t
 SEP = " · "
 
 
-_CALL_LANGUAGES = ("en", "es", "asl")  # the helpline's own languages come first in a row
+_CALL_LANGUAGES = ("en", "es", "sgn", "asl")  # the helpline's own languages come first in a row
 
 
 def language_codes(codes: list[str] | None, lang: str, limit: int | None = None) -> str:
@@ -57,7 +57,7 @@ def key_needs(needs: list[str] | None, lang: str, limit: int = 3) -> str:
 
 def best_phone(rec: dict[str, Any]) -> str:
     """The number to ring (a conference dial-in's keys are on the service's page)."""
-    return referral.phone_number(rec.get("intake_phone") or rec.get("phone") or rec.get("hotline_phone") or "")
+    return referral.phone_number(phones.first(rec))
 
 
 def distance_text(hit: Hit, lang: str) -> str:

@@ -15,7 +15,7 @@ from helpline_tui.i18n import miles, t
 
 FACETS = ("place", "radius", "language", "need", "kind", "population", "payment")
 RADIUS_CHOICES = (5.0, 10.0, 25.0, 50.0, 100.0, 250.0)
-MAIN_LANGUAGES = ("en", "es", "asl")
+MAIN_LANGUAGES = ("en", "es", "sgn", "asl")  # sgn: sign language services (SAMHSA AH); asl: the source says ASL
 KINDS = ("treatment", "support-group", "community")
 
 _ZIP_SUGGESTION = re.compile(r"^\s*(\d{5})\b")

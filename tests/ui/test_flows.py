@@ -212,8 +212,8 @@ async def test_language_need_and_place_filters_from_the_keyboard(make_app):
         assert screen.filters.is_empty and len(names(app)) == 8
 
 
-@pytest.mark.parametrize(("ui_lang", "sign", "spanish"), [("en", "Sign language (ASL)", "Spanish (ES)"),
-                                                          ("es", "Lengua de señas (ASL)", "Español (ES)")])
+@pytest.mark.parametrize(("ui_lang", "sign", "spanish"), [("en", "American Sign Language (ASL)", "Spanish (ES)"),
+                                                          ("es", "Lengua de señas americana (ASL)", "Español (ES)")])
 async def test_the_language_picker_names_each_code_once(make_app, ui_lang, sign, spanish):
     # The sign-language entry once read "Sign language (ASL) (ASL)": its name already holds the code.
     app = make_app(lang=ui_lang)
@@ -225,7 +225,7 @@ async def test_the_language_picker_names_each_code_once(make_app, ui_lang, sign,
         # each prompt: the label, then two spaces and the count of matching services
         prompts = [str(o.prompt).strip().split("  ")[0] for o in app.screen.query_one("#choices", OptionList).options]
         assert sign in prompts and spanish in prompts, prompts
-        await type_text(pilot, "asl" if ui_lang == "en" else "señas")
+        await type_text(pilot, "asl" if ui_lang == "en" else "americana")
         await pilot.press("enter")
         await settle(pilot)
         assert screen.filters.language == "asl"
@@ -486,7 +486,7 @@ async def test_detail_shows_every_field_with_phones_first(make_app):
         assert "Mon–Fri 09:00–21:00" in text
         vocab = vocabulary.load()
         label = lambda term_id: vocab.term(term_id).label("en")  # noqa: E731
-        assert "Sign language (ASL), English, Spanish (ASL EN ES)" in text
+        assert "American Sign Language (ASL), English, Spanish (ASL EN ES)" in text
         assert f"Physical and mental health: {label('co-occurring')}, {label('mental-health')}" in text
         assert f"Family, social supports and leisure: {label('family-support')}" in text
         assert f"Payment: {label('sliding-fee')}" in text

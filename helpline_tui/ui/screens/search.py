@@ -532,7 +532,10 @@ class SearchScreen(HelplineScreen):
             self.filters = replace(self.filters, place=choice.place, place_label=choice.label)
 
     def action_pick_language(self) -> None:
-        self._open_picker("language", menus.language_items(self.filters, self.lang))
+        directory = self.helpline.directory
+        with directory.lock:  # every code the directory holds, as the picker offers it
+            held = [code for (code,) in directory.conn.execute("SELECT DISTINCT lang FROM service_languages")]
+        self._open_picker("language", menus.language_items(self.filters, self.lang, held))
 
     def action_pick_need(self) -> None:
         self._open_picker("need", menus.need_items(self.filters, self.lang), help_key="picker.need_help")
