@@ -30,7 +30,7 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
     if sniff_file(path, WHAT) != "xlsx":
         raise SourceError(origin, f"is not an Excel workbook, so it is not a {WHAT} "
                                   "(for a CSV export use: helpline import samhsa-csv)")
-    workbook = open_workbook(path)
+    workbook = _opened_for_naming.pop(_file_key(path), None) or open_workbook(path)
     try:
         names = _reference_names(workbook, origin)
         ws = _facilities_sheet(workbook, origin)
@@ -72,12 +72,14 @@ def feed_name(source: str) -> str | None:
     (National_Directory_SA_Facilities_2022.xlsx, 2025_SU_Facilities_...), else the year the
     workbook was made. None when the file is not a readable workbook (the import then says why)."""
     path = Path(source)
+    # Naming never fails an import: a workbook that cannot be read is refused by read(), in its words.
     try:
         if sniff_file(path, WHAT) != "xlsx":
             return None
         workbook = open_workbook(path)
-    except SourceError:
+    except Exception:
         return None
+    kept = False
     try:
         codes = set(_reference_names(workbook, source))
         if not codes:
@@ -88,19 +90,36 @@ def feed_name(source: str) -> str | None:
             for _, cells in zip(range(ROWS_FOR_KIND), rows):
                 if info is not None and info < len(cells):
                     codes.update(parse_code_info(cells[info]))
-        created = workbook.properties.created
-    except SourceError:
+        created = getattr(workbook.properties.created, "year", None)
+        # Opening loads every shared string (1 to 3 s for a national workbook): read() takes this one.
+        while _opened_for_naming:
+            _opened_for_naming.popitem()[1].close()
+        _opened_for_naming[_file_key(path)] = workbook
+        kept = True
+    except Exception:
         return None
     finally:
-        workbook.close()
+        if not kept:
+            workbook.close()
     sa, mh = len(codes & _SA_ONLY), len(codes & _MH_ONLY)
     kind = "sa" if sa > mh else "mh" if mh > sa else None
     name = path.name.lower()
     if kind is None and (found := _KIND_IN_NAME.search(name)):
         kind = "mh" if found.group(1) == "mh" else "sa"
     year = _YEAR_IN_NAME.search(name)
-    year_text = year.group(1) if year else (str(created.year) if created else "")
+    year_text = year.group(1) if year else (str(created) if created else "")
     return "-".join(part for part in (kind, year_text) if part) or None
+
+
+_opened_for_naming: dict[tuple, object] = {}  # at most one workbook, opened by feed_name for read()
+
+
+def _file_key(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path),)
+    return (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _facilities_sheet(workbook, origin: str):
