@@ -63,7 +63,8 @@ class ImportSummary:
     merged: int = 0
     merges: list[dict[str, Any]] = field(default_factory=list)
     # Needs, languages and populations the update takes away from records the source already
-    # held (see _taken_away): {"records", "needs", "languages", "populations", "examples", "bound"}.
+    # held (see _taken_away): {"records", "held", "bound", "over_bound", "needs", "languages",
+    # "populations" (id -> records losing it), "examples"}; empty when nothing is taken away.
     taken_away: dict[str, Any] = field(default_factory=dict)
     placeholder_phones_dropped: int = 0
     coordinates_repaired: int = 0
