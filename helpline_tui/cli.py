@@ -78,7 +78,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="remove records of this source that are no longer in the export")
     i.add_argument("--allow-mass-removal", action="store_true",
                    help="with --replace-source: allow removing more than half of the source's records")
-    i.add_argument("--source-name", help="name this source (default: the format name)")
+    _add_guard_flags(i)
+    i.add_argument("--source-name", help="name this source (default: the source this file or URL was imported "
+                                        "under before, else the format and which feed it is, e.g. "
+                                        "samhsa-directory:sa-2022)")
     i.add_argument("--json", action="store_true", help="JSON summary")
 
     r = sub.add_parser("refresh", parents=[common],
@@ -89,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="remove records no longer in each export")
     r.add_argument("--allow-mass-removal", action="store_true",
                    help="with --replace-source: allow removing more than half of a source's records")
+    _add_guard_flags(r)
     r.add_argument("--json", action="store_true", help="one JSON summary per source, one per line")
 
     n = sub.add_parser("info", parents=[common], help="what is in the directory")
@@ -113,6 +117,14 @@ def _parser() -> argparse.ArgumentParser:
     h.add_argument("--repair", action="store_true",
                    help="remove stale temporary files; rebuild the index and source counts from the records")
     return p
+
+
+def _add_guard_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--allow-lost-needs", action="store_true",
+                         help="allow an update that takes needs, languages or populations away from many of a "
+                              "source's records (the refusal names the bound)")
+    command.add_argument("--into-demo", action="store_true",
+                         help="import into the demo directory of fictional services anyway")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -358,16 +370,18 @@ def _cmd_import(args: argparse.Namespace, db_path: Path) -> int:
     if fmt not in importers.FORMATS and fmt != "auto":
         raise UsageError(f"unknown format '{fmt}'; choose one of {', '.join([*importers.FORMATS, 'auto'])}")
     summary = _import_one(db_path, fmt, args.source, args.source_name, args.replace_source, args.dry_run,
-                          args.allow_mass_removal)
+                          args.allow_mass_removal, args.allow_lost_needs, args.into_demo)
     _report(summary, db_path, args.json)
     return 0
 
 
 def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, replace_source: bool,
-                dry_run: bool, allow_mass_removal: bool = False):
+                dry_run: bool, allow_mass_removal: bool = False, allow_lost_needs: bool = False,
+                into_demo: bool = False):
     """One all-or-nothing import, for `import` and for each source of `refresh`."""
     import importers
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked, run_import
+    from helpline_tui.core.directory import source_imported_from
+    from helpline_tui.core.pipeline import CannotWrite, DemoDirectoryRefused, ImportLocked, run_import
     from helpline_tui.core.records import SourceError
     from helpline_tui.core.schema import SchemaError
 
@@ -387,16 +401,21 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
         with url_secrets.lent(typed), importers.opened(fmt, source) as (fmt, readable):
             reader = importers.load(fmt)
             progress = _progress_printer() if sys.stderr.isatty() else None
+            origin = source if is_url else str(Path(source).resolve())
+            checksum = "" if is_url else _checksum(source)
+            # Without --source-name: the source this file or URL was imported under before, else a
+            # name saying which feed it is (two workbooks of one format never share a source).
+            name = (source_name or source_imported_from(db_path, fmt, origin, checksum)
+                    or importers.default_source_name(fmt, readable, source))
             items = importers.read_in_parts(fmt, readable) or reader(readable)
             return run_import(
-                db_path, items, source=source_name or fmt, format=fmt,
-                origin=source if is_url else str(Path(source).resolve()),
-                checksum="" if is_url else _checksum(source), replace_source=replace_source,
-                dry_run=dry_run, progress=progress, allow_mass_removal=allow_mass_removal,
-                # Without --source-name, every feed of a format is filed under the format's name.
+                db_path, items, source=name, format=fmt, origin=origin, checksum=checksum,
+                replace_source=replace_source, dry_run=dry_run, progress=progress,
+                allow_mass_removal=allow_mass_removal, allow_lost_needs=allow_lost_needs, into_demo=into_demo,
                 same_feed_only=source_name is None,
             )
-    except (SourceError, ImportLocked, CannotWrite, SchemaError, importers.FormatNotAvailable) as exc:
+    except (SourceError, ImportLocked, CannotWrite, SchemaError, importers.FormatNotAvailable,
+            DemoDirectoryRefused) as exc:
         raise _failure(exc) from None
     except OSError as exc:
         raise KnownFailure(f"{exc.filename or source}: {exc.strerror or exc}") from None
@@ -432,7 +451,7 @@ def _cmd_refresh(args: argparse.Namespace, db_path: Path) -> int:
             continue
         try:
             summary = _import_one(db_path, fmt, origin, name, args.replace_source, args.dry_run,
-                                  args.allow_mass_removal)
+                                  args.allow_mass_removal, args.allow_lost_needs, args.into_demo)
         except KnownFailure as exc:
             failed += 1  # each source is its own all-or-nothing step: the others still refresh
             _say(f"helpline: refreshing '{name}': {exc}", file=sys.stderr)
@@ -467,6 +486,7 @@ def _print_summary(s, db_path: Path) -> None:
     for count, text in extras:
         if count:
             _say(f"  {count:,} {text}")
+    _print_taken_away(s)
     _print_merges(s)
     for skip in s.skipped[:10]:
         field = f", field '{skip['field']}'" if skip.get("field") else ""
@@ -478,6 +498,27 @@ def _print_summary(s, db_path: Path) -> None:
     if len(s.cut) > 10:
         _say(f"  … and {len(s.cut) - 10:,} more fields cut to their size limit (--json lists them all)")
     _say(f"  directory {'would hold' if s.dry_run else 'now holds'} {s.total_after:,} services ({s.elapsed_s:.1f} s)")
+
+
+def _print_taken_away(s) -> None:
+    """Needs, languages and populations the update takes from records the source held: named before
+    the import is refused for them, and after it when it went through (under the bound, or allowed)."""
+    from helpline_tui.core.pipeline import LOST_NEEDS_SHARE, taken_away_text
+
+    taken = s.taken_away
+    if not taken:
+        return
+    verb = "would take" if s.dry_run else "took"
+    _say(f"  {verb} needs, languages or populations away from {taken['records']:,} of the {taken['held']:,} "
+          f"records of source '{s.source}': {taken_away_text(taken)}")
+    for example in taken["examples"][:5]:
+        place = ", ".join(p for p in (example["city"], example["state"]) if p)
+        lost = example["lost"]
+        _say(f"    {example['name']}{f' ({place})' if place else ''}: {', '.join(lost[:8])}{', …' if len(lost) > 8 else ''}")
+    if s.dry_run and taken["over_bound"]:
+        _say(f"  the import itself will be refused: more than {taken['bound']:,} records "
+              f"({LOST_NEEDS_SHARE:.0%} of the source) lose something; add --allow-lost-needs if the source "
+              f"really dropped them, or give another feed its own --source-name")
 
 
 def _print_merges(s) -> None:

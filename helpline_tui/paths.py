@@ -21,6 +21,15 @@ def config_file() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
+def real_directory_file() -> Path:
+    """Where a real (imported) directory belongs when the admin has no place of their own for it:
+    services.sqlite in the platform's data folder (~/.local/share/helpline on Linux). Suggested
+    when an import would go into the shipped demo directory."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "services.sqlite"
+
+
 def referral_folders() -> list[Path]:
     """Where saved slips go, best first: Documents/helpline-referrals, the app's data folder,
     then helpline-referrals in the current folder. The first one that can be written is used.

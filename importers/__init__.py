@@ -127,6 +127,34 @@ def opened(fmt: str, source: str) -> Iterator[tuple[str, str]]:
                               exc.row, exc.field) from None
 
 
+def default_source_name(fmt: str, readable: str, source: str) -> str:
+    """The source name an import files its records under when no --source-name is given: the format,
+    then what the feed is, so that two different feeds of one format never share a source by
+    default. What the feed is comes from the feed itself when its format says (a module's
+    `feed_name`: the National Directory's kind and year, "samhsa-directory:sa-2022"), else from a
+    URL's host and path ("meeting-guide:aasepia.org/wp-json/meetings"); a local file of a format
+    that names nothing keeps the format's name. `readable` is what the reader reads (a URL's
+    download, for file-only readers), `source` what the admin gave."""
+    module = importlib.import_module(FORMATS[fmt])
+    feed_name = getattr(module, "feed_name", None)
+    name = feed_name(readable) if feed_name else None
+    if not name and is_url(source):
+        # Host (and port) and path only: a query may hold a key, and page parameters change between runs.
+        name = url_feed_name(source)
+    return f"{fmt}:{name}" if name else fmt
+
+
+def url_feed_name(url: str) -> str:
+    """"aasepia.org/wp-json/meetings": a URL's host, port when it has one, and path; no user, query
+    or fragment (they may hold a key)."""
+    parts = urlsplit(url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{(parts.hostname or '').lower()}{port}{parts.path.rstrip('/')}"
+
+
 def _file_name(url: str) -> str:
     """The last part of the URL's path, made safe as a file name ("download" when there is none)."""
     name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])

@@ -9,6 +9,7 @@ marks the position approximate. Streamed with openpyxl read-only (12,000 rows in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
     if sniff_file(path, WHAT) != "xlsx":
         raise SourceError(origin, f"is not an Excel workbook, so it is not a {WHAT} "
                                   "(for a CSV export use: helpline import samhsa-csv)")
-    workbook = open_workbook(path)
+    workbook = _opened_for_naming.pop(_file_key(path), None) or open_workbook(path)
     try:
         names = _reference_names(workbook, origin)
         ws = _facilities_sheet(workbook, origin)
@@ -53,6 +54,72 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
             raise SourceError(origin, "has a header but no facility rows")
     finally:
         workbook.close()
+
+
+# Type-of-care codes only one survey's workbook lists: the SA (N-SSATS, "SU" from 2024) directory has
+# detox and halfway houses, the MH (N-MHSS) one mental-health treatment and mental-health facility types.
+_SA_ONLY = frozenset({"DT", "HH"})
+_MH_ONLY = frozenset({"MH", "CMHC", "OMH", "PSY", "MSMH"})
+_KIND_IN_NAME = re.compile(r"(?:^|[^a-z])(sa|su|mh)(?:[^a-z]|$)")
+_YEAR_IN_NAME = re.compile(r"(?:^|\D)((?:19|20)\d\d)(?:\D|$)")
+ROWS_FOR_KIND = 200  # facility rows read when the workbook has no code reference sheet
+
+
+def feed_name(source: str) -> str | None:
+    """What this workbook is, for its default source name: "sa-2022", "mh-2022" (kind, then year).
+    The kind comes from the content: the codes of its "Service Code Reference" sheet, else of its
+    first facility rows, else the file name (SA/SU/MH); the year from the file name SAMHSA gives it
+    (National_Directory_SA_Facilities_2022.xlsx, 2025_SU_Facilities_...), else the year the
+    workbook was made. None when the file is not a readable workbook (the import then says why)."""
+    path = Path(source)
+    # Naming never fails an import: a workbook that cannot be read is refused by read(), in its words.
+    try:
+        if sniff_file(path, WHAT) != "xlsx":
+            return None
+        workbook = open_workbook(path)
+    except Exception:
+        return None
+    kept = False
+    try:
+        codes = set(_reference_names(workbook, source))
+        if not codes:
+            ws = _facilities_sheet(workbook, source)
+            rows = sheet_rows(ws, source)
+            header = [h.strip().lower() for h in next(rows, (0, []))[1]]
+            info = header.index("service_code_info") if "service_code_info" in header else None
+            for _, cells in zip(range(ROWS_FOR_KIND), rows):
+                if info is not None and info < len(cells):
+                    codes.update(parse_code_info(cells[info]))
+        created = getattr(workbook.properties.created, "year", None)
+        # Opening loads every shared string (1 to 3 s for a national workbook): read() takes this one.
+        while _opened_for_naming:
+            _opened_for_naming.popitem()[1].close()
+        _opened_for_naming[_file_key(path)] = workbook
+        kept = True
+    except Exception:
+        return None
+    finally:
+        if not kept:
+            workbook.close()
+    sa, mh = len(codes & _SA_ONLY), len(codes & _MH_ONLY)
+    kind = "sa" if sa > mh else "mh" if mh > sa else None
+    name = path.name.lower()
+    if kind is None and (found := _KIND_IN_NAME.search(name)):
+        kind = "mh" if found.group(1) == "mh" else "sa"
+    year = _YEAR_IN_NAME.search(name)
+    year_text = year.group(1) if year else (str(created) if created else "")
+    return "-".join(part for part in (kind, year_text) if part) or None
+
+
+_opened_for_naming: dict[tuple, object] = {}  # at most one workbook, opened by feed_name for read()
+
+
+def _file_key(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path),)
+    return (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _facilities_sheet(workbook, origin: str):

@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 
@@ -27,6 +28,23 @@ from importers.samhsa_common import FACILITY_FIELDS, facility_record
 SOURCE = "samhsa-json"
 PAGE_SIZE = 2000  # the API's maximum; its default (30) would mean ~800 requests for the country
 MAX_FILE_BYTES = 1024 * 1024 * 1024
+
+
+# The query parameters that choose which facilities an API URL lists (guide Appendix A); paging,
+# sorting and anything else (a key) are left out of its name.
+_SELECTING = ("sType", "sCodes", "stateCode", "limitType", "limitValue", "sAddr", "cut")
+
+
+def feed_name(source: str) -> str | None:
+    """An API URL's identity for its default source name: host, path and the parameters that choose
+    the facilities ("findtreatment.gov/locator/exportsAsJson/v2?sType=SA&limitType=0&limitValue=5"),
+    so that an SA and an MH query are two sources. None for a saved file."""
+    if not source.startswith(("http://", "https://")):
+        return None
+    from importers import url_feed_name
+
+    chosen = sorted((k, v) for k, v in parse_qsl(urlsplit(source).query) if k in _SELECTING)
+    return url_feed_name(source) + (f"?{urlencode(chosen)}" if chosen else "")
 
 
 def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:

@@ -51,7 +51,8 @@ def test_auto_imports_a_served_meeting_guide_feed_fetching_it_once(httpserver, c
     assert summary["format"] == "meeting-guide" and summary["added"] == 2038
     assert len(httpserver.log) == 1  # detected and imported from one download
     info = json.loads(run_cli("info", "--db", str(copy_db), "--json").stdout)
-    assert {s["name"]: s["origin"] for s in info["sources"]}["meeting-guide"] == url
+    # Filed under a name saying which feed it is: the format, then the URL's host and path.
+    assert {s["name"]: s["origin"] for s in info["sources"]}[f"meeting-guide:{url.split('://')[1]}"] == url
 
 
 def test_auto_imports_a_served_samhsa_csv_and_refresh_fetches_it_again(httpserver, copy_db):
@@ -61,7 +62,7 @@ def test_auto_imports_a_served_samhsa_csv_and_refresh_fetches_it_again(httpserve
     p = run_cli("import", "auto", url, "--db", str(copy_db), "--json", env=FAST)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["format"] == "samhsa-csv" and json.loads(p.stdout)["read"] == 662
-    p = run_cli("refresh", "samhsa-csv", "--db", str(copy_db), "--json", env=FAST)
+    p = run_cli("refresh", f"samhsa-csv:{url.split('://')[1]}", "--db", str(copy_db), "--json", env=FAST)
     assert p.returncode == 0, p.stderr
     again = json.loads(p.stdout)
     assert again["read"] == 662 and again["added"] == again["updated"] == 0 and again["unchanged"] > 0

@@ -77,6 +77,27 @@ def is_demo(conn: sqlite3.Connection) -> bool:
     return meta(conn).get("demo") == "true"
 
 
+def source_imported_from(path: str | Path, fmt: str, origin: str, checksum: str) -> str | None:
+    """The source an earlier import of the same file or URL (same origin, or a local file with the
+    same content) was filed under, whatever its name: importing it again refreshes that source,
+    as in directories whose sources were named before default names said which feed they are
+    ("samhsa-directory"). None when there is none, or no readable directory yet."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute(
+                "SELECT name FROM sources WHERE format = ? AND (origin = ? OR (? != '' AND checksum = ?)) "
+                "ORDER BY origin != ?, imported_at DESC LIMIT 1", (fmt, origin, checksum, checksum, origin)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def info(conn: sqlite3.Connection) -> dict[str, Any]:
     def counts(sql: str) -> dict[str, int]:
         return {k: v for k, v in conn.execute(sql).fetchall()}

@@ -62,6 +62,10 @@ class ImportSummary:
     # Records of this source shown as one site with another source's record, and the pairs.
     merged: int = 0
     merges: list[dict[str, Any]] = field(default_factory=list)
+    # Needs, languages and populations the update takes away from records the source already
+    # held (see _taken_away): {"records", "held", "bound", "over_bound", "needs", "languages",
+    # "populations" (id -> records losing it), "examples"}; empty when nothing is taken away.
+    taken_away: dict[str, Any] = field(default_factory=dict)
     placeholder_phones_dropped: int = 0
     coordinates_repaired: int = 0
     coordinates_dropped: int = 0
@@ -80,6 +84,10 @@ class ImportSummary:
 
 class ImportLocked(Exception):
     pass
+
+
+class DemoDirectoryRefused(Exception):
+    """An import into the demo directory of fictional services, not confirmed: one sentence."""
 
 
 def now_iso() -> str:
@@ -534,16 +542,21 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     same_feed_only: bool = False,
+    allow_lost_needs: bool = False,
+    into_demo: bool = False,
 ) -> ImportSummary:
     """Import records all-or-nothing. Raises SourceError (bad source), ImportLocked, or
     schema.SchemaError; in every failure case the directory file is untouched. A source given
     as SourceParts is read and cleaned by `workers` processes (default: HELPLINE_IMPORT_WORKERS,
     else up to 2 cores); the directory is the same as from reading it in one pass.
     `same_feed_only` refuses a source that shares almost none of the records already filed under
-    its source name from another origin (another feed under a default name, see _refuse_other_feed)."""
+    its source name from another origin (another feed under a default name, see _refuse_other_feed).
+    An update taking needs, languages or populations away from many records is refused unless
+    `allow_lost_needs` (_refuse_lost_needs); an import into a demo directory unless `into_demo`."""
     options = dict(source=source, format=format, origin=origin, checksum=checksum, replace_source=replace_source,
                    dry_run=dry_run, allow_mass_removal=allow_mass_removal, meta=meta, progress=progress,
-                   workers=import_workers() if workers is None else workers, same_feed_only=same_feed_only)
+                   workers=import_workers() if workers is None else workers, same_feed_only=same_feed_only,
+                   allow_lost_needs=allow_lost_needs, into_demo=into_demo)
     try:
         return _run_import(Path(db_path), items, **options)
     except (PartsMisaligned, BrokenProcessPool):
@@ -565,12 +578,14 @@ def import_workers() -> int:
 def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | SourceParts, *, source: str,
                 format: str, origin: str, checksum: str, replace_source: bool, dry_run: bool,
                 allow_mass_removal: bool, meta: dict[str, str] | None, progress: Callable[[int], None] | None,
-                workers: int, same_feed_only: bool) -> ImportSummary:
+                workers: int, same_feed_only: bool, allow_lost_needs: bool, into_demo: bool) -> ImportSummary:
     started = time.perf_counter()
     started_at = now_iso()
     summary = ImportSummary(source=source, format=format, origin=origin, dry_run=dry_run)
     stats = _Stats()
     with import_lock(db_path) as db_path, collector_paused(), _worker_pool(items, workers) as pool:
+        if not into_demo and not (meta or {}).get("demo"):
+            _refuse_demo_directory(db_path)  # under the lock: what is checked is what is replaced
         remove_stale_temps(db_path)
         with writable_copy(db_path, f"import of {format} as source '{source}'") as (db, commit):
             conn = db.conn
@@ -612,6 +627,9 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
                 _refuse_other_feed(conn, summary, source, origin)
             if not allow_mass_removal:  # a dry run too: it says what the real run would do
                 _refuse_mass_removal(summary, source, origin)
+            _taken_away(conn, summary, source)
+            if not allow_lost_needs and not dry_run:  # a dry run lists them, and says it would be refused
+                _refuse_lost_needs(summary, source, origin)
             summary.changed = bool(summary.added or summary.updated or summary.removed)
             if dry_run or (not summary.changed and not meta and _source_known(conn, source)):
                 if dry_run:
@@ -883,6 +901,90 @@ def _refuse_other_feed(conn: sqlite3.Connection, summary: ImportSummary, source:
                               f"records read are among them: is it another feed? Give it its own name with "
                               f"--source-name NAME (or --source-name {source} to add it to that source); nothing "
                               f"was changed")
+
+
+# An update may take needs, languages or populations away from this share of a source's records
+# (and from LOST_NEEDS_FLOOR records) before it must be confirmed: sites drop a service now and then,
+# but a tenth of a source losing some is another feed imported under its name (the National
+# Directory's MH workbook over the SA one took needs from 2,016 of 12,170 sites), or a broken export.
+LOST_NEEDS_SHARE = 0.10
+LOST_NEEDS_FLOOR = 20
+_FACETS_KEPT = ("needs", "languages", "populations")
+EXAMPLES_KEPT = 10
+
+
+def _taken_away(conn: sqlite3.Connection, summary: ImportSummary, source: str) -> None:
+    """What the update takes away from records the source already holds, for the summary: how many
+    records lose a need, language or population, how many lose each one, and a few of them."""
+    held = conn.execute("SELECT count(*) FROM services WHERE source = ?", (source,)).fetchone()[0]
+    lost: dict[str, dict[str, int]] = {facet: {} for facet in _FACETS_KEPT}
+    examples: list[dict[str, Any]] = []
+    records = 0
+    columns = ", ".join(f"v.{f}, s.{f}" for f in _FACETS_KEPT)
+    for name, city, state, *lists in conn.execute(
+            f"SELECT v.name, v.city, v.state, {columns} FROM staging s JOIN services v ON v.id = s.id "
+            "WHERE v.content_hash != s.content_hash ORDER BY v.name_fold, v.id"):
+        gone: list[str] = []
+        for facet, before, after in zip(_FACETS_KEPT, lists[0::2], lists[1::2]):
+            if before == after:
+                continue
+            for value in sorted(set(json.loads(before)) - set(json.loads(after))):
+                lost[facet][value] = lost[facet].get(value, 0) + 1
+                gone.append(value)
+        if gone:
+            records += 1
+            if len(examples) < EXAMPLES_KEPT:
+                examples.append({"name": name, "city": city, "state": state, "lost": gone})
+    if records:
+        bound = max(LOST_NEEDS_FLOOR, int(held * LOST_NEEDS_SHARE))
+        summary.taken_away = {
+            "records": records, "held": held, "bound": bound, "over_bound": records > bound,
+            **{facet: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for facet, counts in lost.items()},
+            "examples": examples}
+
+
+def taken_away_text(taken: dict[str, Any], most: int = 6) -> str:
+    """"methadone 107, detox 550, …": the values most records lose, for one sentence."""
+    counts = sorted(((n, v) for facet in _FACETS_KEPT for v, n in taken.get(facet, {}).items()), key=lambda p: (-p[0], p[1]))
+    text = ", ".join(f"{v} {n:,}" for n, v in counts[:most])
+    return text + (", …" if len(counts) > most else "")
+
+
+def _refuse_lost_needs(summary: ImportSummary, source: str, origin: str) -> None:
+    taken = summary.taken_away
+    if not taken.get("over_bound"):
+        return
+    first = taken["examples"][0]
+    raise SourceError(origin, f"would take needs, languages or populations away from {taken['records']:,} of the "
+                              f"{taken['held']:,} records of source '{source}' ({taken_away_text(taken)}; e.g. "
+                              f"{first['name']}, {first['city']}: {', '.join(first['lost'][:5])}), more than the "
+                              f"{taken['bound']:,} ({LOST_NEEDS_SHARE:.0%}) an update may take without confirming "
+                              f"(is it another feed? give it its own --source-name); nothing was changed: see them "
+                              f"with --dry-run, then add --allow-lost-needs if the source really dropped them")
+
+
+def _refuse_demo_directory(db_path: Path) -> None:
+    """The shipped demo directory is fictional: real records imported into it would be shown among
+    made-up ones (the README's examples once wrote there)."""
+    if not db_path.is_file():
+        return
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            demo = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # not a directory (yet): the import says so in its own words
+    if not demo or demo[0] != "true":
+        return
+    from helpline_tui.paths import real_directory_file
+
+    raise DemoDirectoryRefused(
+        f"{db_path} is the demo directory of fictional services, so real records would be shown among made-up "
+        f"ones; start a real directory with `export HELPLINE_DB={real_directory_file()}` (the platform's data "
+        f"folder) or --db PATH, then import again, or add --into-demo to import into the demo anyway; nothing was "
+        f"changed")
 
 
 def _diff(conn: sqlite3.Connection, summary: ImportSummary, source: str, replace_source: bool) -> None:

@@ -171,7 +171,7 @@ def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) ->
                 key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
                 reasons[key].add(why)
                 pairs[key] = (a, b) if a.id < b.id else (b, a)
-    matches = []
+    ranked: list[tuple[tuple, Match]] = []
     for key, (a, b) in pairs.items():
         # Names are compared only for pairs that share a block: few records in a directory.
         score = name_score(name_key(a.name), name_key(b.name))
@@ -181,9 +181,15 @@ def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) ->
             continue
         if score >= threshold:
             why = "+".join(w for w in ("phone", "street") if w in reasons[key])
-            matches.append(Match(a, b, why, round(score, 1)))
-    matches.sort(key=lambda m: (-m.score, m.a.id, m.b.id))
-    return matches
+            # Among pairs whose names score alike, the one whose site names agree too, then the one
+            # sharing phone and street, is the better: the SA and MH workbooks both list an
+            # organisation's site-named programme and its plain-named one at one address, and each
+            # programme's twin must join it, not the other programme.
+            sites_agree = 100.0 if site_a == site_b else name_score(site_a, site_b) if site_a and site_b else 0.0
+            ranked.append(((-round(score, 1), -sites_agree, -len(reasons[key]), a.id, b.id),
+                           Match(a, b, why, round(score, 1))))
+    ranked.sort(key=lambda pair: pair[0])
+    return [match for _, match in ranked]
 
 
 def group(matches: list[Match]) -> list[list[Match]]:
