@@ -255,16 +255,19 @@ def test_refresh_takes_the_key_from_the_environment_or_says_what_to_set(httpserv
     seen = keyed_locator(httpserver)
     url = httpserver.url_for("/locator") + f"?api_key={SECRET}"
     assert cli.main(["import", "samhsa-json", url, "--db", str(sample_db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["secrets_not_stored"] == ["HELPLINE_SECRET_API_KEY"]
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["secrets_not_stored"] == ["HELPLINE_SECRET_API_KEY"]
+    source = summary["source"]  # a URL's source is named by its host and path, never its key
+    assert SECRET not in source
     monkeypatch.delenv("HELPLINE_SECRET_API_KEY", raising=False)
     before = sha(sample_db)
-    assert cli.main(["refresh", "samhsa-json", "--db", str(sample_db)]) == 1
+    assert cli.main(["refresh", source, "--db", str(sample_db)]) == 1
     err = capsys.readouterr().err
     assert "needs the secret HELPLINE_SECRET_API_KEY, which is not stored in the directory; set that " \
            "environment variable" in err and len(err.strip().splitlines()) == 1
     assert sha(sample_db) == before and len(seen) == 1  # refused before any request
     monkeypatch.setenv("HELPLINE_SECRET_API_KEY", SECRET)
-    assert cli.main(["refresh", "samhsa-json", "--db", str(sample_db)]) == 0
+    assert cli.main(["refresh", source, "--db", str(sample_db)]) == 0
     assert seen[-1] == SECRET and SECRET not in capsys.readouterr().out
 
 
