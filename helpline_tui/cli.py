@@ -381,7 +381,7 @@ def _print_summary(s, db_path: Path) -> None:
         ("changed" if s.changed else "left unchanged")
     print(f"{s.format} import from {s.origin}: {db_path} {verb}{' (dry run)' if s.dry_run else ''}")
     print(f"  read {s.read:,} · added {s.added:,} · updated {s.updated:,} · unchanged {s.unchanged:,} · "
-          f"removed {s.removed:,} · skipped {len(s.skipped):,}")
+          f"removed {s.removed:,} · skipped {s.skipped_count:,}")
     extras = [(s.merged_duplicates, "duplicate rows merged into one site"),
               (s.placeholder_phones_dropped, "placeholder phone numbers dropped"),
               (s.coordinates_repaired, "swapped coordinates repaired"),
@@ -394,13 +394,17 @@ def _print_summary(s, db_path: Path) -> None:
     for skip in s.skipped[:10]:
         field = f", field '{skip['field']}'" if skip.get("field") else ""
         print(f"  skipped row {skip['row']}{field}: {skip['reason']}")
-    if len(s.skipped) > 10:
-        print(f"  … and {len(s.skipped) - 10:,} more skipped rows (--json lists them all)")
+    if s.skipped_count > 10:
+        print(f"  … and {s.skipped_count - 10:,} more skipped rows ({_json_lists(s.skipped, s.skipped_count)})")
     for cut in s.cut[:10]:
         print(f"  row {cut['row']}, field '{cut['field']}': {cut['reason']}")
-    if len(s.cut) > 10:
-        print(f"  … and {len(s.cut) - 10:,} more fields cut to their size limit (--json lists them all)")
+    if s.cut_count > 10:
+        print(f"  … and {s.cut_count - 10:,} more fields cut to their size limit ({_json_lists(s.cut, s.cut_count)})")
     print(f"  directory {'would hold' if s.dry_run else 'now holds'} {s.total_after:,} services ({s.elapsed_s:.1f} s)")
+
+
+def _json_lists(listed: list, count: int) -> str:
+    return "--json lists them all" if len(listed) == count else f"--json lists the first {len(listed):,}"
 
 
 def _print_merges(s) -> None:

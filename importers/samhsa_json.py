@@ -20,13 +20,12 @@ from typing import Any
 import httpx
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
-from importers import json_text, samhsa_codes
+from importers import bounded, json_text, samhsa_codes
 from importers.http import JSON_TYPES, Downloader, body_snippet
 from importers.samhsa_common import FACILITY_FIELDS, facility_record
 
 SOURCE = "samhsa-json"
 PAGE_SIZE = 2000  # the API's maximum; its default (30) would mean ~800 requests for the country
-MAX_FILE_BYTES = 1024 * 1024 * 1024
 
 
 def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
@@ -95,9 +94,7 @@ def _rows_from_file(path: Path) -> Iterator[Any]:
     if path.is_dir():
         raise SourceError(origin, "is a folder, not a saved JSON response")
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise SourceError(origin, "is larger than 1 GB; split the download into smaller queries")
-        content = path.read_bytes()
+        content = bounded.read_file(path)
     except OSError as exc:
         raise SourceError(origin, f"cannot be read ({exc.strerror or exc})") from None
     yield from _page_rows(_parse(content, origin), origin)
@@ -106,6 +103,7 @@ def _rows_from_file(path: Path) -> Iterator[Any]:
 def _parse(content: bytes, origin: str) -> Any:
     if not content.strip():
         raise SourceError(origin, "is empty")
+    json_text.refuse_too_many_values(content, origin)  # before decoding: no second copy of a bomb
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
