@@ -266,19 +266,24 @@ def _print_table(page) -> None:
 # ------------------------------------------------------------------------------------------- import
 
 def _checksum(source: str) -> str:
+    """SHA-256 of the source file, or of the files an import of the folder reads (an HSDS
+    package: not a large file beside it), streamed in 1 MiB blocks."""
+    from importers.hsds_tables import used_files
+
     path = Path(source)
     digest = hashlib.sha256()
     if path.is_file():
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        files = [path]
     elif path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file():
-                digest.update(str(child.relative_to(path)).encode())
-                digest.update(child.read_bytes())
+        files = used_files(path)
     else:
         return ""
+    for file in files:
+        if file != path:
+            digest.update(file.relative_to(path).as_posix().encode())
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 

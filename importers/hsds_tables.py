@@ -211,13 +211,49 @@ def _need_services(origin: str, names: Iterable[str]) -> None:
 
 
 def load_folder(path: Path) -> Package:
-    origin = str(path)
+    candidates = _folder_candidates(path)
+    return _assemble(str(path), candidates, lambda rel: bounded.read_file(folder_file(path, rel)),
+                     lambda rel: str(path / rel))
+
+
+def _folder_candidates(path: Path) -> dict[str, list[str]]:
     candidates: dict[str, list[str]] = {}
     for child in sorted(path.rglob("*")):
         rel = child.relative_to(path).as_posix()
         if child.is_file() and rel.count("/") <= 3 and not rel.startswith(("__MACOSX", ".")):
             candidates.setdefault(child.name.lower(), []).append(rel)
-    return _assemble(origin, candidates, lambda rel: bounded.read_file(path / rel), lambda rel: str(path / rel))
+    return candidates
+
+
+def folder_file(folder: Path, rel: str) -> Path:
+    """A file of the package folder, refused when it is a link leading out of the folder (a
+    services.csv linked to /etc/passwd would be read, and quoted in an error)."""
+    path = folder / rel
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise SourceError(str(path), "is a symbolic link to a file outside the folder; an HSDS package's "
+                                     "files must be inside it (copy the file in instead)")
+    return path
+
+
+def used_files(folder: Path) -> list[Path]:
+    """The files an import of the folder reads (the descriptor and the tables it maps), in a
+    fixed order: what its checksum covers, so that a large unrelated file is not read."""
+    candidates = _folder_candidates(folder)
+    desc_rel = _pick(candidates, "datapackage.json", [])
+    descriptor = _parse_descriptor(bounded.read_file(folder_file(folder, desc_rel)), str(folder / desc_rel)) \
+        if desc_rel else None
+    rels = [rel for _, _, rel in _tables_to_read(candidates, _declared_paths(descriptor))]
+    return [folder_file(folder, rel) for rel in ([desc_rel] if desc_rel else []) + rels]
+
+
+def _tables_to_read(candidates: dict[str, list[str]], declared: list[str]) -> Iterator[tuple[str, str, str]]:
+    """(canonical table, file name, member or path) of each table the package has."""
+    for canonical, files in TABLE_FILES.items():
+        for name in files:
+            rel = _pick(candidates, name, declared)
+            if rel:
+                yield canonical, name, rel
+                break
 
 
 def _assemble(origin: str, candidates: dict[str, list[str]], read: Callable[[str], bytes],
@@ -231,13 +267,8 @@ def _assemble(origin: str, candidates: dict[str, list[str]], read: Callable[[str
     if not candidates.get("services.csv"):
         _need_services(origin, csv_names)
     package = Package(origin=origin, version=_detect_version(csv_names, descriptor))
-    declared = _declared_paths(descriptor)
-    for canonical, files in TABLE_FILES.items():
-        for name in files:
-            rel = _pick(candidates, name, declared)
-            if rel:
-                package.tables[canonical] = parse_csv(read(rel), name, where(rel), canonical, package)
-                break
+    for canonical, name, rel in _tables_to_read(candidates, _declared_paths(descriptor)):
+        package.tables[canonical] = parse_csv(read(rel), name, where(rel), canonical, package)
     return package
 
 

@@ -136,3 +136,44 @@ def test_millions_of_skipped_rows_are_counted_and_only_the_first_listed(tmp_path
     code, out, _ = _import(capsys, "meeting-guide", str(source), "--db", str(db))
     assert code == 0
     assert "skipped 40" in out and "… and 30 more skipped rows (--json lists the first 5)" in out
+
+
+def _package_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "package"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "services.csv").write_bytes(_services(3))
+    return folder
+
+
+def test_a_link_leading_out_of_the_package_folder_is_refused_unread(tmp_path: Path, capsys):
+    folder = _package_folder(tmp_path)
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:SECRET-VALUE:/root:/bin/bash\n")
+    (folder / "data" / "services.csv").unlink()
+    (folder / "data" / "services.csv").symlink_to(secret)
+    db = tmp_path / "services.sqlite"
+
+    code, _, err = _import(capsys, "hsds", str(folder), "--db", str(db))
+
+    assert code == 1 and _refused(err, folder / "data" / "services.csv"), err
+    assert "symbolic link to a file outside the folder" in err and "SECRET" not in err
+    assert not db.exists()
+
+
+def test_folder_checksum_covers_only_the_files_the_import_reads(tmp_path: Path, capsys):
+    folder = _package_folder(tmp_path)
+    imports = iter(range(10))
+
+    def checksum() -> str:
+        db = tmp_path / f"services-{next(imports)}.sqlite"  # a first import records its checksum
+        code, _, err = _import(capsys, "hsds", str(folder), "--db", str(db))
+        assert code == 0, err
+        return sqlite3.connect(db).execute("SELECT checksum FROM sources WHERE name = 'hsds'").fetchone()[0]
+
+    first = checksum()
+    # A large file beside the package (a backup, a log) is neither read nor hashed.
+    (folder / "backup.tar").write_bytes(b"\0" * 200_000)
+    (folder / "data" / "contacts.csv").write_text("id,name\nc1,Someone\n")
+    assert checksum() == first
+    (folder / "data" / "services.csv").write_bytes(_services(4))
+    assert checksum() != first
