@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from helpline_tui.core import limits
 from helpline_tui.core.limits import allow_long_csv_cells
 from helpline_tui.core.records import SourceError
-from importers import bounded, json_text
+from importers import bounded, csv_text, json_text
 
 # Tables the mapper reads, by every name the versions give them -> one canonical name.
 TABLE_FILES: dict[str, tuple[str, ...]] = {
@@ -112,7 +112,13 @@ def repair_text(value: str) -> str:
 
 
 def decode_text(data: bytes, origin: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, as Excel writes; binary is refused."""
+    """UTF-8 (with or without BOM), else Windows-1252, as Excel writes, or UTF-16 with its
+    byte-order mark (Excel's "Unicode text"); binary is refused."""
+    if csv_text.is_utf16(data):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SourceError(origin, "is not valid UTF-16 text, though it begins like it") from None
     if b"\x00" in data[:65536]:
         raise SourceError(origin, "is binary data, not a CSV text file")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -128,7 +134,8 @@ def parse_csv(data: bytes, name: str, origin: str, canonical: str, package: Pack
     text = decode_text(data, origin)
     table = Table(name=name, origin=origin)
     # strict: an unterminated quote is an error, not a field that swallows the rest of the file.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True,
+                        delimiter=csv_text.delimiter(text[: text.find("\n") if "\n" in text else 65536]))
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):

@@ -6,6 +6,7 @@ full-size inputs against the default bounds and prints peak memory."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import sqlite3
@@ -14,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+import importers
 from helpline_tui.cli import main
 from helpline_tui.core import limits
+from tests.conftest import shared_file
 
 SERVICES_HEADER = "id,name,organization_id,description\n"
 
@@ -177,3 +180,40 @@ def test_folder_checksum_covers_only_the_files_the_import_reads(tmp_path: Path, 
     assert checksum() == first
     (folder / "data" / "services.csv").write_bytes(_services(4))
     assert checksum() != first
+
+
+def _as_unicode_text(source: Path, target: Path) -> Path:
+    """The file as Excel's "Unicode text" saves it: UTF-16 LE with a byte-order mark, tab-separated."""
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    with open(target, "w", encoding="utf-16", newline="") as handle:
+        csv.writer(handle, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    assert target.read_bytes()[:2] == b"\xff\xfe"
+    return target
+
+
+def test_a_locator_export_saved_as_unicode_text_imports_like_the_csv(tmp_path: Path, capsys):
+    export = shared_file("samhsa", "findtreatment_export_FindTreament_Facility_listing_2025-08_greater_boston.csv")
+    unicode_text = _as_unicode_text(export, tmp_path / "export.txt")
+
+    assert importers.detect(str(unicode_text)) == "samhsa-csv"
+    code, out, err = _import(capsys, "auto", str(unicode_text), "--db", str(tmp_path / "a.sqlite"), "--json")
+    assert code == 0, err
+    code, expected, err = _import(capsys, "samhsa-csv", str(export), "--db", str(tmp_path / "b.sqlite"), "--json")
+    assert code == 0, err
+    counts = ("read", "added", "skipped_count", "total_after")
+    assert [json.loads(out)[k] for k in counts] == [json.loads(expected)[k] for k in counts]
+    assert json.loads(out)["read"] == 662
+
+
+def test_hsds_tables_saved_as_unicode_text_are_read(tmp_path: Path, capsys):
+    folder = _package_folder(tmp_path)
+    services = folder / "data" / "services.csv"
+    services.write_text(SERVICES_HEADER + "s1,Clínica Esperanza,o1,Tratamiento\n", encoding="utf-8")
+    _as_unicode_text(services, services)
+    db = tmp_path / "services.sqlite"
+
+    code, _, err = _import(capsys, "hsds", str(folder), "--db", str(db))
+
+    assert code == 0, err
+    assert sqlite3.connect(db).execute("SELECT name FROM services").fetchall() == [("Clínica Esperanza",)]
