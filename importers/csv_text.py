@@ -53,13 +53,14 @@ def utf8_copy(path: Path) -> Iterator[Path]:
         copy = Path(folder) / path.name
         with open(path, encoding="utf-16", newline="") as source, \
                 open(copy, "w", encoding="utf-8", newline="") as target:
-            first = source.readline()
-            source.seek(0)
-            reader = csv.reader(source, delimiter=delimiter(first))
-            writer = csv.writer(target, lineterminator="\n")
+            reader = None
             try:
-                writer.writerows(reader)
+                first = source.readline()
+                source.seek(0)
+                reader = csv.reader(source, delimiter=delimiter(first))
+                csv.writer(target, lineterminator="\n").writerows(reader)
             except (csv.Error, UnicodeError) as exc:
-                raise SourceError(str(path), f"is not a well-formed UTF-16 CSV file ({exc})",
-                                  row=reader.line_num) from None
+                problem = exc.reason if isinstance(exc, UnicodeDecodeError) else exc
+                raise SourceError(str(path), f"is not a well-formed UTF-16 CSV file ({problem})",
+                                  row=reader.line_num if reader else 1) from None
         yield copy
