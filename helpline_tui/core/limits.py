@@ -15,9 +15,9 @@ import says where each one applied, so an admin can fix the source:
 | one JSON document (file, download, page) | 5,000,000 values (MAX_JSON_VALUES: objects, arrays and commas, counted before parsing; real feeds have about 35,000 a MB) | the import is refused, naming the file |
 | a file read whole into memory (an HSDS table or JSON file, a zip member, a Meeting Guide or locator JSON file) | 256 MiB (MAX_FILE_BYTES), counted as it is read, whatever a zip declares | the import is refused, naming the file |
 | inflating a zip member | 100 times its compressed size (MAX_ZIP_RATIO), past its first MiB | the import is refused, naming the member |
-| HSDS rows held at once (every table of a package) | 1,000,000 (MAX_HSDS_ROWS; about 500 bytes each for the shortest rows, so about 500 MB) | the import is refused, naming the table |
+| HSDS rows held at once (every table of a package) | 1,000,000 (MAX_HSDS_ROWS; about 400 bytes each held for the shortest rows: 0.9 GB peak at the bound) | the import is refused, naming the table |
 | skipped rows and cut fields listed with row, field and reason | the first 1,000 of each (MAX_ROWS_LISTED) | the rest are counted ("and N more") |
-| rows in a source | none; bench/bench_import.py --rows 1000000 measures time and peak memory (3.6 GB, most of it the derived-table rebuild holding every derived row at once) | — |
+| rows in a source (other formats stream them) | none; bench/bench_import.py --rows 1000000 measures time and peak memory (3.6 GB, most of it the derived-table rebuild holding every derived row at once) | — |
 
 Why the bounds: a source is held in memory in the shape its importer needs (an HSDS package as
 tables, a JSON document parsed), so its size in memory must be bounded before it is built. Python
