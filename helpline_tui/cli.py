@@ -341,19 +341,24 @@ def _print_table(page) -> None:
 # ------------------------------------------------------------------------------------------- import
 
 def _checksum(source: str) -> str:
+    """SHA-256 of the source file, or of the files an import of the folder reads (an HSDS
+    package: not a large file beside it), streamed in 1 MiB blocks."""
+    from importers.hsds_tables import used_files
+
     path = Path(source)
     digest = hashlib.sha256()
     if path.is_file():
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        files = [path]
     elif path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file():
-                digest.update(str(child.relative_to(path)).encode())
-                digest.update(child.read_bytes())
+        files = used_files(path)
     else:
         return ""
+    for file in files:
+        if file != path:
+            digest.update(file.relative_to(path).as_posix().encode())
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
@@ -477,7 +482,7 @@ def _print_summary(s, db_path: Path) -> None:
         _say(f"  the secret in the address was not stored; 'helpline refresh' reads it from the "
              f"environment variable{'s' if len(secrets) > 1 else ''} {', '.join(secrets)}")
     _say(f"  read {s.read:,} · added {s.added:,} · updated {s.updated:,} · unchanged {s.unchanged:,} · "
-          f"removed {s.removed:,} · skipped {len(s.skipped):,}")
+          f"removed {s.removed:,} · skipped {s.skipped_count:,}")
     extras = [(s.merged_duplicates, "duplicate rows merged into one site"),
               (s.placeholder_phones_dropped, "placeholder phone numbers dropped"),
               (s.coordinates_repaired, "swapped coordinates repaired"),
@@ -491,12 +496,12 @@ def _print_summary(s, db_path: Path) -> None:
     for skip in s.skipped[:10]:
         field = f", field '{skip['field']}'" if skip.get("field") else ""
         _say(f"  skipped row {skip['row']}{field}: {skip['reason']}")
-    if len(s.skipped) > 10:
-        _say(f"  … and {len(s.skipped) - 10:,} more skipped rows (--json lists them all)")
+    if s.skipped_count > 10:
+        _say(f"  … and {s.skipped_count - 10:,} more skipped rows ({_json_lists(s.skipped, s.skipped_count)})")
     for cut in s.cut[:10]:
         _say(f"  row {cut['row']}, field '{cut['field']}': {cut['reason']}")
-    if len(s.cut) > 10:
-        _say(f"  … and {len(s.cut) - 10:,} more fields cut to their size limit (--json lists them all)")
+    if s.cut_count > 10:
+        _say(f"  … and {s.cut_count - 10:,} more fields cut to their size limit ({_json_lists(s.cut, s.cut_count)})")
     _say(f"  directory {'would hold' if s.dry_run else 'now holds'} {s.total_after:,} services ({s.elapsed_s:.1f} s)")
 
 
@@ -519,6 +524,10 @@ def _print_taken_away(s) -> None:
         _say(f"  the import itself will be refused: more than {taken['bound']:,} records "
               f"({LOST_NEEDS_SHARE:.0%} of the source) lose something; add --allow-lost-needs if the source "
               f"really dropped them, or give another feed its own --source-name")
+
+
+def _json_lists(listed: list, count: int) -> str:
+    return "--json lists them all" if len(listed) == count else f"--json lists the first {len(listed):,}"
 
 
 def _print_merges(s) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from helpline_tui.core.records import SourceError
+from importers.csv_text import decode_head
 from importers.xlsx import ZIP_MAGIC
 
 HEAD_BYTES = 65536
@@ -33,7 +34,7 @@ class Sample:
     @cached_property
     def text(self) -> str:
         """The head as text, BOM and leading blanks removed (lenient: a sniff, not a parse)."""
-        return self.head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+        return decode_head(self.head).lstrip("\ufeff \t\r\n")
 
     @cached_property
     def first_line_cells(self) -> list[str]:

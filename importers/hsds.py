@@ -22,13 +22,13 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
-from importers import areas, languages, schedules, taxonomy
+from importers import areas, bounded, languages, schedules, taxonomy
 from importers.hsds_tables import (
     ZIP_MAGIC, JsonFlattener, Package, json_shape, load_descriptor_url, load_folder,
     load_zip, parse_json_document, with_page,
@@ -66,7 +66,7 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
     yield from records(package)
 
 
-def load(source: str) -> tuple[Package, list[tuple[int, str]]]:
+def load(source: str) -> tuple[Package, Iterable[tuple[int, str]]]:
     """The source as tables, plus items that were not HSDS objects (JSON lists)."""
     if source.startswith(("http://", "https://")):
         return _load_url(source)
@@ -84,10 +84,10 @@ def load(source: str) -> tuple[Package, list[tuple[int, str]]]:
     if path.suffix.lower() == ".csv":
         raise SourceError(source, "is one CSV file; an HSDS import needs the whole data package "
                                   "(the folder or zip with services.csv, locations.csv, ...)")
-    return _from_json(parse_json_document(path.read_bytes(), str(path)), str(path), None)
+    return _from_json(parse_json_document(bounded.read_file(path), str(path)), str(path), None)
 
 
-def _load_url(url: str) -> tuple[Package, list[tuple[int, str]]]:
+def _load_url(url: str) -> tuple[Package, Iterable[tuple[int, str]]]:
     from importers.http import Downloader, body_snippet
 
     with Downloader() as downloader:
@@ -126,7 +126,7 @@ def _refuse_other_host(resource_url: str, package_url: str) -> None:
                                    f"fetched; to allow it, set {RESOURCE_HOSTS_SETTING}={host}")
 
 
-def _from_json(doc: Any, origin: str, web) -> tuple[Package, list[tuple[int, str]]]:
+def _from_json(doc: Any, origin: str, web) -> tuple[Package, Iterable[tuple[int, str]]]:
     """Flatten any HSDS JSON shape; with `web` (downloader, url), follow pages and the API root."""
     shape = json_shape(doc)
     flat = JsonFlattener(origin)

@@ -23,15 +23,17 @@ import io
 import json
 import re
 import zipfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from helpline_tui.core import limits
 from helpline_tui.core.limits import allow_long_csv_cells
 from helpline_tui.core.records import SourceError
-from importers import json_text
+from importers import bounded, csv_text, json_text
 
 # Tables the mapper reads, by every name the versions give them -> one canonical name.
 TABLE_FILES: dict[str, tuple[str, ...]] = {
@@ -56,7 +58,6 @@ TABLE_FILES: dict[str, tuple[str, ...]] = {
     "payments_accepted": ("payments_accepted.csv",),
 }
 REQUIRED_COLUMNS = {"services": ("id", "name"), "service_at_location": ("service_id",), "locations": ("id",)}
-MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one uncompressed CSV in a zip; a larger one is refused
 MAX_PAGES = 10_000
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -73,6 +74,14 @@ class Package:
     origin: str
     version: str  # "1.1", "2.0", "3.0" or "3.0-json"
     tables: dict[str, Table] = field(default_factory=dict)
+    rows_held: int = 0  # in every table: bounded by limits.MAX_HSDS_ROWS
+
+    def add_row(self, table: Table, row: tuple[int, dict[str, str]]) -> None:
+        self.rows_held += 1
+        if self.rows_held > limits.MAX_HSDS_ROWS:
+            raise SourceError(table.origin, f"brings the package past {limits.MAX_HSDS_ROWS:,} rows, the limit "
+                                            "of rows held at once for one HSDS import (MAX_HSDS_ROWS)", row=row[0])
+        table.rows.append(row)
 
     def rows(self, name: str) -> list[tuple[int, dict[str, str]]]:
         table = self.tables.get(name)
@@ -103,7 +112,13 @@ def repair_text(value: str) -> str:
 
 
 def decode_text(data: bytes, origin: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, as Excel writes; binary is refused."""
+    """UTF-8 (with or without BOM), else Windows-1252, as Excel writes, or UTF-16 with its
+    byte-order mark (Excel's "Unicode text"); binary is refused."""
+    if csv_text.is_utf16(data):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SourceError(origin, "is not valid UTF-16 text, though it begins like it") from None
     if b"\x00" in data[:65536]:
         raise SourceError(origin, "is binary data, not a CSV text file")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -114,12 +129,13 @@ def decode_text(data: bytes, origin: str) -> str:
     return data.decode("latin-1")
 
 
-def parse_csv(data: bytes, name: str, origin: str, canonical: str) -> Table:
+def parse_csv(data: bytes, name: str, origin: str, canonical: str, package: Package) -> Table:
     allow_long_csv_cells()
     text = decode_text(data, origin)
     table = Table(name=name, origin=origin)
     # strict: an unterminated quote is an error, not a field that swallows the rest of the file.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True,
+                        delimiter=csv_text.delimiter(text[: text.find("\n") if "\n" in text else 65536]))
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
@@ -137,7 +153,7 @@ def parse_csv(data: bytes, name: str, origin: str, canonical: str) -> Table:
             if not any(c.strip() for c in cells):
                 continue
             row = {col: repair_text(cells[i]) if i < len(cells) else "" for i, col in enumerate(columns)}
-            table.rows.append((start, row))
+            package.add_row(table, (start, row))
     except csv.Error as exc:
         raise SourceError(origin, f"is not a well-formed CSV file ({exc})", row=reader.line_num) from None
     return table
@@ -202,13 +218,49 @@ def _need_services(origin: str, names: Iterable[str]) -> None:
 
 
 def load_folder(path: Path) -> Package:
-    origin = str(path)
+    candidates = _folder_candidates(path)
+    return _assemble(str(path), candidates, lambda rel: bounded.read_file(folder_file(path, rel)),
+                     lambda rel: str(path / rel))
+
+
+def _folder_candidates(path: Path) -> dict[str, list[str]]:
     candidates: dict[str, list[str]] = {}
     for child in sorted(path.rglob("*")):
         rel = child.relative_to(path).as_posix()
         if child.is_file() and rel.count("/") <= 3 and not rel.startswith(("__MACOSX", ".")):
             candidates.setdefault(child.name.lower(), []).append(rel)
-    return _assemble(origin, candidates, lambda rel: (path / rel).read_bytes(), lambda rel: str(path / rel))
+    return candidates
+
+
+def folder_file(folder: Path, rel: str) -> Path:
+    """A file of the package folder, refused when it is a link leading out of the folder (a
+    services.csv linked to /etc/passwd would be read, and quoted in an error)."""
+    path = folder / rel
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise SourceError(str(path), "is a symbolic link to a file outside the folder; an HSDS package's "
+                                     "files must be inside it (copy the file in instead)")
+    return path
+
+
+def used_files(folder: Path) -> list[Path]:
+    """The files an import of the folder reads (the descriptor and the tables it maps), in a
+    fixed order: what its checksum covers, so that a large unrelated file is not read."""
+    candidates = _folder_candidates(folder)
+    desc_rel = _pick(candidates, "datapackage.json", [])
+    descriptor = _parse_descriptor(bounded.read_file(folder_file(folder, desc_rel)), str(folder / desc_rel)) \
+        if desc_rel else None
+    rels = [rel for _, _, rel in _tables_to_read(candidates, _declared_paths(descriptor))]
+    return [folder_file(folder, rel) for rel in ([desc_rel] if desc_rel else []) + rels]
+
+
+def _tables_to_read(candidates: dict[str, list[str]], declared: list[str]) -> Iterator[tuple[str, str, str]]:
+    """(canonical table, file name, member or path) of each table the package has."""
+    for canonical, files in TABLE_FILES.items():
+        for name in files:
+            rel = _pick(candidates, name, declared)
+            if rel:
+                yield canonical, name, rel
+                break
 
 
 def _assemble(origin: str, candidates: dict[str, list[str]], read: Callable[[str], bytes],
@@ -222,13 +274,8 @@ def _assemble(origin: str, candidates: dict[str, list[str]], read: Callable[[str
     if not candidates.get("services.csv"):
         _need_services(origin, csv_names)
     package = Package(origin=origin, version=_detect_version(csv_names, descriptor))
-    declared = _declared_paths(descriptor)
-    for canonical, files in TABLE_FILES.items():
-        for name in files:
-            rel = _pick(candidates, name, declared)
-            if rel:
-                package.tables[canonical] = parse_csv(read(rel), name, where(rel), canonical)
-                break
+    for canonical, name, rel in _tables_to_read(candidates, _declared_paths(descriptor)):
+        package.tables[canonical] = parse_csv(read(rel), name, where(rel), canonical, package)
     return package
 
 
@@ -252,14 +299,20 @@ def load_zip(data_or_path: bytes | Path, origin: str) -> Package:
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> bytes:
-    """One member's bytes; the declared size is checked first (zipfile never returns more than it
-    declares), so a zip bomb is refused before it is inflated."""
+    """One member's bytes. Its declared size and ratio are checked before it is inflated, and
+    the bytes are counted as they come (zipfile stops at the declared size, and a member that
+    lies about it fails its CRC check), so a zip bomb is refused, not inflated."""
     where = f"{origin}/{info.filename}"
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise SourceError(where, f"is {info.file_size:,} bytes uncompressed, over the "
-                                 f"{MAX_MEMBER_BYTES // (1024 * 1024)} MB limit for one table")
+    if info.file_size > limits.MAX_FILE_BYTES:
+        raise bounded.too_big(where, info.file_size)
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > limits.ZIP_RATIO_FREE_BYTES and ratio > limits.MAX_ZIP_RATIO:
+        raise SourceError(where, f"inflates {ratio:,.0f} times ({info.compress_size:,} bytes to {info.file_size:,}), "
+                                 f"over the limit of {limits.MAX_ZIP_RATIO} times for a zip member (MAX_ZIP_RATIO); "
+                                 "it looks like a zip bomb")
     try:
-        return archive.read(info)
+        with archive.open(info) as member:
+            return bounded.read_stream(member, where)
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
         raise SourceError(where, f"cannot be read from the zip file ({exc})") from None
 
@@ -279,14 +332,14 @@ def load_descriptor_url(descriptor: dict[str, Any], url: str, fetch) -> Package:
                 continue
             member_url = urljoin(url, by_name[name][0])
             try:
-                data = fetch(member_url)
+                data = bounded.check_size(fetch(member_url), member_url)
             except SourceError as exc:
                 # A declared optional table that is not on the server is empty (Miami declares
                 # 22 tables and ships 13); a missing services.csv is not optional.
                 if canonical == "services" or "404" not in exc.detail:
                     raise
                 break
-            package.tables[canonical] = parse_csv(data, name, member_url, canonical)
+            package.tables[canonical] = parse_csv(data, name, member_url, canonical, package)
             break
     return package
 
@@ -297,6 +350,7 @@ def load_descriptor_url(descriptor: dict[str, Any], url: str, fetch) -> Package:
 
 def parse_json_document(data: bytes, origin: str) -> Any:
     """A JSON document, or a list of the objects of an ndjson stream."""
+    json_text.refuse_too_many_values(data, origin)  # before decoding: no second copy of a bomb
     text = decode_text(data, origin).strip()
     if not text:
         raise SourceError(origin, "is empty")
@@ -371,13 +425,37 @@ def _text(value: Any) -> str:
     return repair_text(str(value))
 
 
+class SkippedItems:
+    """Top-level JSON items that are not HSDS objects, as (row, reason): the first
+    limits.MAX_ROWS_LISTED with their reason, the rest as bare row numbers (8 bytes each, where a
+    tuple took 90), since the import lists only the first ones anyway."""
+
+    def __init__(self) -> None:
+        self.listed: list[tuple[int, str]] = []
+        self.unlisted = array("q")
+
+    def add(self, row: int, reason: str) -> None:
+        if len(self.listed) < limits.MAX_ROWS_LISTED:
+            self.listed.append((row, reason))
+        else:
+            self.unlisted.append(row)
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        yield from self.listed
+        for row in self.unlisted:
+            yield row, "is not an HSDS object"
+
+    def __len__(self) -> int:
+        return len(self.listed) + len(self.unlisted)
+
+
 class JsonFlattener:
     """Nested HSDS 3.0 objects -> the CSV form's tables, each row keeping the number of the
     top-level item it came from (its position in the list, or its ndjson line)."""
 
     def __init__(self, origin: str) -> None:
         self.package = Package(origin=origin, version="3.0-json")
-        self.skipped: list[tuple[int, str]] = []
+        self.skipped = SkippedItems()
 
     def _add(self, table: str, item: dict[str, Any], row: int, **links: str) -> dict[str, str]:
         values = {str(k).lower(): _text(v) for k, v in item.items()}
@@ -386,7 +464,7 @@ class JsonFlattener:
                 values[key] = value
         if table not in self.package.tables:
             self.package.tables[table] = Table(name=f"{table} objects", origin=self.package.origin)
-        self.package.tables[table].rows.append((row, values))
+        self.package.add_row(self.package.tables[table], (row, values))
         return values
 
     def add_tabular(self, doc: dict[str, Any]) -> None:
@@ -398,7 +476,7 @@ class JsonFlattener:
             table = Table(name=str(name), origin=f"{self.package.origin} ({name})")
             for number, row in enumerate(rows, start=1):
                 if isinstance(row, dict):
-                    table.rows.append((number, {str(k).lower(): _text(v) for k, v in row.items()}))
+                    self.package.add_row(table, (number, {str(k).lower(): _text(v) for k, v in row.items()}))
             self.package.tables[canonical] = table
 
     def add_items(self, items: Iterable[Any], first_row: int = 1) -> int:
@@ -412,9 +490,9 @@ class JsonFlattener:
             elif kind == "organization":
                 self.organization(item, n)
             elif kind == "location":
-                self.skipped.append((n, "is a location with no service; HSDS records are services"))
+                self.skipped.add(n, "is a location with no service; HSDS records are services")
             else:
-                self.skipped.append((n, "is not an HSDS service, service_at_location or organization object"))
+                self.skipped.add(n, "is not an HSDS service, service_at_location or organization object")
         return n
 
     def organization(self, org: dict[str, Any], row: int) -> None:

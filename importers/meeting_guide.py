@@ -37,7 +37,7 @@ from typing import Any
 
 from helpline_tui.core import meetings
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
-from importers import areas, json_text, schedules, taxonomy
+from importers import areas, bounded, json_text, schedules, taxonomy
 
 SOURCE = "meeting-guide"
 _PERSONAL = re.compile(r"^(contact_\d+_.*|email|venmo|paypal|square|cashapp|homegroup_online|feedback_emails)$")
@@ -65,10 +65,11 @@ def _load(source: str) -> list[Any]:
     else:
         path = Path(source)
         try:
-            data = path.read_bytes()
+            data = bounded.read_file(path)
         except IsADirectoryError:
             raise SourceError(source, "is a folder; a Meeting Guide feed is one JSON file") from None
         origin = str(path)
+    json_text.refuse_too_many_values(data, origin)  # before decoding: no second copy of a bomb
     try:
         doc = json_text.loads(data.decode("utf-8-sig"), origin)
     except UnicodeDecodeError:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers import samhsa_codes
+from importers.csv_text import is_utf16
 from importers.xlsx import OLE_MAGIC, ZIP_MAGIC
 
 FACILITY_FIELDS = (
@@ -101,6 +102,8 @@ def sniff_file(path: Path, what: str) -> str:
         raise SourceError(origin, "is empty")
     if head.startswith(ZIP_MAGIC):
         return "xlsx"
+    if is_utf16(head):
+        return "text"  # Excel's "Unicode text" (importers.csv_text)
     if head.startswith(OLE_MAGIC):
         raise SourceError(origin, "is an old binary Excel (.xls) file; save it as .xlsx or CSV and import that")
     if head.count(b"\x00") > len(head) // 100:  # UTF-16 or a binary file; a stray NUL is cleaned away

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from helpline_tui.core.limits import allow_long_csv_cells
 from helpline_tui.core.records import PartsMisaligned, ServiceRecord, SkippedRow, SourceError, SourceParts
+from importers import csv_text
 from importers.samhsa_common import (FACILITY_FIELDS, META_FIELDS, facility_record, parse_code_info,
                                      require_columns, sniff_file)
 from importers.xlsx import open_workbook, sheet_rows
@@ -90,8 +91,20 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
     path = Path(source)
     if sniff_file(path, WHAT) == "xlsx":
         yield from _read_xlsx(path)
+    elif csv_text.file_is_utf16(path):
+        yield from _read_utf16(path)
     else:
         yield from _read_csv(path)
+
+
+def _read_utf16(path: Path) -> Iterator[ServiceRecord | SkippedRow]:
+    """Excel's "Unicode text": read from a UTF-8 copy, its errors naming the file itself."""
+    with csv_text.utf8_copy(path) as copy:
+        try:
+            yield from _read_csv(copy)
+        except SourceError as exc:
+            raise SourceError(exc.origin.replace(str(copy), str(path)), exc.detail.replace(str(copy), str(path)),
+                              exc.row, exc.field) from None
 
 
 def read_parts(source: str, part_bytes: int) -> SourceParts | None:
@@ -99,7 +112,7 @@ def read_parts(source: str, part_bytes: int) -> SourceParts | None:
     pipeline to read on several cores; None when the source is better read in one pass (an Excel
     file, a small file, old Mac line ends)."""
     path = Path(source)
-    if source.startswith(("http://", "https://")) or sniff_file(path, WHAT) == "xlsx":
+    if source.startswith(("http://", "https://")) or sniff_file(path, WHAT) == "xlsx" or csv_text.file_is_utf16(path):
         return None
     if path.stat().st_size < 2 * part_bytes:
         return None

@@ -21,13 +21,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
-from importers import json_text, samhsa_codes
+from importers import bounded, json_text, samhsa_codes
 from importers.http import JSON_TYPES, Downloader, PageBounds, body_snippet
 from importers.samhsa_common import FACILITY_FIELDS, facility_record
 
 SOURCE = "samhsa-json"
 PAGE_SIZE = 2000  # the API's maximum; its default (30) would mean ~800 requests for the country
-MAX_FILE_BYTES = 1024 * 1024 * 1024
 
 
 # The query parameters that choose which facilities an API URL lists (guide Appendix A); paging,
@@ -113,9 +112,7 @@ def _rows_from_file(path: Path) -> Iterator[Any]:
     if path.is_dir():
         raise SourceError(origin, "is a folder, not a saved JSON response")
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise SourceError(origin, "is larger than 1 GB; split the download into smaller queries")
-        content = path.read_bytes()
+        content = bounded.read_file(path)
     except OSError as exc:
         raise SourceError(origin, f"cannot be read ({exc.strerror or exc})") from None
     yield from _page_rows(_parse(content, origin), origin)
@@ -124,6 +121,7 @@ def _rows_from_file(path: Path) -> Iterator[Any]:
 def _parse(content: bytes, origin: str) -> Any:
     if not content.strip():
         raise SourceError(origin, "is empty")
+    json_text.refuse_too_many_values(content, origin)  # before decoding: no second copy of a bomb
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -135,7 +135,8 @@ def test_nul_bytes_are_removed_not_a_reason_to_refuse_the_file(tmp_path, db):
 
 def test_a_binary_file_is_still_refused_in_one_sentence(tmp_path, db):
     source = tmp_path / "export.csv"
-    source.write_bytes("name1,city\nA,B\n".encode("utf-16"))
+    # An image, not UTF-16 text: UTF-16 with its byte-order mark is Excel's "Unicode text", and read.
+    source.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
     before = db.read_bytes()
     done = run_cli("import", "samhsa-csv", str(source), "--db", str(db))
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "binary data" in done.stderr

@@ -12,7 +12,17 @@ import says where each one applied, so an admin can fix the source:
 | one CSV cell | 16 MiB | the file is refused, naming the row |
 | one CSV row | as many cells as its header; extra non-empty cells | the row is skipped, naming the row |
 | a download (all pages of one URL import) | 200 MiB (HELPLINE_HTTP_MAX_BYTES) | the import is refused |
-| rows in a source | none; bench/bench_import.py --rows 1000000 measures time and peak memory (3.6 GB, most of it the derived-table rebuild holding every derived row at once) | — |
+| one JSON document (file, download, page) | 5,000,000 values (MAX_JSON_VALUES: objects, arrays and commas, counted before parsing; real feeds have about 35,000 a MB) | the import is refused, naming the file |
+| a file read whole into memory (an HSDS table or JSON file, a zip member, a Meeting Guide or locator JSON file) | 256 MiB (MAX_FILE_BYTES), counted as it is read, whatever a zip declares | the import is refused, naming the file |
+| inflating a zip member | 100 times its compressed size (MAX_ZIP_RATIO), past its first MiB | the import is refused, naming the member |
+| HSDS rows held at once (every table of a package) | 1,000,000 (MAX_HSDS_ROWS; about 400 bytes each held for the shortest rows: 0.9 GB peak at the bound) | the import is refused, naming the table |
+| skipped rows and cut fields listed with row, field and reason | the first 1,000 of each (MAX_ROWS_LISTED) | the rest are counted ("and N more") |
+| rows in a source (other formats stream them) | none; bench/bench_import.py --rows 1000000 measures time and peak memory (3.6 GB, most of it the derived-table rebuild holding every derived row at once) | — |
+
+Why the bounds: a source is held in memory in the shape its importer needs (an HSDS package as
+tables, a JSON document parsed), so its size in memory must be bounded before it is built. Python
+holds an empty `{}` in 64 bytes where the file spends 3, so a 190 MB file of `[{},{},…]` parsed to
+5 GB; the value count bounds that at a few hundred MB. bench/hostile_memory.py measures each bound.
 
 Control characters (NUL included) and terminal escape sequences are removed from every field
 (helpline_tui.core.cleaning); they are not limits, so they are not reported.
@@ -26,6 +36,12 @@ MAX_NAME_CHARS = 300
 MAX_TEXT_CHARS = 4_000
 MAX_RAW_VALUE_CHARS = 4_000
 MAX_CSV_CELL_CHARS = 16 * 1024 * 1024
+MAX_JSON_VALUES = 5_000_000
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+ZIP_RATIO_FREE_BYTES = 1024 * 1024  # a small member may compress as well as it likes
+MAX_HSDS_ROWS = 1_000_000
+MAX_ROWS_LISTED = 1_000
 
 # Text fields of a ServiceRecord and their limit; the pipeline cuts and reports these.
 FIELD_LIMITS: tuple[tuple[str, int], ...] = (
@@ -49,6 +65,11 @@ def allow_long_csv_cells() -> None:
     not a reason to give up on the file. Every CSV reader calls this before reading."""
     if csv.field_size_limit() < MAX_CSV_CELL_CHARS:
         csv.field_size_limit(MAX_CSV_CELL_CHARS)
+
+
+def mib(size: int) -> str:
+    """A byte limit as people read it in a message: "256 MB"."""
+    return f"{size / (1024 * 1024):,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
 def cut_message(length: int, limit: int) -> str:

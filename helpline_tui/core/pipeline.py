@@ -55,9 +55,12 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    # The first limits.MAX_ROWS_LISTED skipped rows ({"row", "field", "reason"}); all are counted.
     skipped: list[dict[str, Any]] = field(default_factory=list)
-    # Fields cut to a size limit (core/limits.py): {"row", "field", "reason"} like skipped rows.
+    skipped_count: int = 0
+    # Fields cut to a size limit (core/limits.py), listed and counted like skipped rows.
     cut: list[dict[str, Any]] = field(default_factory=list)
+    cut_count: int = 0
     merged_duplicates: int = 0
     # Records of this source shown as one site with another source's record, and the pairs.
     merged: int = 0
@@ -77,7 +80,6 @@ class ImportSummary:
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["skipped_count"] = len(self.skipped)
         out["elapsed_s"] = round(self.elapsed_s, 3)
         return out
 
@@ -204,14 +206,24 @@ class _Stats:
     repaired: int = 0
     dropped: int = 0
     from_zip: int = 0
-    cut: list[dict[str, Any]] = field(default_factory=list)
+    cut: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_ROWS_LISTED
+    cut_count: int = 0
 
     def add(self, other: _Stats) -> None:
         self.placeholder_phones += other.placeholder_phones
         self.repaired += other.repaired
         self.dropped += other.dropped
         self.from_zip += other.from_zip
-        self.cut.extend(other.cut)
+        self.cut_count += other.cut_count
+        list_first(self.cut, other.cut)
+
+
+def list_first(listed: list[dict[str, Any]], more: Iterable[dict[str, Any]]) -> None:
+    """Rows noted with their details (skipped, cut) up to limits.MAX_ROWS_LISTED; beyond that
+    they are only counted, so a source of a million bad rows is not a million dicts in memory."""
+    room = limits.MAX_ROWS_LISTED - len(listed)
+    if room > 0:
+        listed.extend(islice(more, room))
 
 
 def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) -> dict[str, Any]:
@@ -306,7 +318,8 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
     for name, limit in limits.FIELD_LIMITS:
         value = getattr(rec, name)
         if isinstance(value, str) and len(value) > limit and row[name].endswith("…"):
-            stats.cut.append({"row": rec.row, "field": name, "reason": limits.cut_message(len(value), limit)})
+            stats.cut_count += 1
+            list_first(stats.cut, [{"row": rec.row, "field": name, "reason": limits.cut_message(len(value), limit)}])
     return row
 
 
@@ -602,7 +615,8 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
             for part in _cleaned(items, conn, source, started_at, columns, pool):
                 before = summary.read
                 summary.read += part.read
-                summary.skipped.extend(part.skipped)
+                summary.skipped_count += part.skipped_count
+                list_first(summary.skipped, part.skipped)
                 stats.add(part.stats)
                 stager.duplicates += part.duplicates
                 stager.add(part.rows)
@@ -611,9 +625,9 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
             stager.flush()
             site_merging.unfold(conn)  # each source's own rows, so the diff below sees them as imported
             summary.merged_duplicates = stager.duplicates
-            if summary.read and summary.read == len(summary.skipped):
+            if summary.read and summary.read == summary.skipped_count:
                 first = summary.skipped[0]
-                raise SourceError(origin, f"no usable rows ({len(summary.skipped)} skipped; first: {first['reason']})",
+                raise SourceError(origin, f"no usable rows ({summary.skipped_count:,} skipped; first: {first['reason']})",
                                   row=first["row"], field=first["field"])
             if summary.read == 0:
                 raise SourceError(origin, "the source holds no records")
@@ -621,7 +635,7 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
             summary.coordinates_repaired = stats.repaired
             summary.coordinates_dropped = stats.dropped
             summary.positions_from_zip = stats.from_zip
-            summary.cut = stats.cut
+            summary.cut, summary.cut_count = stats.cut, stats.cut_count
             _diff(conn, summary, source, replace_source)
             if same_feed_only:
                 _refuse_other_feed(conn, summary, source, origin)
@@ -645,7 +659,7 @@ def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | Sou
             records = conn.execute("SELECT count(*) FROM services WHERE source = ?", (source,)).fetchone()[0]
             finished_at = now_iso()
             counts = dict(read=summary.read, added=summary.added, updated=summary.updated,
-                          unchanged=summary.unchanged, removed=summary.removed, skipped=len(summary.skipped))
+                          unchanged=summary.unchanged, removed=summary.removed, skipped=summary.skipped_count)
             db["sources"].upsert(dict(name=source, format=format, origin=origin, checksum=checksum,
                                       imported_at=finished_at, records=records, **counts), pk="name")
             for key, value in (meta or {}).items():
@@ -675,7 +689,8 @@ class CleanedPart:
 
     rows: list[tuple]
     read: int = 0
-    skipped: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_ROWS_LISTED
+    skipped_count: int = 0
     stats: _Stats = field(default_factory=_Stats)
     duplicates: int = 0
     facts: Any = None  # what a SourceParts part's reader returned
@@ -686,17 +701,19 @@ def clean_part(items: Iterable[ServiceRecord | SkippedRow], conn: sqlite3.Connec
     stats = _Stats()
     skipped: list[dict[str, Any]] = []
     rows: dict[str, dict[str, Any]] = {}
-    read = duplicates = 0
+    read = duplicates = skipped_count = 0
     for item in items:
         read += 1
         if isinstance(item, SkippedRow):
-            skipped.append({"row": item.row, "field": item.field, "reason": item.reason})
+            skipped_count += 1
+            list_first(skipped, [{"row": item.row, "field": item.field, "reason": item.reason}])
             continue
         item.source = source  # records are filed under the import's source name, whatever the importer set
         try:
             row = clean_record(item, conn, stats)
         except RowProblem as problem:
-            skipped.append({"row": item.row, "field": problem.field, "reason": problem.reason})
+            skipped_count += 1
+            list_first(skipped, [{"row": item.row, "field": problem.field, "reason": problem.reason}])
             continue
         row["imported_at"] = started_at
         rid = row["id"]
@@ -706,7 +723,7 @@ def clean_part(items: Iterable[ServiceRecord | SkippedRow], conn: sqlite3.Connec
         else:
             rows[rid] = row
     encoded = list(map(itemgetter(*columns), map(_encode, rows.values())))
-    return CleanedPart(encoded, read, skipped, stats, duplicates)
+    return CleanedPart(encoded, read, skipped, skipped_count, stats, duplicates)
 
 
 class _Returning:
