@@ -394,7 +394,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "slip.open_meeting": ("open meeting: anyone, family and friends too", "reunión abierta: cualquier persona, también familiares y amigos"),
     "slip.meets": ("How it meets", "Cómo se reúne"),
     "slip.join_online": ("Join online", "Unirse en línea"),
-    "slip.serves": ("For", "Para"),
+    "slip.serves": ("Serves", "Atiende a"),
     "slip.payment": ("Payment", "Pago"),
     "slip.fees": ("Cost", "Costo"),
     "slip.apply": ("How to apply", "Cómo solicitarlo"),

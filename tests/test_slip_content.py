@@ -96,12 +96,13 @@ def test_a_treatment_slip_says_what_was_matched_who_it_serves_and_payment(boston
     assert "What: Treatment" in en
     assert "Has what you asked for: Methadone, Medicaid, Spanish" in en
     assert "Payment: Medicaid, Medicare," in en
-    assert "For: " in en and "Women" in en
+    assert "Serves: People involved with the justice system, Men, Pregnant or postpartum women," in _flat(en)
     assert "Intake phone: 617-371-3030 x1" in en and "Please call before you go" in en
     es = _slip(boston_db, "metadona medicaid", Filters(lang="es"), "Bay Cove Treatment Center", "es")
     assert "Qué es: Tratamiento" in es
     assert "Tiene lo que pidió: Metadona, Medicaid, Español" in es
     assert "Pago: Medicaid, Medicare," in es and "Llame antes de ir" in es
+    assert "Atiende a: " in es
 
 
 @pytest.fixture(scope="module")

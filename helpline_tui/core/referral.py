@@ -175,7 +175,7 @@ def entry(rec: dict[str, Any], lang: str, asked_for: Sequence[matched.Concept] =
     organization = " · ".join(dict.fromkeys(x for x in (site, org) if x and x != name))
     phone_rows = phone_list(rec, lang)
     # Someone to ask: a conference dial-in joins the meeting, it answers no question.
-    callable_ = any(not meetings.split_dial(number)[1] for _kind, number in phones.ordered(rec))
+    can_call = any(not meetings.split_dial(number)[1] for _kind, number in phones.ordered(rec))
     website = rec.get("website") or ""
 
     rows: list[tuple[str, str]] = []
@@ -190,7 +190,7 @@ def entry(rec: dict[str, Any], lang: str, asked_for: Sequence[matched.Concept] =
         rows.append((t("slip.join_online", lang), website))
     # Unknown hours and languages are asked on the phone; with no phone there is no one to ask.
     hours = week_text(rec.get("hours"), lang) or (rec.get("hours_text") or "")
-    if hours or callable_:
+    if hours or can_call:
         rows.append((t("slip.hours", lang), hours or t("slip.hours_unknown", lang)))
     if rec.get("populations"):
         rows.append((t("slip.serves", lang), _labels(rec["populations"], lang)))
@@ -204,12 +204,12 @@ def entry(rec: dict[str, Any], lang: str, asked_for: Sequence[matched.Concept] =
         rows.append((t("slip.matched", lang), ", ".join(matched.labels(asked_for, lang))))
     rows += phone_rows
     langs = languages_text(rec.get("languages") or (), lang)
-    if langs or callable_:
+    if langs or can_call:
         rows.append((t("slip.languages", lang), langs or t("slip.languages_unknown", lang)))
     if website and not joins:
         rows.append((t("slip.website", lang), website))
     return SlipEntry(name=display_text(name), organization=display_text(organization),
-                     rows=tuple((label, display_text(value)) for label, value in rows), has_phone=callable_)
+                     rows=tuple((label, display_text(value)) for label, value in rows), has_phone=can_call)
 
 
 def _entries(records: Sequence[dict[str, Any]], lang: str,
