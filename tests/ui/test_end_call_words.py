@@ -39,7 +39,9 @@ async def end_call_words(app, save: bool) -> tuple[str, str]:
 
 
 async def test_the_dialog_names_the_saved_slip_its_folder_and_the_note(make_app, slip_folder):
-    words, _slip = await end_call_words(make_app(), save=True)
+    words, on_screen = await end_call_words(make_app(), save=True)
+    # The slip says what the search the service was added from asked for, and it has.
+    assert "Has what you asked for: Methadone" in on_screen
     assert "Nothing about the caller is kept" not in words
     assert words.startswith("Kept: 1 slip saved during this call, with the note, in ")
     assert words.endswith("/slips (only you can open it).")
