@@ -7,6 +7,7 @@
 
     [referral]
     folder = "~/Referrals"   # where saved slips go
+    keep_notes = false       # saved slips never hold the handler's note (default true)
 
     [keys]                   # binding id = key(s); ids are listed in the help screen (F1)
     end_call = "f12"
@@ -31,6 +32,7 @@ class Config:
     slip_language: str | None = None
     theme: str | None = None
     referral_folder: Path | None = None
+    keep_notes: bool = True  # whether a saved slip (.txt, .html) holds the note about the caller
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     error: str | None = None  # one sentence when the file could not be used
@@ -65,9 +67,12 @@ def load(path: Path | None = None) -> Config:
             if value is not None and value not in ("en", "es"):
                 raise ValueError(f"{path}: '{name}' must be \"en\" or \"es\"")
         folder = _text(referral, "folder", path)
+        keep_notes = referral.get("keep_notes", True)
+        if not isinstance(keep_notes, bool):
+            raise ValueError(f"{path}: 'keep_notes' must be true or false")
         return Config(
             language=language, slip_language=slip_language, theme=_text(ui, "theme", path),
-            referral_folder=Path(folder).expanduser() if folder else None,
+            referral_folder=Path(folder).expanduser() if folder else None, keep_notes=keep_notes,
             keys={k: v.strip() for k, v in keys.items()}, path=path,
         )
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import files, meetings, phones, vocabulary
+from helpline_tui.core import files, matched, meetings, phones, vocabulary
 from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t
 
@@ -26,15 +27,14 @@ WRAP = 78
 
 @dataclass(frozen=True)
 class SlipEntry:
-    """One service as the slip shows it, in one language."""
+    """One service as the slip shows it, in one language: what the caller needs to act on it.
+    `rows` are (label, value) in the order read: what it is, who can go, how it meets, where,
+    when, who it serves, cost, what it matched, phones, languages, website."""
 
     name: str
     organization: str
-    address: str
-    phones: tuple[tuple[str, str], ...]  # (label, number), intake first
-    hours: str
-    languages: str
-    website: str
+    rows: tuple[tuple[str, str], ...]
+    has_phone: bool
 
 
 def address_line(rec: dict[str, Any]) -> str:
@@ -126,20 +126,101 @@ def meeting_when(rec: dict[str, Any], lang: str) -> str:
     return week_text(rec.get("hours"), lang) if rec.get("kind") == "support-group" else ""
 
 
-def entry(rec: dict[str, Any], lang: str) -> SlipEntry:
-    hours = week_text(rec.get("hours"), lang) or (rec.get("hours_text") or "") or t("slip.hours_unknown", lang)
-    langs = languages_text(rec.get("languages") or (), lang) or t("slip.languages_unknown", lang)
-    org = rec.get("organization") or ""
-    if org == rec.get("name"):
-        org = ""
-    site = rec.get("site_name") or ""
-    organization = " · ".join(x for x in (site, org) if x and x != rec.get("name"))
-    return SlipEntry(
-        name=display_text(rec.get("name") or ""), organization=display_text(organization),
-        address=display_text(address_line(rec)),
-        phones=tuple((label, display_text(number)) for label, number in phone_list(rec, lang)),
-        hours=display_text(hours), languages=display_text(langs), website=display_text(rec.get("website") or ""),
-    )
+# Meeting Guide groups and rooms carry the intergroup's own ids ("D26 / GSO #164620", "St Paul's
+# (D23)"): a district number and AA's General Service Office number mean nothing to a caller.
+_INTERNAL_IDS = re.compile(r"\(\s*D\d{1,3}\s*\)|\bD\d{1,3}\b|\bGSO\s*#?\s*\d+")
+
+
+def _without_ids(text: str) -> str:
+    text = _INTERNAL_IDS.sub("", text or "")
+    text = re.sub(r"\s{2,}", " ", text).strip(" /-·,")
+    return text if any(ch.isalpha() for ch in text) else ""
+
+
+def _raw_service_text(rec: dict[str, Any], *keys: str) -> str:
+    """A service's own words on what it costs or how to apply, as an HSDS source gives them."""
+    service = (rec.get("raw") or {}).get("service")
+    if not isinstance(service, dict):
+        return ""
+    return next((v.strip() for k in keys if isinstance(v := service.get(k), str) and v.strip()), "")
+
+
+def _meeting_rows(meeting: meetings.MeetingFacts, lang: str) -> list[tuple[str, str]]:
+    """What a meeting is (its types by name), who can go (closed or open: a family member must not
+    be sent to a closed meeting) and how it meets (online only, in person and online)."""
+    names = [n for n in (meetings.type_name(code, lang) for code in meeting.types) if n]
+    what = t("kind.support-group", lang) + (": " + ", ".join(names) if names else "")
+    rows = [(t("slip.what", lang), what)]
+    if "C" in meeting.types:
+        rows.append((t("slip.who_can_go", lang), t("slip.closed_meeting", lang)))
+    elif "O" in meeting.types:
+        rows.append((t("slip.who_can_go", lang), t("slip.open_meeting", lang)))
+    if meeting.attends:
+        rows.append((t("slip.meets", lang), t(f"meeting.{meeting.attends}", lang)))
+    return rows
+
+
+def _labels(ids: Iterable[str], lang: str) -> str:
+    vocab = vocabulary.load()
+    return ", ".join(term.label(lang) if (term := vocab.term(i)) else i for i in ids)
+
+
+def entry(rec: dict[str, Any], lang: str, asked_for: Sequence[matched.Concept] = ()) -> SlipEntry:
+    """`asked_for`: what the call asked for that this service has (core/matched.py)."""
+    meeting = meetings.facts(rec)
+    clean = _without_ids if meeting is not None else (lambda text: text or "")
+    name = rec.get("name") or ""
+    org = clean(rec.get("organization") or "")
+    site = clean(rec.get("site_name") or "")
+    organization = " · ".join(dict.fromkeys(x for x in (site, org) if x and x != name))
+    phone_rows = phone_list(rec, lang)
+    # Someone to ask: a conference dial-in joins the meeting, it answers no question.
+    can_call = any(not meetings.split_dial(number)[1] for _kind, number in phones.ordered(rec))
+    website = rec.get("website") or ""
+
+    rows: list[tuple[str, str]] = []
+    if meeting is not None:
+        rows += _meeting_rows(meeting, lang)
+    elif rec.get("kind"):
+        rows.append((t("slip.what", lang), t(f"kind.{rec['kind']}", lang)))
+    if address := address_line(rec):
+        rows.append((t("slip.address", lang), address))
+    joins = meeting is not None and meeting.join_link and website
+    if joins:
+        rows.append((t("slip.join_online", lang), website))
+    # Unknown hours and languages are asked on the phone; with no phone there is no one to ask.
+    hours = week_text(rec.get("hours"), lang) or (rec.get("hours_text") or "")
+    if hours or can_call:
+        rows.append((t("slip.hours", lang), hours or t("slip.hours_unknown", lang)))
+    if rec.get("populations"):
+        rows.append((t("slip.serves", lang), _labels(rec["populations"], lang)))
+    if rec.get("payment"):
+        rows.append((t("slip.payment", lang), _labels(rec["payment"], lang)))
+    if fees := _raw_service_text(rec, "fees", "fees_description"):
+        rows.append((t("slip.fees", lang), fees))
+    if apply := _raw_service_text(rec, "application_process"):
+        rows.append((t("slip.apply", lang), apply))
+    if asked_for:
+        rows.append((t("slip.matched", lang), ", ".join(matched.labels(asked_for, lang))))
+    rows += phone_rows
+    langs = languages_text(rec.get("languages") or (), lang)
+    if langs or can_call:
+        rows.append((t("slip.languages", lang), langs or t("slip.languages_unknown", lang)))
+    if website and not joins:
+        rows.append((t("slip.website", lang), website))
+    return SlipEntry(name=display_text(name), organization=display_text(organization),
+                     rows=tuple((label, display_text(value)) for label, value in rows), has_phone=can_call)
+
+
+def _entries(records: Sequence[dict[str, Any]], lang: str,
+             asked_for: Mapping[str, Sequence[matched.Concept]] | None) -> list[SlipEntry]:
+    asked_for = asked_for or {}
+    return [entry(rec, lang, asked_for.get(rec.get("id") or "", ())) for rec in records]
+
+
+def _check_first(entries: Sequence[SlipEntry], lang: str) -> str:
+    """"Please call before you go" only when every service has a phone to call."""
+    return t("slip.call_first" if all(e.has_phone for e in entries) else "slip.check_first", lang)
 
 
 def _date(moment: dt.datetime | dt.date | None) -> str:
@@ -148,34 +229,30 @@ def _date(moment: dt.datetime | dt.date | None) -> str:
 
 
 def slip_text(records: Sequence[dict[str, Any]], lang: str, note: str = "",
-              moment: dt.datetime | dt.date | None = None, demo: bool = False) -> str:
-    """The slip as plain text, ready to paste into a message or an email."""
+              moment: dt.datetime | dt.date | None = None, demo: bool = False,
+              asked_for: Mapping[str, Sequence[matched.Concept]] | None = None) -> str:
+    """The slip as plain text, ready to paste into a message or an email. `asked_for`: by record
+    id, what the call asked for that the service has."""
     lines = [t("slip.title", lang), t("slip.date", lang, date=_date(moment))]
     if demo:
         lines.append(t("slip.demo", lang))
     lines.append("")
     if not records:
         lines += [t("slip.empty", lang), ""]
-    for number, rec in enumerate(records, 1):
-        e = entry(rec, lang)
+    entries = _entries(records, lang, asked_for)
+    for number, e in enumerate(entries, 1):
         lines.append(f"{number}. {e.name}")
         indent = " " * (len(str(number)) + 2)
         if e.organization:
-            lines.append(indent + e.organization)
-        if e.address:
-            lines.append(f"{indent}{t('slip.address', lang)}: {e.address}")
-        for label, phone in e.phones:  # a dial-in read out can be long: wrapped under itself
-            lines += textwrap.wrap(f"{indent}{label}: {phone}", WRAP, subsequent_indent=indent + "  ",
+            lines += textwrap.wrap(indent + e.organization, WRAP, subsequent_indent=indent)
+        for label, value in e.rows:  # a dial-in read out or a list can be long: wrapped under itself
+            lines += textwrap.wrap(f"{indent}{label}: {value}", WRAP, subsequent_indent=indent + "  ",
                                    break_long_words=False, break_on_hyphens=False)
-        lines.append(f"{indent}{t('slip.hours', lang)}: {e.hours}")
-        lines.append(f"{indent}{t('slip.languages', lang)}: {e.languages}")
-        if e.website:
-            lines.append(f"{indent}{t('slip.website', lang)}: {e.website}")
         lines.append("")
     note = display_text((note or "").strip())
     if note:
         lines += textwrap.wrap(f"{t('slip.note', lang)}: {note}", WRAP) + [""]
-    lines += textwrap.wrap(t("slip.call_first", lang), WRAP)
+    lines += textwrap.wrap(_check_first(entries, lang), WRAP)
     lines += textwrap.wrap(t("slip.help_now", lang), WRAP)
     return "\n".join(lines) + "\n"
 
@@ -199,7 +276,8 @@ dd { margin: 0; }
 
 
 def slip_html(records: Sequence[dict[str, Any]], lang: str, note: str = "",
-              moment: dt.datetime | dt.date | None = None, demo: bool = False) -> str:
+              moment: dt.datetime | dt.date | None = None, demo: bool = False,
+              asked_for: Mapping[str, Sequence[matched.Concept]] | None = None) -> str:
     """The slip as a self-contained printable page (no scripts, no external files)."""
     esc = html.escape
     out = [
@@ -209,31 +287,24 @@ def slip_html(records: Sequence[dict[str, Any]], lang: str, note: str = "",
     ]
     if demo:
         out.append(f'<p class="demo">{esc(t("slip.demo", lang))}</p>')
+    entries = _entries(records, lang, asked_for)
     if not records:
         out.append(f"<p>{esc(t('slip.empty', lang))}</p>")
     else:
         out.append("<ol>")
-        for rec in records:
-            e = entry(rec, lang)
+        for e in entries:
             out.append(f'<li><div class="name">{esc(e.name)}</div>')
             if e.organization:
                 out.append(f"<div>{esc(e.organization)}</div>")
             out.append("<dl>")
-            rows: list[tuple[str, str]] = []
-            if e.address:
-                rows.append((t("slip.address", lang), e.address))
-            rows += list(e.phones)
-            rows.append((t("slip.hours", lang), e.hours))
-            rows.append((t("slip.languages", lang), e.languages))
-            if e.website:
-                rows.append((t("slip.website", lang), e.website))
+            rows = e.rows
             out += [f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in rows]
             out.append("</dl></li>")
         out.append("</ol>")
     note = display_text((note or "").strip())
     if note:
         out.append(f'<p class="note"><strong>{esc(t("slip.note", lang))}:</strong> {esc(note)}</p>')
-    out.append(f"<p>{esc(t('slip.call_first', lang))}</p>")
+    out.append(f"<p>{esc(_check_first(entries, lang))}</p>")
     out.append(f'<p class="help">{esc(t("slip.help_now", lang))}</p>')
     out.append("</body>")
     out.append("</html>")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from helpline_tui.core import cleaning, days, geo, lexicon, phones, ranking, vocabulary, zones
+from helpline_tui.core import matched as matched_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, printable
@@ -70,6 +71,8 @@ class Hit:
     approximate_position: bool = False
     area_wide: bool = False  # kept because its service area covers the place, not by distance
     searched_place: geo.Place | None = None  # where the handler searched: the zone of hours with no other
+    # What the query or filters asked for that this service has (core/matched.py): shown first.
+    matched: tuple[tuple[str, str], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         r = self.record
@@ -515,8 +518,10 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     missing = () if every_word else tuple(
         g.text for g in parsed.required() if not any(ranking.match_group(g, h.record) for h in hits))
     display = _display_rows(conn, [h.record["rid"] for h in top])
+    concepts = matched_mod.asked(parsed.groups, filters.needs, filters.lang)
     for h in top:
         h.record = display[h.record["rid"]]
+        h.matched = matched_mod.held(h.record, concepts)
     elapsed = (time.perf_counter() - started) * 1000
     day_groups = [g for g in parsed.groups if _is_day(g) and g.text not in missing]
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,

@@ -21,6 +21,7 @@ from textual.reactive import var
 
 from helpline_tui import config as config_mod
 from helpline_tui import paths
+from helpline_tui.core import matched
 from helpline_tui.core.directory import DirectoryError, get_record
 from helpline_tui.i18n import normalise_language, number, t
 from helpline_tui.ui import commands, themes
@@ -68,6 +69,8 @@ class HelplineApp(App):
         self.poll_seconds = poll_seconds
         self.directory = LiveDirectory(db_path)
         self.note = ""
+        self.referral_matches: dict[str, tuple[tuple[str, str], ...]] = {}  # by record id: see _asked_now
+        self.saved_slips: list[tuple[Path, bool]] = []  # this call's, which outlive it; holding the note
         self._reopening = False
         self._confirmation: Notification | None = None
         self.set_reactive(HelplineApp.ui_lang, normalise_language(lang or self.config.language))
@@ -222,7 +225,15 @@ class HelplineApp(App):
         if message.record is None or message.record_id in self.referral_ids:
             return
         self.referrals = (*self.referrals, message.record)
+        self.referral_matches[message.record_id] = self._asked_now(message.record)
         self.confirm(t("referral.added", self.ui_lang, name=message.name))
+
+    def _asked_now(self, record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        """What the search the service was added from asked for that it has: said on the slip."""
+        page = self.search_screen.page
+        if page is None or page.plan is None:
+            return ()
+        return matched.held(record, matched.asked(page.plan.groups, page.filters.needs, page.filters.lang))
 
     def remove_referral(self, record_id: str) -> None:
         removed = [rec for rec in self.referrals if rec["id"] == record_id]
@@ -243,7 +254,8 @@ class HelplineApp(App):
         if isinstance(self.screen, ConfirmEndCall):
             return
         if self.referrals or self.note.strip():
-            self.push_screen(ConfirmEndCall(len(self.referrals)), callback=self._end_call_confirmed)
+            self.push_screen(ConfirmEndCall(len(self.referrals), self.saved_slips, self.config.keep_notes),
+                             callback=self._end_call_confirmed)
         else:
             self.end_call_now()
 
@@ -254,6 +266,8 @@ class HelplineApp(App):
     def end_call_now(self) -> None:
         """Forget everything about the call: search words, filters, referral list, note."""
         self.referrals = ()
+        self.referral_matches = {}
+        self.saved_slips = []
         self.note = ""
         self.slip_lang = self.default_slip_lang
         while len(self.screen_stack) > 1:

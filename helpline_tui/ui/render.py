@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.content import Content
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import meetings, phones, referral, vocabulary
+from helpline_tui.core import matched, meetings, phones, referral, vocabulary
 from helpline_tui.core.display import display_text
 from helpline_tui.core.directory import source_formats
 from helpline_tui.core.search import Hit
@@ -48,10 +48,10 @@ def _need_order() -> dict[str, int]:
     return {term.id: i for i, term in enumerate(vocabulary.load().needs)}
 
 
-def key_needs(needs: list[str] | None, lang: str, limit: int = 3) -> str:
-    """The first needs in vocabulary order (treatment kinds before supports)."""
+def key_needs(needs: list[str] | None, lang: str, limit: int = 3, shown: frozenset[str] = frozenset()) -> str:
+    """The first needs in vocabulary order (treatment kinds before supports), but those `shown`."""
     vocab, order = vocabulary.load(), _need_order()
-    chosen = sorted((n for n in (needs or []) if n in order), key=order.get)[:limit]
+    chosen = sorted((n for n in (needs or []) if n in order and n not in shown), key=order.get)[:limit]
     return ", ".join(vocab.term(n).label(lang) for n in chosen)
 
 
@@ -93,8 +93,9 @@ def place_text(rec: dict[str, Any]) -> str:
 
 
 def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
-    """Two lines: mark + name + site/organisation; then distance, place, a meeting's day and time,
-    phone, languages, needs.
+    """Two lines: mark + name + site/organisation; then what the query or filters matched (the need,
+    population, payment or language asked for: why the row is there, never cut off at 80 columns),
+    distance, place, a meeting's day and time, phone, languages, the other needs as room allows.
     Textual `Content` built with `assemble`, whose strings are always literal text (never markup),
     and which the results list lays out several times faster than a rich Text."""
     rec = hit.record
@@ -106,9 +107,10 @@ def result_row(hit: Hit, lang: str, in_list: bool) -> Content:
     if rec.get("status") and rec["status"] != "active":
         parts.append(" " + t("row.inactive", lang, status=t(f"status.{rec['status']}", lang)))
     # The phone is what the handler reads out: it comes before the lists, which can be long.
-    details = [distance_text(hit, lang), place_text(rec), referral.meeting_when(rec, lang),
-               best_phone(rec) or t("row.no_phone", lang),
-               language_codes(rec.get("languages"), lang, limit=4), key_needs(rec.get("needs"), lang)]
+    details = [", ".join(matched.labels(hit.matched, lang)), distance_text(hit, lang), place_text(rec),
+               referral.meeting_when(rec, lang), best_phone(rec) or t("row.no_phone", lang),
+               language_codes(rec.get("languages"), lang, limit=4),
+               key_needs(rec.get("needs"), lang, shown=frozenset(c[1] for c in hit.matched))]
     parts.append("\n  " + SEP.join(display_text(d) for d in details if d))
     return Content.assemble(*parts)
 

@@ -68,13 +68,19 @@ class ReferralScreen(HelplineScreen):
             self.query_one("#slip-scroll").focus()
 
     # ---- what is shown -------------------------------------------------------------------------
-    def slip_text(self) -> str:
+    def slip_text(self, saved: bool = False) -> str:
+        """`saved`: for a file, which holds the note only where the install keeps notes."""
         app = self.helpline
-        return referral.slip_text(app.referrals, app.slip_lang, app.note, app.now(), app.directory.summary.demo)
+        return referral.slip_text(app.referrals, app.slip_lang, self._note(saved), app.now(),
+                                  app.directory.summary.demo, app.referral_matches)
 
-    def slip_html(self) -> str:
+    def slip_html(self) -> str:  # only ever saved (printed from the file)
         app = self.helpline
-        return referral.slip_html(app.referrals, app.slip_lang, app.note, app.now(), app.directory.summary.demo)
+        return referral.slip_html(app.referrals, app.slip_lang, self._note(True), app.now(),
+                                  app.directory.summary.demo, app.referral_matches)
+
+    def _note(self, saved: bool) -> str:
+        return self.helpline.note if not saved or self.helpline.config.keep_notes else ""
 
     def relabel(self) -> None:
         super().relabel()
@@ -101,7 +107,8 @@ class ReferralScreen(HelplineScreen):
         items.display = bool(options)
 
         note = self.query_one("#note", Input)
-        note.placeholder = t("referral.note_placeholder", lang)
+        note.placeholder = t("referral.note_placeholder" if self.helpline.config.keep_notes
+                             else "referral.note_placeholder_unsaved", lang)
         slip = Text(self.slip_text())  # plain Text: the directory's words are shown as written
         if not app.referrals:
             slip = Text(t("referral.empty", lang, key=commands.first_key_display(self.app, "add_referral")) + "\n\n") + slip
@@ -184,7 +191,7 @@ class ReferralScreen(HelplineScreen):
                                    key=commands.first_key_display(self.app, "save_text")))
 
     def action_save_text(self) -> None:
-        self._save(self.slip_text(), "txt")
+        self._save(self.slip_text(saved=True), "txt")
 
     def action_save_html(self) -> None:
         self._save(self.slip_html(), "html")
@@ -208,6 +215,8 @@ class ReferralScreen(HelplineScreen):
             self._say(lambda _width: t("referral.save_failed", self.lang, error=error), error=True)
             return
         self.last_saved = path = message.path
+        # The end-call dialog says where they stay and whether they hold the note.
+        self.helpline.saved_slips.append((path, bool(self._note(True).strip())))
         key = "referral.saved_shared" if message.shared else "referral.saved"
 
         def saved(width: int) -> str:

@@ -3,7 +3,7 @@ Up on the first row is the search screen's to handle (it puts the cursor back in
 
 Drawn through Textual's Line API: a new page of hits only replaces a list and repaints the lines on
 screen, and each row is built only when it scrolls into view. Rows are cached by what they show
-(record id, language, ✓ mark, distance) and by width and style, so while a query is being typed the
+(record id, language, ✓ mark, distance, what matched) and by width and style, so while a query is being typed the
 services that stay on screen are not laid out again.
 """
 
@@ -28,7 +28,7 @@ from helpline_tui.ui.render import distance_text, result_row
 MAX_ROWS = 100
 ROW_HEIGHT = 2  # name line, details line: `result_row` always gives two lines, never wrapped
 
-RowKey = tuple[str, str, bool, str]
+RowKey = tuple[str, str, bool, str, tuple]
 
 
 class ResultsList(ScrollView, can_focus=True):
@@ -151,7 +151,7 @@ class ResultsList(ScrollView, can_focus=True):
 
     def _row_key(self, hit: Hit) -> RowKey:
         record_id = hit.record["id"]
-        return (record_id, self._lang, record_id in self._referral_ids, distance_text(hit, self._lang))
+        return (record_id, self._lang, record_id in self._referral_ids, distance_text(hit, self._lang), hit.matched)
 
     # ---- drawing ------------------------------------------------------------------------------------
     def validate_highlighted(self, highlighted: int | None) -> int | None:
