@@ -4,6 +4,7 @@
     language = "es"          # interface language: en | es
     slip_language = "es"     # default language of referral slips
     theme = "high-contrast"  # dark | light | high-contrast | any Textual theme name
+    plain = true             # `helpline` opens the line-by-line interface (as --plain)
 
     [referral]
     folder = "~/Referrals"   # where saved slips go
@@ -30,6 +31,7 @@ class Config:
     language: str | None = None
     slip_language: str | None = None
     theme: str | None = None
+    plain: bool = False  # open the plain, line-by-line interface for screen readers
     referral_folder: Path | None = None
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
@@ -65,8 +67,11 @@ def load(path: Path | None = None) -> Config:
             if value is not None and value not in ("en", "es"):
                 raise ValueError(f"{path}: '{name}' must be \"en\" or \"es\"")
         folder = _text(referral, "folder", path)
+        plain = ui.get("plain", False)
+        if not isinstance(plain, bool):
+            raise ValueError(f"{path}: 'plain' must be true or false")
         return Config(
-            language=language, slip_language=slip_language, theme=_text(ui, "theme", path),
+            language=language, slip_language=slip_language, theme=_text(ui, "theme", path), plain=plain,
             referral_folder=Path(folder).expanduser() if folder else None,
             keys={k: v.strip() for k, v in keys.items()}, path=path,
         )
