@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import select
+import signal
 import stat
 import subprocess
 import sys
@@ -29,13 +30,14 @@ class PlainProcess:
 
     def __init__(self, db: Path, config: Path, *args: str):
         self.master, slave = os.openpty()
-        env = dict(os.environ, HELPLINE_CONFIG=str(config), TERM="xterm-256color")
+        # A UTF-8 terminal, as a handler's is (under the C locale Python would pass any byte through).
+        env = dict(os.environ, HELPLINE_CONFIG=str(config), TERM="xterm-256color", LC_ALL="C.UTF-8")
         env.pop("NO_COLOR", None)
         self.proc = subprocess.Popen([sys.executable, "-m", "helpline_tui", "--db", str(db), *args],
                                      stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
                                      start_new_session=True)
         os.close(slave)
-        self.transcript = ""
+        self.transcript, self.raw = "", b""
         try:
             self.greeting = self._read_to_prompt()
         except BaseException:
@@ -51,7 +53,8 @@ class PlainProcess:
             data = os.read(self.master, 65536)
         except OSError:  # EIO: the process closed the terminal
             data = b""
-        text = data.decode("utf-8")
+        self.raw += data
+        text = data.decode("utf-8", errors="replace")  # the echo of bytes typed in another encoding
         self.transcript += text
         return text
 
@@ -290,6 +293,20 @@ def test_plain_true_in_the_settings_opens_it_and_ctrl_d_quits(sample_db, tmp_pat
         assert helpline.end(b"\x04")[-2:] == ["Adiós.", ""]
     finally:
         helpline.close()
+
+
+def test_ctrl_c_and_bytes_in_another_encoding_keep_the_call(plain):
+    helpline = plain()
+    helpline.say("methadone yonkers")
+    helpline.say("add 1")
+    helpline.proc.send_signal(signal.SIGINT)  # Ctrl-C at the prompt (the pty is not its controlling terminal)
+    assert helpline._read_to_prompt() == [""]  # a new line and the prompt, nothing else
+    start = len(helpline.raw)
+    os.write(helpline.master, b"caf\xe9 yonkers\n")  # Latin-1 from a misconfigured terminal
+    assert helpline._read_to_prompt()[1:]
+    echo, answer = helpline.raw[start:].split(b"\r\n", 1)
+    assert answer.decode("utf-8")  # what helpline said is UTF-8 a screen reader can read: no stray byte
+    assert helpline.say("list")[0] == "Referral list, 1 service:"
 
 
 def test_a_missing_directory_is_one_sentence(tmp_path, settings):

@@ -387,6 +387,9 @@ def run(db_path: str | Path, lang: str | None = None, config: config_mod.Config 
     """The line-by-line loop: a prompt, one typed line, the lines that answer it. Ctrl-D (end of
     input), quit or salir ends it; Ctrl-C drops the line being typed, as a shell does."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    for stream in (stdin, stdout):  # a byte the terminal's encoding cannot hold is never a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     session = Session(db_path, lang, config)
 
     def say(lines: list[str]) -> None:
@@ -400,15 +403,13 @@ def run(db_path: str | Path, lang: str | None = None, config: config_mod.Config 
         stdout.flush()
         try:
             line = stdin.readline()
-        except KeyboardInterrupt:
-            stdout.write("\n")
-            continue
-        if not line:  # Ctrl-D
-            stdout.write("\n")
-            say([w("bye", session.lang)])
-            return 0
-        try:
+            if not line:  # Ctrl-D
+                stdout.write("\n")
+                say([w("bye", session.lang)])
+                return 0
             say(session.handle(line))
         except Quit:
             say([w("bye", session.lang)])
             return 0
+        except KeyboardInterrupt:  # Ctrl-C: the line is dropped, the call goes on
+            stdout.write("\n")
