@@ -240,6 +240,20 @@ def test_filters_by_words(plain):
     assert helpline.say("filters") == ["No filters."]
 
 
+def test_nearest_first_and_the_day_a_search_names(plain):
+    helpline = plain()
+    assert helpline.say("nearest") == ["Nearest first needs a place: place ZIP, or a city in the search."]
+    helpline.say("place 10701")
+    nearest = helpline.say("nearest")
+    assert nearest[:2] == ["Nearest first.", "3 results near 10701 (Yonkers, NY)."]
+    assert nearest[2].startswith("1 of 3: Hope House Sober Living, Yonkers, NY, about 1 mile,")  # ~1 before 1.7
+    assert helpline.say("nearest")[0] == "Best match first."
+    helpline.say("clear filters")
+    assert helpline.say("grupo tuesday")[:3] == [
+        "1 result.", "For Tuesday.",
+        "1 of 1: Grupo Esperanza de Alcohólicos Anónimos, Chelsea, MA, Tue 19:00 to 20:00, no phone listed, Spanish"]
+
+
 def test_more_reads_the_next_ten(plain, tmp_path):
     db = tmp_path / "many.sqlite"
     records = [ServiceRecord(name=f"Recovery Center {n:02d}", source="test", source_key=str(n), row=n,

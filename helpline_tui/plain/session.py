@@ -20,7 +20,7 @@ from typing import Any, Callable, TextIO
 
 from helpline_tui import config as config_mod
 from helpline_tui import paths
-from helpline_tui.core import referral, vocabulary
+from helpline_tui.core import days, referral, vocabulary
 from helpline_tui.core.directory import DirectoryError, FileIdentity, get_record, is_demo, open_readonly
 from helpline_tui.core.display import display_text
 from helpline_tui.core.records import KINDS
@@ -31,7 +31,7 @@ from helpline_tui.plain.words import COMMANDS, YES, w
 
 PAGE = 10  # results announced at a time; `more` says the next ones
 # Commands said alone: followed by other words, the line is a search ("help for veterans").
-ALONE = ("help", "more", "list", "filters", "clear_filters", "end_call", "repeat", "spanish", "english", "quit")
+ALONE = ("help", "more", "list", "filters", "nearest", "clear_filters", "end_call", "repeat", "spanish", "english", "quit")
 
 
 class Quit(Exception):
@@ -73,6 +73,7 @@ class Session:
     def _clear_call(self) -> None:
         self.query = ""
         self.filters = Filters()
+        self.sort = "relevance"  # "distance" with `nearest`, when a place is set
         self.place_label: str | None = None
         self.page: SearchPage | None = None
         self.shown = 0  # results announced so far; open/add take 1..shown
@@ -147,7 +148,7 @@ class Session:
     def _run_search(self) -> list[str]:
         self.shown, self.opened = 0, None
         try:
-            self.page = search(self.conn, self.query, self.filters, limit=PAGE, now=self.clock())
+            self.page = search(self.conn, self.query, self.filters, limit=PAGE, sort=self.sort, now=self.clock())
         except FilterError as exc:
             self.page = None
             return [t("status.filter_error", self.lang, message=str(exc))]
@@ -164,6 +165,9 @@ class Session:
             lines = [w("results.none", lang)]
         else:
             lines = [w("results.one" if page.total == 1 else "results.many", lang, n=page.total, where=where)]
+        if page.days:  # "aa tonight": which evening, and where it is that evening
+            said = ", ".join(days.label_where(day, page.today, lang) for day in page.days)
+            lines.append(w("results.days", lang, days=said))
         if page.words_not_found:
             lines.append(w("results.not_found", lang, words=", ".join(page.words_not_found)))
         if page.needs_a_place:
@@ -173,7 +177,8 @@ class Session:
     def _next_results(self) -> list[str]:
         page = self.page
         if self.shown + PAGE > len(page.hits) and len(page.hits) < page.total:
-            page = self.page = search(self.conn, self.query, self.filters, limit=self.shown + PAGE, now=self.clock())
+            page = self.page = search(self.conn, self.query, self.filters, limit=self.shown + PAGE, sort=self.sort,
+                                      now=self.clock())
         new = page.hits[self.shown:self.shown + PAGE]
         in_list = {rec["id"] for rec in self.referrals}
         lines = [speech.result_line(hit, self.shown + k + 1, page.total, self.lang, hit.record["id"] in in_list)
@@ -307,6 +312,14 @@ class Session:
             kinds = ", ".join(t(f"kind.{k}", self.lang).lower() for k in KINDS)
             return [w("kind.unknown", self.lang, value=rest, kinds=kinds)]
         return self._filtered(replace(self.filters, kind=kind), w("kind.set", self.lang, kind=t(f"kind.{kind}", self.lang)))
+
+    def _do_nearest(self, _rest: str) -> list[str]:
+        """Nearest first, or back to best match first (the TUI's `o`): only with a place."""
+        if not self.filters.near and (self.page is None or self.page.place is None):
+            return [w("sort.needs_place", self.lang)]
+        self.sort = "relevance" if self.sort == "distance" else "distance"
+        said = w("sort.nearest" if self.sort == "distance" else "sort.best", self.lang)
+        return [said] + self._run_search()
 
     def _do_filters(self, _rest: str) -> list[str]:
         f, lang, vocab = self.filters, self.lang, vocabulary.load()

@@ -18,10 +18,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "demo": ("Demo data: fictional services.", "Datos de demostración: servicios ficticios."),
     "prompt": ("> ", "> "),
     "help": ("Commands: type words to search; more; open N; add N; remove N; list; place ZIP or City, ST; "
-             "place, to clear it; language es; need methadone; kind treatment; filters; clear filters; "
+             "place, to clear it; nearest; language es; need methadone; kind treatment; filters; clear filters; "
              "note TEXT; slip; slip es or slip en; end call; repeat; español; quit. Short keys: o N, a N, m.",
              "Órdenes: escriba palabras para buscar; más; abrir N; añadir N; quitar N; lista; lugar código postal "
-             "o Ciudad, ST; lugar, para quitarlo; idioma en; necesidad metadona; tipo tratamiento; filtros; "
+             "o Ciudad, ST; lugar, para quitarlo; cercanos; idioma en; necesidad metadona; tipo tratamiento; filtros; "
              "quitar filtros; nota TEXTO; hoja; hoja es u hoja en; terminar llamada; repetir; english; salir. "
              "Teclas cortas: o N, a N, m."),
     "results.none": ("No results.", "Ningún resultado."),
@@ -29,6 +29,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "results.many": ("{n} results{where}.", "{n} resultados{where}."),
     "results.near": (" near {place}", " cerca de {place}"),
     "results.nearest_to": (" nearest to {place}, however far", " los más cercanos a {place}, a cualquier distancia"),
+    "results.days": ("For {days}.", "Para {days}."),
     "results.not_found": ("Not found: {words}.", "No encontrado: {words}."),
     "results.more": ("Type more for results {first} to {last}.", "Escriba más para los resultados {first} a {last}."),
     "results.end": ("No more results.", "No hay más resultados."),
@@ -88,6 +89,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind.cleared": ("Kind filter cleared.", "Filtro de tipo quitado."),
     "kind.set": ("Kind: {kind}.", "Tipo: {kind}."),
     "kind.unknown": ("{value} is not a kind; the kinds are {kinds}.", "{value} no es un tipo; los tipos son {kinds}."),
+    "sort.nearest": ("Nearest first.", "Los más cercanos primero."),
+    "sort.best": ("Best match first.", "Los que mejor coinciden primero."),
+    "sort.needs_place": ("Nearest first needs a place: place ZIP, or a city in the search.",
+                         "Para ver los más cercanos hace falta un lugar: lugar código postal, o una ciudad en la búsqueda."),
     "note.set": ("Note saved for the slip.", "Nota guardada para la hoja."),
     "note.cleared": ("Note cleared.", "Nota borrada."),
     "slip.language": ("Slip in {language}.", "Hoja en {language}."),
@@ -118,6 +123,7 @@ for _action, _names in {
     "need": ("need", "needs", "necesidad", "necesidades"),
     "kind": ("kind", "tipo"),
     "filters": ("filters", "filtros"),
+    "nearest": ("nearest", "nearest first", "best match", "cercanos", "más cercanos", "mas cercanos"),
     "clear_filters": ("clear filters", "reset", "quitar filtros", "borrar filtros"),
     "note": ("note", "nota"),
     "slip": ("slip", "hoja"),
