@@ -298,6 +298,18 @@ def test_names_from_the_directory_cannot_drive_the_terminal(plain, tmp_path):
     _no_terminal_control(helpline.transcript)
 
 
+def test_an_import_during_the_call_is_searched_and_the_call_kept(plain, sample_db):
+    helpline = plain()
+    helpline.say("methadone yonkers")
+    helpline.say("add 1")
+    extra = ServiceRecord(name="Riverdale Opioid Program", source="other", source_key="1", row=1, city="Yonkers",
+                          state="NY", zip="10701", phone="914-555-0111", needs=["methadone"])
+    run_import(sample_db, [extra], source="other", format="test", origin="tests")  # swapped in whole
+    answer = helpline.say("methadone yonkers")
+    assert answer[:2] == ["Directory updated: 7 services.", "2 results near Yonkers, NY."]
+    assert helpline.say("list")[0] == "Referral list, 1 service:"
+
+
 def test_plain_true_in_the_settings_opens_it_and_ctrl_d_quits(sample_db, tmp_path):
     settings = tmp_path / "config.toml"
     settings.write_text("[ui]\nplain = true\nlanguage = \"es\"\n", encoding="utf-8")
