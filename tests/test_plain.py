@@ -224,7 +224,31 @@ def test_a_call_that_is_kept_when_the_end_is_not_confirmed(plain):
     assert helpline.say("end call")[0].startswith("End the call?")
     # Anything but yes keeps the call, and a search typed there is still a search.
     assert helpline.say("hope house")[:2] == ["Call kept.", "1 result."]
-    assert helpline.say("list")[0] == "Referral list, 1 service:"
+    helpline.say("add 1")
+    assert helpline.say("list")[:3] == [
+        "Referral list, 2 services:",
+        "1: Yonkers Comprehensive Treatment Center, phone 9 1 4, 5 5 5, 0 1 0 3, extension 4",
+        "2: Hope House Sober Living, phone 9 1 4, 5 5 5, 0 1 0 4"]
+    assert helpline.say("remove 1") == ["Removed from the referral list: Yonkers Comprehensive Treatment Center"]
+    assert helpline.say("remove 2") == ["There is no item 2 on the referral list; it holds 1."]
+    assert helpline.say("list") == ["Referral list, 1 service:", "1: Hope House Sober Living, phone 9 1 4, 5 5 5, 0 1 0 4"]
+
+
+def test_a_slip_that_cannot_be_saved_is_still_read_out(sample_db, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    settings = tmp_path / "blocked.toml"
+    settings.write_text(f'[referral]\nfolder = "{blocked}"\n', encoding="utf-8")
+    helpline = PlainProcess(sample_db, settings, "--plain")
+    try:
+        helpline.say("methadone yonkers")
+        helpline.say("add 1")
+        slip = helpline.say("slip")
+        assert slip[2] == "Services recommended for you" and slip[-2] == "End of slip."
+        assert slip[-1].startswith("Could not save the slip: ")
+        assert helpline.say("list")[0] == "Referral list, 1 service:"
+    finally:
+        helpline.close()
 
 
 def test_filters_by_words(plain):
