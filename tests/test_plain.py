@@ -302,6 +302,7 @@ def test_more_reads_the_next_ten(plain, tmp_path):
 def test_words_that_begin_like_a_command_are_a_search(plain):
     helpline = plain()
     assert helpline.say("open 1") == ["Search first: type what the caller needs."]
+    assert helpline.say("open ²")[0] == "No results."  # a digit to Python, not a number: searched, no traceback
     assert helpline.say("hope house")[0] == "1 result."
     # "open" and "add" take a number: followed by words, they are words of a name to find.
     assert helpline.say("open hope house")[0] in ("1 result.", "No results.")

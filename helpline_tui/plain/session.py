@@ -113,7 +113,8 @@ class Session:
         if not line:
             return answer
         action, rest = _command(line)
-        if (action in ("open", "add", "remove") and rest and not rest.isdigit()) or (action in ALONE and rest):
+        number = rest.isascii() and rest.isdigit()  # "²" is a digit to str.isdigit, not to int()
+        if (action in ("open", "add", "remove") and rest and not number) or (action in ALONE and rest):
             action, rest = None, line  # "open door recovery", "more than words": names to search for
         if action is None:
             answer += self._search(line)
@@ -129,13 +130,15 @@ class Session:
         identity = FileIdentity.of(self.path)
         if identity is None or identity == self.identity:
             return []
+        self.identity = identity  # a file that cannot be opened is said once, not on every line
         try:
             conn = open_readonly(self.path)
-        except DirectoryError:
-            return []  # the old connection keeps answering
+            total = conn.execute("SELECT count(*) FROM services WHERE status = 'active'").fetchone()[0]
+        except (DirectoryError, sqlite3.Error) as exc:  # the old connection keeps answering
+            return [t("reload.failed", self.lang, error=str(exc))]
         self.conn.close()
-        self.conn, self.identity = conn, identity
-        return [w("reloaded", self.lang, n=self.total_services())]
+        self.conn = conn
+        return [w("reloaded", self.lang, n=total)]
 
     # ---- searching ------------------------------------------------------------------------------
     def _search(self, query: str) -> list[str]:
