@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"helpline {__version__}")
     p.add_argument("--lang", choices=("en", "es"), default=None, help="interface language of the TUI")
     p.add_argument("--theme", default=None, help="TUI theme: dark, light or high-contrast")
+    p.add_argument("--plain", action="store_true",
+                   help="a line-by-line interface for screen readers: no colour, no redraws (config: plain = true)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("search", parents=[common], help="search the directory (one query, or --batch)")
@@ -135,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     db_path: Path = args.db or default_db_path()
     try:
         if args.command is None:
-            return _run_tui(db_path, args.lang, args.theme)
+            return _run_interface(db_path, args.lang, args.theme, args.plain)
         if args.command in ("import", "refresh", "demo", "migrate", "doctor"):
             _check_keep_setting()  # before any work, not at the swap after it
         handler = {"search": _cmd_search, "import": _cmd_import, "refresh": _cmd_refresh, "info": _cmd_info,
@@ -682,6 +684,22 @@ def _cmd_doctor(args: argparse.Namespace, db_path: Path) -> int:
 
 
 # ------------------------------------------------------------------------------------------------ TUI
+
+def _run_interface(db_path: Path, lang: str | None, theme: str | None, plain: bool) -> int:
+    """The TUI, or the plain line-by-line interface with --plain or `plain = true` in the settings."""
+    from helpline_tui import config as config_mod
+
+    config = config_mod.load()
+    if not (plain or config.plain):
+        return _run_tui(db_path, lang, theme)
+    from helpline_tui.core.directory import DirectoryError
+    from helpline_tui.plain.session import run
+
+    try:
+        return run(db_path, lang, config)
+    except DirectoryError as exc:
+        raise _failure(exc) from None
+
 
 def _run_tui(db_path: Path, lang: str | None, theme: str | None) -> int:
     from helpline_tui.core.directory import DirectoryError, open_readonly

@@ -4,6 +4,7 @@
     language = "es"          # interface language: en | es
     slip_language = "es"     # default language of referral slips
     theme = "high-contrast"  # dark | light | high-contrast | any Textual theme name
+    plain = true             # `helpline` opens the line-by-line interface (as --plain)
 
     [referral]
     folder = "~/Referrals"   # where saved slips go
@@ -31,6 +32,7 @@ class Config:
     language: str | None = None
     slip_language: str | None = None
     theme: str | None = None
+    plain: bool = False  # open the plain, line-by-line interface for screen readers
     referral_folder: Path | None = None
     keep_notes: bool = True  # whether a saved slip (.txt, .html) holds the note about the caller
     keys: dict[str, str] = field(default_factory=dict)
@@ -44,6 +46,13 @@ def _text(table: dict, key: str, where: Path) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"{where}: '{key}' must be a string")
+    return value
+
+
+def _flag(table: dict, key: str, default: bool, where: Path) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"{where}: '{key}' must be true or false")
     return value
 
 
@@ -67,12 +76,11 @@ def load(path: Path | None = None) -> Config:
             if value is not None and value not in ("en", "es"):
                 raise ValueError(f"{path}: '{name}' must be \"en\" or \"es\"")
         folder = _text(referral, "folder", path)
-        keep_notes = referral.get("keep_notes", True)
-        if not isinstance(keep_notes, bool):
-            raise ValueError(f"{path}: 'keep_notes' must be true or false")
         return Config(
             language=language, slip_language=slip_language, theme=_text(ui, "theme", path),
-            referral_folder=Path(folder).expanduser() if folder else None, keep_notes=keep_notes,
+            plain=_flag(ui, "plain", False, path),
+            referral_folder=Path(folder).expanduser() if folder else None,
+            keep_notes=_flag(referral, "keep_notes", True, path),
             keys={k: v.strip() for k, v in keys.items()}, path=path,
         )
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
