@@ -251,6 +251,23 @@ def test_a_slip_that_cannot_be_saved_is_still_read_out(sample_db, tmp_path):
         helpline.close()
 
 
+def test_an_install_that_keeps_no_notes_saves_the_slip_without_the_note(sample_db, tmp_path):
+    slips = tmp_path / "slips"
+    settings = tmp_path / "no-notes.toml"
+    settings.write_text(f'[referral]\nfolder = "{slips}"\nkeep_notes = false\n', encoding="utf-8")
+    helpline = PlainProcess(sample_db, settings, "--plain")
+    try:
+        helpline.say("methadone yonkers")
+        helpline.say("add 1")
+        helpline.say("note calls back after 5")
+        slip = helpline.say("slip")
+        assert "Note: calls back after 5" in slip  # read out to the caller
+        saved = Path(re.fullmatch(r"Saved: (.+)", slip[-1]).group(1)).read_text(encoding="utf-8")
+        assert "calls back" not in saved and "Yonkers Comprehensive Treatment Center" in saved
+    finally:
+        helpline.close()
+
+
 def test_filters_by_words(plain):
     helpline = plain()
     assert helpline.say("place 10701")[:2] == ["Place: 10701 (Yonkers, NY), within 25 miles.", "3 results near 10701 (Yonkers, NY)."]

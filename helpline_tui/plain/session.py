@@ -361,6 +361,8 @@ class Session:
         body = text.rstrip("\n").split("\n")
         lines = [w("slip.language", self.lang, language=t(f"lang.{self.slip_lang}", self.lang)),
                  w("slip.start", self.lang, lines=len(body)), *body, w("slip.end", self.lang)]
+        if not self.config.keep_notes and self.note:  # the install keeps no note in saved slips
+            text = referral.slip_text(self.referrals, self.slip_lang, "", now, is_demo(self.conn))
         try:
             folder = self.config.referral_folder or paths.writable_folder(paths.referral_folders())
             path = referral.save_slip(folder, text, referral.slip_filename(self.slip_lang, now, "txt"))
