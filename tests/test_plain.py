@@ -163,6 +163,7 @@ def test_a_call_in_english_find_open_add_slip_and_end(plain, slips):
     assert path.read_text(encoding="utf-8").rstrip("\n").split("\n") == slip[2:-2]  # what was read out
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "Note: calls back after 5" in slip
+    assert any(line.strip().startswith("Has what you asked for: Methadone") for line in slip), slip
 
     # End of the call: asked first (the list and note would go), then everything is cleared.
     assert helpline.say("end call") == [

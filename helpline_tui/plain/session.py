@@ -79,6 +79,8 @@ class Session:
         self.shown = 0  # results announced so far; open/add take 1..shown
         self.opened: int | None = None  # the result last opened: `add` alone adds it
         self.referrals: list[dict[str, Any]] = []
+        # By record id, what the search a service was added from asked for that it has: on the slip.
+        self.asked_for: dict[str, tuple[tuple[str, str], ...]] = {}
         self.note = ""
         self.slip_lang = self.default_slip_lang
         self.confirming_end = False
@@ -235,6 +237,7 @@ class Session:
         if any(rec["id"] == hit.record["id"] for rec in self.referrals):
             return [w("already", self.lang, name=name)]
         self.referrals.append(get_record(self.conn, hit.record["id"]) or hit.record)
+        self.asked_for[hit.record["id"]] = hit.matched
         return [t("referral.added", self.lang, name=name)]
 
     def _do_remove(self, rest: str) -> list[str]:
@@ -357,12 +360,12 @@ class Session:
         if not self.referrals:
             return [w("list.empty", self.lang)]
         now = self.clock()
-        text = referral.slip_text(self.referrals, self.slip_lang, self.note, now, is_demo(self.conn))
+        text = referral.slip_text(self.referrals, self.slip_lang, self.note, now, is_demo(self.conn), self.asked_for)
         body = text.rstrip("\n").split("\n")
         lines = [w("slip.language", self.lang, language=t(f"lang.{self.slip_lang}", self.lang)),
                  w("slip.start", self.lang, lines=len(body)), *body, w("slip.end", self.lang)]
         if not self.config.keep_notes and self.note:  # the install keeps no note in saved slips
-            text = referral.slip_text(self.referrals, self.slip_lang, "", now, is_demo(self.conn))
+            text = referral.slip_text(self.referrals, self.slip_lang, "", now, is_demo(self.conn), self.asked_for)
         try:
             folder = self.config.referral_folder or paths.writable_folder(paths.referral_folders())
             path = referral.save_slip(folder, text, referral.slip_filename(self.slip_lang, now, "txt"))
