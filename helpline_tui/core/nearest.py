@@ -1,0 +1,65 @@
+"""The services matching a search nearest to a place, however far: exact, across state lines, in
+distance order.
+
+Rings grow from the place. Each ring's candidates come from the text index (the query's words and
+filters as tags, ANDed with the map cells covering the ring's box: FTS5 intersects them itself), and
+the same haversine as the distance shown keeps those inside the ring. Once a ring holds `count`
+services they are the nearest `count`: every other match lies outside the ring, so farther. A ring
+too wide for the cells (half a continent, across the 180th meridian) takes every match instead.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import sqlite3
+
+from helpline_tui.core import geo
+from helpline_tui.core import query as query_mod
+
+GROWTH = 2.0  # each ring's radius is this many times the last (four times the area)
+MAX_RING_CELLS = 150  # a ring needing more map cells than this is answered from every match
+
+
+def nearest(conn: sqlite3.Connection, expression: str | None, latitude: float, longitude: float, count: int,
+            start_miles: float) -> list[tuple[float | None, int]]:
+    """(miles, rid) of the `count` services matching the FTS `expression` (None: every service)
+    nearest to the point, nearest first, ties in name order (rowid). Services with no position
+    are never nearer than one with a position: they come last, once every positioned match is in,
+    without a distance."""
+    count = max(1, count)
+    radius = max(1.0, start_miles)
+    while True:
+        lat0, lat1, lon0, lon1 = geo.bounding_box(latitude, longitude, radius)
+        cells = query_mod.cell_tokens_covering(lat0, lat1, lon0, lon1)
+        if len(cells) > MAX_RING_CELLS or (lon0, lon1) == (-180.0, 180.0):
+            return _everywhere(conn, expression, latitude, longitude, count)
+        in_cells = "keywords: (" + " OR ".join(f'"{c}"' for c in cells) + ")"
+        match = f"({expression}) AND {in_cells}" if expression else in_cells
+        rids = [r for (r,) in conn.execute("SELECT rowid FROM services_fts WHERE services_fts MATCH ?", (match,))]
+        found = [(miles, rid) for miles, rid in _distances(conn, rids, latitude, longitude)
+                 if miles is not None and miles <= radius]
+        if len(found) >= count:
+            return heapq.nsmallest(count, found)
+        radius *= GROWTH
+
+
+def _everywhere(conn, expression: str | None, latitude: float, longitude: float, count: int):
+    if expression:
+        rids = [r for (r,) in conn.execute("SELECT rowid FROM services_fts WHERE services_fts MATCH ?", (expression,))]
+    else:
+        rids = [r for (r,) in conn.execute("SELECT rid FROM services")]
+    measured = _distances(conn, rids, latitude, longitude)
+    placed = heapq.nsmallest(count, [(m, rid) for m, rid in measured if m is not None])
+    unplaced = sorted(rid for m, rid in measured if m is None)[:count - len(placed)]
+    return placed + [(None, rid) for rid in unplaced]
+
+
+def _distances(conn, rids: list[int], latitude: float, longitude: float) -> list[tuple[float | None, int]]:
+    if not rids:
+        return []
+    rows = conn.execute("SELECT rid, latitude, longitude FROM services WHERE rid IN (SELECT value FROM json_each(?))",
+                        (json.dumps(rids),))
+    # The argument order of the distance each result shows (search.Hit), so the figures are equal.
+    return [(None if lat is None or lon is None else geo.haversine_miles(latitude, longitude, lat, lon), rid)
+            for rid, lat, lon in rows]
