@@ -29,37 +29,41 @@ def nearest(conn: sqlite3.Connection, expression: str | None, latitude: float, l
     without a distance."""
     count = max(1, count)
     radius = max(1.0, start_miles)
+    measured: dict[int, float | None] = {}  # rid -> miles, kept from ring to ring
     while True:
         lat0, lat1, lon0, lon1 = geo.bounding_box(latitude, longitude, radius)
         cells = query_mod.cell_tokens_covering(lat0, lat1, lon0, lon1)
         if len(cells) > MAX_RING_CELLS or (lon0, lon1) == (-180.0, 180.0):
-            return _everywhere(conn, expression, latitude, longitude, count)
+            return _everywhere(conn, expression, latitude, longitude, count, measured)
         in_cells = "keywords: (" + " OR ".join(f'"{c}"' for c in cells) + ")"
         match = f"({expression}) AND {in_cells}" if expression else in_cells
         rids = [r for (r,) in conn.execute("SELECT rowid FROM services_fts WHERE services_fts MATCH ?", (match,))]
-        found = [(miles, rid) for miles, rid in _distances(conn, rids, latitude, longitude)
-                 if miles is not None and miles <= radius]
+        _measure(conn, rids, latitude, longitude, measured)
+        found = [(miles, rid) for rid in rids if (miles := measured.get(rid)) is not None and miles <= radius]
         if len(found) >= count:
             return heapq.nsmallest(count, found)
         radius *= GROWTH
 
 
-def _everywhere(conn, expression: str | None, latitude: float, longitude: float, count: int):
+def _everywhere(conn, expression: str | None, latitude: float, longitude: float, count: int,
+                measured: dict[int, float | None]):
     if expression:
         rids = [r for (r,) in conn.execute("SELECT rowid FROM services_fts WHERE services_fts MATCH ?", (expression,))]
     else:
         rids = [r for (r,) in conn.execute("SELECT rid FROM services")]
-    measured = _distances(conn, rids, latitude, longitude)
-    placed = heapq.nsmallest(count, [(m, rid) for m, rid in measured if m is not None])
-    unplaced = sorted(rid for m, rid in measured if m is None)[:count - len(placed)]
+    _measure(conn, rids, latitude, longitude, measured)
+    placed = heapq.nsmallest(count, [(measured[rid], rid) for rid in rids if measured.get(rid) is not None])
+    unplaced = sorted(rid for rid in rids if rid in measured and measured[rid] is None)[:count - len(placed)]
     return placed + [(None, rid) for rid in unplaced]
 
 
-def _distances(conn, rids: list[int], latitude: float, longitude: float) -> list[tuple[float | None, int]]:
-    if not rids:
-        return []
+def _measure(conn, rids: list[int], latitude: float, longitude: float, measured: dict[int, float | None]) -> None:
+    """Miles from the point to each service not measured yet (None: it has no position)."""
+    new = [rid for rid in rids if rid not in measured]
+    if not new:
+        return
     rows = conn.execute("SELECT rid, latitude, longitude FROM services WHERE rid IN (SELECT value FROM json_each(?))",
-                        (json.dumps(rids),))
-    # The argument order of the distance each result shows (search.Hit), so the figures are equal.
-    return [(None if lat is None or lon is None else geo.haversine_miles(latitude, longitude, lat, lon), rid)
-            for rid, lat, lon in rows]
+                        (json.dumps(new),))
+    miles = geo.haversine_miles  # the argument order of the distance each result shows (search.Hit): equal figures
+    for rid, lat, lon in rows:
+        measured[rid] = None if lat is None or lon is None else miles(latitude, longitude, lat, lon)

@@ -708,11 +708,15 @@ def _nearest_rows(conn, parsed: query_mod.ParsedQuery, scope: _Scope, point: geo
     """Rows with every word: the `count` nearest to `point`, however far (exact: core/nearest.py),
     and the best matches anywhere (a name typed: "teen residential at chesapeake" is a site in
     Maryland), to be ranked by how well they match, then distance; and the number with every word."""
-    best, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
+    match = scope.expression(parsed.match_all())
+    if any(not g.concept for g in parsed.required()):
+        best, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
+    else:  # needs and languages alone match alike, anywhere: the nearest are the best
+        best, total = [], conn.execute("SELECT count(*) FROM services_fts WHERE services_fts MATCH ?", (match,)
+                                       ).fetchone()[0] if match else conn.execute("SELECT count(*) FROM services").fetchone()[0]
     if not total:
         return [], 0
-    found = nearest.nearest(conn, scope.expression(parsed.match_all()), point.latitude, point.longitude, count,
-                            start_miles)
+    found = nearest.nearest(conn, match, point.latitude, point.longitude, count, start_miles)
     seen = {row["rid"] for row in best}
     return scope.rows(conn, [rid for _, rid in found if rid not in seen]) + best, total
 
