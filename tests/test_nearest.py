@@ -158,3 +158,21 @@ def test_a_wide_radius_far_north_keeps_the_services_at_its_east_and_west_edges(t
     page = search(connection, "detox", Filters(near="59337", radius=1000), limit=5)
     assert [h.record["name"] for h in page.hits] == ["Edge Of The Circle Clinic"]
     connection.close()
+
+
+def test_across_the_180th_meridian_the_nearest_is_still_the_nearest(tmp_path):
+    # From Adak, AK (99546) a ring of 200 miles crosses the 180th meridian: its box is cut in two
+    # there, and the service near the meridian is still the nearest, before one in Anchorage.
+    db = tmp_path / "services.sqlite"
+    run_import(db, [
+        ServiceRecord(name="West Of The Line Clinic", source="test", source_key="1", row=1, city="Amchitka",
+                      state="AK", latitude=51.6, longitude=-179.8, needs=["detox"], languages=["en"]),
+        ServiceRecord(name="Anchorage Detox", source="test", source_key="2", row=2, city="Anchorage", state="AK",
+                      latitude=61.2, longitude=-149.9, needs=["detox"], languages=["en"]),
+    ], source="test", format="test", origin="tests")
+    connection = open_readonly(db)
+    page = search(connection, "detox 99546", Filters(), limit=5)
+    assert page.nearest_to is not None
+    assert [h.record["name"] for h in page.hits] == ["West Of The Line Clinic", "Anchorage Detox"]
+    assert page.hits[0].distance_miles < 200
+    connection.close()

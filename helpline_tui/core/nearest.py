@@ -5,7 +5,7 @@ Rings grow from the place. Each ring's candidates come from the text index (the 
 filters as tags, ANDed with the map cells covering the ring's box: FTS5 intersects them itself), and
 the same haversine as the distance shown keeps those inside the ring. Once a ring holds `count`
 services they are the nearest `count`: every other match lies outside the ring, so farther. A ring
-too wide for the cells (half a continent, across the 180th meridian) takes every match instead.
+too wide for the cells (half a continent, or over a pole) takes every match instead.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ def nearest(conn: sqlite3.Connection, expression: str | None, latitude: float, l
     radius = max(1.0, start_miles)
     measured: dict[int, float | None] = {}  # rid -> miles, kept from ring to ring
     while True:
-        lat0, lat1, lon0, lon1 = geo.bounding_box(latitude, longitude, radius)
-        cells = query_mod.cell_tokens_covering(lat0, lat1, lon0, lon1)
-        if len(cells) > MAX_RING_CELLS or (lon0, lon1) == (-180.0, 180.0):
+        cells = _ring_cells(latitude, longitude, radius)
+        if cells is None:
             return _everywhere(conn, expression, latitude, longitude, count, measured)
         in_cells = "keywords: (" + " OR ".join(f'"{c}"' for c in cells) + ")"
         match = f"({expression}) AND {in_cells}" if expression else in_cells
@@ -43,6 +42,19 @@ def nearest(conn: sqlite3.Connection, expression: str | None, latitude: float, l
         if len(found) >= count:
             return heapq.nsmallest(count, found)
         radius *= GROWTH
+
+
+def _ring_cells(latitude: float, longitude: float, radius: float) -> list[str] | None:
+    """The map cells covering a ring's box; None when that takes more than MAX_RING_CELLS or the
+    ring covers a pole. A box across the 180th meridian (the Aleutians) is its two halves."""
+    lat0, lat1, east0, east1 = geo.bounding_box(latitude, 0.0, radius)  # at 0: no wrap, the plain reach
+    if (east0, east1) == (-180.0, 180.0):
+        return None
+    lon0, lon1 = longitude + east0, longitude + east1
+    halves = [(lon0, lon1)] if -180 <= lon0 and lon1 <= 180 else \
+        [(max(lon0, -180.0), min(lon1, 180.0)), ((lon0 + 360, 180.0) if lon0 < -180 else (-180.0, lon1 - 360))]
+    cells = [c for west, east in halves for c in query_mod.cell_tokens_covering(lat0, lat1, west, east)]
+    return cells if len(cells) <= MAX_RING_CELLS else None
 
 
 def _everywhere(conn, expression: str | None, latitude: float, longitude: float, count: int,
