@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -207,7 +208,7 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     filters = Filters(near=args.near, radius=args.radius, state=args.state, lang=args.search_lang,
                       needs=tuple(args.need), kind=args.kind, include_inactive=args.include_inactive)
     try:
-        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now)
+        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now, reach_outside=True)
     except FilterError as exc:
         raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.json:
@@ -248,7 +249,7 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
                 filters = Filters(near=item.get("near"), radius=item.get("radius"), state=item.get("state"),
                                   lang=item.get("lang"), needs=tuple(needs), kind=item.get("kind"))
                 page = search(conn, item.get("query") or "", filters, limit=_batch_limit(item.get("limit", 20)),
-                              sort=item.get("sort") or "relevance")
+                              sort=item.get("sort") or "relevance", reach_outside=True)
                 out = page.as_json()
             except (ValueError, TypeError, FilterError) as exc:
                 failed += 1
@@ -306,6 +307,28 @@ def _batch_limit(value: Any) -> int:
     return value
 
 
+def _say_nearest_outside(page) -> None:
+    """Nothing within the radius: how far the nearest is and the radius that reaches it, as F9
+    widens the radius in the interface."""
+    from helpline_tui.core.search import MAX_RADIUS_MILES
+
+    radius = f"{page.filters.radius:g} mi"
+    hit = page.nearest_outside
+    if hit is None:
+        _say(f"  nothing within {radius}, nor anywhere else: try fewer or other words, or fewer filters")
+        return
+    r = hit.record
+    where = ", ".join(x for x in (r["city"], r["state"]) if x) or "no address"
+    if hit.distance_miles is None:
+        _say(f"  nothing within {radius}; the only match has no position: {r['name']} ({where})")
+        return
+    reach = math.ceil(hit.distance_miles)
+    widen = f"--radius {reach} reaches it" if reach <= MAX_RADIUS_MILES else \
+        f"beyond the widest radius ({MAX_RADIUS_MILES:,} mi): put the place in the query for the nearest, however far"
+    _say(f"  nothing within {radius}; the nearest is {'~' if hit.approximate_position else ''}"
+         f"{hit.distance_miles:.1f} mi away: {r['name']} ({where}); {widen}")
+
+
 def _print_table(page) -> None:
     from helpline_tui.core import days, phones, referral
 
@@ -313,6 +336,8 @@ def _print_table(page) -> None:
     where = f" near {page.place.label}" if page.place else ""
     if page.nearest_to is not None and page.place is None:
         where = f" nearest to {page.nearest_to.label}, however far"
+        if page.nearest_miles is not None:
+            where += f": the closest is {page.nearest_miles:.1f} mi"
     when = "".join(f", {days.label_where(d, page.today)}" for d in page.days)
     _say(f"{shown} of {page.total} services{where}{when} ({page.elapsed_ms:.1f} ms)")
     if page.words_not_found:
@@ -321,6 +346,8 @@ def _print_table(page) -> None:
         _say("  no service has every word")
     if page.needs_a_place:
         _say("  in name order, anywhere: add the caller's city or ZIP code to the query, or --near, for the nearest")
+    if page.place is not None and page.total == 0:
+        _say_nearest_outside(page)
     for n, hit in enumerate(page.hits, start=1):
         r = hit.record
         dist = ""

@@ -38,6 +38,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.day_here": ("{day} on this computer's clock", "{day} según el reloj de este equipo"),
     "status.nearest_to": ("nearest to {place}, however far", "los más cercanos a {place}, a cualquier distancia"),
     "status.nearest_to_short": ("nearest: {place}", "más cercanos: {place}"),  # a tight status line
+    "status.nearest_at": ("nearest to {place}: the closest is {miles}", "los más cercanos a {place}: el primero a {miles}"),
+    "status.nearest_at_short": ("nearest: {place}, {miles}", "más cercanos: {place}, {miles}"),
     "status.not_found": ("not found: {words}", "no encontrado: {words}"),
     "status.add_place": ("add the caller's place (F2) for the nearest", "añada el lugar de quien llama (F2) para ver los más cercanos"),
     "status.not_every_word": ("no service has every word", "ningún servicio tiene todas las palabras"),

@@ -65,6 +65,19 @@ def sample_db(db_path: Path) -> Path:
     return db_path
 
 
+@pytest.fixture(scope="session")
+def national_directory_db(tmp_path_factory) -> Path:
+    """SAMHSA's National Directory 2022 (SA), imported once per test session through the real
+    pipeline; tests that share it only read it."""
+    import importers
+
+    source = shared_file("samhsa", "National_Directory_SA_Facilities_2022.xlsx")
+    db = tmp_path_factory.mktemp("national-directory") / "services.sqlite"
+    run_import(db, importers.load("samhsa-directory")(str(source)), source="samhsa-directory",
+               format="samhsa-directory", origin=str(source))
+    return db
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """The real command, in a real process, as scripts and outside checks run it."""
     return subprocess.run([sys.executable, "-m", "helpline_tui", *args], capture_output=True, text=True,

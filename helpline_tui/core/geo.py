@@ -267,7 +267,15 @@ def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 
 def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:
-    """A lat/lon box containing the circle; exact distance is checked afterwards."""
-    dlat = miles / 69.0
-    dlon = miles / max(1e-6, 69.0 * math.cos(math.radians(lat)))
+    """A lat/lon box containing the circle (on the sphere haversine_miles measures); exact distance
+    is checked afterwards. Wide circles reach further east and west away from their centre's
+    latitude (a flat miles/69/cos(lat) box left out a service 995 miles west of Jordan, MT, inside 1,000); one
+    over a pole or across the 180th meridian spans every longitude."""
+    angle = miles / EARTH_RADIUS_MILES * (1 + 1e-9)  # a hair wider: no service on the circle left out
+    dlat = math.degrees(angle)
+    if abs(lat) + dlat >= 90 or angle >= math.pi / 2:
+        return max(-90.0, lat - dlat), min(90.0, lat + dlat), -180.0, 180.0
+    dlon = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(lat)))))
+    if lon - dlon < -180 or lon + dlon > 180:
+        return lat - dlat, lat + dlat, -180.0, 180.0
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon

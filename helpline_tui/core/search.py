@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from helpline_tui.core import cleaning, days, geo, lexicon, phones, ranking, vocabulary, zones
+from helpline_tui.core import cleaning, days, geo, lexicon, nearest, phones, ranking, vocabulary, zones
 from helpline_tui.core import matched as matched_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
@@ -24,6 +24,7 @@ from helpline_tui.core.records import KINDS, printable
 from helpline_tui.core.site_merging import sources_of
 
 DEFAULT_RADIUS_MILES = 25.0
+MAX_RADIUS_MILES = 5000
 MAX_LIMIT = 1000
 
 
@@ -106,6 +107,11 @@ class SearchPage:
     # Nothing near the place the query named, or nothing in the city it named: the services are
     # the nearest to it, however far, and the handler must see from where.
     nearest_to: geo.Place | None = None
+    # How far the nearest of them is: "nearest to Jordan, MT: the closest is 114 mi" (None: no position).
+    nearest_miles: float | None = None
+    # With a place and nothing within the radius (search(..., reach_outside=True), as the CLI asks):
+    # the nearest service matching, however far, so the handler knows how far to widen.
+    nearest_outside: Hit | None = None
     # No record had every word, so records with the rarer words were listed (_any_words); and the
     # words none of the listed records has: the handler must know they were left out.
     every_word: bool = True
@@ -129,6 +135,8 @@ class SearchPage:
             "elapsed_ms": round(self.elapsed_ms, 2),
             "place": self.place.label if self.place else None, "place_from_query": self.place_from_query,
             "nearest_to": self.nearest_to.label if self.nearest_to else None,
+            "nearest_miles": None if self.nearest_miles is None else round(self.nearest_miles, 1),
+            "nearest_outside": self.nearest_outside.as_json() if self.nearest_outside else None,
             "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
             "days": [{"weekday": d[:3], "evening": d.endswith("ev")} for d in self.days],
             "today": self.today.as_json() if self.today else None,
@@ -189,8 +197,9 @@ def normalise_filters(conn: sqlite3.Connection, filters: Filters) -> tuple[Filte
             radius = float(radius)
         except (TypeError, ValueError):
             raise FilterError(f"radius '{_shown(filters.radius)}' is not a number of miles", usage=True) from None
-        if not (0 < radius <= 5000) or radius != radius:
-            raise FilterError(f"radius {_shown(filters.radius)} must be between 0 and 5000 miles", usage=True)
+        if not (0 < radius <= MAX_RADIUS_MILES) or radius != radius:
+            raise FilterError(f"radius {_shown(filters.radius)} must be between 0 and {MAX_RADIUS_MILES} miles",
+                              usage=True)
     clean = Filters(
         near=place.label if place else None, radius=radius if place else None, state=state, lang=lang,
         needs=tuple(needs), kind=kind, include_inactive=filters.include_inactive,
@@ -411,11 +420,12 @@ SORTS = ("relevance", "distance")
 
 
 def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None, limit: int = 20,
-           sort: str = "relevance", now: dt.datetime | None = None) -> SearchPage:
+           sort: str = "relevance", now: dt.datetime | None = None, reach_outside: bool = False) -> SearchPage:
     """Ranked results for the query text and filters, plus the exact total of matching records.
     `sort="distance"` (with a place) orders matches nearest first instead of by relevance. `now`
     (default: this computer's clock) is the moment "today" and "tonight" are taken at, in the zone
-    of the place searched, else of this computer."""
+    of the place searched, else of this computer. `reach_outside`: with a place and nothing within
+    the radius, find the nearest match however far (`nearest_outside`)."""
     if sort not in SORTS:
         raise FilterError(f"sort '{_shown(sort)}' is not one of {', '.join(SORTS)}")
     started = time.perf_counter()
@@ -469,13 +479,14 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             # Nothing within the radius of the place the query named: the nearest anywhere. Not
             # for a day ("detox today boston"): the services near the place, day "not found",
             # say more than a detox with hours 1,200 miles away.
+            start = (filters.radius or DEFAULT_RADIUS_MILES) * nearest.GROWTH  # nothing is nearer
             nearest_to, place, filters = place, None, replace(filters, near=None, radius=None)
             scope = _Scope(conn, filters, None)
-            rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
+            rows, total = _nearest_rows(conn, parsed, scope, nearest_to, max(limit, FEW_RESULTS), start)
         if parsed.groups and total == 0 and place is None and nearest_to is None:
             # "metadona yonkers" with no methadone in Yonkers: methadone nearest to Yonkers, not
             # Yonkers services without methadone. The city becomes a place to measure from.
-            rows, total, nearest_to, parsed = _nearest_to_city(conn, parsed, scope)
+            rows, total, nearest_to, parsed = _nearest_to_city(conn, parsed, scope, max(limit, FEW_RESULTS))
         if parsed.groups and total == 0 and _names_a_day(parsed):
             # No hours on that day ("detox today boston": treatment services rarely list hours):
             # the services without the day, which is said "not found". A day alone never brings a
@@ -510,22 +521,28 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     else:
         city = named[2] if named is not None else _query_city(conn, parsed)
         _rank(parsed, hits, city, place is not None or nearest_to is not None)
-        if nearest_to is not None:  # the fallback's point: every word matched, nearest first
+        if nearest_to is not None:  # the fallback's point: every word matched, the nearest first, read aloud
             far = float("inf")
-            hits.sort(key=lambda h: (-round(h.score, 6), h.distance_miles if h.distance_miles is not None else far))
+            hits.sort(key=lambda h: (-round(h.score, 6), h.distance_miles if h.distance_miles is not None else far,
+                                     h.record["rid"]))
     top = hits[:limit]
     # Among every record ranked, not only those shown: "--limit 1" must not call a word missing.
     missing = () if every_word else tuple(
         g.text for g in parsed.required() if not any(ranking.match_group(g, h.record) for h in hits))
-    display = _display_rows(conn, [h.record["rid"] for h in top])
+    outside = None
+    if reach_outside and place is not None and total == 0 and not (parsed.phone or parsed.short_prefix):
+        outside = _nearest_outside(conn, parsed, filters, place)
+    display = _display_rows(conn, [h.record["rid"] for h in top] + ([outside.record["rid"]] if outside else []))
     concepts = matched_mod.asked(parsed.groups, filters.needs, filters.lang)
-    for h in top:
+    for h in top + ([outside] if outside else []):
         h.record = display[h.record["rid"]]
         h.matched = matched_mod.held(h.record, concepts)
     elapsed = (time.perf_counter() - started) * 1000
     day_groups = [g for g in parsed.groups if _is_day(g) and g.text not in missing]
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
                       plan=parsed, place_from_query=named is not None, nearest_to=nearest_to,
+                      nearest_miles=next((h.distance_miles for h in hits), None) if nearest_to else None,
+                      nearest_outside=outside,
                       every_word=every_word, words_not_found=missing,
                       days=tuple(g.concept[1] for g in day_groups),
                       today=today.get() if any(g.from_today for g in day_groups) else None)
@@ -691,8 +708,40 @@ def _exact_city(conn, name: str) -> dict[str, int]:
     return states
 
 
-def _nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: _Scope):
-    """Rows for the query without the city it names, to be ranked by distance from that city."""
+def _nearest_rows(conn, parsed: query_mod.ParsedQuery, scope: _Scope, point: geo.Place, count: int,
+                  start_miles: float) -> tuple[list[dict[str, Any]], int]:
+    """Rows with every word: the `count` nearest to `point`, however far (exact: core/nearest.py),
+    and the best matches anywhere (a name typed: "teen residential at chesapeake" is a site in
+    Maryland), to be ranked by how well they match, then distance; and the number with every word."""
+    match = scope.expression(parsed.match_all())
+    if any(not g.concept for g in parsed.required()):
+        best, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
+    else:  # needs and languages alone match alike, anywhere: the nearest are the best
+        best, total = [], conn.execute("SELECT count(*) FROM services_fts WHERE services_fts MATCH ?", (match,)
+                                       ).fetchone()[0] if match else conn.execute("SELECT count(*) FROM services").fetchone()[0]
+    if not total:
+        return [], 0
+    found = nearest.nearest(conn, match, point.latitude, point.longitude, count, start_miles)
+    seen = {row["rid"] for row in best}
+    return scope.rows(conn, [rid for _, rid in found if rid not in seen]) + best, total
+
+
+def _nearest_outside(conn, parsed: query_mod.ParsedQuery, filters: Filters, place: geo.Place) -> Hit | None:
+    """Nothing within the radius of the place: the nearest service with every word and the other
+    filters, however far (None: none anywhere)."""
+    scope = _Scope(conn, replace(filters, near=None, radius=None), None)
+    start = (filters.radius or DEFAULT_RADIUS_MILES) * nearest.GROWTH
+    found = nearest.nearest(conn, scope.expression(parsed.match_all()), place.latitude, place.longitude, 1, start)
+    if not found:
+        return None
+    miles, rid = found[0]
+    row = scope.rows(conn, [rid])[0]
+    return Hit(record=row, score=0.0, distance_miles=miles, approximate_position=row["geo_precision"] == "zip-centroid",
+               searched_place=place)
+
+
+def _nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: _Scope, count: int):
+    """Rows for the query without the city it names, the `count` nearest to that city first."""
     city = _query_city(conn, parsed, complete_last=True)
     if city is None:
         return [], 0, None, parsed
@@ -709,7 +758,7 @@ def _nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: _Scope):
     except geo.PlaceError:
         return [], 0, None, parsed
     rest = query_mod.ParsedQuery(text=parsed.text, groups=groups)
-    rows, total = _candidates(conn, rest, scope, CANDIDATE_CAP)
+    rows, total = _nearest_rows(conn, rest, scope, place, count, DEFAULT_RADIUS_MILES)
     return rows, total, (place if total else None), (rest if total else parsed)
 
 

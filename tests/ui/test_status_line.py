@@ -80,3 +80,17 @@ async def test_needs_without_a_place_ask_for_the_callers_place(make_app, lang, s
         await type_text(pilot, "yonkers ")
         await settle(pilot)
         assert said not in status(app)
+
+
+@pytest.mark.parametrize("lang, said", [("en", "nearest to Nome, AK: the closest is {miles} mi"),
+                                        ("es", "los más cercanos a Nome, AK: el primero a {miles} mi")])
+async def test_the_nearest_however_far_says_how_far_the_closest_is(make_app, lang, said):
+    app = make_app(lang=lang)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "methadone nome ")  # no methadone near Nome, Alaska: the nearest anywhere
+        await settle(pilot)
+        page = app.screen.page
+        assert page.nearest_to is not None and page.hits
+        miles = f"{page.hits[0].distance_miles:.1f}".replace(".", "," if lang == "es" else ".")
+        assert said.format(miles=miles) in status(app), status(app)

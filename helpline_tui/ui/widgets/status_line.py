@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from helpline_tui.core import days
 from helpline_tui.core.search import SearchPage
-from helpline_tui.i18n import number, t
+from helpline_tui.i18n import miles, number, t
 
 
 class StatusLine(Static):
@@ -43,7 +43,9 @@ class StatusLine(Static):
             place = t("status.near", lang, place=page.place.label)
         elif page.nearest_to is not None:
             key = "status.nearest_to_short" if short_place else "status.nearest_to"
-            place = t(key, lang, place=page.nearest_to.label)
+            if page.nearest_miles is not None:  # read aloud: how far the nearest is
+                key = "status.nearest_at_short" if short_place else "status.nearest_at"
+            place = t(key, lang, place=page.nearest_to.label, miles=miles(round(page.nearest_miles or 0, 1), lang))
         warning = ""
         if page.words_not_found:
             # The handler must see that some words were left out, not read the list as a match.
