@@ -17,12 +17,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from helpline_tui.core import cleaning, days, geo, lexicon, phones, ranking, vocabulary, zones
+from helpline_tui.core.textnorm import fold
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, printable
 from helpline_tui.core.site_merging import sources_of
 
 DEFAULT_RADIUS_MILES = 25.0
+PLACE_MARGIN_MILES = 5  # beyond a county's farthest ZIP centroid: the ZIP's own area
 MAX_LIMIT = 1000
 
 
@@ -100,6 +102,7 @@ class SearchPage:
     place: geo.Place | None = None
     plan: query_mod.ParsedQuery | None = field(default=None, repr=False)
     place_from_query: bool = False  # the place is a city or ZIP the query named ("methadone yonkers")
+    place_words: str | None = None  # the words of the query it was read from ("philly", "bostn")
     # Nothing near the place the query named, or nothing in the city it named: the services are
     # the nearest to it, however far, and the handler must see from where.
     nearest_to: geo.Place | None = None
@@ -120,11 +123,23 @@ class SearchPage:
         asked = any(g.concept and g.concept[0] != "language" for g in (self.plan.groups if self.plan else ()))
         return asked and self.place is None and self.nearest_to is None and self.total > FEW_RESULTS
 
+    @property
+    def place_read_from(self) -> str | None:
+        """The words a place was read from, when they are not its name as labelled ("philly" for
+        Philadelphia, PA; "bostn"; "condado de orange"): said beside the place, so nothing is
+        misread silently."""
+        place = self.place or self.nearest_to
+        if not self.place_words or place is None:
+            return None
+        same = self.place_words in (fold(place.city), fold(place.label), place.zip or "")
+        return None if same else self.place_words
+
     def as_json(self) -> dict[str, Any]:
         return {
             "query": self.query, "filters": self.filters.as_json(), "total": self.total,
             "elapsed_ms": round(self.elapsed_ms, 2),
             "place": self.place.label if self.place else None, "place_from_query": self.place_from_query,
+            "place_words": self.place_words,
             "nearest_to": self.nearest_to.label if self.nearest_to else None,
             "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
             "days": [{"weekday": d[:3], "evening": d.endswith("ev")} for d in self.days],
@@ -462,7 +477,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 place, filters, parsed, words, today = _taken_as_place(conn, named, filters, lex, read_days, now)
                 scope = _Scope(conn, filters, place)
                 rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
-        if named is not None and total == 0 and not _names_a_day(parsed):
+        if named is not None and total == 0 and not _names_a_day(parsed) and _one_need(parsed):
             # Nothing within the radius of the place the query named: the nearest anywhere. Not
             # for a day ("detox today boston"): the services near the place, day "not found",
             # say more than a detox with hours 1,200 miles away.
@@ -521,6 +536,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     day_groups = [g for g in parsed.groups if _is_day(g) and g.text not in missing]
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
                       plan=parsed, place_from_query=named is not None, nearest_to=nearest_to,
+                      place_words=named[3] if named is not None else None,
                       every_word=every_word, words_not_found=missing,
                       days=tuple(g.concept[1] for g in day_groups),
                       today=today.get() if any(g.from_today for g in day_groups) else None)
@@ -538,6 +554,15 @@ def _day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
                for k, g in enumerate(groups))
 
 
+def _one_need(parsed: query_mod.ParsedQuery) -> bool:
+    """Whether the words beside a query's place ask for one need or language alone ("metadona
+    yonkers"): that one is worth the nearest however far. Several words that no service near the
+    place has together ("urgent detox chicago", "blue hill ave boston"): the services near it with
+    most of them, the others said not found; the place is never dropped for a nationwide search."""
+    asked = [g for g in parsed.groups if not g.optional]
+    return len(asked) == 1 and bool(asked[0].concept)
+
+
 def _is_day(group: query_mod.WordGroup) -> bool:
     return bool(group.concept) and group.concept[0] == "day"
 
@@ -550,9 +575,12 @@ def _taken_as_place(conn, named: tuple[geo.Place, str, Any], filters: Filters, l
                     read_days: bool, now: dt.datetime) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str, _TodayAt]:
     """The place a query named as the place filter, at F2's default radius, and the rest of it,
     read with "today" at that place."""
-    place, words, _ = named
+    place, words = named[0], named[1]
     today = _TodayAt(conn, place, now)
-    return (place, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES),
+    # A county or a big city is its area: its farthest ZIP code and a margin, if beyond the default.
+    radius = max(DEFAULT_RADIUS_MILES, round(place.extent_miles + PLACE_MARGIN_MILES)) \
+        if place.extent_miles > DEFAULT_RADIUS_MILES else DEFAULT_RADIUS_MILES
+    return (place, replace(filters, near=place.label, radius=radius),
             query_mod.parse(words, lex, read_days=read_days, today=lambda: today.weekday), words, today)
 
 
@@ -574,11 +602,14 @@ class _TodayAt:
 
 
 def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False
-                 ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None] | None:
-    """When a query is needs or languages plus a known city or ZIP code ("methadone yonkers
-    spanish", "housing 10701", "yonkers methadone", "detox portland maine"): (the place, the query
-    without it, the city for ranking). Not when other words are left ("hope harbor chicago"),
-    nor when a service's name has the words as typed ("phoenix house")."""
+                 ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None, str] | None:
+    """The place a query names, whatever else it holds ("methadone yonkers spanish", "housing
+    10701", "crisis urgente chicago", "blue hill ave boston", "aa espanol orange county"): (the
+    place, the query without it, the city for ranking). The place is the longest run of words that
+    is a ZIP code, a city (perhaps misspelt), an alias or a county, perhaps with its state; the one
+    ending the query first, where handlers type it. Never a word alone with nothing else asked,
+    nor words before a street word ("blue hill ave"), nor when a service's name has every word as
+    typed ("phoenix house")."""
     typing = parsed.groups[-1] if parsed.groups and not parsed.text[-1:].isspace() else None
     phrases = vocabulary.phrase_index()
 
@@ -586,25 +617,53 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
         # A need word still being typed is no sure need yet ("phoenix hous"), unless it is whole.
         return bool(g.concept) and (g is not typing or tuple(g.text.split()) in phrases)
 
-    if parsed.phone or not any(sure_need(g) for g in parsed.groups):
+    groups = parsed.groups
+    if parsed.phone or not groups:
         return None
-    others = [g for g in parsed.groups if not g.concept]
-    # Small words may be the city's ("los angeles", "la crosse") or not ("methadone in yonkers").
-    for rest in (others, [g for g in others if not g.optional]):
-        found = _place_of(conn, rest, filters, typing, complete_last) if rest else None
+    found = None
+    for start, stop in _place_spans(groups):
+        span = groups[start:stop]
+        asked = [g for g in groups[:start] + groups[stop:] if not g.optional]
+        if not asked or not (any(sure_need(g) for g in asked) or any(not g.concept for g in asked)):
+            continue  # a place alone ("boston") is looked for in names and places, as typed
+        if stop < len(groups) and groups[stop].text in _STREET_WORDS:
+            continue  # "blue hill ave": a street's name, not Blue Hill, ME
+        found = _place_of(conn, span, filters, typing, complete_last)
         if found is not None:
             break
-    else:
+    if found is None:
         return None
     place, city = found
     # A name that is a small town wherever it is ("vantage") may well be a word of a service's
     # names; a city's ("new york", "mount vernon") only when a service's own name has every word.
     small_town = city is not None and max(_exact_city(conn, city[0]).values(), default=0) <= SMALL_TOWN_ZIPS
-    if _a_name_has_every_word(conn, [g for g in parsed.groups if not g.optional], anywhere=small_town):
+    if _a_name_has_every_word(conn, [g for g in groups if not g.optional], anywhere=small_town):
         return None  # "phoenix house", "vantage women and chilren": a service's name
-    kept = [g for g in parsed.groups if all(g is not r for r in rest)]
+    kept = groups[:start] + groups[stop:]
     still_typing = bool(kept) and kept[-1] is typing
-    return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city
+    return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, " ".join(g.text for g in span)
+
+
+# Words after which the words before are a street's name ("blue hill ave", "calle ocho"), in
+# English and Spanish as handlers type them.
+_STREET_WORDS = frozenset(
+    "ave av avenue avenida st street rd road blvd boulevard bulevar dr drive ln lane way hwy highway pkwy "
+    "parkway pl ct court ter terrace sq square cir circle calle camino carretera".split())
+MAX_PLACE_WORDS = 6  # "condado de miami dade fl": the longest place name tried
+
+
+def _place_spans(groups: list[query_mod.WordGroup]) -> list[tuple[int, int]]:
+    """(start, stop) of each run of words that may be a place, in the order tried: runs ending the
+    query first (handlers type the place last), longest first; then the others, rightmost and
+    longest first. A need or language word is never part of a place, but for a Spanish small word."""
+    n = len(groups)
+    fits = [not g.concept or g.text in query_mod.OPTIONAL_WORDS for g in groups]
+    spans = []
+    for stop in range(n, 0, -1):
+        for start in range(max(0, stop - MAX_PLACE_WORDS), stop):
+            if all(fits[start:stop]) and not groups[start].optional:
+                spans.append((start, stop))
+    return sorted(spans, key=lambda sp: (sp[1] != n, -(sp[1] - sp[0]) if sp[1] == n else 0, -sp[1], sp[0]))
 
 
 def _a_name_has_every_word(conn, groups: list[query_mod.WordGroup], anywhere: bool) -> bool:
@@ -637,7 +696,7 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
     ("white" of White Plains) is not one yet; with `complete_last` it is the likeliest it begins."""
     words = [g.text for g in groups]
     named_state = None
-    for size in (2, 1):
+    for size in (2, 1) if not _exact_city(conn, " ".join(words)) else ():  # "orange co" is a county, not Orange, CO
         tail = " ".join(words[-size:])
         code = _STATE_WORDS.get(tail) or geo.STATE_NAMES.get(tail)
         if len(words) > size and code:
@@ -661,9 +720,11 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         elif being_typed and states:
             # "white" may become White Plains (more ZIPs than White, GA): wait for the next word;
             # "new york" will hardly become New York Mills.
-            longer = geo.cities_beginning(conn, name + " ", 1)
+            longer = geo.cities_beginning(conn, name + " ", 1, counties=False)
             if longer and _exact_city(conn, longer[0][1]).get(longer[0][2], 0) > max(states.values()):
                 return None
+        if not states or not being_typed:
+            name, states = _likeliest_spelling(conn, name, states, being_typed)
         if not states:
             return None
         state = next((s for s in (named_state, filters.state) if s in states), None) or geo.likeliest_states(conn, name, states)[0]
@@ -674,6 +735,25 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         return geo.resolve_place(conn, f"{name}, {state}"), (name, state, tuple(words))
     except geo.PlaceError:
         return None
+
+
+def _likeliest_spelling(conn, name: str, states: dict[str, int], being_typed: bool) -> tuple[str, dict[str, int]]:
+    """A place name, or the one it is a typo of ('bostn' -> boston): when the name is no place
+    where the directory has services, the name within the typo budget where it has most (a
+    misspelling that is another town's name means the town with services). A name still being
+    typed only when no place name begins with it."""
+    budget = lexicon.typo_budget(len(name))
+    if not budget or any(geo.services_in_city(conn, name, s) for s in states):
+        return name, states
+    if being_typed and geo.cities_beginning(conn, name, 1):
+        return name, states
+    best = None
+    for other, typos in geo.place_names_near(conn, name, budget):
+        other_states = _exact_city(conn, other)
+        services = max((geo.services_in_city(conn, other, s) for s in other_states), default=0)
+        if services and (best is None or (-services, typos) < (-best[2], best[3])):
+            best = (other, other_states, services, typos)
+    return (best[0], best[1]) if best else (name, states)
 
 
 def _exact_city(conn, name: str) -> dict[str, int]:
