@@ -639,7 +639,13 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     small_town = city is not None and max(_exact_city(conn, city[0]).values(), default=0) <= SMALL_TOWN_ZIPS
     if _a_name_has_every_word(conn, [g for g in groups if not g.optional], anywhere=small_town):
         return None  # "phoenix house", "vantage women and chilren": a service's name
+    words = [g for g in groups if not g.optional and not g.concept]
+    if len(words) > stop - start and _a_name_has_every_word(conn, words, anywhere=True):
+        return None  # "douglas gardns homeless services": words of a name beside the place's are a name
     kept = groups[:start] + groups[stop:]
+    if city is not None and city[0] not in geo.city_spellings(" ".join(g.text for g in span)) \
+            and city[0] != " ".join(city[2]):
+        kept = groups  # a misspelt town ("walingford aa") is also a word of names there: the Wallingford meeting
     still_typing = bool(kept) and kept[-1] is typing
     return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, " ".join(g.text for g in span)
 
