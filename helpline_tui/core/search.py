@@ -16,12 +16,14 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from helpline_tui.core import cleaning, days, geo, lexicon, phones, ranking, vocabulary, zones
-from helpline_tui.core.textnorm import fold
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, printable
 from helpline_tui.core.site_merging import sources_of
+from helpline_tui.core.textnorm import fold
 
 DEFAULT_RADIUS_MILES = 25.0
 PLACE_MARGIN_MILES = 5  # beyond a county's farthest ZIP centroid: the ZIP's own area
@@ -661,13 +663,13 @@ MAX_PLACE_WORDS = 6  # "condado de miami dade fl": the longest place name tried
 def _place_spans(groups: list[query_mod.WordGroup]) -> list[tuple[int, int]]:
     """(start, stop) of each run of words that may be a place, in the order tried: runs ending the
     query first (handlers type the place last), longest first; then the others, rightmost and
-    longest first. A need or language word is never part of a place, but for a Spanish small word."""
+    longest first. A need, language or small word alone is no place; in a longer name it may be
+    ("spanish harlem", "the bronx", "los angeles")."""
     n = len(groups)
-    fits = [not g.concept or g.text in query_mod.OPTIONAL_WORDS for g in groups]
     spans = []
     for stop in range(n, 0, -1):
         for start in range(max(0, stop - MAX_PLACE_WORDS), stop):
-            if all(fits[start:stop]) and not groups[start].optional:
+            if stop - start > 1 or not (groups[start].optional or groups[start].concept):
                 spans.append((start, stop))
     return sorted(spans, key=lambda sp: (sp[1] != n, -(sp[1] - sp[0]) if sp[1] == n else 0, -sp[1], sp[0]))
 
@@ -730,7 +732,7 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
             if longer and _exact_city(conn, longer[0][1]).get(longer[0][2], 0) > max(states.values()):
                 return None
         if not states or not being_typed:
-            name, states = _likeliest_spelling(conn, name, states, being_typed)
+            name, states = _likeliest_spelling(conn, name, states, being_typed, named_state)
         if not states:
             return None
         state = next((s for s in (named_state, filters.state) if s in states), None) or geo.likeliest_states(conn, name, states)[0]
@@ -743,7 +745,15 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         return None
 
 
-def _likeliest_spelling(conn, name: str, states: dict[str, int], being_typed: bool) -> tuple[str, dict[str, int]]:
+def _within_budget(typed: str, other: str) -> bool:
+    """Each word of a place name within its own typo budget ("bostn", "san fransisco"; not
+    "hood" for "cook", whose 4 letters take no typo)."""
+    a, b = typed.split(), other.split()
+    return len(a) == len(b) and all(OSA.distance(x, y) <= lexicon.typo_budget(len(y)) for x, y in zip(a, b))
+
+
+def _likeliest_spelling(conn, name: str, states: dict[str, int], being_typed: bool,
+                        named_state: str | None = None) -> tuple[str, dict[str, int]]:
     """A place name, or the one it is a typo of ('bostn' -> boston): when the name is no place
     where the directory has services, the name within the typo budget where it has most (a
     misspelling that is another town's name means the town with services). A name still being
@@ -756,6 +766,8 @@ def _likeliest_spelling(conn, name: str, states: dict[str, int], being_typed: bo
     best = None
     for other, typos in geo.place_names_near(conn, name, budget):
         other_states = _exact_city(conn, other)
+        if not _within_budget(name, other) or (named_state and named_state not in other_states):
+            continue
         services = max((geo.services_in_city(conn, other, s) for s in other_states), default=0)
         if services and (best is None or (-services, typos) < (-best[2], best[3])):
             best = (other, other_states, services, typos)
