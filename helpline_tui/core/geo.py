@@ -170,7 +170,7 @@ def _add_place_names(conn: sqlite3.Connection) -> None:
         forms = []
         for county, state in counties:
             base = county_base(county)
-            bare = [base] if base and base not in cities and base not in STATE_NAMES else []
+            bare = [base] if base and not cities.intersection(city_spellings(base)) and base not in STATE_NAMES else []
             forms += [(county, state, form) for form in county_forms(county) + bare]
         _COUNTY_FORMS.clear()
         _COUNTY_FORMS[counties] = forms

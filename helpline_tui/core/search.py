@@ -479,7 +479,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 place, filters, parsed, words, today = _taken_as_place(conn, named, filters, lex, read_days, now)
                 scope = _Scope(conn, filters, place)
                 rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
-        if named is not None and total == 0 and not _names_a_day(parsed) and _one_need(parsed):
+        if named is not None and total == 0 and not _names_a_day(parsed) and _only_needs(parsed):
             # Nothing within the radius of the place the query named: the nearest anywhere. Not
             # for a day ("detox today boston"): the services near the place, day "not found",
             # say more than a detox with hours 1,200 miles away.
@@ -556,13 +556,13 @@ def _day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
                for k, g in enumerate(groups))
 
 
-def _one_need(parsed: query_mod.ParsedQuery) -> bool:
-    """Whether the words beside a query's place ask for one need or language alone ("metadona
-    yonkers"): that one is worth the nearest however far. Several words that no service near the
-    place has together ("urgent detox chicago", "blue hill ave boston"): the services near it with
-    most of them, the others said not found; the place is never dropped for a nationwide search."""
-    asked = [g for g in parsed.groups if not g.optional]
-    return len(asked) == 1 and bool(asked[0].concept)
+def _only_needs(parsed: query_mod.ParsedQuery) -> bool:
+    """Whether the words beside a query's place ask only for needs, languages or days ("metadona
+    yonkers"): those are worth the nearest however far. A word of a name ("urgente", "urgent",
+    "blue hill ave") that no service near the place has with the rest is said not found instead,
+    among the services near it with most of the words: the place is never dropped for a search of
+    names across the country."""
+    return all(g.concept or g.optional for g in parsed.groups)
 
 
 def _is_day(group: query_mod.WordGroup) -> bool:
@@ -628,9 +628,16 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
         asked = [g for g in groups[:start] + groups[stop:] if not g.optional]
         if not asked or not (any(sure_need(g) for g in asked) or any(not g.concept for g in asked)):
             continue  # a place alone ("boston") is looked for in names and places, as typed
-        if stop < len(groups) and groups[stop].text in _STREET_WORDS:
-            continue  # "blue hill ave": a street's name, not Blue Hill, ME
+        if stop < len(groups) and groups[stop].text in _STREET_WORDS or start and groups[start - 1].text in _STREETS_BEFORE:
+            continue  # "blue hill ave", "calle luna": a street's name, not Blue Hill, ME or Luna, NM
+        if stop == len(groups) - 1 and groups[stop] is typing and \
+                geo.cities_beginning(conn, " ".join(g.text for g in span + [typing]), 1, counties=False):
+            continue  # "white plai": White Plains being typed, not White, GA
         found = _place_of(conn, span, filters, typing, complete_last)
+        plain_words = any(not g.concept for g in asked)
+        if found is not None and plain_words and found[1] is not None and \
+                not geo.services_in_city(conn, found[1][0], found[0].state):
+            found = None  # beside words of a name, a place is read only where the directory has services
         if found is not None:
             break
     if found is None:
@@ -645,8 +652,8 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     if len(words) > stop - start and _a_name_has_every_word(conn, words, anywhere=True):
         return None  # "douglas gardns homeless services": words of a name beside the place's are a name
     kept = groups[:start] + groups[stop:]
-    if city is not None and city[0] not in geo.city_spellings(" ".join(g.text for g in span)) \
-            and city[0] != " ".join(city[2]):
+    typed = " ".join(city[2]) if city is not None else ""
+    if city is not None and city[0] not in geo.city_spellings(typed) and not city[0].startswith(typed):
         kept = groups  # a misspelt town ("walingford aa") is also a word of names there: the Wallingford meeting
     still_typing = bool(kept) and kept[-1] is typing
     return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, " ".join(g.text for g in span)
@@ -657,6 +664,7 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
 _STREET_WORDS = frozenset(
     "ave av avenue avenida st street rd road blvd boulevard bulevar dr drive ln lane way hwy highway pkwy "
     "parkway pl ct court ter terrace sq square cir circle calle camino carretera".split())
+_STREETS_BEFORE = frozenset("calle avenida camino carretera paseo".split())  # "calle luna", "avenida central"
 MAX_PLACE_WORDS = 6  # "condado de miami dade fl": the longest place name tried
 
 

@@ -80,3 +80,14 @@ async def test_needs_without_a_place_ask_for_the_callers_place(make_app, lang, s
         await type_text(pilot, "yonkers ")
         await settle(pilot)
         assert said not in status(app)
+
+
+@pytest.mark.parametrize("lang, said", [("en", "near Yonkers, NY (from 'yonkrs')"),
+                                        ("es", "cerca de Yonkers, NY (de «yonkrs»)")])
+async def test_a_place_read_from_other_words_says_which(make_app, lang, said):
+    app = make_app(lang=lang)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "methadone yonkrs ")  # misspelt: read as Yonkers, and said so
+        await settle(pilot)
+        assert said in status(app)
