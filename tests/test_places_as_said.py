@@ -43,7 +43,7 @@ def directory(tmp_path_factory):
 def place_of(conn, query: str) -> dict:
     """The `--json` answer's place fields, as `helpline search --json` gives them."""
     out = search(conn, query, Filters(), limit=5).as_json()
-    return {k: out[k] for k in ("place", "place_words", "nearest_to", "words_not_found")} | {
+    return {k: out.get(k) for k in ("place", "place_words", "nearest_to", "words_not_found")} | {
         "names": [r["name"] for r in out["results"]]}
 
 
@@ -113,3 +113,21 @@ def test_the_place_is_never_dropped(conn):
 def test_the_table_says_how_the_place_was_read(directory):
     out = run_cli("search", "detox philly", "--db", str(directory)).stdout
     assert "near Philadelphia, PA (from 'philly')" in out
+
+
+def typos_of(word: str) -> list[str]:
+    """Every one-letter drop and swap inside a word ('boston' -> 'bston', 'bsoton'...)."""
+    drops = {word[:i] + word[i + 1:] for i in range(1, len(word))}
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
+    return sorted((drops | swaps) - {word})
+
+
+def test_a_misspelt_town_is_the_town_with_services(conn):
+    cases = [(typo, f"{city}, {state}") for city, state in
+             (("Philadelphia", "PA"), ("Chicago", "IL"), ("Boston", "MA"), ("Knoxville", "TN"))
+             for typo in typos_of(fold(city))]
+    assert len(cases) > 30
+    wrong = [(typo, want, got["place"] or got["nearest_to"]) for typo, want in cases
+             if ((got := place_of(conn, f"housing {typo} "))["place"] or got["nearest_to"]) != want
+             or got["place_words"] != typo]
+    assert not wrong, wrong[:10]
