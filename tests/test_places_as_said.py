@@ -57,9 +57,9 @@ def conn(directory):
 def county_expressions(conn) -> list[tuple[str, str]]:
     """(expression, the county's label) for a sample of counties, every form of each."""
     rows = conn.execute("SELECT DISTINCT county, state FROM zip_centroids WHERE county LIKE '% County' "
-                        "AND state IN ('CA', 'PA', 'IL', 'MA', 'TX', 'FL') ORDER BY county, state").fetchall()
+                        "ORDER BY county, state").fetchall()
     out = []
-    for county, state in rows[::12]:
+    for county, state in rows[::20]:
         for form in geo.county_forms(county):
             out.append((f"{form} {state.lower()}", f"{county}, {state}"))
     return out
@@ -68,8 +68,9 @@ def county_expressions(conn) -> list[tuple[str, str]]:
 def test_every_county_form_is_read_as_that_county(conn):
     cases = county_expressions(conn)
     assert len(cases) > 100
-    wrong = [(q, want, got["place"]) for q, want in cases if (got := place_of(conn, f"detox {q}"))["place"] != want
-             and got["nearest_to"] != want]
+    # The ZIP table writes some counties two ways ("DuPage", "Dupage"): the label is one of them.
+    wrong = [(q, want, got["place"]) for q, want in cases
+             if fold((got := place_of(conn, f"detox {q}"))["place"] or got["nearest_to"]) != fold(want)]
     assert not wrong, wrong[:10]
 
 
