@@ -501,6 +501,11 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
         if parsed.groups and total == 0 and len(parsed.required()) > 1:
             rows, total = _any_words(conn, parsed, scope, CANDIDATE_CAP)
             every_word = False
+        if parsed.groups and total == 0 and named is not None and place is not None:
+            # None of the words near the place the query named: the services near it, every word
+            # said not found, rather than an empty list or the words searched across the country.
+            rows, total = scope.text_query(conn, None, CANDIDATE_CAP)
+            every_word = False
 
     hits = []
     for rec in rows:
@@ -622,6 +627,11 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     groups = parsed.groups
     if parsed.phone or not groups:
         return None
+    # Words of a name or an address with the town ("connetcion inc middletown", "1419 columbia
+    # washington") find their service as typed, typos allowed: a place is read from words beside
+    # other words than needs only when no service has every word ("crisis urgente chicago"), or
+    # one near the place does ("blue hill ave boston").
+    every_word = _every_word_relaxed(conn, parsed) if any(not g.concept and not g.optional for g in groups) else None
     found = None
     for start, stop in _place_spans(groups):
         span = groups[start:stop]
@@ -635,6 +645,8 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
             continue  # "white plai": White Plains being typed, not White, GA
         found = _place_of(conn, span, filters, typing, complete_last)
         plain_words = any(not g.concept for g in asked)
+        if found is not None and plain_words and every_word and not _found_near(conn, every_word, found[0], filters):
+            found = None  # the service the words name is elsewhere: Middletown, CT, not Middletown, NY
         if found is not None and plain_words and found[1] is not None and \
                 not geo.services_in_city(conn, found[1][0], found[0].state):
             found = None  # beside words of a name, a place is read only where the directory has services
@@ -680,6 +692,21 @@ def _place_spans(groups: list[query_mod.WordGroup]) -> list[tuple[int, int]]:
             if stop - start > 1 or not (groups[start].optional or groups[start].concept):
                 spans.append((start, stop))
     return sorted(spans, key=lambda sp: (sp[1] != n, -(sp[1] - sp[0]) if sp[1] == n else 0, -sp[1], sp[0]))
+
+
+def _every_word_relaxed(conn, parsed: query_mod.ParsedQuery) -> str | None:
+    """The query's words with every typo the widest search allows, as an FTS expression, when
+    some service has them all (a name or an address with its town); else None."""
+    wider = query_mod.parse(parsed.text, lexicon.load(conn), stage=query_mod.RELAXED, read_days=False)
+    expr = " AND ".join(g.fts() for g in wider.groups if not g.optional)  # a town being typed too
+    found = expr and conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1", (expr,)).fetchone()
+    return expr if found else None
+
+
+def _found_near(conn, expr: str, place: geo.Place, filters: Filters) -> bool:
+    """Whether a service with these words is near the place, as the search would take it."""
+    scope = _Scope(conn, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES), place)
+    return scope.text_query(conn, expr, 1)[1] > 0
 
 
 def _a_name_has_every_word(conn, groups: list[query_mod.WordGroup], anywhere: bool) -> bool:
