@@ -631,7 +631,7 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     # washington") find their service as typed, typos allowed: a place is read from words beside
     # other words than needs only when no service has every word ("crisis urgente chicago"), or
     # one near the place does ("blue hill ave boston").
-    every_word = _every_word_relaxed(conn, parsed) if any(not g.concept and not g.optional for g in groups) else None
+    every_word: list[str | None] = []  # worked out once, when a place is found beside words of names
     found = None
     for start, stop in _place_spans(groups):
         span = groups[start:stop]
@@ -645,7 +645,9 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
             continue  # "white plai": White Plains being typed, not White, GA
         found = _place_of(conn, span, filters, typing, complete_last)
         plain_words = any(not g.concept for g in asked)
-        if found is not None and plain_words and every_word and not _found_near(conn, every_word, found[0], filters):
+        if found is not None and plain_words and not every_word:
+            every_word.append(_every_word_relaxed(conn, parsed))
+        if found is not None and plain_words and every_word[0] and not _found_near(conn, every_word[0], found[0], filters):
             found = None  # the service the words name is elsewhere: Middletown, CT, not Middletown, NY
         if found is not None and plain_words and found[1] is not None and \
                 not geo.services_in_city(conn, found[1][0], found[0].state):
@@ -794,8 +796,10 @@ def _likeliest_spelling(conn, name: str, states: dict[str, int], being_typed: bo
     misspelling that is another town's name means the town with services). A name still being
     typed only when no place name begins with it."""
     budget = lexicon.typo_budget(len(name))
-    if not budget or any(geo.services_in_city(conn, name, s) for s in states):
+    if not budget or len(name.split()) > 3 or any(geo.services_in_city(conn, name, s) for s in states):
         return name, states
+    if all(word in lexicon.load(conn) for word in name.split()):
+        return name, states  # words of the directory ('raymond', 'hose'): no misspelt town
     if being_typed and geo.cities_beginning(conn, name, 1):
         return name, states
     best = None
