@@ -260,7 +260,12 @@ def place_suggestions(conn: sqlite3.Connection, prefix: str, limit: int = 8) -> 
             (prefix, prefix + "\uffff", limit),
         ).fetchall()
         return [f"{z} ({c}, {s})" for z, c, s in rows]
-    return [f"{city}, {state}" for city, _, state in cities_beginning(conn, fold(prefix), limit)]
+    # Towns first (a county's many ZIP codes would put "San Diego County" before San Antonio), then
+    # counties ("orange cou").
+    found = cities_beginning(conn, fold(prefix), limit, counties=False)
+    if len(found) < limit:
+        found += [c for c in cities_beginning(conn, fold(prefix), limit) if c not in found][: limit - len(found)]
+    return list(dict.fromkeys(f"{city}, {state}" for city, _, state in found))  # "sf" and "san francisco": one
 
 
 def cities_beginning(conn: sqlite3.Connection, folded: str, limit: int, counties: bool = True
@@ -269,7 +274,7 @@ def cities_beginning(conn: sqlite3.Connection, folded: str, limit: int, counties
     of its first word: the names with most ZIP codes (the likeliest meant) first, and each name's
     states in the order the search box takes them (likeliest_states: Chelsea, MA before AL).
     Without `counties`, towns and aliases only ("miami" is not waiting to become Miami-Dade County)."""
-    table = place_names(conn) if counties else "temp.town_names"
+    table = place_names(conn) if counties else (place_names(conn) and "temp.town_names")
     rows = []
     for key in city_spellings(folded):
         rows += conn.execute(
