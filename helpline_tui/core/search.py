@@ -798,8 +798,8 @@ def _likeliest_spelling(conn, name: str, states: dict[str, int], being_typed: bo
     budget = lexicon.typo_budget(len(name))
     if not budget or len(name.split()) > 3 or any(geo.services_in_city(conn, name, s) for s in states):
         return name, states
-    if all(word in lexicon.load(conn) for word in name.split()):
-        return name, states  # words of the directory ('raymond', 'hose'): no misspelt town
+    if not states and all(word in lexicon.load(conn) for word in name.split()):
+        return name, states  # words of the directory, and no town's ('hose'): no misspelt town
     if being_typed and geo.cities_beginning(conn, name, 1):
         return name, states
     best = None
