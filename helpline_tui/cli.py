@@ -333,9 +333,10 @@ def _print_table(page) -> None:
     from helpline_tui.core import days, phones, referral
 
     shown = len(page.hits)
-    where = f" near {page.place.label}" if page.place else ""
+    read_from = f" (from '{page.place_read_from}')" if page.place_read_from else ""
+    where = f" near {page.place.label}{read_from}" if page.place else ""
     if page.nearest_to is not None and page.place is None:
-        where = f" nearest to {page.nearest_to.label}, however far"
+        where = f" nearest to {page.nearest_to.label}{read_from}, however far"
         if page.nearest_miles is not None:
             where += f": the closest is {page.nearest_miles:.1f} mi"
     when = "".join(f", {days.label_where(d, page.today)}" for d in page.days)

@@ -37,6 +37,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.day_at": ("{day} at {place}", "{day} en {place}"),
     "status.day_here": ("{day} on this computer's clock", "{day} según el reloj de este equipo"),
     "status.nearest_to": ("nearest to {place}, however far", "los más cercanos a {place}, a cualquier distancia"),
+    "status.read_from": ("{place} (from '{words}')", "{place} (de «{words}»)"),  # how the query's place was read
     "status.nearest_to_short": ("nearest: {place}", "más cercanos: {place}"),  # a tight status line
     "status.nearest_at": ("nearest to {place}: the closest is {miles}", "los más cercanos a {place}: el primero a {miles}"),
     "status.nearest_at_short": ("nearest: {place}, {miles}", "más cercanos: {place}, {miles}"),

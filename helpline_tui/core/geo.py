@@ -24,6 +24,9 @@ class Place:
     city: str
     state: str
     zip: str | None = None
+    # How far the place's own ZIP codes reach from its centre: a county or a big city is its area,
+    # not a point (Orange County, CA: 30 miles).
+    extent_miles: float = 0.0
 
 
 class PlaceError(ValueError):
@@ -98,35 +101,101 @@ _ALIASES = Path(__file__).parent / "data" / "place_aliases.json"
 
 
 @lru_cache(maxsize=1)
-def place_aliases() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
-    """(name, state, 'county' or 'zip', values): 'Queens' is every ZIP code of Queens County, NY;
-    'Harlem' the ZIP codes listed for it."""
+def place_aliases() -> tuple[tuple[str, str, str, str, tuple[str, ...]], ...]:
+    """(name, what it is called in a label, state, column: 'county', 'city_fold' or 'zip', values): 'Queens' is every
+    ZIP code of Queens County, NY; 'Harlem' the ZIP codes listed for it; 'Philly' is labelled
+    Philadelphia (the entry's "means")."""
     data = json.loads(_ALIASES.read_text(encoding="utf-8"))
-    return tuple((p["name"], p["state"], "county" if "counties" in p else "zip", tuple(p.get("counties") or p["zips"]))
-                 for p in data["places"])
+    out = []
+    for p in data["places"]:
+        column, values = next((c, p[k]) for k, c in (("counties", "county"), ("cities", "city_fold"), ("zips", "zip"))
+                              if k in p)
+        out.append((p["name"], p.get("means") or p["name"], p["state"], column,
+                    tuple(fold(v) for v in values) if column == "city_fold" else tuple(values)))
+    return tuple(out)
+
+
+# A county's kind, as the ZIP table writes it after the name ("Orange County", "Orleans Parish").
+_COUNTY_KINDS = ("county", "parish", "borough", "census area", "municipality", "municipio")
+
+
+def county_forms(county: str) -> list[str]:
+    """The ways callers name a county, folded: 'orange county', 'orange co', 'condado de orange',
+    'condado orange' (and 'orleans parish' for a parish). A state after it ("orange county ca") is
+    read by the query as for a city. Virginia's independent cities ("Richmond city") are cities."""
+    folded = fold(county)
+    base = county_base(county)
+    if not base:
+        return []
+    forms = [folded, f"{base} county", f"{base} co", f"condado de {base}", f"condado {base}"]
+    if folded.endswith(" parish"):
+        forms.append(f"parroquia de {base}")
+    return list(dict.fromkeys(forms))
+
+
+def county_base(county: str) -> str:
+    """'Miami-Dade County' -> 'miami dade': the name alone, which callers use where no city has it."""
+    folded = fold(county)
+    kind = next((k for k in _COUNTY_KINDS if folded.endswith(" " + k)), None)
+    return folded[: -len(kind) - 1] if kind else ""
 
 
 def place_names(conn: sqlite3.Connection) -> str:
     """The table of every place name, for queries by city name: the centroid table's USPS city
-    names, plus a row per ZIP code of each alias (Queens, Manhattan, Nueva York...). A view in the
-    connection's temporary storage, made on first use from the file's own centroids (about 4 ms),
-    so every directory, read-only or being imported, old or new, knows the aliases this helpline
-    ships, without a schema change."""
+    names, plus a row per ZIP code of each alias (Queens, Manhattan, Nueva York, Philly...) and of
+    each county in the forms callers use (county_forms; its name alone where no city has that name:
+    "miami dade"). A view in the connection's temporary storage, made on first use from the file's
+    own centroids, so every directory, read-only or being imported, old or new, knows the places
+    this helpline ships, without a schema change. A county's rows are labelled by its name ("Orange
+    County"), so a place read from any form says which county it took."""
     if not conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'place_names'").fetchone():
         _add_place_names(conn)
     return "temp.place_names"
 
 
+_COUNTY_FORMS: dict[tuple, list[tuple[str, str, str]]] = {}  # per ZIP table: the same for every file
+
+
 def _add_place_names(conn: sqlite3.Connection) -> None:
+    # The ZIP codes of each county, by county: the aliases' counties and the counties' forms join it.
+    conn.execute("CREATE TEMP TABLE county_zips AS SELECT county, state, zip, latitude, longitude "
+                 "FROM main.zip_centroids WHERE county != '' ORDER BY county, state")
+    conn.execute("CREATE INDEX temp.county_zips_county ON county_zips (county, state)")
     conn.execute("CREATE TEMP TABLE place_aliases AS SELECT * FROM main.zip_centroids WHERE 0")
-    for name, state, column, values in place_aliases():
-        conn.execute(
-            "INSERT INTO temp.place_aliases SELECT zip, ?, ?, state, county, latitude, longitude "
-            f"FROM main.zip_centroids WHERE state = ? AND {column} IN ({', '.join('?' * len(values))})",
-            (name, fold(name), state, *values))
+    # Every alias's counties, cities and ZIP codes in one table, joined to the centroids by an index
+    # (a query per alias scanned the table 50 times: 400 ms).
+    conn.execute("CREATE TEMP TABLE alias_keys (means TEXT, name TEXT, state TEXT, kind TEXT, value TEXT)")
+    conn.executemany("INSERT INTO temp.alias_keys VALUES (?,?,?,?,?)",
+                     [(means, fold(name), state, column, value)
+                      for name, means, state, column, values in place_aliases() for value in values])
+    for column, table in (("county", "temp.county_zips"), ("city_fold", "main.zip_centroids"),
+                          ("zip", "main.zip_centroids")):
+        conn.execute("INSERT INTO temp.place_aliases SELECT z.zip, a.means, a.name, z.state, z.county, z.latitude, "
+                     f"z.longitude FROM temp.alias_keys a JOIN {table} z ON z.{column} = a.value "
+                     "AND z.state = a.state WHERE a.kind = ?", (column,))
+    conn.execute("DROP TABLE temp.alias_keys")
+    counties = tuple(conn.execute("SELECT DISTINCT county, state FROM temp.county_zips"))
+    forms = _COUNTY_FORMS.get(counties)
+    if forms is None:
+        cities = {c for (c,) in conn.execute("SELECT DISTINCT city_fold FROM main.zip_centroids")}
+        forms = []
+        for county, state in counties:
+            base = county_base(county)
+            bare = [base] if base and not cities.intersection(city_spellings(base)) and base not in STATE_NAMES else []
+            forms += [(county, state, form) for form in county_forms(county) + bare]
+        _COUNTY_FORMS.clear()
+        _COUNTY_FORMS[counties] = forms
+    # A county's forms point at its ZIP codes, joined when asked: 17,000 forms instead of a row
+    # per form per ZIP code (200,000).
+    conn.execute("CREATE TEMP TABLE county_forms (county TEXT, state TEXT, form TEXT)")
+    conn.executemany("INSERT INTO temp.county_forms VALUES (?,?,?)", forms)
+    conn.execute("CREATE INDEX temp.county_forms_form ON county_forms (form, state)")
     conn.execute("CREATE INDEX temp.place_aliases_city ON place_aliases (city_fold, state)")
-    conn.execute("CREATE TEMP VIEW place_names AS SELECT * FROM main.zip_centroids "
+    conn.execute("CREATE TEMP VIEW town_names AS SELECT * FROM main.zip_centroids "
                  "UNION ALL SELECT * FROM temp.place_aliases")
+    conn.execute("CREATE TEMP VIEW place_names AS SELECT * FROM temp.town_names "
+                 "UNION ALL SELECT z.zip, f.county, f.form, z.state, z.county, z.latitude, z.longitude "
+                 "FROM temp.county_forms f JOIN temp.county_zips z ON z.county = f.county AND z.state = f.state")
 
 
 _ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
@@ -151,13 +220,13 @@ def resolve_place(conn: sqlite3.Connection, text: str) -> Place:
         raise PlaceError(f"'{_shown(text)}' is not a ZIP code or 'City, ST' (for example 'Yonkers, NY')")
     city, state = m.group(1), m.group(2).upper()
     for spelling in city_spellings(fold(city)):
-        row = conn.execute(
-            f"SELECT min(city), avg(latitude), avg(longitude) FROM {place_names(conn)} "
-            "WHERE city_fold = ? AND state = ?",
-            (spelling, state),
-        ).fetchone()
-        if row and row[1] is not None:
-            return Place(f"{row[0]}, {state}", row[1], row[2], row[0], state)
+        rows = conn.execute(f"SELECT city, latitude, longitude FROM {place_names(conn)} "
+                            "WHERE city_fold = ? AND state = ?", (spelling, state)).fetchall()
+        if rows:
+            name = min(r[0] for r in rows)
+            lat, lon = sum(r[1] for r in rows) / len(rows), sum(r[2] for r in rows) / len(rows)
+            extent = max(haversine_miles(lat, lon, r[1], r[2]) for r in rows)
+            return Place(f"{name}, {state}", lat, lon, name, state, extent_miles=extent)
     raise PlaceError(f"'{_shown(city)}, {state}' is not a known US city; try its ZIP code")
 
 
@@ -191,17 +260,25 @@ def place_suggestions(conn: sqlite3.Connection, prefix: str, limit: int = 8) -> 
             (prefix, prefix + "\uffff", limit),
         ).fetchall()
         return [f"{z} ({c}, {s})" for z, c, s in rows]
-    return [f"{city}, {state}" for city, _, state in cities_beginning(conn, fold(prefix), limit)]
+    # Towns first (a county's many ZIP codes would put "San Diego County" before San Antonio), then
+    # counties ("orange cou").
+    found = cities_beginning(conn, fold(prefix), limit, counties=False)
+    if len(found) < limit:
+        found += [c for c in cities_beginning(conn, fold(prefix), limit) if c not in found][: limit - len(found)]
+    return list(dict.fromkeys(f"{city}, {state}" for city, _, state in found))  # "sf" and "san francisco": one
 
 
-def cities_beginning(conn: sqlite3.Connection, folded: str, limit: int) -> list[tuple[str, str, str]]:
+def cities_beginning(conn: sqlite3.Connection, folded: str, limit: int, counties: bool = True
+                     ) -> list[tuple[str, str, str]]:
     """(city, folded city, state) of the cities whose name begins with `folded`, either spelling
     of its first word: the names with most ZIP codes (the likeliest meant) first, and each name's
-    states in the order the search box takes them (likeliest_states: Chelsea, MA before AL)."""
+    states in the order the search box takes them (likeliest_states: Chelsea, MA before AL).
+    Without `counties`, towns and aliases only ("miami" is not waiting to become Miami-Dade County)."""
+    table = place_names(conn) if counties else (place_names(conn) and "temp.town_names")
     rows = []
     for key in city_spellings(folded):
         rows += conn.execute(
-            f"SELECT city, city_fold, state, count(*) AS n FROM {place_names(conn)} WHERE city_fold >= ? AND city_fold < ? "
+            f"SELECT city, city_fold, state, count(*) AS n FROM {table} WHERE city_fold >= ? AND city_fold < ? "
             "GROUP BY city_fold, state ORDER BY n DESC, city LIMIT ?",
             (key, key + "\uffff", max(limit, 8)),  # a name's other states too, which may come first
         ).fetchall()
@@ -231,19 +308,54 @@ _SERVICES_IN_CITY: dict[tuple[str, str, str], int] = {}
 
 
 def services_in_city(conn: sqlite3.Connection, city_fold: str, state: str) -> int:
-    """Services of the directory in a city of this name in this state (its index's place words).
+    """Services of the directory in a place of this name in this state (its index's place words).
     Asked again keystroke after keystroke ("spring", "springf"...): kept per index build."""
     index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
     key = (index_id[0] if index_id else "", city_fold, state)
     count = _SERVICES_IN_CITY.get(key)
     if count is None:
-        city = '"' + city_fold.replace('"', '""') + '"'
+        # The name in a service's place words, or one of the name's ZIP codes there: a county or
+        # alias ("orange county", "philly") is no word of any address, its ZIP codes are.
+        zips = [z for (z,) in conn.execute(f"SELECT zip FROM {place_names(conn)} WHERE city_fold = ? AND state = ? "
+                                           "LIMIT 400", (city_fold, state))]
+        where = " OR ".join('"' + w.replace('"', '""') + '"' for w in [city_fold, *zips])
         count = conn.execute("SELECT count(*) FROM services_fts WHERE services_fts MATCH ?",
-                             (f'place: {city} AND keywords: "{tag_token("state", state)}"',)).fetchone()[0]
+                             (f'place: ({where}) AND keywords: "{tag_token("state", state)}"',)).fetchone()[0]
         if len(_SERVICES_IN_CITY) > 4096:
             _SERVICES_IN_CITY.clear()
         _SERVICES_IN_CITY[key] = count
     return count
+
+
+_NAMES: dict[int, dict[int, tuple[str, ...]]] = {}  # per ZIP table (by its size): place names by length
+_NEAR: dict[tuple[int, str, int], list[tuple[str, int]]] = {}  # asked again keystroke after keystroke
+
+
+def place_names_near(conn: sqlite3.Connection, folded: str, budget: int) -> list[tuple[str, int]]:
+    """(place name, typos) of the names within `budget` typos of `folded` ('bostn' -> boston).
+    Only names of a length within the budget are compared (a fifth of them: 1 ms, not 7)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    size = conn.execute("SELECT count(*) FROM main.zip_centroids").fetchone()[0]
+    key = (size, folded, budget)
+    if key in _NEAR:
+        return _NEAR[key]
+    by_length = _NAMES.get(size)
+    if by_length is None:
+        place_names(conn)  # the county forms, without joining each to its ZIP codes
+        by_length = {}
+        for (name,) in conn.execute("SELECT city_fold FROM temp.town_names UNION SELECT form FROM temp.county_forms"):
+            by_length.setdefault(len(name), []).append(name)
+        _NAMES.clear()
+        _NAMES[size] = by_length = {n: tuple(names) for n, names in by_length.items()}
+    candidates = [n for length in range(len(folded) - budget, len(folded) + budget + 1) for n in by_length.get(length, ())]
+    found = [(n, int(d)) for n, d, _ in process.extract(folded, candidates, scorer=OSA.distance, processor=None,
+                                                        score_cutoff=budget, limit=20) if n != folded]
+    if len(_NEAR) > 4096:
+        _NEAR.clear()
+    _NEAR[key] = found
+    return found
 
 
 def zip_centroid(conn: sqlite3.Connection, zip5: str) -> tuple[float, float] | None:

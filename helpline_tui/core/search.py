@@ -16,15 +16,19 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from helpline_tui.core import cleaning, days, geo, lexicon, nearest, phones, ranking, vocabulary, zones
 from helpline_tui.core import matched as matched_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, printable
 from helpline_tui.core.site_merging import sources_of
+from helpline_tui.core.textnorm import fold
 
 DEFAULT_RADIUS_MILES = 25.0
 MAX_RADIUS_MILES = 5000
+PLACE_MARGIN_MILES = 5  # beyond a county's farthest ZIP centroid: the ZIP's own area
 MAX_LIMIT = 1000
 
 
@@ -104,6 +108,7 @@ class SearchPage:
     place: geo.Place | None = None
     plan: query_mod.ParsedQuery | None = field(default=None, repr=False)
     place_from_query: bool = False  # the place is a city or ZIP the query named ("methadone yonkers")
+    place_words: str | None = None  # the words of the query it was read from ("philly", "bostn")
     # Nothing near the place the query named, or nothing in the city it named: the services are
     # the nearest to it, however far, and the handler must see from where.
     nearest_to: geo.Place | None = None
@@ -129,11 +134,23 @@ class SearchPage:
         asked = any(g.concept and g.concept[0] != "language" for g in (self.plan.groups if self.plan else ()))
         return asked and self.place is None and self.nearest_to is None and self.total > FEW_RESULTS
 
+    @property
+    def place_read_from(self) -> str | None:
+        """The words a place was read from, when they are not its name as labelled ("philly" for
+        Philadelphia, PA; "bostn"; "condado de orange"): said beside the place, so nothing is
+        misread silently."""
+        place = self.place or self.nearest_to
+        if not self.place_words or place is None:
+            return None
+        same = self.place_words in (fold(place.city), fold(place.label), place.zip or "")
+        return None if same else self.place_words
+
     def as_json(self) -> dict[str, Any]:
         return {
             "query": self.query, "filters": self.filters.as_json(), "total": self.total,
             "elapsed_ms": round(self.elapsed_ms, 2),
             "place": self.place.label if self.place else None, "place_from_query": self.place_from_query,
+            "place_words": self.place_words,
             "nearest_to": self.nearest_to.label if self.nearest_to else None,
             "nearest_miles": None if self.nearest_miles is None else round(self.nearest_miles, 1),
             "nearest_outside": self.nearest_outside.as_json() if self.nearest_outside else None,
@@ -475,7 +492,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 place, filters, parsed, words, today = _taken_as_place(conn, named, filters, lex, read_days, now)
                 scope = _Scope(conn, filters, place)
                 rows, total = _candidates(conn, parsed, scope, CANDIDATE_CAP)
-        if named is not None and total == 0 and not _names_a_day(parsed):
+        if named is not None and total == 0 and not _names_a_day(parsed) and _only_needs(parsed):
             # Nothing within the radius of the place the query named: the nearest anywhere. Not
             # for a day ("detox today boston"): the services near the place, day "not found",
             # say more than a detox with hours 1,200 miles away.
@@ -497,6 +514,11 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 every_word = total == 0
         if parsed.groups and total == 0 and len(parsed.required()) > 1:
             rows, total = _any_words(conn, parsed, scope, CANDIDATE_CAP)
+            every_word = False
+        if parsed.groups and total == 0 and named is not None and place is not None:
+            # None of the words near the place the query named: the services near it, every word
+            # said not found, rather than an empty list or the words searched across the country.
+            rows, total = scope.text_query(conn, None, CANDIDATE_CAP)
             every_word = False
 
     hits = []
@@ -543,6 +565,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                       plan=parsed, place_from_query=named is not None, nearest_to=nearest_to,
                       nearest_miles=next((h.distance_miles for h in hits), None) if nearest_to else None,
                       nearest_outside=outside,
+                      place_words=named[3] if named is not None else None,
                       every_word=every_word, words_not_found=missing,
                       days=tuple(g.concept[1] for g in day_groups),
                       today=today.get() if any(g.from_today for g in day_groups) else None)
@@ -560,6 +583,15 @@ def _day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
                for k, g in enumerate(groups))
 
 
+def _only_needs(parsed: query_mod.ParsedQuery) -> bool:
+    """Whether the words beside a query's place ask only for needs, languages or days ("metadona
+    yonkers"): those are worth the nearest however far. A word of a name ("urgente", "urgent",
+    "blue hill ave") that no service near the place has with the rest is said not found instead,
+    among the services near it with most of the words: the place is never dropped for a search of
+    names across the country."""
+    return all(g.concept or g.optional for g in parsed.groups)
+
+
 def _is_day(group: query_mod.WordGroup) -> bool:
     return bool(group.concept) and group.concept[0] == "day"
 
@@ -572,9 +604,12 @@ def _taken_as_place(conn, named: tuple[geo.Place, str, Any], filters: Filters, l
                     read_days: bool, now: dt.datetime) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str, _TodayAt]:
     """The place a query named as the place filter, at F2's default radius, and the rest of it,
     read with "today" at that place."""
-    place, words, _ = named
+    place, words = named[0], named[1]
     today = _TodayAt(conn, place, now)
-    return (place, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES),
+    # A county or a big city is its area: its farthest ZIP code and a margin, if beyond the default.
+    radius = max(DEFAULT_RADIUS_MILES, round(place.extent_miles + PLACE_MARGIN_MILES)) \
+        if place.extent_miles > DEFAULT_RADIUS_MILES else DEFAULT_RADIUS_MILES
+    return (place, replace(filters, near=place.label, radius=radius),
             query_mod.parse(words, lex, read_days=read_days, today=lambda: today.weekday), words, today)
 
 
@@ -596,11 +631,14 @@ class _TodayAt:
 
 
 def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False
-                 ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None] | None:
-    """When a query is needs or languages plus a known city or ZIP code ("methadone yonkers
-    spanish", "housing 10701", "yonkers methadone", "detox portland maine"): (the place, the query
-    without it, the city for ranking). Not when other words are left ("hope harbor chicago"),
-    nor when a service's name has the words as typed ("phoenix house")."""
+                 ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None, str] | None:
+    """The place a query names, whatever else it holds ("methadone yonkers spanish", "housing
+    10701", "crisis urgente chicago", "blue hill ave boston", "aa espanol orange county"): (the
+    place, the query without it, the city for ranking). The place is the longest run of words that
+    is a ZIP code, a city (perhaps misspelt), an alias or a county, perhaps with its state; the one
+    ending the query first, where handlers type it. Never a word alone with nothing else asked,
+    nor words before a street word ("blue hill ave"), nor when a service's name has every word as
+    typed ("phoenix house")."""
     typing = parsed.groups[-1] if parsed.groups and not parsed.text[-1:].isspace() else None
     phrases = vocabulary.phrase_index()
 
@@ -608,25 +646,91 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
         # A need word still being typed is no sure need yet ("phoenix hous"), unless it is whole.
         return bool(g.concept) and (g is not typing or tuple(g.text.split()) in phrases)
 
-    if parsed.phone or not any(sure_need(g) for g in parsed.groups):
+    groups = parsed.groups
+    if parsed.phone or not groups:
         return None
-    others = [g for g in parsed.groups if not g.concept]
-    # Small words may be the city's ("los angeles", "la crosse") or not ("methadone in yonkers").
-    for rest in (others, [g for g in others if not g.optional]):
-        found = _place_of(conn, rest, filters, typing, complete_last) if rest else None
+    # Words of a name or an address with the town ("connetcion inc middletown", "1419 columbia
+    # washington") find their service as typed, typos allowed: a place is read from words beside
+    # other words than needs only when no service has every word ("crisis urgente chicago"), or
+    # one near the place does ("blue hill ave boston").
+    every_word: list[str | None] = []  # worked out once, when a place is found beside words of names
+    found = None
+    for start, stop in _place_spans(groups):
+        span = groups[start:stop]
+        asked = [g for g in groups[:start] + groups[stop:] if not g.optional]
+        if not asked or not (any(sure_need(g) for g in asked) or any(not g.concept for g in asked)):
+            continue  # a place alone ("boston") is looked for in names and places, as typed
+        if stop < len(groups) and groups[stop].text in _STREET_WORDS or start and groups[start - 1].text in _STREETS_BEFORE:
+            continue  # "blue hill ave", "calle luna": a street's name, not Blue Hill, ME or Luna, NM
+        if stop == len(groups) - 1 and groups[stop] is typing and \
+                geo.cities_beginning(conn, " ".join(g.text for g in span + [typing]), 1, counties=False):
+            continue  # "white plai": White Plains being typed, not White, GA
+        found = _place_of(conn, span, filters, typing, complete_last)
+        plain_words = any(not g.concept for g in asked)
+        if found is not None and plain_words and not every_word:
+            every_word.append(_every_word_relaxed(conn, parsed))
+        if found is not None and plain_words and every_word[0] and not _found_near(conn, every_word[0], found[0], filters):
+            found = None  # the service the words name is elsewhere: Middletown, CT, not Middletown, NY
+        if found is not None and plain_words and found[1] is not None and \
+                not geo.services_in_city(conn, found[1][0], found[0].state):
+            found = None  # beside words of a name, a place is read only where the directory has services
         if found is not None:
             break
-    else:
+    if found is None:
         return None
     place, city = found
     # A name that is a small town wherever it is ("vantage") may well be a word of a service's
     # names; a city's ("new york", "mount vernon") only when a service's own name has every word.
     small_town = city is not None and max(_exact_city(conn, city[0]).values(), default=0) <= SMALL_TOWN_ZIPS
-    if _a_name_has_every_word(conn, [g for g in parsed.groups if not g.optional], anywhere=small_town):
+    if _a_name_has_every_word(conn, [g for g in groups if not g.optional], anywhere=small_town):
         return None  # "phoenix house", "vantage women and chilren": a service's name
-    kept = [g for g in parsed.groups if all(g is not r for r in rest)]
+    words = [g for g in groups if not g.optional and not g.concept]
+    if len(words) > stop - start and _a_name_has_every_word(conn, words, anywhere=True):
+        return None  # "douglas gardns homeless services": words of a name beside the place's are a name
+    kept = groups[:start] + groups[stop:]
+    typed = " ".join(city[2]) if city is not None else ""
+    if city is not None and city[0] not in geo.city_spellings(typed) and not city[0].startswith(typed):
+        kept = groups  # a misspelt town ("walingford aa") is also a word of names there: the Wallingford meeting
     still_typing = bool(kept) and kept[-1] is typing
-    return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city
+    return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, " ".join(g.text for g in span)
+
+
+# Words after which the words before are a street's name ("blue hill ave", "calle ocho"), in
+# English and Spanish as handlers type them.
+_STREET_WORDS = frozenset(
+    "ave av avenue avenida st street rd road blvd boulevard bulevar dr drive ln lane way hwy highway pkwy "
+    "parkway pl ct court ter terrace sq square cir circle calle camino carretera".split())
+_STREETS_BEFORE = frozenset("calle avenida camino carretera paseo".split())  # "calle luna", "avenida central"
+MAX_PLACE_WORDS = 6  # "condado de miami dade fl": the longest place name tried
+
+
+def _place_spans(groups: list[query_mod.WordGroup]) -> list[tuple[int, int]]:
+    """(start, stop) of each run of words that may be a place, in the order tried: runs ending the
+    query first (handlers type the place last), longest first; then the others, rightmost and
+    longest first. A need, language or small word alone is no place; in a longer name it may be
+    ("spanish harlem", "the bronx", "los angeles")."""
+    n = len(groups)
+    spans = []
+    for stop in range(n, 0, -1):
+        for start in range(max(0, stop - MAX_PLACE_WORDS), stop):
+            if stop - start > 1 or not (groups[start].optional or groups[start].concept):
+                spans.append((start, stop))
+    return sorted(spans, key=lambda sp: (sp[1] != n, -(sp[1] - sp[0]) if sp[1] == n else 0, -sp[1], sp[0]))
+
+
+def _every_word_relaxed(conn, parsed: query_mod.ParsedQuery) -> str | None:
+    """The query's words with every typo the widest search allows, as an FTS expression, when
+    some service has them all (a name or an address with its town); else None."""
+    wider = query_mod.parse(parsed.text, lexicon.load(conn), stage=query_mod.RELAXED, read_days=False)
+    expr = " AND ".join(g.fts() for g in wider.groups if not g.optional)  # a town being typed too
+    found = expr and conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1", (expr,)).fetchone()
+    return expr if found else None
+
+
+def _found_near(conn, expr: str, place: geo.Place, filters: Filters) -> bool:
+    """Whether a service with these words is near the place, as the search would take it."""
+    scope = _Scope(conn, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES), place)
+    return scope.text_query(conn, expr, 1)[1] > 0
 
 
 def _a_name_has_every_word(conn, groups: list[query_mod.WordGroup], anywhere: bool) -> bool:
@@ -659,7 +763,7 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
     ("white" of White Plains) is not one yet; with `complete_last` it is the likeliest it begins."""
     words = [g.text for g in groups]
     named_state = None
-    for size in (2, 1):
+    for size in (2, 1) if not _exact_city(conn, " ".join(words)) else ():  # "orange co" is a county, not Orange, CO
         tail = " ".join(words[-size:])
         code = _STATE_WORDS.get(tail) or geo.STATE_NAMES.get(tail)
         if len(words) > size and code:
@@ -683,9 +787,11 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         elif being_typed and states:
             # "white" may become White Plains (more ZIPs than White, GA): wait for the next word;
             # "new york" will hardly become New York Mills.
-            longer = geo.cities_beginning(conn, name + " ", 1)
+            longer = geo.cities_beginning(conn, name + " ", 1, counties=False)
             if longer and _exact_city(conn, longer[0][1]).get(longer[0][2], 0) > max(states.values()):
                 return None
+        if not states or not being_typed:
+            name, states = _likeliest_spelling(conn, name, states, being_typed, named_state)
         if not states:
             return None
         state = next((s for s in (named_state, filters.state) if s in states), None) or geo.likeliest_states(conn, name, states)[0]
@@ -696,6 +802,37 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         return geo.resolve_place(conn, f"{name}, {state}"), (name, state, tuple(words))
     except geo.PlaceError:
         return None
+
+
+def _within_budget(typed: str, other: str) -> bool:
+    """Each word of a place name within its own typo budget ("bostn", "san fransisco"; not
+    "hood" for "cook", whose 4 letters take no typo)."""
+    a, b = typed.split(), other.split()
+    return len(a) == len(b) and all(OSA.distance(x, y) <= lexicon.typo_budget(len(y)) for x, y in zip(a, b))
+
+
+def _likeliest_spelling(conn, name: str, states: dict[str, int], being_typed: bool,
+                        named_state: str | None = None) -> tuple[str, dict[str, int]]:
+    """A place name, or the one it is a typo of ('bostn' -> boston): when the name is no place
+    where the directory has services, the name within the typo budget where it has most (a
+    misspelling that is another town's name means the town with services). A name still being
+    typed only when no place name begins with it."""
+    budget = lexicon.typo_budget(len(name))
+    if not budget or len(name.split()) > 3 or any(geo.services_in_city(conn, name, s) for s in states):
+        return name, states
+    if not states and all(word in lexicon.load(conn) for word in name.split()):
+        return name, states  # words of the directory, and no town's ('hose'): no misspelt town
+    if being_typed and geo.cities_beginning(conn, name, 1):
+        return name, states
+    best = None
+    for other, typos in geo.place_names_near(conn, name, budget):
+        other_states = _exact_city(conn, other)
+        if not _within_budget(name, other) or (named_state and named_state not in other_states):
+            continue
+        services = max((geo.services_in_city(conn, other, s) for s in other_states), default=0)
+        if services and (best is None or (-services, typos) < (-best[2], best[3])):
+            best = (other, other_states, services, typos)
+    return (best[0], best[1]) if best else (name, states)
 
 
 def _exact_city(conn, name: str) -> dict[str, int]:

@@ -94,3 +94,14 @@ async def test_the_nearest_however_far_says_how_far_the_closest_is(make_app, lan
         assert page.nearest_to is not None and page.hits
         miles = f"{page.hits[0].distance_miles:.1f}".replace(".", "," if lang == "es" else ".")
         assert said.format(miles=miles) in status(app), status(app)
+
+
+@pytest.mark.parametrize("lang, said", [("en", "near Yonkers, NY (from 'yonkrs')"),
+                                        ("es", "cerca de Yonkers, NY (de «yonkrs»)")])
+async def test_a_place_read_from_other_words_says_which(make_app, lang, said):
+    app = make_app(lang=lang)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "methadone yonkrs ")  # misspelt: read as Yonkers, and said so
+        await settle(pilot)
+        assert said in status(app)

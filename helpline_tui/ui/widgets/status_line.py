@@ -39,13 +39,16 @@ class StatusLine(Static):
         for day in page.days:  # "hoy" is said as the day it was taken for, and where: "lunes en Santa Ana, CA"
             text.append(" · " + days.label_where(day, page.today, lang))
         place = ""
+        label = (page.place or page.nearest_to).label if (page.place or page.nearest_to) else ""
+        if page.place_read_from:  # "near Philadelphia, PA (from 'philly')": how the query's place was read
+            label = t("status.read_from", lang, place=label, words=page.place_read_from)
         if page.place is not None:
-            place = t("status.near", lang, place=page.place.label)
+            place = t("status.near", lang, place=label)
         elif page.nearest_to is not None:
             key = "status.nearest_to_short" if short_place else "status.nearest_to"
             if page.nearest_miles is not None:  # read aloud: how far the nearest is
                 key = "status.nearest_at_short" if short_place else "status.nearest_at"
-            place = t(key, lang, place=page.nearest_to.label, miles=miles(round(page.nearest_miles or 0, 1), lang))
+            place = t(key, lang, place=label, miles=miles(round(page.nearest_miles or 0, 1), lang))
         warning = ""
         if page.words_not_found:
             # The handler must see that some words were left out, not read the list as a match.
