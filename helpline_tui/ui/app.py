@@ -252,13 +252,16 @@ class HelplineApp(App):
             self.end_call_now()
 
     def end_call_now(self) -> None:
-        """Forget everything about the call: search words, filters, referral list, note."""
+        """Forget everything about the call: search words, filters, referral list, note. The search
+        screen is reset at once, not after a refresh: the next call's first letters, typed right
+        after F10 (or F10, Enter), land in the empty box instead of being wiped with the old words."""
         self.referrals = ()
         self.note = ""
         self.slip_lang = self.default_slip_lang
+        search_screen = self.search_screen
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.call_after_refresh(self.search_screen.reset_call)
+        search_screen.reset_call()
         self.notify(t("endcall.done", self.ui_lang))
 
     # ---- live directory -------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from helpline_tui.ui.screens.base import HelplineModal
 
 
 class ConfirmEndCall(HelplineModal):
-    BINDINGS = [*commands.bindings("dialog")]
+    # Enter and Escape act before the next key is routed: "F10, Enter" then the next call's words
+    # ends the call first, and the words go into the empty search box.
+    BINDINGS = [*commands.bindings("dialog", priority=True)]
 
     def __init__(self, referrals: int) -> None:
         super().__init__(id="end-call")
