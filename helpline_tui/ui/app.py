@@ -183,6 +183,14 @@ class HelplineApp(App):
         self._confirmation = notification
         self.post_message(Notify(notification))
 
+    def _on_notify(self, event: Notify) -> None:
+        # At most one notice at a time: a new one replaces whatever is showing, so notices never
+        # pile up over the screen (five "Call ended" over a picker). Screens that must stay
+        # uncovered (pickers, dialogs, help, the slip) hide their notices in app.tcss; a notice
+        # still fresh when such a screen closes shows then.
+        self._notifications.clear()
+        super()._on_notify(event)
+
     def withdraw_confirmation(self) -> None:
         """Take the last confirmation notice off the screen (or stop it before it shows)."""
         notification, self._confirmation = self._confirmation, None
