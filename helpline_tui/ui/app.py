@@ -186,6 +186,14 @@ class HelplineApp(App):
         self._confirmation = notification
         self.post_message(Notify(notification))
 
+    def _on_notify(self, event: Notify) -> None:
+        # At most one notice at a time: a new one replaces whatever is showing, so notices never
+        # pile up over the screen (five "Call ended" over a picker). Screens that must stay
+        # uncovered (pickers, dialogs, help, the slip) hide their notices in app.tcss; a notice
+        # still fresh when such a screen closes shows then.
+        self._notifications.clear()
+        super()._on_notify(event)
+
     def withdraw_confirmation(self) -> None:
         """Take the last confirmation notice off the screen (or stop it before it shows)."""
         notification, self._confirmation = self._confirmation, None
@@ -264,15 +272,18 @@ class HelplineApp(App):
             self.end_call_now()
 
     def end_call_now(self) -> None:
-        """Forget everything about the call: search words, filters, referral list, note."""
+        """Forget everything about the call: search words, filters, referral list, note. The search
+        screen is reset at once, not after a refresh: the next call's first letters, typed right
+        after F10 (or F10, Enter), land in the empty box instead of being wiped with the old words."""
         self.referrals = ()
         self.referral_matches = {}
         self.saved_slips = []
         self.note = ""
         self.slip_lang = self.default_slip_lang
+        search_screen = self.search_screen
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.call_after_refresh(self.search_screen.reset_call)
+        search_screen.reset_call()
         self.notify(t("endcall.done", self.ui_lang))
 
     # ---- live directory -------------------------------------------------------------------------

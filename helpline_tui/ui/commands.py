@@ -58,10 +58,12 @@ REGISTRY: tuple[Command, ...] = (
     Command("save_text", "save_text", "f4", ("referral",), palette_anywhere=True),
     Command("more_filters", "pick_more", "f5", ("search",)),
     Command("save_html", "save_html", "f5", ("referral",), palette_anywhere=True),
-    Command("referral", "app.show_referral", "f6", ("app",), hide_in=("referral",)),
+    # priority (F6, F10): the screen they open or close is there before the next key is routed, so a
+    # note typed right after F6 goes into the note, and the next call's words after F10 into the box
+    Command("referral", "app.show_referral", "f6", ("app",), hide_in=("referral",), priority=True),
     Command("toggle_language", "app.toggle_language", "f7", ("app",), hide_in=("referral",),
             found_by_other_language=False),
-    Command("end_call", "app.end_call", "f10,ctrl+n", ("app",)),  # F10 opens the menu in some terminals
+    Command("end_call", "app.end_call", "f10,ctrl+n", ("app",), priority=True),  # F10: a menu in some terminals
     Command("reset_filters", "reset_filters", "f8", ("search",)),
     Command("widen", "widen", "f9", ("search",)),
     # letters work when a list (not a text box) has the focus
@@ -124,13 +126,14 @@ def commands_for(scope: str) -> list[Command]:
     return [c for c in REGISTRY if scope in c.scopes]
 
 
-def bindings(scope: str, lang: str = "en") -> list[Binding]:
+def bindings(scope: str, lang: str = "en", priority: bool = False) -> list[Binding]:
     """The BINDINGS for `scope`. A screen's list includes the "app" commands (their actions are
-    `app.…`), so the footer shows every key in registry order: F1, F2, … F10, then letters."""
+    `app.…`), so the footer shows every key in registry order: F1, F2, … F10, then letters.
+    `priority`: every key acts before the next one is routed (a dialog with no text to type)."""
     chosen = [c for c in REGISTRY if scope in c.scopes or (scope in SCREEN_SCOPES and "app" in c.scopes)]
     return [
-        Binding(c.keys, c.action, label(c, lang), show=c.show and scope not in c.hide_in, priority=c.priority, id=c.id,
-                tooltip=help_text(c, lang))
+        Binding(c.keys, c.action, label(c, lang), show=c.show and scope not in c.hide_in,
+                priority=priority or c.priority, id=c.id, tooltip=help_text(c, lang))
         for c in chosen
     ]
 

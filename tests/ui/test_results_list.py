@@ -69,7 +69,10 @@ async def test_adding_to_the_referral_list_draws_the_check_mark(make_app):
         await pilot.press("down", "a")
         await settle(pilot)
         assert drawn(results)[0].startswith("✓ Casa Nueva Vida")
-        await pilot.press("a")
+        await pilot.press("a")  # on a row already on the list, "a" removes nothing
+        await settle(pilot)
+        assert drawn(results)[0].startswith("✓ Casa Nueva Vida")
+        await pilot.press("f6", "delete", "escape")  # removed where it is seen
         await settle(pilot)
         assert drawn(results)[0].startswith("  Casa Nueva Vida")
 

@@ -33,7 +33,9 @@ def kept_text(saved: list[tuple[Path, bool]], notes_kept: bool, lang: str) -> st
 
 
 class ConfirmEndCall(HelplineModal):
-    BINDINGS = [*commands.bindings("dialog")]
+    # Enter and Escape act before the next key is routed: "F10, Enter" then the next call's words
+    # ends the call first, and the words go into the empty search box.
+    BINDINGS = [*commands.bindings("dialog", priority=True)]
 
     def __init__(self, referrals: int, saved: list[tuple[Path, bool]] | None = None, notes_kept: bool = True) -> None:
         super().__init__(id="end-call")

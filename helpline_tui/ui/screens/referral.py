@@ -45,6 +45,7 @@ class ReferralScreen(HelplineScreen):
         # reports a failure; None: the help line.
         self._notice: tuple[Callable[[int], str], bool] | None = None
         self._notice_in_one_language = False  # a message given as a string cannot follow F7
+        self._typing_note = False  # printable keys go to the note until it is left
 
     def compose(self) -> ComposeResult:
         yield DirectoryHeader(id="header")
@@ -62,10 +63,8 @@ class ReferralScreen(HelplineScreen):
         self.watch(self.app, "referrals", lambda _r: self.relabel(), init=False)
         self.watch(self.app, "slip_lang", lambda _l: self.relabel(), init=False)
         items = self.query_one("#referral-items", OptionList)
-        if items.option_count:
-            items.focus()
-        else:
-            self.query_one("#slip-scroll").focus()
+        if self.focused is None:  # keys typed right after F6 may have put it in the note already
+            self.set_focus(items if items.option_count else self.query_one("#slip-scroll"))
 
     # ---- what is shown -------------------------------------------------------------------------
     def slip_text(self, saved: bool = False) -> str:
@@ -157,17 +156,27 @@ class ReferralScreen(HelplineScreen):
 
     def on_key(self, event: events.Key) -> None:
         # A volunteer who starts typing the note while the list has the focus means the note:
-        # a letter no key of this screen uses goes there, and the rest follows it.
-        note = self.query_one("#note", Input)
-        if self.focused is note or not event.is_printable or not event.character:
+        # a letter no key of this screen uses goes there, and every printable key after it, bound
+        # or not ("n", "d"), until the note is left. Keys typed in one burst right after F6 reach
+        # the screen before the focus has moved: a printable key arriving here while the note is
+        # focused did not go through it (the note keeps its own keys), so it is the note's too.
+        if not event.is_printable or not event.character:
             return
-        if event.key in self.app.active_bindings:
+        note = self.query_one("#note", Input)
+        typing = self._typing_note or self.focused is note
+        if not typing and event.key in self.app.active_bindings:
             return
         event.stop()
         event.prevent_default()
-        note.focus()
-        note.cursor_position = len(note.value)
+        self._typing_note = True
+        if self.focused is not note:
+            self.set_focus(note)  # now: a later focus() would let the next keys of the burst go past
+            note.cursor_position = len(note.value)
         note.insert_text_at_cursor(event.character)
+
+    @on(Input.Blurred, "#note")
+    def _note_left(self, _event: Input.Blurred) -> None:
+        self._typing_note = False
 
     def action_edit_note(self) -> None:
         self.query_one("#note", Input).focus()

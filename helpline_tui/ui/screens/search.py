@@ -121,7 +121,8 @@ class SearchScreen(HelplineScreen):
         super().__init__(id="search-screen")
         self.latest_seq = 0
         self.painted_seq = 0
-        self.words_seq = 0  # the request made when the words in the search box last changed
+        # The request made when the words or the filters last changed: its page starts at the top.
+        self.restart_seq = 0
         self.page: SearchPage | None = None
         self.page_generation = 0
         self._running_seq: int | None = None  # the request whose query runs in SQLite now
@@ -189,12 +190,13 @@ class SearchScreen(HelplineScreen):
     def _query_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.request_search()
-        self.words_seq = self.latest_seq
+        self.restart_seq = self.latest_seq
 
     def watch_filters(self, _old: FilterState, new: FilterState) -> None:
         self.query_one("#chips", FilterChips).show(new, self.lang)
         self._refresh_footer()
         self.request_search()
+        self.restart_seq = self.latest_seq
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, request: SearchRequest) -> None:
@@ -232,13 +234,13 @@ class SearchScreen(HelplineScreen):
     def _results_ready(self, message: ResultsReady) -> None:
         if message.request.seq <= self.painted_seq:
             return  # older than what is on screen
-        # Words typed since the last page start at the top row (Down then "a" adds the first
-        # service seen); otherwise (a filter, a reloaded directory) the highlighted service is kept.
-        same_words = self.words_seq <= self.painted_seq
+        # New words or filters (a new place: F2) start at the top row, scrolled to it, so Down and
+        # Enter act on the first service seen; a reloaded directory keeps the highlighted service.
+        same_search = self.restart_seq <= self.painted_seq
         self.painted_seq = message.request.seq
         self.page, self.page_generation = message.page, message.generation
         self.explanation = None
-        self._show_page(message.page, keep_highlight=same_words)
+        self._show_page(message.page, keep_highlight=same_search)
         request, answered_at = message.request, message.answered_at
         self.call_after_refresh(self._painted, request, answered_at, message.page)
         self._wake_paint_waiters()
@@ -364,10 +366,13 @@ class SearchScreen(HelplineScreen):
             self._open(results.hits[0])
 
     async def action_open_highlighted(self) -> None:
-        """Enter: the top result from the search box, the highlighted row from the list."""
+        """Enter: the top result from the search box, the highlighted row from the list. In an empty
+        box with no filter (a new call) Enter opens nothing: "F10, Enter" is a habit, and the first
+        record of the whole directory would take the next call's first letters as keys."""
         await self._keys_handled()
         if self.focused is self.query_one("#query", SearchBox):
-            self.action_open_top()
+            if self.query_text.strip() or not self.filters.is_empty:
+                self.action_open_top()
         else:
             self._open(self.query_one("#results", ResultsList).highlighted_hit)
 
@@ -384,9 +389,18 @@ class SearchScreen(HelplineScreen):
             self.set_focus(box)
 
     def action_toggle_referral(self) -> None:
+        """Add the highlighted service. A row already on the list is never taken off from here: after
+        Enter, a, Escape, Down the highlight is on the row just added, and "a" would silently undo
+        it. Removing is done where the handler sees what goes: the service's page or the list (F6)."""
         hit = self.query_one("#results", ResultsList).highlighted_hit
-        if hit is not None:
-            self.post_message(ToggleReferral(hit.record["id"], hit.record.get("name") or ""))
+        if hit is None:
+            return
+        name = hit.record.get("name") or ""
+        if hit.record["id"] in self.helpline.referral_ids:
+            self.helpline.confirm(t("referral.already", self.lang, name=name,
+                                    key=commands.first_key_display(self.app, "referral")))
+            return
+        self.post_message(ToggleReferral(hit.record["id"], name))
 
     @property
     def active_bindings(self):
@@ -472,8 +486,9 @@ class SearchScreen(HelplineScreen):
         self.query_one("#chips", FilterChips).show(self.filters, self.lang)
         self.explanation = None
         self.query_one("#results", ResultsList).highlighted = None
-        box.focus()
+        self.set_focus(box)  # now, not after the keys already typed: they belong in the box
         self.request_search()
+        self.restart_seq = self.latest_seq
 
     def action_toggle_nearest_first(self) -> None:
         if not self.filters.place:
