@@ -420,9 +420,9 @@ def run(db_path: str | Path, lang: str | None = None, config: config_mod.Config 
 
     say(session.greeting())
     while True:
-        stdout.write(w("prompt", session.lang))
-        stdout.flush()
-        try:
+        try:  # the prompt too: a Ctrl-C arriving just after the answer is printed drops a line, never the call
+            stdout.write(w("prompt", session.lang))
+            stdout.flush()
             line = stdin.readline()
             if not line:  # Ctrl-D
                 stdout.write("\n")
