@@ -68,7 +68,7 @@ REGISTRY: tuple[Command, ...] = (
     Command("widen", "widen", "f9", ("search",)),
     # letters work when a list (not a text box) has the focus
     Command("add_referral", "toggle_referral", "a", ("search", "detail")),
-    Command("remove_referral", "remove_referral", "delete,d", ("referral",)),
+    Command("remove_referral", "remove_referral", "delete", ("referral",)),  # never a letter: a note may start with it
     Command("edit_note", "edit_note", "n", ("referral",), show=False),
     Command("radius", "pick_radius", "r", ("search",), show=False),
     Command("nearest_first", "toggle_nearest_first", "o", ("search",), show=False),

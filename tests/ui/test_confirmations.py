@@ -64,7 +64,7 @@ async def test_removing_from_the_list_is_said_under_the_slip(make_app):
         await settle(pilot)
         await pilot.press("down", "a", "f6")
         await settle(pilot)
-        await pilot.press("d")
+        await pilot.press("delete")
         await settle(pilot)
         assert app.referrals == ()
         assert notices_on_screen(app) == []

@@ -599,7 +599,7 @@ async def test_add_copy_and_save_a_spanish_slip(make_app, slip_folder):
         # remove one from the list
         await pilot.press("shift+tab", "shift+tab")
         assert app.focused.id == "referral-items"
-        await pilot.press("d")
+        await pilot.press("delete")
         await settle(pilot)
         assert [r["name"] for r in app.referrals] == ["Centro de Salud Mental Latino"]
         await pilot.press("escape")  # back where the list was opened from: the service page

@@ -221,6 +221,27 @@ async def test_a_note_typed_as_raw_keys_in_one_burst_after_f6_keeps_every_charac
         assert len(app.referrals) == (1 if with_referral else 0)
 
 
+async def test_a_note_begun_while_the_referral_list_has_the_focus_removes_nothing(make_app):
+    """'d' was the remove key of the list: "dice que llame" typed there took the highlighted service
+    off the list. Removing is the Delete key, which no note starts with."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await add_top_result(pilot, "yonkers")
+        await pilot.press("f6")
+        await settle(pilot)
+        app.screen.query_one("#referral-items").focus()
+        await settle(pilot)
+        await pilot.press(*"dice que llame")
+        await settle(pilot)
+        assert app.screen.query_one("#note", Input).value == "dice que llame"
+        assert len(app.referrals) == 1
+        app.screen.query_one("#referral-items").focus()
+        await pilot.press("delete")  # what is removed is the row in view, highlighted
+        await settle(pilot)
+        assert app.referrals == ()
+
+
 # ---- issue 15 item 6: a change of place starts the list at the top ---------------------------------------
 
 async def test_after_f2_the_list_starts_at_the_top_and_down_and_enter_agree(make_app, tmp_path):
