@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from helpline_tui.core import schema
 from helpline_tui.core.query import tag_token
 from helpline_tui.core.textnorm import fold
 
@@ -87,13 +88,7 @@ STATE_NAMES = {
 
 def fill_centroids(conn: sqlite3.Connection) -> int:
     rows = centroid_rows()
-    # One transaction, not one per row on a connection in autocommit mode: 0.27 -> 0.10 s.
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")
-    conn.executemany("INSERT OR REPLACE INTO zip_centroids VALUES (?,?,?,?,?,?,?)", rows)
-    if own:
-        conn.execute("COMMIT")
+    schema.insert_in_one_transaction(conn, "INSERT OR REPLACE INTO zip_centroids VALUES (?,?,?,?,?,?,?)", rows)
     return len(rows)
 
 

@@ -192,3 +192,14 @@ def check_readable(conn: sqlite3.Connection, path: str) -> None:
             f"{path} has schema version {current}; this helpline needs {SCHEMA_VERSION}: "
             f"run 'helpline migrate --db {path}'"
         )
+
+
+def insert_in_one_transaction(conn: sqlite3.Connection, sql: str, rows) -> None:
+    """`executemany` inside one transaction (its own, unless one is open): on a connection in
+    autocommit mode each row would be its own transaction (42k ZIP rows: 0.64 s, not 0.05 s)."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    conn.executemany(sql, rows)
+    if own:
+        conn.execute("COMMIT")

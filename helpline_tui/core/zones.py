@@ -70,15 +70,10 @@ def fill_zip_zones(conn: sqlite3.Connection) -> int:
     conn.execute(ZIP_ZONES_TABLE)
     if conn.execute("SELECT 1 FROM zip_zones LIMIT 1").fetchone():
         return 0
+    from helpline_tui.core import schema
+
     rows = zip_zone_rows()
-    # One transaction, not one per row on a connection in autocommit mode (as geo.fill_centroids):
-    # 0.64 -> 0.05 s, paid by every new directory.
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")
-    conn.executemany("INSERT INTO zip_zones VALUES (?, ?)", rows)
-    if own:
-        conn.execute("COMMIT")
+    schema.insert_in_one_transaction(conn, "INSERT INTO zip_zones VALUES (?, ?)", rows)
     return len(rows)
 
 
