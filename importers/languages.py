@@ -68,11 +68,16 @@ def code(text: str | None) -> str | None:
     return _tables()[0].get(iso, iso) if iso else None
 
 
+# What a language's name is written with. langcodes' name index (a marisa trie) fails with a
+# SystemError on a NUL byte and other control characters, so nothing else is asked.
+_NAME_CHARS = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '’()\-.,])*")
+
+
 def _by_name(item: str) -> str | None:
     """A whole list item that is one language's name in langcodes' data ("Marshallese",
     "Chuukese", "Ilocano", "Kabuverdianu"), for names the vocabulary does not curate."""
     words = item.split()
-    if not words or len(words) > 4 or len(item) > 40:
+    if not words or len(words) > 4 or len(item) > 40 or not _NAME_CHARS.fullmatch(item.strip()):
         return None
     try:
         found = langcodes.find(item.strip())
