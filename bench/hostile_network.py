@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.network_faults import URL_FORMATS, raw_server, sha256, trickle  # noqa: E402
+from bench.network_faults import sha256  # noqa: E402
+from tests.support.fault_servers import URL_FORMATS, raw_server, trickle  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 NORMAL = {  # format -> (file in ../shared/data, content type); hsds is the Miami datapackage folder

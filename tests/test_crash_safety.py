@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.crash_import import (check_directory, finish_cleanly, import_argv, kill_during_staging, kill_once,
-                                kill_points, prepare, restore_base, sha256, temp_files)
 from tests.conftest import ROOT
+from tests.support.crash_harness import (check_directory, finish_cleanly, import_argv, kill_during_staging, kill_once,
+                                         kill_points, prepare, restore_base, sha256, temp_files)
 
 KILL_POINTS = 8
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.readers_during_import import prepare, run
+from tests.support.readers_harness import prepare, run
 
 
 @pytest.fixture(scope="module")
