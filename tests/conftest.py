@@ -3,7 +3,6 @@ shared fixture data (tests that need it skip with a reason when ../shared is abs
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +10,9 @@ import pytest
 
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
+from tests.support.cli import run_cli, run_cli_process  # noqa: F401 (tests import them from here)
+from tests.support.directories import BuiltOnce, built_by_one_worker
+from tests.support.zip_tables import copied_from, fill_template
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -59,29 +61,44 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "services.sqlite"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def zip_tables_from_a_template(tmp_path_factory):
+    """A new directory file's ZIP tables are copied from one filled once per session."""
+    template = fill_template(tmp_path_factory.mktemp("zip-tables") / "zip-tables.sqlite")
+    with copied_from(template):
+        yield
+
+
+@pytest.fixture(scope="session")
+def built_directories(tmp_path_factory) -> BuiltOnce:
+    """Directories built once per session through the real pipeline; each test gets a copy."""
+    return BuiltOnce(tmp_path_factory.mktemp("built-once"))
+
+
+def build_sample(path: Path) -> Path:
+    run_import(path, sample_records(), source="test", format="test", origin="tests")
+    return path
+
+
 @pytest.fixture
-def sample_db(db_path: Path) -> Path:
-    run_import(db_path, sample_records(), source="test", format="test", origin="tests")
-    return db_path
+def sample_db(db_path: Path, built_directories: BuiltOnce) -> Path:
+    """A copy of the sample directory (sample_records() imported as source "test")."""
+    return built_directories.copy("sample", build_sample, db_path)
 
 
 @pytest.fixture(scope="session")
 def national_directory_db(tmp_path_factory) -> Path:
-    """SAMHSA's National Directory 2022 (SA), imported once per test session through the real
-    pipeline; tests that share it only read it."""
+    """SAMHSA's National Directory 2022 (SA), imported once per test run (by one xdist worker) through
+    the real pipeline; tests that share it only read it."""
     import importers
 
     source = shared_file("samhsa", "National_Directory_SA_Facilities_2022.xlsx")
-    db = tmp_path_factory.mktemp("national-directory") / "services.sqlite"
-    run_import(db, importers.load("samhsa-directory")(str(source)), source="samhsa-directory",
-               format="samhsa-directory", origin=str(source))
-    return db
 
+    def build(db: Path) -> None:
+        run_import(db, importers.load("samhsa-directory")(str(source)), source="samhsa-directory",
+                   format="samhsa-directory", origin=str(source))
 
-def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess:
-    """The real command, in a real process, as scripts and outside checks run it."""
-    return subprocess.run([sys.executable, "-m", "helpline_tui", *args], capture_output=True, text=True,
-                          env=env, input=input, timeout=120, cwd=ROOT)
+    return built_by_one_worker(tmp_path_factory, "national-directory", build)
 
 
 # The fuzz suite's count of generated inputs (tests/fuzz/harness.py), printed at the end of the run.

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 from werkzeug import Response
 
-from bench.network_faults import URL_FORMATS, raw_server, trickle
 from helpline_tui import cli
-from helpline_tui.core.pipeline import run_import
 from importers import http
-from tests.conftest import sample_records
+from tests.support.fault_servers import URL_FORMATS, raw_server, trickle
 from tests.test_network_faults import import_fails, sha
 from tests.test_samhsa_json import facility, page
 
@@ -32,20 +28,6 @@ def short_deadlines(monkeypatch):
     monkeypatch.setattr(http, "READ_TIMEOUT", 0.5)
     monkeypatch.setattr(http, "DEADLINE", 1.0)
     monkeypatch.setattr(http, "DOWNLOAD_DEADLINE", 1.5)
-
-
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("base") / "services.sqlite"
-    run_import(path, sample_records(), source="test", format="test", origin="tests")
-    return path
-
-
-@pytest.fixture
-def sample_db(built_once, tmp_path) -> Path:
-    path = tmp_path / "services.sqlite"
-    shutil.copyfile(built_once, path)
-    return path
 
 
 # --------------------------------------------------------------------------------------- time

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 from werkzeug import Response
 
-from bench.network_faults import URL_FORMATS, cut_off, hang, raw_server, self_signed_context
 from helpline_tui import cli
-from helpline_tui.core.pipeline import run_import
 from importers import http
-from tests.conftest import run_cli, sample_records
+from tests.conftest import run_cli
+from tests.support.fault_servers import URL_FORMATS, cut_off, hang, raw_server, self_signed_context
 
 
 @pytest.fixture(autouse=True)
@@ -29,21 +27,6 @@ def fast_http(monkeypatch):
     monkeypatch.setattr(http, "BACKOFF_BASE", 0.0)
     monkeypatch.setattr(http, "READ_TIMEOUT", 0.3)
     monkeypatch.setattr(http, "DEADLINE", 20.0)
-
-
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("base") / "services.sqlite"
-    run_import(path, sample_records(), source="test", format="test", origin="tests")
-    return path
-
-
-@pytest.fixture
-def sample_db(built_once, tmp_path) -> Path:
-    """A copy of a small real directory (building one fills the ZIP table, which takes a while)."""
-    path = tmp_path / "services.sqlite"
-    shutil.copyfile(built_once, path)
-    return path
 
 
 def sha(path: Path) -> str:

@@ -19,7 +19,6 @@ from importers import samhsa_codes
 from tests.conftest import shared_file
 
 BOSTON = ("samhsa", "findtreatment_export_FindTreament_Facility_listing_2025-08_greater_boston.csv")
-NATDIR = ("samhsa", "National_Directory_SA_Facilities_2022.xlsx")
 
 _METHADONE = {"MU", "METH", "MM", "MMW", "DM"}
 _BUPRENORPHINE = {"BU", "DB", "BUM", "BMW", "UB", "BSDM", "BWN", "BWON", "BERI"}
@@ -81,10 +80,9 @@ def boston_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def natdir_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("natdir") / "services.sqlite"
-    _import(db, shared_file(*NATDIR), "samhsa-directory")
-    return db
+def natdir_db(national_directory_db) -> Path:
+    """The session's import of the National Directory (the same import: source, format and origin)."""
+    return national_directory_db
 
 
 def _records(db: Path):

@@ -57,8 +57,9 @@ def isolated_settings(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def tui_db(tmp_path) -> Path:
-    return build_directory(tmp_path / "services.sqlite")
+def tui_db(tmp_path, built_directories) -> Path:
+    """A copy of the directory of tui_records(), built once per session."""
+    return built_directories.copy("tui", build_directory, tmp_path / "services.sqlite")
 
 
 @pytest.fixture
