@@ -3,6 +3,7 @@ shared fixture data (tests that need it skip with a reason when ../shared is abs
 
 from __future__ import annotations
 
+import pickle
 import sys
 from pathlib import Path
 
@@ -87,18 +88,25 @@ def sample_db(db_path: Path, built_directories: BuiltOnce) -> Path:
 
 
 @pytest.fixture(scope="session")
-def national_directory_db(tmp_path_factory) -> Path:
+def national_directory_import(tmp_path_factory):
     """SAMHSA's National Directory 2022 (SA), imported once per test run (by one xdist worker) through
-    the real pipeline; tests that share it only read it."""
+    the real pipeline: (the directory, the import's summary). Tests that share it only read it."""
     import importers
 
     source = shared_file("samhsa", "National_Directory_SA_Facilities_2022.xlsx")
 
     def build(db: Path) -> None:
-        run_import(db, importers.load("samhsa-directory")(str(source)), source="samhsa-directory",
-                   format="samhsa-directory", origin=str(source))
+        summary = run_import(db, importers.load("samhsa-directory")(str(source)), source="samhsa-directory",
+                             format="samhsa-directory", origin=str(source))
+        db.with_name("summary.pickle").write_bytes(pickle.dumps(summary))
 
-    return built_by_one_worker(tmp_path_factory, "national-directory", build)
+    db = built_by_one_worker(tmp_path_factory, "national-directory", build)
+    return db, pickle.loads(db.with_name("summary.pickle").read_bytes())
+
+
+@pytest.fixture(scope="session")
+def national_directory_db(national_directory_import) -> Path:
+    return national_directory_import[0]
 
 
 # The fuzz suite's count of generated inputs (tests/fuzz/harness.py), printed at the end of the run.

@@ -46,9 +46,9 @@ def import_file(db: Path, path: Path, fmt: str = "samhsa-directory"):
 
 
 @pytest.fixture(scope="module")
-def natdir_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("natdir") / "services.sqlite"
-    return db, import_file(db, shared_file(*NATDIR))
+def natdir_db(national_directory_import):
+    """(directory, summary) of the session's import of the workbook: import_file(db, NATDIR) exactly."""
+    return national_directory_import
 
 
 def test_national_directory_imports_every_facility(natdir_db):
