@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.search import Filters, FilterError, search
-from tests.conftest import run_cli
+from tests.conftest import run_cli_process as run_cli  # a process of its own: what a crash would look like
 from tests.fuzz.conftest import fuzz_settings
 from tests.fuzz.harness import INPUTS, TERMINAL_CONTROLS, workspace
 from tests.fuzz.mutations import hostile_text
