@@ -18,7 +18,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from helpline_tui.core import cleaning, days, geo, lexicon, nearest, phones, ranking, vocabulary, zones
+from helpline_tui.core import cleaning, days, geo, lexicon, nearest, phones, place_area, ranking, vocabulary, zones
 from helpline_tui.core import matched as matched_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
@@ -28,7 +28,6 @@ from helpline_tui.core.textnorm import fold
 
 DEFAULT_RADIUS_MILES = 25.0
 MAX_RADIUS_MILES = 5000
-PLACE_MARGIN_MILES = 5  # beyond a county's farthest ZIP centroid: the ZIP's own area
 MAX_LIMIT = 1000
 
 
@@ -308,7 +307,7 @@ class _Scope:
         if place is not None:
             # Grid cells around the place, or an area that covers it: a small superset the index
             # finds fast; the exact radius is then checked against the near set.
-            lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, filters.radius or 0)
+            lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, _cells_reach(conn, place, filters.radius or 0))
             cells = query_mod.cell_tokens_covering(lat0, lat1, lon0, lon1)
             areas = [query_mod.area_token(t) for t in ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])]
             self.place_expr = "keywords: (" + " OR ".join(f'"{t}"' for t in cells + areas) + ")"
@@ -379,22 +378,58 @@ def _near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tup
     """Services within the radius (the same haversine as the distance shown) or whose service
     area covers the place (national and statewide lines, the place's ZIP): (set, JSON list)."""
     index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
-    key = (index_id[0] if index_id else "", place.latitude, place.longitude, place.state, place.zip, radius)
+    key = (index_id[0] if index_id else "", place.latitude, place.longitude, place.state, place.zip, place.zips,
+           radius)
     cached = _NEAR_CACHE.get(key)
     if cached is not None:
         return cached
-    lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, radius)
+    if place.zips and not _circle_too(place, radius):
+        radius = -1.0  # an area alone: no circle (place_area)
+    lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, max(radius, 0.0))
     tokens = ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])
     rids = [r for (r,) in conn.execute(
         "SELECT rid FROM services WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
         "AND hl_miles(latitude, longitude, ?, ?) <= ? "
         f"UNION SELECT rid FROM service_areas WHERE token IN ({','.join('?' * len(tokens))})",
         (lat0, lat1, lon0, lon1, place.latitude, place.longitude, radius, *tokens))]
+    if place.zips:
+        rids = set(rids) | place_area.services_in(conn, place).rids
     value = (frozenset(rids), json.dumps(sorted(rids)))
     if len(_NEAR_CACHE) > 32:
         _NEAR_CACHE.clear()
     _NEAR_CACHE[key] = value
     return value
+
+
+def _circle_too(place: geo.Place, radius: float) -> bool:
+    """Whether an area's search also takes a circle: only a radius wider than the area's own
+    reach (F9 widening, `--radius 100`) goes beyond its ZIP codes."""
+    return radius > _area_radius(place)
+
+
+def _area_radius(place: geo.Place) -> float:
+    """The radius a place named in a query is searched at, as F2 takes it: 25 miles, or a county's or
+    big city's own reach when larger."""
+    reach = place_area.reach_miles(place)
+    return max(DEFAULT_RADIUS_MILES, round(reach)) if place.extent_miles > DEFAULT_RADIUS_MILES else DEFAULT_RADIUS_MILES
+
+
+def _cells_reach(conn, place: geo.Place, radius: float) -> float:
+    """How far from its centre a place's services may lie: the radius, or for an area, its farthest
+    service (a service's ZIP code is the area's, its position may lie beyond the ZIP centroids)."""
+    if not place.zips:
+        return radius
+    farthest = place_area.services_in(conn, place).farthest_miles
+    return max(farthest, radius) if _circle_too(place, radius) else farthest
+
+
+def _in_place(conn, place: geo.Place, rid: int, miles: float | None, radius: float) -> bool:
+    """Whether a service is in the place searched by where it is (not by its service area)."""
+    if place.zips and rid in place_area.services_in(conn, place).rids:
+        return True
+    if place.zips and not _circle_too(place, radius):
+        return False
+    return miles is not None and miles <= radius
 
 
 def _candidates(conn, parsed: query_mod.ParsedQuery, scope: _Scope, cap: int) -> tuple[list[dict[str, Any]], int]:
@@ -532,7 +567,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             if rec["latitude"] is not None:
                 hit.distance_miles = geo.haversine_miles(place.latitude, place.longitude,
                                                          rec["latitude"], rec["longitude"])
-            if hit.distance_miles is None or hit.distance_miles > (filters.radius or 0):
+            if not _in_place(conn, place, rec["rid"], hit.distance_miles, filters.radius or 0):
                 hit.area_wide = True  # kept by the SQL because its service area covers the place
                 hit.distance_miles = None
         hits.append(hit)
@@ -607,8 +642,7 @@ def _taken_as_place(conn, named: tuple[geo.Place, str, Any], filters: Filters, l
     place, words = named[0], named[1]
     today = _TodayAt(conn, place, now)
     # A county or a big city is its area: its farthest ZIP code and a margin, if beyond the default.
-    radius = max(DEFAULT_RADIUS_MILES, round(place.extent_miles + PLACE_MARGIN_MILES)) \
-        if place.extent_miles > DEFAULT_RADIUS_MILES else DEFAULT_RADIUS_MILES
+    radius = _area_radius(place)
     return (place, replace(filters, near=place.label, radius=radius),
             query_mod.parse(words, lex, read_days=read_days, today=lambda: today.weekday), words, today)
 
