@@ -131,6 +131,14 @@ def county_forms(county: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def _alias_county_forms() -> list[tuple[str, str, str]]:
+    """(county, state, form): a name for one county is that county in the county forms too ('la
+    county', 'condado de la' are Los Angeles County, as 'la' is)."""
+    return [(values[0], state, form) for name, _, state, column, values in place_aliases()
+            if column == "county" and len(values) == 1
+            for form in county_forms(f"{name} {values[0].rsplit(' ', 1)[-1]}") if form != fold(name)]
+
+
 def county_base(county: str) -> str:
     """'Miami-Dade County' -> 'miami dade': the name alone, which callers use where no city has it."""
     folded = fold(county)
@@ -186,7 +194,9 @@ def _add_place_names(conn: sqlite3.Connection) -> None:
     # A county's forms point at its ZIP codes, joined when asked: 17,000 forms instead of a row
     # per form per ZIP code (200,000).
     conn.execute("CREATE TEMP TABLE county_forms (county TEXT, state TEXT, form TEXT)")
-    conn.executemany("INSERT INTO temp.county_forms VALUES (?,?,?)", forms)
+    known = set(forms)
+    conn.executemany("INSERT INTO temp.county_forms VALUES (?,?,?)",
+                     forms + [f for f in _alias_county_forms() if f not in known])
     conn.execute("CREATE INDEX temp.county_forms_form ON county_forms (form, state)")
     conn.execute("CREATE INDEX temp.place_aliases_city ON place_aliases (city_fold, state)")
     conn.execute("CREATE TEMP VIEW town_names AS SELECT * FROM main.zip_centroids "

@@ -680,7 +680,7 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
         # A need word still being typed is no sure need yet ("phoenix hous"), unless it is whole.
         return bool(g.concept) and (g is not typing or tuple(g.text.split()) in phrases)
 
-    groups = parsed.groups
+    groups = _small_words_as_places(parsed)
     if parsed.phone or not groups:
         return None
     # Words of a name or an address with the town ("connetcion inc middletown", "1419 columbia
@@ -727,6 +727,22 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
         kept = groups  # a misspelt town ("walingford aa") is also a word of names there: the Wallingford meeting
     still_typing = bool(kept) and kept[-1] is typing
     return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, " ".join(g.text for g in span)
+
+
+def _small_words_as_places(parsed: query_mod.ParsedQuery) -> list[query_mod.WordGroup]:
+    """The query's words, a small word that may also be a place's name ("la": Spanish "the", and
+    LA) made a word that may be the place where the caller means one: written in capitals in a
+    query that is not ("detox LA", "metadona en LA"), or the query's last word after a word that is
+    not small ("detox la", "aa meetings la"). An article ends no phrase, and after a small word it is
+    still one ("clinica de la" being typed, "casa de la esperanza", "la clinica")."""
+    text = parsed.text
+    capitals = set() if text.isupper() else {fold(w) for w in re.findall(r"[^\W\d_]{2,}", text) if w.isupper()}
+    groups = list(parsed.groups)
+    for k, group in enumerate(groups):
+        last_after_a_word = k == len(groups) - 1 and k > 0 and not groups[k - 1].optional
+        if group.optional and not group.concept and (group.text in capitals or last_after_a_word):
+            groups[k] = replace(group, optional=False)
+    return groups
 
 
 # Words after which the words before are a street's name ("blue hill ave", "calle ocho"), in
