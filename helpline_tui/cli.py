@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--sort", choices=("relevance", "distance"), default="relevance",
                    help="relevance (default) or distance (nearest first, with --near)")
     s.add_argument("--include-inactive", action="store_true", help="also show inactive services")
+    s.add_argument("--read-as", choices=("name", "place"), default=None,
+                   help="words that could be a place or a name ('hope', 'orange'): read them as this "
+                        "(the answer's other_reading says when there is one)")
     s.add_argument("--now", type=_moment, metavar="ISO-8601",
                    help="take this moment as now for today/tonight (e.g. 2026-12-07T03:18Z; default the clock)")
     s.add_argument("--batch", type=Path, metavar="FILE.jsonl", help="one JSON query per line")
@@ -208,7 +211,8 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     filters = Filters(near=args.near, radius=args.radius, state=args.state, lang=args.search_lang,
                       needs=tuple(args.need), kind=args.kind, include_inactive=args.include_inactive)
     try:
-        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now, reach_outside=True)
+        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now, reach_outside=True,
+                      read_as=args.read_as)
     except FilterError as exc:
         raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.json:
@@ -345,6 +349,8 @@ def _print_table(page) -> None:
         _say(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
     elif not page.every_word:
         _say("  no service has every word")
+    if page.other_reading:
+        _say(f"  '{page.other_reading_words}' may also be a {page.other_reading}: --read-as {page.other_reading}")
     if page.needs_a_place:
         _say("  in name order, anywhere: add the caller's city or ZIP code to the query, or --near, for the nearest")
     if page.place is not None and page.total == 0:
