@@ -34,6 +34,7 @@ def directory(tmp_path_factory):
         service("6", "Clinica de la Mujer", "Miami", "FL", "33125", 25.7810, -80.2340, ["outpatient"]),
         service("7", "Baton Rouge Detox", "Baton Rouge", "LA", "70801", 30.4490, -91.1860, ["detox"]),
         service("8", "Clinica Latina", "Laredo", "TX", "78041", 27.5500, -99.4900, ["methadone"]),
+        service("9", "La Esperanza Detox", "Laredo", "TX", "78043", 27.5400, -99.4700, ["detox"]),
     ], source="test", format="test", origin="tests")
     return path
 
@@ -74,6 +75,16 @@ def test_the_article_stays_an_article(conn, query, first, place):
     page = search(conn, query, Filters()).as_json()
     assert page["place"] == place
     assert first is None or page["results"][0]["name"] == first
+
+
+def test_la_beside_a_name_with_the_article_is_still_the_place_with_the_name_one_key_away(conn):
+    """'detox LA' is Los Angeles though "La Esperanza Detox" has both words: an article is weak
+    evidence of a name. Read as a name, that service comes first."""
+    page = search(conn, "detox LA", Filters()).as_json()
+    assert page["place"] == "Los Angeles, CA"
+    assert (page["other_reading"], page["other_reading_words"]) == ("name", "la")
+    as_name = search(conn, "detox LA", Filters(), read_as="name").as_json()
+    assert as_name["place"] is None and as_name["results"][0]["name"] == "La Esperanza Detox"
 
 
 def test_the_cli_says_how_la_was_read(directory):

@@ -630,13 +630,22 @@ def _other_reading(conn, parsed: query_mod.ParsedQuery, filters: Filters, named,
     """The reading not taken of words that could be a place or a name, and those words: "name"
     beside a place read where a service's own name has the place's words away from it
     ("independence" of Independence House, Boston, beside Independence, MO); "place" beside a name
-    read where the words are a place the rules read as a name ("housing hope", "phoenix house")."""
+    read where the words are a place the rules read as a name and services near it have the other
+    words ("housing hope": housing in Hope, AR; not "paamos counseling center": Center, TX has none)."""
     if named is not None:
         if read_as == "place" or _named_elsewhere(conn, named, filters):
             return "name", named[3]
         return None, None
     found = _place_named(conn, parsed, filters, as_place=True) if rejected or read_as == "name" else None
-    return ("place", found[3]) if found is not None else (None, None)
+    if found is None or (read_as != "name" and not _serves_the_rest_near(conn, found, filters)):
+        return None, None
+    return "place", found[3]
+
+
+def _serves_the_rest_near(conn, named, filters: Filters) -> bool:
+    """Whether a service near the place a query's words were read as has the query's other words."""
+    rest = " AND ".join(g.fts() for g in query_mod.parse(named[1], lexicon.load(conn)).required())
+    return bool(rest) and _found_near(conn, rest, named[0], filters)
 
 
 def _named_first(hits: list[Hit], words: str | None) -> None:
@@ -650,7 +659,7 @@ def _named_elsewhere(conn, named, filters: Filters) -> bool:
     """Whether a service whose own name has the words a place was read from, and the query's other
     words, lies away from that place: read as a name, the query would list it."""
     lex = lexicon.load(conn)
-    place_words = [g.fts("name") for g in query_mod.parse(named[3] + " ", lex).groups if not g.optional]
+    place_words = [g.fts("name") for g in query_mod.parse(named[3] + " ", lex).groups]  # "la" too
     if not place_words:
         return False
     rest = [g.fts() for g in query_mod.parse(named[1], lex).required()]
@@ -780,6 +789,9 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     # names; a city's ("new york", "mount vernon") only when a service's own name has every word.
     small_town = city is not None and max(_exact_city(conn, city[0]).values(), default=0) <= SMALL_TOWN_ZIPS
     span_words = " ".join(g.text for g in groups[start:stop])
+    # A small word read as a place by its capitals or its place at the end ("detox LA") is the place
+    # even beside names with an article and the other words ("La Esperanza Detox": the other reading).
+    as_place = as_place or all(g is not parsed.groups[k] for k, g in enumerate(groups[start:stop], start))
     if not as_place and _a_name_has_every_word(conn, [g for g in groups if not g.optional], anywhere=small_town):
         rejected.append((place, span_words))
         return None  # "phoenix house", "vantage women and chilren": a service's name
