@@ -428,9 +428,10 @@ def _cells_reach(conn, place: geo.Place, radius: float) -> float:
     return max(farthest, radius) if _circle_too(place, radius) else farthest
 
 
-def _in_place(conn, place: geo.Place, rid: int, miles: float | None, radius: float) -> bool:
-    """Whether a service is in the place searched by where it is (not by its service area)."""
-    if place.zips and rid in place_area.services_in(conn, place).rids:
+def _in_place(place: geo.Place, rid: int, miles: float | None, radius: float, area: frozenset[int]) -> bool:
+    """Whether a service is in the place searched by where it is (not by its service area);
+    `area`: the services in an area place (place_area.services_in), empty for a town or a ZIP."""
+    if rid in area:
         return True
     if place.zips and not _circle_too(place, radius):
         return False
@@ -572,6 +573,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     other, other_words = _other_reading(conn, as_read, filters, named, rejected, read_as) if reading_open \
         else (None, None)
     hits = []
+    area = place_area.services_in(conn, place).rids if place is not None and place.zips else frozenset()
     for rec in rows:
         hit = Hit(record=rec, score=0.0, approximate_position=rec["geo_precision"] == "zip-centroid",
                   searched_place=place)
@@ -582,7 +584,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             if rec["latitude"] is not None:
                 hit.distance_miles = geo.haversine_miles(place.latitude, place.longitude,
                                                          rec["latitude"], rec["longitude"])
-            if not _in_place(conn, place, rec["rid"], hit.distance_miles, filters.radius or 0):
+            if not _in_place(place, rec["rid"], hit.distance_miles, filters.radius or 0, area):
                 hit.area_wide = True  # kept by the SQL because its service area covers the place
                 hit.distance_miles = None
         hits.append(hit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual._context import NoActiveAppError
 from textual.widgets import Static
 
 from helpline_tui.core import days
@@ -71,7 +72,7 @@ class StatusLine(Static):
     def _other_reading_key(self) -> str:
         try:
             return commands.first_key_display(self.app, "other_reading")
-        except Exception:  # no app (a widget measured alone): the key is left unsaid
+        except NoActiveAppError:  # a widget measured alone: the key is left unsaid
             return ""
 
     def on_resize(self) -> None:
