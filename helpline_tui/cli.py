@@ -314,22 +314,23 @@ def _batch_limit(value: Any) -> int:
 def _say_nearest_outside(page) -> None:
     """Nothing within the radius: how far the nearest is and the radius that reaches it, as F9
     widens the radius in the interface."""
-    from helpline_tui.core.search import MAX_RADIUS_MILES
+    from helpline_tui.core.search import MAX_RADIUS_MILES, area_only
 
-    radius = f"{page.filters.radius:g} mi"
+    radius = f"in {page.place.label}" if area_only(page.place, page.filters.radius) else \
+        f"within {page.filters.radius:g} mi"
     hit = page.nearest_outside
     if hit is None:
-        _say(f"  nothing within {radius}, nor anywhere else: try fewer or other words, or fewer filters")
+        _say(f"  nothing {radius}, nor anywhere else: try fewer or other words, or fewer filters")
         return
     r = hit.record
     where = ", ".join(x for x in (r["city"], r["state"]) if x) or "no address"
     if hit.distance_miles is None:
-        _say(f"  nothing within {radius}; the only match has no position: {r['name']} ({where})")
+        _say(f"  nothing {radius}; the only match has no position: {r['name']} ({where})")
         return
     reach = math.ceil(hit.distance_miles)
     widen = f"--radius {reach} reaches it" if reach <= MAX_RADIUS_MILES else \
         f"beyond the widest radius ({MAX_RADIUS_MILES:,} mi): put the place in the query for the nearest, however far"
-    _say(f"  nothing within {radius}; the nearest is {'~' if hit.approximate_position else ''}"
+    _say(f"  nothing {radius}; the nearest is {'~' if hit.approximate_position else ''}"
          f"{hit.distance_miles:.1f} mi away: {r['name']} ({where}); {widen}")
 
 

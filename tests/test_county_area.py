@@ -101,3 +101,14 @@ def test_a_service_without_zip_is_placed_by_its_nearest_zip_centroid(tmp_path):
     with open_readonly(db) as conn:
         names = [h.record["name"] for h in search(conn, "detox los angeles county", Filters()).hits]
     assert names == ["Harbor Detox"]
+
+
+def test_nothing_in_a_county_says_the_county_and_the_nearest_outside(national_directory_db):
+    """No methadone in Loving County, TX: the table says nothing is in the county (not "within 25
+    mi", a circle it never searched), how far the nearest is and the radius that reaches it."""
+    out = run_cli("search", "methadone", "--near", "Loving County, TX", "--db", str(national_directory_db))
+    assert out.returncode == 0, out.stderr
+    assert "nothing in Loving County, TX; the nearest is" in out.stdout and "reaches it" in out.stdout
+    named = json.loads(run_cli("search", "methadone loving county", "--json", "--db",
+                               str(national_directory_db)).stdout)
+    assert named["nearest_to"] == "Loving County, TX" and named["nearest_miles"] > 0

@@ -406,6 +406,12 @@ def _near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tup
     return value
 
 
+def area_only(place: geo.Place | None, radius: float | None) -> bool:
+    """Whether a search near this place takes its area alone (a county within its own reach), so
+    "nothing within 25 mi" is "nothing in Loving County, TX"."""
+    return place is not None and bool(place.zips) and not _circle_too(place, radius or 0)
+
+
 def _circle_too(place: geo.Place, radius: float) -> bool:
     """Whether an area's search also takes a circle: only a radius wider than the area's own
     reach (F9 widening, `--radius 100`) goes beyond its ZIP codes."""
