@@ -62,11 +62,11 @@ class StatusLine(Static):
         for part, style in parts:
             if part:
                 text.append(" · " + part, style=style)
-        if page.needs_a_place:
-            text.append(" · " + t("status.add_place", lang), style="italic")
-        if page.other_reading and other_reading_key:
+        if page.other_reading and other_reading_key:  # before the advice: it may be the caller's place
             text.append(" · " + t(f"status.other_reading.{page.other_reading}", lang, key=other_reading_key,
                                   words=page.other_reading_words))
+        if page.needs_a_place:
+            text.append(" · " + t("status.add_place", lang), style="italic")
         return text
 
     def _other_reading_key(self) -> str:
