@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--sort", choices=("relevance", "distance"), default="relevance",
                    help="relevance (default) or distance (nearest first, with --near)")
     s.add_argument("--include-inactive", action="store_true", help="also show inactive services")
+    s.add_argument("--read-as", choices=("name", "place"), default=None,
+                   help="words that could be a place or a name ('hope', 'orange'): read them as this "
+                        "(the answer's other_reading says when there is one)")
     s.add_argument("--now", type=_moment, metavar="ISO-8601",
                    help="take this moment as now for today/tonight (e.g. 2026-12-07T03:18Z; default the clock)")
     s.add_argument("--batch", type=Path, metavar="FILE.jsonl", help="one JSON query per line")
@@ -208,7 +211,8 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
     filters = Filters(near=args.near, radius=args.radius, state=args.state, lang=args.search_lang,
                       needs=tuple(args.need), kind=args.kind, include_inactive=args.include_inactive)
     try:
-        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now, reach_outside=True)
+        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now, reach_outside=True,
+                      read_as=args.read_as)
     except FilterError as exc:
         raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.json:
@@ -310,22 +314,23 @@ def _batch_limit(value: Any) -> int:
 def _say_nearest_outside(page) -> None:
     """Nothing within the radius: how far the nearest is and the radius that reaches it, as F9
     widens the radius in the interface."""
-    from helpline_tui.core.search import MAX_RADIUS_MILES
+    from helpline_tui.core.search import MAX_RADIUS_MILES, area_only
 
-    radius = f"{page.filters.radius:g} mi"
+    radius = f"in {page.place.label}" if area_only(page.place, page.filters.radius) else \
+        f"within {page.filters.radius:g} mi"
     hit = page.nearest_outside
     if hit is None:
-        _say(f"  nothing within {radius}, nor anywhere else: try fewer or other words, or fewer filters")
+        _say(f"  nothing {radius}, nor anywhere else: try fewer or other words, or fewer filters")
         return
     r = hit.record
     where = ", ".join(x for x in (r["city"], r["state"]) if x) or "no address"
     if hit.distance_miles is None:
-        _say(f"  nothing within {radius}; the only match has no position: {r['name']} ({where})")
+        _say(f"  nothing {radius}; the only match has no position: {r['name']} ({where})")
         return
     reach = math.ceil(hit.distance_miles)
     widen = f"--radius {reach} reaches it" if reach <= MAX_RADIUS_MILES else \
         f"beyond the widest radius ({MAX_RADIUS_MILES:,} mi): put the place in the query for the nearest, however far"
-    _say(f"  nothing within {radius}; the nearest is {'~' if hit.approximate_position else ''}"
+    _say(f"  nothing {radius}; the nearest is {'~' if hit.approximate_position else ''}"
          f"{hit.distance_miles:.1f} mi away: {r['name']} ({where}); {widen}")
 
 
@@ -345,6 +350,8 @@ def _print_table(page) -> None:
         _say(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
     elif not page.every_word:
         _say("  no service has every word")
+    if page.other_reading:
+        _say(f"  '{page.other_reading_words}' may also be a {page.other_reading}: --read-as {page.other_reading}")
     if page.needs_a_place:
         _say("  in name order, anywhere: add the caller's city or ZIP code to the query, or --near, for the nearest")
     if page.place is not None and page.total == 0:

@@ -28,6 +28,9 @@ class Place:
     # How far the place's own ZIP codes reach from its centre: a county or a big city is its area,
     # not a point (Orange County, CA: 30 miles).
     extent_miles: float = 0.0
+    # The ZIP codes the place is when it is an area (a county, a borough, a name for counties or ZIP
+    # codes): its services are those in it (core/place_area.py). Empty for a town or a ZIP: a circle.
+    zips: frozenset[str] = frozenset()
 
 
 class PlaceError(ValueError):
@@ -128,6 +131,14 @@ def county_forms(county: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def _alias_county_forms() -> list[tuple[str, str, str]]:
+    """(county, state, form): a name for one county is that county in the county forms too ('la
+    county', 'condado de la' are Los Angeles County, as 'la' is)."""
+    return [(values[0], state, form) for name, _, state, column, values in place_aliases()
+            if column == "county" and len(values) == 1
+            for form in county_forms(f"{name} {values[0].rsplit(' ', 1)[-1]}") if form != fold(name)]
+
+
 def county_base(county: str) -> str:
     """'Miami-Dade County' -> 'miami dade': the name alone, which callers use where no city has it."""
     folded = fold(county)
@@ -183,7 +194,9 @@ def _add_place_names(conn: sqlite3.Connection) -> None:
     # A county's forms point at its ZIP codes, joined when asked: 17,000 forms instead of a row
     # per form per ZIP code (200,000).
     conn.execute("CREATE TEMP TABLE county_forms (county TEXT, state TEXT, form TEXT)")
-    conn.executemany("INSERT INTO temp.county_forms VALUES (?,?,?)", forms)
+    known = set(forms)
+    conn.executemany("INSERT INTO temp.county_forms VALUES (?,?,?)",
+                     forms + [f for f in _alias_county_forms() if f not in known])
     conn.execute("CREATE INDEX temp.county_forms_form ON county_forms (form, state)")
     conn.execute("CREATE INDEX temp.place_aliases_city ON place_aliases (city_fold, state)")
     conn.execute("CREATE TEMP VIEW town_names AS SELECT * FROM main.zip_centroids "
@@ -215,14 +228,30 @@ def resolve_place(conn: sqlite3.Connection, text: str) -> Place:
         raise PlaceError(f"'{_shown(text)}' is not a ZIP code or 'City, ST' (for example 'Yonkers, NY')")
     city, state = m.group(1), m.group(2).upper()
     for spelling in city_spellings(fold(city)):
-        rows = conn.execute(f"SELECT city, latitude, longitude FROM {place_names(conn)} "
+        rows = conn.execute(f"SELECT city, latitude, longitude, zip FROM {place_names(conn)} "
                             "WHERE city_fold = ? AND state = ?", (spelling, state)).fetchall()
         if rows:
             name = min(r[0] for r in rows)
             lat, lon = sum(r[1] for r in rows) / len(rows), sum(r[2] for r in rows) / len(rows)
             extent = max(haversine_miles(lat, lon, r[1], r[2]) for r in rows)
-            return Place(f"{name}, {state}", lat, lon, name, state, extent_miles=extent)
+            area = frozenset(r[3] for r in rows) if _is_area(conn, spelling, state) else frozenset()
+            return Place(f"{name}, {state}", lat, lon, name, state, extent_miles=extent, zips=area)
     raise PlaceError(f"'{_shown(city)}, {state}' is not a known US city; try its ZIP code")
+
+
+def _is_area(conn: sqlite3.Connection, folded: str, state: str) -> bool:
+    """Whether a place name is an area (a county's form, an alias for counties or ZIP codes), not
+    a town: a town, even a big one, stays a circle round its centre."""
+    if conn.execute("SELECT 1 FROM main.zip_centroids WHERE city_fold = ? AND state = ? LIMIT 1",
+                    (folded, state)).fetchone():
+        return False
+    return (folded, state) not in _town_aliases()
+
+
+@lru_cache(maxsize=1)
+def _town_aliases() -> frozenset[tuple[str, str]]:
+    """The aliases that stand for towns ('philly': Philadelphia's ZIP codes by city name)."""
+    return frozenset((fold(name), state) for name, _, state, column, _ in place_aliases() if column == "city_fold")
 
 
 # Place names are written both ways ("St. Louis", "Saint Paul", "Ft. Lauderdale", "Fort Lee"),

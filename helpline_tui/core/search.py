@@ -18,7 +18,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from helpline_tui.core import cleaning, days, geo, lexicon, nearest, phones, ranking, vocabulary, zones
+from helpline_tui.core import cleaning, days, geo, lexicon, nearest, phones, place_area, ranking, vocabulary, zones
 from helpline_tui.core import matched as matched_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
@@ -28,7 +28,6 @@ from helpline_tui.core.textnorm import fold
 
 DEFAULT_RADIUS_MILES = 25.0
 MAX_RADIUS_MILES = 5000
-PLACE_MARGIN_MILES = 5  # beyond a county's farthest ZIP centroid: the ZIP's own area
 MAX_LIMIT = 1000
 
 
@@ -125,6 +124,10 @@ class SearchPage:
     days: tuple[str, ...] = ()
     # When a day counts from today ("tonight", "mañana"): which day today is, and where (zones.py).
     today: zones.Today | None = None
+    # Words that could be a place or a name ("hope", "orange", "independence"): the reading not
+    # taken, "name" or "place", and those words; search(..., read_as=...) takes it.
+    other_reading: str | None = None
+    other_reading_words: str | None = None
 
     @property
     def needs_a_place(self) -> bool:
@@ -157,6 +160,7 @@ class SearchPage:
             "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
             "days": [{"weekday": d[:3], "evening": d.endswith("ev")} for d in self.days],
             "today": self.today.as_json() if self.today else None,
+            "other_reading": self.other_reading, "other_reading_words": self.other_reading_words,
             "results": [h.as_json() for h in self.hits],
         }
 
@@ -308,7 +312,7 @@ class _Scope:
         if place is not None:
             # Grid cells around the place, or an area that covers it: a small superset the index
             # finds fast; the exact radius is then checked against the near set.
-            lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, filters.radius or 0)
+            lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, _cells_reach(conn, place, filters.radius or 0))
             cells = query_mod.cell_tokens_covering(lat0, lat1, lon0, lon1)
             areas = [query_mod.area_token(t) for t in ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])]
             self.place_expr = "keywords: (" + " OR ".join(f'"{t}"' for t in cells + areas) + ")"
@@ -379,22 +383,65 @@ def _near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tup
     """Services within the radius (the same haversine as the distance shown) or whose service
     area covers the place (national and statewide lines, the place's ZIP): (set, JSON list)."""
     index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
-    key = (index_id[0] if index_id else "", place.latitude, place.longitude, place.state, place.zip, radius)
+    key = (index_id[0] if index_id else "", place.latitude, place.longitude, place.state, place.zip, place.zips,
+           radius)
     cached = _NEAR_CACHE.get(key)
     if cached is not None:
         return cached
-    lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, radius)
+    if place.zips and not _circle_too(place, radius):
+        radius = -1.0  # an area alone: no circle (place_area)
+    lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, max(radius, 0.0))
     tokens = ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])
     rids = [r for (r,) in conn.execute(
         "SELECT rid FROM services WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
         "AND hl_miles(latitude, longitude, ?, ?) <= ? "
         f"UNION SELECT rid FROM service_areas WHERE token IN ({','.join('?' * len(tokens))})",
         (lat0, lat1, lon0, lon1, place.latitude, place.longitude, radius, *tokens))]
+    if place.zips:
+        rids = set(rids) | place_area.services_in(conn, place).rids
     value = (frozenset(rids), json.dumps(sorted(rids)))
     if len(_NEAR_CACHE) > 32:
         _NEAR_CACHE.clear()
     _NEAR_CACHE[key] = value
     return value
+
+
+def area_only(place: geo.Place | None, radius: float | None) -> bool:
+    """Whether a search near this place takes its area alone (a county within its own reach), so
+    "nothing within 25 mi" is "nothing in Loving County, TX"."""
+    return place is not None and bool(place.zips) and not _circle_too(place, radius or 0)
+
+
+def _circle_too(place: geo.Place, radius: float) -> bool:
+    """Whether an area's search also takes a circle: only a radius wider than the area's own
+    reach (F9 widening, `--radius 100`) goes beyond its ZIP codes."""
+    return radius > _area_radius(place)
+
+
+def _area_radius(place: geo.Place) -> float:
+    """The radius a place named in a query is searched at, as F2 takes it: 25 miles, or a county's or
+    big city's own reach when larger."""
+    reach = place_area.reach_miles(place)
+    return max(DEFAULT_RADIUS_MILES, round(reach)) if place.extent_miles > DEFAULT_RADIUS_MILES else DEFAULT_RADIUS_MILES
+
+
+def _cells_reach(conn, place: geo.Place, radius: float) -> float:
+    """How far from its centre a place's services may lie: the radius, or for an area, its farthest
+    service (a service's ZIP code is the area's, its position may lie beyond the ZIP centroids)."""
+    if not place.zips:
+        return radius
+    farthest = place_area.services_in(conn, place).farthest_miles
+    return max(farthest, radius) if _circle_too(place, radius) else farthest
+
+
+def _in_place(place: geo.Place, rid: int, miles: float | None, radius: float, area: frozenset[int]) -> bool:
+    """Whether a service is in the place searched by where it is (not by its service area);
+    `area`: the services in an area place (place_area.services_in), empty for a town or a ZIP."""
+    if rid in area:
+        return True
+    if place.zips and not _circle_too(place, radius):
+        return False
+    return miles is not None and miles <= radius
 
 
 def _candidates(conn, parsed: query_mod.ParsedQuery, scope: _Scope, cap: int) -> tuple[list[dict[str, Any]], int]:
@@ -434,17 +481,22 @@ def filter_subquery(conn: sqlite3.Connection, filters: Filters) -> tuple[str, li
 
 
 SORTS = ("relevance", "distance")
+READINGS = ("name", "place")  # of words that could be a place or a name
 
 
 def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None, limit: int = 20,
-           sort: str = "relevance", now: dt.datetime | None = None, reach_outside: bool = False) -> SearchPage:
+           sort: str = "relevance", now: dt.datetime | None = None, reach_outside: bool = False,
+           read_as: str | None = None) -> SearchPage:
     """Ranked results for the query text and filters, plus the exact total of matching records.
     `sort="distance"` (with a place) orders matches nearest first instead of by relevance. `now`
     (default: this computer's clock) is the moment "today" and "tonight" are taken at, in the zone
     of the place searched, else of this computer. `reach_outside`: with a place and nothing within
-    the radius, find the nearest match however far (`nearest_outside`)."""
+    the radius, find the nearest match however far (`nearest_outside`). `read_as`: "name" or
+    "place", the reading of words that could be either (the page's `other_reading`)."""
     if sort not in SORTS:
         raise FilterError(f"sort '{_shown(sort)}' is not one of {', '.join(SORTS)}")
+    if read_as is not None and read_as not in READINGS:
+        raise FilterError(f"reading '{_shown(read_as)}' is not one of {', '.join(READINGS)}", usage=True)
     started = time.perf_counter()
     filters, place = normalise_filters(conn, filters or Filters())
     limit = max(0, min(int(limit), MAX_LIMIT))
@@ -459,7 +511,10 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
         if _day_word_in_a_name(conn, plain):  # "a better today", "hoy recovery program": a name, as "phoenix house" is
             read_days, parsed = False, plain
     words = text
-    named = _place_named(conn, parsed, filters) if place is None else None
+    as_read, reading_open = parsed, place is None  # a place from F2 or --near has no other reading
+    rejected: list[tuple[geo.Place, str]] = []  # a place the words could be, read as a name instead
+    named = _place_named(conn, parsed, filters, as_place=read_as == "place", rejected=rejected) \
+        if place is None and read_as != "name" else None
     if named is not None:
         # "methadone yonkers spanish": Yonkers is where, not a word to find in names (which
         # found hospitals named for it elsewhere, and Conyers, GA): as if it were the place filter.
@@ -484,7 +539,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             if more_total > total:
                 parsed, rows, total = wider, more, more_total
         nearest_to = None
-        if parsed.groups and total == 0 and place is None:
+        if parsed.groups and total == 0 and place is None and read_as != "name":
             # Nothing has every word, and the last one may be a city still being typed
             # ("vivienda white plai"): the likeliest city it begins is the place, as when complete.
             named = _place_named(conn, parsed, filters, complete_last=True)
@@ -500,7 +555,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             nearest_to, place, filters = place, None, replace(filters, near=None, radius=None)
             scope = _Scope(conn, filters, None)
             rows, total = _nearest_rows(conn, parsed, scope, nearest_to, max(limit, FEW_RESULTS), start)
-        if parsed.groups and total == 0 and place is None and nearest_to is None:
+        if parsed.groups and total == 0 and place is None and nearest_to is None and read_as != "name":
             # "metadona yonkers" with no methadone in Yonkers: methadone nearest to Yonkers, not
             # Yonkers services without methadone. The city becomes a place to measure from.
             rows, total, nearest_to, parsed = _nearest_to_city(conn, parsed, scope, max(limit, FEW_RESULTS))
@@ -521,7 +576,10 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             rows, total = scope.text_query(conn, None, CANDIDATE_CAP)
             every_word = False
 
+    other, other_words = _other_reading(conn, as_read, filters, named, rejected, read_as) if reading_open \
+        else (None, None)
     hits = []
+    area = place_area.services_in(conn, place).rids if place is not None and place.zips else frozenset()
     for rec in rows:
         hit = Hit(record=rec, score=0.0, approximate_position=rec["geo_precision"] == "zip-centroid",
                   searched_place=place)
@@ -532,7 +590,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
             if rec["latitude"] is not None:
                 hit.distance_miles = geo.haversine_miles(place.latitude, place.longitude,
                                                          rec["latitude"], rec["longitude"])
-            if hit.distance_miles is None or hit.distance_miles > (filters.radius or 0):
+            if not _in_place(place, rec["rid"], hit.distance_miles, filters.radius or 0, area):
                 hit.area_wide = True  # kept by the SQL because its service area covers the place
                 hit.distance_miles = None
         hits.append(hit)
@@ -541,8 +599,11 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
         hits.sort(key=lambda h: (h.distance_miles if h.distance_miles is not None else far,
                                  h.record["name_fold"], ranking.week_position(h.record), h.record["id"]))
     else:
-        city = named[2] if named is not None else _query_city(conn, parsed)
+        # Read as a name, a town's name ranks no service in that town first: the named ones are meant.
+        city = named[2] if named is not None else None if read_as == "name" else _query_city(conn, parsed)
         _rank(parsed, hits, city, place is not None or nearest_to is not None)
+        if read_as == "name":
+            _named_first(hits, other_words)
         if nearest_to is not None:  # the fallback's point: every word matched, the nearest first, read aloud
             far = float("inf")
             hits.sort(key=lambda h: (-round(h.score, 6), h.distance_miles if h.distance_miles is not None else far,
@@ -568,7 +629,52 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                       place_words=named[3] if named is not None else None,
                       every_word=every_word, words_not_found=missing,
                       days=tuple(g.concept[1] for g in day_groups),
-                      today=today.get() if any(g.from_today for g in day_groups) else None)
+                      today=today.get() if any(g.from_today for g in day_groups) else None,
+                      other_reading=other, other_reading_words=other_words)
+
+
+def _other_reading(conn, parsed: query_mod.ParsedQuery, filters: Filters, named, rejected: list,
+                   read_as: str | None) -> tuple[str | None, str | None]:
+    """The reading not taken of words that could be a place or a name, and those words: "name"
+    beside a place read where a service's own name has the place's words away from it
+    ("independence" of Independence House, Boston, beside Independence, MO); "place" beside a name
+    read where the words are a place the rules read as a name and services near it have the other
+    words ("housing hope": housing in Hope, AR; not "paamos counseling center": Center, TX has none)."""
+    if named is not None:
+        if read_as == "place" or _named_elsewhere(conn, named, filters):
+            return "name", named[3]
+        return None, None
+    found = _place_named(conn, parsed, filters, as_place=True) if rejected or read_as == "name" else None
+    if found is None or (read_as != "name" and not _serves_the_rest_near(conn, found, filters)):
+        return None, None
+    return "place", found[3]
+
+
+def _serves_the_rest_near(conn, named, filters: Filters) -> bool:
+    """Whether a service near the place a query's words were read as has the query's other words."""
+    rest = " AND ".join(g.fts() for g in query_mod.parse(named[1], lexicon.load(conn)).required())
+    return bool(rest) and _found_near(conn, rest, named[0], filters)
+
+
+def _named_first(hits: list[Hit], words: str | None) -> None:
+    """Read as a name, the services whose own name has the words come first ("detox independence":
+    Independence House before a detox on Independence's Main Street), in their order."""
+    if words:
+        hits.sort(key=lambda h: not all(f" {w} " in f" {h.record['name_fold']} " for w in words.split()))
+
+
+def _named_elsewhere(conn, named, filters: Filters) -> bool:
+    """Whether a service whose own name has the words a place was read from, and the query's other
+    words, lies away from that place: read as a name, the query would list it."""
+    lex = lexicon.load(conn)
+    place_words = [g.fts("name") for g in query_mod.parse(named[3] + " ", lex).groups]  # "la" too
+    if not place_words:
+        return False
+    rest = [g.fts() for g in query_mod.parse(named[1], lex).required()]
+    expr = query_mod.with_tags(" AND ".join(place_words + rest), _filter_tags(filters))
+    near = _near_rids(conn, named[0], filters.radius or 0)[0]
+    return any(rid not in near for (rid,) in conn.execute(
+        "SELECT rowid FROM services_fts WHERE services_fts MATCH ? LIMIT 500", (expr,)))
 
 
 def _day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
@@ -607,8 +713,7 @@ def _taken_as_place(conn, named: tuple[geo.Place, str, Any], filters: Filters, l
     place, words = named[0], named[1]
     today = _TodayAt(conn, place, now)
     # A county or a big city is its area: its farthest ZIP code and a margin, if beyond the default.
-    radius = max(DEFAULT_RADIUS_MILES, round(place.extent_miles + PLACE_MARGIN_MILES)) \
-        if place.extent_miles > DEFAULT_RADIUS_MILES else DEFAULT_RADIUS_MILES
+    radius = _area_radius(place)
     return (place, replace(filters, near=place.label, radius=radius),
             query_mod.parse(words, lex, read_days=read_days, today=lambda: today.weekday), words, today)
 
@@ -630,7 +735,8 @@ class _TodayAt:
         return self.get().weekday
 
 
-def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False
+def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False,
+                 as_place: bool = False, rejected: list | None = None
                  ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None, str] | None:
     """The place a query names, whatever else it holds ("methadone yonkers spanish", "housing
     10701", "crisis urgente chicago", "blue hill ave boston", "aa espanol orange county"): (the
@@ -638,7 +744,9 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     is a ZIP code, a city (perhaps misspelt), an alias or a county, perhaps with its state; the one
     ending the query first, where handlers type it. Never a word alone with nothing else asked,
     nor words before a street word ("blue hill ave"), nor when a service's name has every word as
-    typed ("phoenix house")."""
+    typed ("phoenix house"). `as_place`: the place reading asked for, where words that could be a
+    name were read as one; `rejected` gets (place, words) of a place so read."""
+    rejected = [] if rejected is None else rejected
     typing = parsed.groups[-1] if parsed.groups and not parsed.text[-1:].isspace() else None
     phrases = vocabulary.phrase_index()
 
@@ -646,7 +754,7 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
         # A need word still being typed is no sure need yet ("phoenix hous"), unless it is whole.
         return bool(g.concept) and (g is not typing or tuple(g.text.split()) in phrases)
 
-    groups = parsed.groups
+    groups = _small_words_as_places(parsed)
     if parsed.phone or not groups:
         return None
     # Words of a name or an address with the town ("connetcion inc middletown", "1419 columbia
@@ -655,7 +763,11 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     # one near the place does ("blue hill ave boston").
     every_word: list[str | None] = []  # worked out once, when a place is found beside words of names
     found = None
-    for start, stop in _place_spans(groups):
+    # Asked for the place reading, a small town that is a common word of names ("hope") is read
+    # only when no other words are a place ("phoenix house" is Phoenix, not House, NM).
+    tries = [(span, small_towns) for small_towns in ((False, True) if as_place else (False,))
+             for span in _place_spans(groups)]
+    for (start, stop), small_towns in tries:
         span = groups[start:stop]
         asked = [g for g in groups[:start] + groups[stop:] if not g.optional]
         if not asked or not (any(sure_need(g) for g in asked) or any(not g.concept for g in asked)):
@@ -665,11 +777,13 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
         if stop == len(groups) - 1 and groups[stop] is typing and \
                 geo.cities_beginning(conn, " ".join(g.text for g in span + [typing]), 1, counties=False):
             continue  # "white plai": White Plains being typed, not White, GA
-        found = _place_of(conn, span, filters, typing, complete_last)
-        plain_words = any(not g.concept for g in asked)
+        span_words = " ".join(g.text for g in span)
+        found = _place_of(conn, span, filters, typing, complete_last, small_towns, rejected)
+        plain_words = any(not g.concept for g in asked) and not as_place
         if found is not None and plain_words and not every_word:
             every_word.append(_every_word_relaxed(conn, parsed))
         if found is not None and plain_words and every_word[0] and not _found_near(conn, every_word[0], found[0], filters):
+            rejected.append((found[0], span_words))
             found = None  # the service the words name is elsewhere: Middletown, CT, not Middletown, NY
         if found is not None and plain_words and found[1] is not None and \
                 not geo.services_in_city(conn, found[1][0], found[0].state):
@@ -682,17 +796,39 @@ def _place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete
     # A name that is a small town wherever it is ("vantage") may well be a word of a service's
     # names; a city's ("new york", "mount vernon") only when a service's own name has every word.
     small_town = city is not None and max(_exact_city(conn, city[0]).values(), default=0) <= SMALL_TOWN_ZIPS
-    if _a_name_has_every_word(conn, [g for g in groups if not g.optional], anywhere=small_town):
+    span_words = " ".join(g.text for g in groups[start:stop])
+    # A small word read as a place by its capitals or its place at the end ("detox LA") is the place
+    # even beside names with an article and the other words ("La Esperanza Detox": the other reading).
+    as_place = as_place or all(g is not parsed.groups[k] for k, g in enumerate(groups[start:stop], start))
+    if not as_place and _a_name_has_every_word(conn, [g for g in groups if not g.optional], anywhere=small_town):
+        rejected.append((place, span_words))
         return None  # "phoenix house", "vantage women and chilren": a service's name
     words = [g for g in groups if not g.optional and not g.concept]
-    if len(words) > stop - start and _a_name_has_every_word(conn, words, anywhere=True):
+    if not as_place and len(words) > stop - start and _a_name_has_every_word(conn, words, anywhere=True):
+        rejected.append((place, span_words))
         return None  # "douglas gardns homeless services": words of a name beside the place's are a name
     kept = groups[:start] + groups[stop:]
     typed = " ".join(city[2]) if city is not None else ""
     if city is not None and city[0] not in geo.city_spellings(typed) and not city[0].startswith(typed):
         kept = groups  # a misspelt town ("walingford aa") is also a word of names there: the Wallingford meeting
     still_typing = bool(kept) and kept[-1] is typing
-    return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, " ".join(g.text for g in span)
+    return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, span_words
+
+
+def _small_words_as_places(parsed: query_mod.ParsedQuery) -> list[query_mod.WordGroup]:
+    """The query's words, a small word that may also be a place's name ("la": Spanish "the", and
+    LA) made a word that may be the place where the caller means one: written in capitals in a
+    query that is not ("detox LA", "metadona en LA"), or the query's last word after a word that is
+    not small ("detox la", "aa meetings la"). An article ends no phrase, and after a small word it is
+    still one ("clinica de la" being typed, "casa de la esperanza", "la clinica")."""
+    text = parsed.text
+    capitals = set() if text.isupper() else {fold(w) for w in re.findall(r"[^\W\d_]{2,}", text) if w.isupper()}
+    groups = list(parsed.groups)
+    for k, group in enumerate(groups):
+        last_after_a_word = k == len(groups) - 1 and k > 0 and not groups[k - 1].optional
+        if group.optional and not group.concept and (group.text in capitals or last_after_a_word):
+            groups[k] = replace(group, optional=False)
+    return groups
 
 
 # Words after which the words before are a street's name ("blue hill ave", "calle ocho"), in
@@ -757,7 +893,7 @@ COMMON_WORD_DOCS = 20  # a small town's name in this many records is likelier a 
 
 
 def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing: query_mod.WordGroup | None,
-              complete_last: bool) -> tuple[geo.Place, tuple[str, str, tuple[str, ...]] | None] | None:
+              complete_last: bool, as_place: bool = False, rejected: list | None = None) -> tuple[geo.Place, tuple[str, str, tuple[str, ...]] | None] | None:
     """The place these words are, all of them: a ZIP code, or a city, perhaps with its state (a
     code or a name) or ZIP after it. A city still being typed that longer city names begin
     ("white" of White Plains) is not one yet; with `complete_last` it is the likeliest it begins."""
@@ -795,9 +931,11 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         if not states:
             return None
         state = next((s for s in (named_state, filters.state) if s in states), None) or geo.likeliest_states(conn, name, states)[0]
-        if len(words) == 1 and states[state] <= SMALL_TOWN_ZIPS:
+        if len(words) == 1 and states[state] <= SMALL_TOWN_ZIPS and not as_place:
             docs = conn.execute("SELECT docs FROM search_terms WHERE term = ?", (name,)).fetchone()
             if docs and docs[0] >= COMMON_WORD_DOCS:
+                if rejected is not None:
+                    rejected.append((geo.resolve_place(conn, f"{name}, {state}"), " ".join(words)))
                 return None  # Hope, AR in "housing hope": Hope House and its like
         return geo.resolve_place(conn, f"{name}, {state}"), (name, state, tuple(words))
     except geo.PlaceError:

@@ -66,6 +66,9 @@ REGISTRY: tuple[Command, ...] = (
     Command("end_call", "app.end_call", "f10,ctrl+n", ("app",), priority=True),  # F10: a menu in some terminals
     Command("reset_filters", "reset_filters", "f8", ("search",)),
     Command("widen", "widen", "f9", ("search",)),
+    # Words that could be a place or a name ("hope", "orange"): the other reading. A control key, as
+    # it is pressed while typing; in the footer only when there is one.
+    Command("other_reading", "other_reading", "ctrl+r", ("search",)),
     # letters work when a list (not a text box) has the focus
     Command("add_referral", "toggle_referral", "a", ("search", "detail")),
     Command("remove_referral", "remove_referral", "delete", ("referral",)),  # never a letter: a note may start with it

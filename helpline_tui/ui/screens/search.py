@@ -68,6 +68,7 @@ class SearchRequest:
     seq: int
     query: str
     filters: FilterState
+    reading: str | None = None  # "name" or "place": the other reading of the words, asked by its key
     requested_at: float = field(default_factory=time.perf_counter)
 
 
@@ -130,6 +131,7 @@ class SearchScreen(HelplineScreen):
         self.explanation: Explanation | None = None
         self._paint_waiters: list[asyncio.Future] = []
         self._footer_state: tuple = ()
+        self.reading: str | None = None  # the other reading asked for these words (None: the rules')
         self.paint_log: deque[PaintRecord] = deque(maxlen=2000)
         self.paint_listeners: list = []  # callables given each PaintRecord (benchmarks, tests)
 
@@ -175,7 +177,7 @@ class SearchScreen(HelplineScreen):
 
     def request_search(self) -> None:
         self.latest_seq += 1
-        request = SearchRequest(self.latest_seq, self.query_text, self.filters)
+        request = SearchRequest(self.latest_seq, self.query_text, self.filters, self.reading)
         self._interrupt_running_search()
         self._search(request)
 
@@ -189,6 +191,7 @@ class SearchScreen(HelplineScreen):
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self.reading = None  # new words are read by the rules again
         self.request_search()
         self.restart_seq = self.latest_seq
 
@@ -211,7 +214,7 @@ class SearchScreen(HelplineScreen):
             now = self.helpline.now()  # one moment for the page and its explanation
             try:
                 page = search(directory.conn, request.query, request.filters.to_core(), limit=MAX_ROWS,
-                              sort=request.filters.sort, now=now)
+                              sort=request.filters.sort, now=now, read_as=request.reading)
             except FilterError as exc:
                 self.post_message(self.SearchFailed(request, str(exc)))
                 return
@@ -295,7 +298,7 @@ class SearchScreen(HelplineScreen):
     def _refresh_footer(self) -> None:
         """Recompose the footer only when a conditional key (reset, widen, add) appears or goes, or the
         width it must fit changes: doing it on every keystroke would cost a few milliseconds each time."""
-        state = (*(self.check_action(a, ()) for a in ("reset_filters", "widen", "toggle_referral")),
+        state = (*(self.check_action(a, ()) for a in ("reset_filters", "widen", "toggle_referral", "other_reading")),
                  self.size.width)
         if state != self._footer_state:
             self._footer_state = state
@@ -461,6 +464,8 @@ class SearchScreen(HelplineScreen):
                         and self.explanation.best)
         if action == "reset_filters":
             return not self.filters.is_empty
+        if action == "other_reading":
+            return bool(self.page is not None and self.page.other_reading)
         if action == "toggle_referral":
             found = self.query("#results")
             results = found.first(ResultsList) if found else None
@@ -482,11 +487,20 @@ class SearchScreen(HelplineScreen):
         box = self.query_one("#query", SearchBox)
         with self.prevent(Input.Changed):
             box.value = ""
+        self.reading = None
         self.set_reactive(SearchScreen.filters, FilterState())
         self.query_one("#chips", FilterChips).show(self.filters, self.lang)
         self.explanation = None
         self.query_one("#results", ResultsList).highlighted = None
         self.set_focus(box)  # now, not after the keys already typed: they belong in the box
+        self.request_search()
+        self.restart_seq = self.latest_seq
+
+    def action_other_reading(self) -> None:
+        """Search the words the other way ("hope" as a place, or as a name); again: back."""
+        if self.page is None or not self.page.other_reading:
+            return
+        self.reading = self.page.other_reading
         self.request_search()
         self.restart_seq = self.latest_seq
 

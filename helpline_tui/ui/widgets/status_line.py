@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual._context import NoActiveAppError
 from textual.widgets import Static
 
 from helpline_tui.core import days
 from helpline_tui.core.search import SearchPage
+from helpline_tui.ui import commands
 from helpline_tui.i18n import miles, number, t
 
 
@@ -24,13 +26,14 @@ class StatusLine(Static):
         self.set_class(False, "-error")
         room = self.content_size.width  # 0 before the first layout: on_resize comes back here
         for short_place, warning_first in ((False, False), (True, False), (True, True)):
-            text = self._page_text(page, lang, short_place, warning_first)
+            text = self._page_text(page, lang, short_place, warning_first, self._other_reading_key())
             if not room or text.cell_len <= room:
                 break
         self.update(text, layout=False)
 
     @staticmethod
-    def _page_text(page: SearchPage, lang: str, short_place: bool, warning_first: bool) -> Text:
+    def _page_text(page: SearchPage, lang: str, short_place: bool, warning_first: bool,
+                   other_reading_key: str = "") -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         if page.total == 0:
             text.append(t("status.no_results", lang))
@@ -59,9 +62,18 @@ class StatusLine(Static):
         for part, style in parts:
             if part:
                 text.append(" · " + part, style=style)
+        if page.other_reading and other_reading_key:  # before the advice: it may be the caller's place
+            text.append(" · " + t(f"status.other_reading.{page.other_reading}", lang, key=other_reading_key,
+                                  words=page.other_reading_words))
         if page.needs_a_place:
             text.append(" · " + t("status.add_place", lang), style="italic")
         return text
+
+    def _other_reading_key(self) -> str:
+        try:
+            return commands.first_key_display(self.app, "other_reading")
+        except NoActiveAppError:  # a widget measured alone: the key is left unsaid
+            return ""
 
     def on_resize(self) -> None:
         if self._page is not None:
