@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from helpline_tui.cli import main
 from helpline_tui.core import coverage
 from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
@@ -231,7 +232,7 @@ def write_tally(path: Path, calls: list[tuple[str, str | None, str | None, str, 
     return path
 
 
-def test_unmet_needs_from_tallies_mark_the_gaps_small_counts_suppressed(small_db, tmp_path):
+def test_unmet_needs_from_tallies_mark_the_gaps_small_counts_suppressed(small_db, tmp_path, capsys):
     first = write_tally(tmp_path / "seat-a.sqlite", [
         *((f"a{i}", "WY", "Teton County", "housing", "nothing-suitable") for i in range(6)),
         ("b1", "WY", "Sweetwater County", "food", "nothing-suitable"),
@@ -250,18 +251,29 @@ def test_unmet_needs_from_tallies_mark_the_gaps_small_counts_suppressed(small_db
     assert unmet[("food", "Sweetwater County")] == "<5"  # 2 calls: shown as fewer than 5
     assert unmet[("food", "Teton County")] == 0
     assert out["tally"]["unmet_elsewhere_or_unplaced"] == "<5"
-    text = run_cli("coverage", "--db", str(small_db), "--state", "WY", "--need", "food", "--tally", str(first),
-                   str(second)).stdout
+    _, text, _ = run_here(capsys, "coverage", "--db", str(small_db), "--state", "WY", "--need", "food",
+                          "--tally", str(first), str(second))
     assert "Sweetwater County, WY: none within 25 mi of its" in text and "unmet calls: <5" in text
     assert "unmet calls: 2" not in text and "unmet calls: 1" not in text
-    rows = list(csv.reader(io.StringIO(run_cli("coverage", "--db", str(small_db), "--state", "WY", "--need", "food",
-                                               "--tally", str(first), str(second), "--csv").stdout)))
+    _, out_csv, _ = run_here(capsys, "coverage", "--db", str(small_db), "--state", "WY", "--need", "food",
+                             "--tally", str(first), str(second), "--csv")
+    rows = list(csv.reader(io.StringIO(out_csv)))
     assert rows[0][-1] == "unmet_calls"
     assert ["food", "need", "WY", "Sweetwater County"] == rows[[r[3] for r in rows].index("Sweetwater County")][:4]
     assert rows[[r[3] for r in rows].index("Sweetwater County")][-1] == "<5"
 
 
-def test_bad_flags_and_files_are_one_sentence_with_the_right_exit_code(small_db, tmp_path):
+def run_here(capsys, *args: str) -> tuple[int, str, str]:
+    """The command in this process (exit code, stdout, stderr): a usage error exits through argparse."""
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_bad_flags_and_files_are_one_sentence_with_the_right_exit_code(small_db, tmp_path, capsys):
     for args, code, said in (
             (["--need", "unicorns"], 2, "'unicorns' is not a need id"),
             (["--state", "ZZ"], 2, "state 'ZZ' is not in the directory's ZIP table"),
@@ -273,7 +285,7 @@ def test_bad_flags_and_files_are_one_sentence_with_the_right_exit_code(small_db,
             (["--tally", str(small_db)], 1, "not a helpline tally file"),
             (["--html", str(tmp_path / "no-such-folder" / "x.html"), "--state", "WY"], 1, "cannot write the page"),
     ):
-        p = run_cli("coverage", "--db", str(small_db), *args)
-        assert p.returncode == code, (args, p.stderr)
-        assert said in p.stderr and "Traceback" not in p.stderr
-        assert len(p.stderr.strip().splitlines()) == 1 or code == 2
+        returned, _, err = run_here(capsys, "coverage", "--db", str(small_db), *args)
+        assert returned == code, (args, err)
+        assert said in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1 or code == 2  # argparse says its usage line first

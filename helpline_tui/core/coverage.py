@@ -131,44 +131,15 @@ def measure(conn: sqlite3.Connection, *, radius_miles: float = 25.0, needs: Sequ
     units, zips = _units(conn, states, by)
     bit = {t.id: i for i, t in enumerate(chosen)}
     grid, area_services, counted = _services(conn, chosen, bit, radius_miles)
-    offered = [0] * len(chosen)
+    offered = [0] * len(chosen)  # by any counted service, area-wide ones included
     for mask in grid.masks:
         for b in _bits(mask):
             offered[b] += 1
     tally = _read_tallies(tally_files, chosen, by) if tally_files else None
 
-    covered_zips: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(chosen))
-    spans_of = {}
-    for zip_code, unit, lat, lon in zips:
-        spans = spans_of[zip_code] = grid.spans(lat, lon, radius_miles)
-        counts = covered_zips[unit]
-        for b in _bits(grid.covered_mask(lat, lon, radius_miles, spans)):
-            counts[b] += 1
-    area_of_unit = _area_units(conn, area_services, units, by)
-    cell_counts = _cell_counts(grid)
-    cell_area = _cell_area(grid, area_services)
+    covered_zips, spans_of = _zips_covered(grid, zips, radius_miles, len(chosen))
+    per_unit = _reach_by_unit(conn, grid, units, spans_of, area_services, radius_miles, len(chosen), by)
     rows: list[UnitCoverage] = []
-    per_unit: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
-    for unit, unit_zips in units.items():
-        points = [(lat, lon) for _, lat, lon in unit_zips]
-        whole, measured = grid.reachable(points, radius_miles, [spans_of[z] for z, _, _ in unit_zips])
-        nearby = [0] * len(chosen)
-        near_area: set[int] = set()
-        for row, j in whole:
-            for b, n in cell_counts[row][j]:
-                nearby[b] += n
-            near_area.update(cell_area.get((row, j), ()))
-        for i in measured:
-            for b in _bits(grid.masks[i]):
-                nearby[b] += 1
-            if i in area_services:
-                near_area.add(i)
-        apart = [0] * len(chosen)
-        for i in area_of_unit.get(unit, ()):
-            if i not in near_area:
-                for b in _bits(grid.masks[i]):
-                    apart[b] += 1
-        per_unit[unit] = (nearby, apart)
     unmet = tally["by_unit"] if tally else {}
     for b, topic in enumerate(chosen):
         for unit, unit_zips in units.items():
@@ -179,7 +150,56 @@ def measure(conn: sqlite3.Connection, *, radius_miles: float = 25.0, needs: Sequ
     if tally:
         tally = _tally_summary(tally, units)
     return Coverage(radius_miles, by, states, chosen, rows, counted, tally,
-                    [t.id for b, t in enumerate(chosen) if offered[b] == 0 and not _area_offers(grid, area_services, b)])
+                    [t.id for b, t in enumerate(chosen) if offered[b] == 0])
+
+
+def _zips_covered(grid: ServiceGrid, zips, radius_miles: float, topics: int):
+    """unit -> ZIP codes with a service of each topic within the radius; and each ZIP code's spans."""
+    covered: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * topics)
+    spans_of, at = {}, {}  # ZIP codes sharing a centroid (a city's PO boxes) are measured once
+    for zip_code, unit, lat, lon in zips:
+        known_here = at.get((lat, lon))
+        if known_here is None:
+            spans = grid.spans(lat, lon, radius_miles)
+            known_here = at[(lat, lon)] = (spans, _bits(grid.covered_mask(lat, lon, radius_miles, spans)))
+        spans_of[zip_code] = known_here[0]
+        counts = covered[unit]
+        for b in known_here[1]:
+            counts[b] += 1
+    return covered, spans_of
+
+
+def _reach_by_unit(conn, grid: ServiceGrid, units, spans_of, area_services, radius_miles: float, topics: int,
+                   by: str) -> dict[tuple[str, str], tuple[list[int], list[int]]]:
+    """unit -> (services of each topic within the radius of one of its ZIP codes, services of
+    each topic whose service area covers it and that are not within the radius)."""
+    area_of_unit = _area_units(conn, area_services, units, by)
+    cell_counts = _cell_counts(grid)
+    cell_area = _cell_area(grid, area_services)
+    bits, masks = _bits, grid.masks
+    out = {}
+    for unit, unit_zips in units.items():
+        points = [(lat, lon) for _, lat, lon in unit_zips]
+        whole, measured = grid.reachable(points, radius_miles, [spans_of[z] for z, _, _ in unit_zips])
+        nearby = [0] * topics
+        near_area: set[int] = set()
+        for row, j in whole:
+            for b, n in cell_counts[row][j]:
+                nearby[b] += n
+            if cell_area:
+                near_area.update(cell_area.get((row, j), ()))
+        for i in measured:
+            for b in bits(masks[i]):
+                nearby[b] += 1
+            if i in area_services:
+                near_area.add(i)
+        apart = [0] * topics
+        for i in area_of_unit.get(unit, ()):
+            if i not in near_area:
+                for b in bits(masks[i]):
+                    apart[b] += 1
+        out[unit] = (nearby, apart)
+    return out
 
 
 def largest_gaps(conn: sqlite3.Connection, *, radius_miles: float = 25.0, limit: int = 10) -> list[Gap]:
@@ -328,10 +348,6 @@ def _area_units(conn, area_services: dict[int, list[str]], units, by: str) -> di
                 if unit in units:
                     out[unit].add(i)
     return out
-
-
-def _area_offers(grid: ServiceGrid, area_services: dict[int, list[str]], b: int) -> bool:
-    return any(grid.masks[i] >> b & 1 for i in area_services)
 
 
 def _cell_counts(grid: ServiceGrid) -> dict[int, list[list[tuple[int, int]]]]:
