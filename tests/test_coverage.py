@@ -234,20 +234,22 @@ def write_tally(path: Path, calls: list[tuple[str, str | None, str | None, str, 
 
 def test_unmet_needs_from_tallies_mark_the_gaps_small_counts_suppressed(small_db, tmp_path, capsys):
     first = write_tally(tmp_path / "seat-a.sqlite", [
-        *((f"a{i}", "WY", "Teton County", "housing", "nothing-suitable") for i in range(6)),
+        *((f"a{i}", "WY", "Teton County", "housing", "nothing-suitable") for i in range(5)),
         ("b1", "WY", "Sweetwater County", "food", "nothing-suitable"),
         ("b2", "WY", "Sweetwater County", "food", "nothing-suitable"),
         ("b3", "WY", "Sweetwater County", "food", "referred"),  # met: not counted
         ("c1", "WY", "Atlantis County", "food", "nothing-suitable"),  # no such county in the ZIP table
     ])
     # The second seat's file holds one of the same calls again: one call.
-    second = write_tally(tmp_path / "seat-b.sqlite", [("b2", "WY", "Sweetwater County", "food", "nothing-suitable")])
+    second = write_tally(tmp_path / "seat-b.sqlite", [("b2", "WY", "Sweetwater County", "food", "nothing-suitable"),
+                                                      ("a4", "WY", "Teton County", "housing", "nothing-suitable"),
+                                                      ("a5", "WY", "Teton County", "housing", "nothing-suitable")])
     p = run_cli("coverage", "--db", str(small_db), "--state", "WY", "--need", "housing", "--need", "food",
                 "--tally", str(first), str(second), "--json")
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     unmet = {(r["need"], r["county"]): r["unmet_calls"] for r in out["rows"]}
-    assert unmet[("housing", "Teton County")] == 6
+    assert unmet[("housing", "Teton County")] == 6  # a0..a5: a4 is in both files, one call
     assert unmet[("food", "Sweetwater County")] == "<5"  # 2 calls: shown as fewer than 5
     assert unmet[("food", "Teton County")] == 0
     assert out["tally"]["unmet_elsewhere_or_unplaced"] == "<5"

@@ -204,12 +204,24 @@ def _reach_by_unit(conn, grid: ServiceGrid, units, spans_of, area_services, radi
 
 def largest_gaps(conn: sqlite3.Connection, *, radius_miles: float = 25.0, limit: int = 10) -> list[Gap]:
     """The needs and counties where most ZIP centroids have no service of the need within the
-    radius, largest first (for the admin screen's "largest coverage gaps")."""
-    found = measure(conn, radius_miles=radius_miles)
-    rows = [r for r in found.rows if r.zips_covered < r.zips_total and r.need not in found.not_offered]
-    rows.sort(key=lambda r: (-(r.zips_total - r.zips_covered), -r.zips_total, r.need, r.state, r.county))
-    return [Gap(r.need, r.county, r.state, r.zips_total - r.zips_covered, r.zips_total, r.services_area_wide, r.kind)
-            for r in rows[:max(0, limit)]]
+    radius, largest first (for the admin screen's "largest coverage gaps"), at most 100. A need
+    no service offers at all is left out (it would fill the list; `measure().not_offered` names it)."""
+    index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
+    key = (index_id[0] if index_id else None, radius_miles)
+    gaps = _LARGEST_GAPS.get(key) if key[0] else None
+    if gaps is None:
+        found = measure(conn, radius_miles=radius_miles)
+        rows = [r for r in found.rows if r.zips_covered < r.zips_total and r.need not in found.not_offered]
+        rows.sort(key=lambda r: (-(r.zips_total - r.zips_covered), -r.zips_total, r.need, r.state, r.county))
+        gaps = [Gap(r.need, r.county, r.state, r.zips_total - r.zips_covered, r.zips_total, r.services_area_wide,
+                    r.kind) for r in rows[:100]]
+        _LARGEST_GAPS.clear()
+        _LARGEST_GAPS[key] = gaps
+    return gaps[:max(0, limit)]
+
+
+# Per index build and radius: the whole country takes seconds; the admin screen asks again on each visit.
+_LARGEST_GAPS: dict[tuple, list[Gap]] = {}
 
 
 def shown_count(count: int) -> int | str:

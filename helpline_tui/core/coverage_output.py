@@ -45,9 +45,10 @@ def counted_sentence(cov: Coverage) -> str:
 def text_lines(cov: Coverage, lang: str = "en") -> list[str]:
     units = len({(r.state, r.county) for r in cov.rows}) if cov.topics else 0
     unit_word = "counties" if cov.by == "county" else "states"
+    counted_units = f"{units:,} {unit_word}" if units != 1 else ("1 county" if cov.by == "county" else "1 state")
     where = f" in {', '.join(cov.states)}" if cov.states else ""
     lines = [f"Coverage within {cov.radius_miles:g} mi of where people live (ZIP centroids): "
-             f"{units:,} {unit_word}{where}",
+             f"{counted_units}{where}",
              f"  {counted_sentence(cov)}"]
     if cov.tally is not None:
         t = cov.tally
