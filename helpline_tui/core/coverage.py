@@ -102,10 +102,11 @@ class Coverage:
         return [r for r in self.rows if r.gap]
 
     def as_json(self) -> dict:
+        rows = [r.as_json() for r in self.rows]
         return {"radius_miles": self.radius_miles, "by": self.by, "states": list(self.states),
                 "needs": [{"id": t.id, "kind": t.kind, "en": t.en, "es": t.es, "domain": t.domain} for t in self.topics],
                 "not_offered": self.not_offered, "counted": self.counted, "tally": self.tally,
-                "rows": [r.as_json() for r in self.rows], "gaps": [r.as_json() for r in self.gaps()]}
+                "rows": rows, "gaps": [r for r in rows if r["gap"]]}
 
 
 def topics(conn: sqlite3.Connection) -> list[Topic]:
