@@ -291,3 +291,18 @@ def test_bad_flags_and_files_are_one_sentence_with_the_right_exit_code(small_db,
         assert returned == code, (args, err)
         assert said in err and "Traceback" not in err
         assert len(err.strip().splitlines()) == 1 or code == 2  # argparse says its usage line first
+
+
+def test_service_concepts_are_measured_where_the_directory_records_them(small_db, tmp_path):
+    # Issue 16 records concepts as facets; a directory with none has only needs, one with some has them too.
+    assert all(t.kind == "need" for t in coverage.topics(open_readonly(small_db)))
+    db = tmp_path / "concepts.sqlite"
+    db.write_bytes(small_db.read_bytes())
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO service_facets (value, rid, facet) SELECT 'rent-help', rid, 'concept' "
+                     "FROM services WHERE name = 'Cheyenne Housing'")
+    found = coverage.measure(open_readonly(db), needs=["rent-help"], states=["WY"])
+    rows = rows_of(found, "rent-help")
+    assert [t.kind for t in found.topics] == ["concept"]
+    assert not rows["Laramie County"].gap and rows["Laramie County"].kind == "concept"
+    assert rows["Natrona County"].gap  # Casper's housing service has no such concept

@@ -21,6 +21,8 @@ _WORDS = {
     "concepts": ("Service concepts", "Conceptos de servicio"),
     "how": ("How services were counted", "Cómo se contaron los servicios"),
     "gaps": ("Gaps", "Sin cobertura"),
+    "none": ("no active service in the directory offers it: every place is a gap",
+             "ningún servicio activo del directorio lo ofrece: ningún lugar tiene cobertura"),
 }
 
 
@@ -35,7 +37,8 @@ def _place(row: UnitCoverage) -> str:
 def counted_sentence(cov: Coverage) -> str:
     c = cov.counted
     a = c["areas"]
-    return (f"{c['services']:,} active services offer these needs: {c['by_position']:,} counted by position "
+    return (f"{c['services']:,} active services in the directory offer these needs (in any state: a service "
+            f"across a state line counts): {c['by_position']:,} counted by position "
             f"(within {cov.radius_miles:g} mi of a ZIP centroid); {c['area_wide']:,} with a service area "
             f"(national {a['national']:,}, statewide {a['statewide']:,}, county {a['county']:,}, ZIP {a['zip']:,}) "
             f"also counted apart as area-wide where they are farther, never as covering a place; "
@@ -69,7 +72,8 @@ def text_lines(cov: Coverage, lang: str = "en") -> list[str]:
         for r in gaps:
             extra = f"; reached only by area-wide services: {r.services_area_wide:,}" if r.services_area_wide else ""
             calls = f"; unmet calls: {r.unmet_calls}" if r.unmet_calls not in (None, 0) else ""
-            lines.append(f"  {_place(r)}: none within {cov.radius_miles:g} mi of its {r.zips_total:,} ZIP codes{extra}{calls}")
+            zips = "its ZIP code" if r.zips_total == 1 else f"its {r.zips_total:,} ZIP codes"
+            lines.append(f"  {_place(r)}: none within {cov.radius_miles:g} mi of {zips}{extra}{calls}")
     return lines
 
 
@@ -115,7 +119,9 @@ def _gap_list(cov: Coverage, members: list[Topic], lang: str) -> str:
             places.setdefault(row.need, []).append(_place(row) + calls)
     items = []
     for t in members:
-        if t.id in places:
+        if t.id in cov.not_offered:
+            items.append(f"<li><strong>{html.escape(t.label(lang))}</strong>: {html.escape(_w('none', lang))}</li>")
+        elif t.id in places:
             shown = places[t.id]
             text = "; ".join(shown[:200]) + (f"; … +{len(shown) - 200:,}" if len(shown) > 200 else "")
             items.append(f"<li><strong>{html.escape(t.label(lang))}</strong>: {html.escape(text)}</li>")
