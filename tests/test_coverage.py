@@ -367,3 +367,21 @@ def test_the_page_shows_its_charts_in_a_real_browser(miami_db, tmp_path):
     longest = {d: max(gaps[n] for n in needs if needs[n] == d) for d in needs.values()}
     want = sum(round(360 * gaps[n] / longest[d]) * 16 for n, d in needs.items() if gaps[n])
     assert want > 3 * 16 * 100 and abs(bars - want) <= want * 0.03, (bars, want, gaps)
+
+
+@pytest.mark.parametrize("radius", [450, 1500])
+def test_across_the_180th_meridian_and_over_the_pole_as_a_plain_haversine(tmp_path, radius):
+    # Attu (east of the 180th meridian) is 410 miles from Adak (west of it); 1,500 miles from
+    # Utqiagvik reaches over the North Pole.
+    db = tmp_path / "services.sqlite"
+    run_import(db, [record("1", "Attu Station Counseling", ["mental-health"], "AK", 52.9, 173.2),
+                    record("2", "Utqiagvik Counseling", ["mental-health"], "AK", 71.29, -156.79),
+                    record("3", "Kodiak Counseling", ["mental-health"], "AK", 57.79, -152.40)],
+               source="test", format="test", origin="tests")
+    # The import keeps US positions west of 146 E only (Guam's), so Attu's is set here.
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE services SET latitude = 52.9, longitude = 173.2 WHERE name = 'Attu Station Counseling'")
+    found = coverage.measure(open_readonly(db), needs=["mental-health"], states=["AK"], radius_miles=radius)
+    got = {r.county: (r.zips_total, r.zips_covered, r.services_nearby) for r in found.rows}
+    assert got == expected(db, "mental-health", "AK", radius)
+    assert got["Aleutians West Census Area"][2] >= 1  # Attu reaches Adak across the meridian
