@@ -177,6 +177,13 @@ def test_by_state_counts_every_zip_of_the_state(small_db):
     with sqlite3.connect(small_db) as conn:
         totals = dict(conn.execute("SELECT state, count(*) FROM zip_centroids WHERE state IN ('WY', 'CO') GROUP BY state"))
     assert {r.state: r.zips_total for r in found.rows} == totals
+    # By county, the ZIP codes with no county are left out, and said.
+    with sqlite3.connect(small_db) as conn:
+        every, countless = conn.execute("SELECT count(*), sum(county = '') FROM zip_centroids").fetchone()
+    assert countless > 0
+    out = json.loads(run_cli("coverage", "--db", str(small_db), "--need", "housing", "--json").stdout)
+    assert out["counted"]["zips_without_county"] == countless
+    assert out["counted"]["zips"] == sum(r["zips_total"] for r in out["rows"]) == every - countless
     wy = next(r for r in found.rows if r.state == "WY")
     assert wy.services_nearby == 2 and wy.county == ""
 

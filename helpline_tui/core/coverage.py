@@ -132,6 +132,11 @@ def measure(conn: sqlite3.Connection, *, radius_miles: float = 25.0, needs: Sequ
     units, zips = _units(conn, states, by)
     bit = {t.id: i for i, t in enumerate(chosen)}
     grid, area_services, counted = _services(conn, chosen, bit, radius_miles)
+    counted["zips"] = len(zips)
+    if by == "county":  # ZIP codes the ZIP table gives no county (military, some PO boxes): their state's only
+        counted["zips_without_county"] = conn.execute(
+            "SELECT count(*) FROM zip_centroids WHERE county = ''"
+            + (f" AND state IN ({','.join('?' * len(states))})" if states else ""), states).fetchone()[0]
     offered = [0] * len(chosen)  # by any counted service, area-wide ones included
     for mask in grid.masks:
         for b in _bits(mask):

@@ -53,6 +53,9 @@ def text_lines(cov: Coverage, lang: str = "en") -> list[str]:
     lines = [f"Coverage within {cov.radius_miles:g} mi of where people live (ZIP centroids): "
              f"{counted_units}{where}",
              f"  {counted_sentence(cov)}"]
+    if cov.counted.get("zips_without_county"):
+        lines.append(f"  {cov.counted['zips_without_county']:,} ZIP codes the ZIP table gives no county are left out "
+                     f"(--by state counts them)")
     if cov.tally is not None:
         t = cov.tally
         lines.append(f"  tallies: {t['calls']} calls; unmet needs (nothing suitable) in the places measured "
