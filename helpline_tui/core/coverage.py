@@ -286,44 +286,33 @@ def _services(conn, chosen: list[Topic], bit: dict[str, int], radius_miles: floa
     for rid, token in conn.execute("SELECT rid, token FROM service_areas"):
         if rid in masks:
             tokens[rid].append(token)
-    placed, area_services = [], {}
+    positioned, unplaced = [], []  # (lat, lon, mask, area tokens or None)
     counted = {"services": 0, "by_position": 0, "area_wide": 0, "neither": 0,
-               "areas": {"national": 0, "statewide": 0, "county": 0, "zip": 0}}
+               "areas": {"national": 0, "statewide": 0, "county": 0, "zip": 0}}  # each service by its widest area
     for rid, lat, lon in conn.execute("SELECT rid, latitude, longitude FROM services WHERE status = 'active'"):
         mask = masks.get(rid)
         if not mask:
             continue
         counted["services"] += 1
-        has_position = lat is not None and lon is not None
-        if rid in tokens:
+        areas = tokens.get(rid)
+        if areas:
             counted["area_wide"] += 1
-            for token in tokens[rid]:
-                counted["areas"][_area_kind(token)] += 1
-        if has_position:
+            counted["areas"][min((_area_kind(t) for t in areas), key=_AREA_KINDS.index)] += 1
+        if lat is not None and lon is not None:
             counted["by_position"] += 1
-        elif rid not in tokens:
-            counted["neither"] += 1
-            continue
-        index = len(placed)
-        placed.append((lat if has_position else None, lon if has_position else None, mask))
-        if rid in tokens:
-            area_services[index] = tokens[rid]
-    grid = ServiceGrid.build(((la, lo, m) for la, lo, m in placed if la is not None), radius_miles)
-    # Area services with no position are kept after the positioned ones (indices past the grid's).
-    remap, unplaced = {}, []
-    positioned = 0
-    for index, (la, lo, m) in enumerate(placed):
-        if la is not None:
-            remap[index] = positioned
-            positioned += 1
+            positioned.append((lat, lon, mask, areas))
+        elif areas:
+            unplaced.append((None, None, mask, areas))
         else:
-            unplaced.append((index, m))
-    for index, m in unplaced:
-        remap[index] = len(grid.masks)
-        grid.masks.append(m)
-        grid.lats.append(float("nan"))
-        grid.lons.append(float("nan"))
-    return grid, {remap[i]: t for i, t in area_services.items()}, counted
+            counted["neither"] += 1
+    grid = ServiceGrid.build(((lat, lon, mask) for lat, lon, mask, _ in positioned), radius_miles)
+    for *_, mask, _ in unplaced:
+        grid.add_unplaced(mask)
+    area_services = {i: areas for i, (*_, areas) in enumerate(positioned + unplaced) if areas}
+    return grid, area_services, counted
+
+
+_AREA_KINDS = ("national", "statewide", "county", "zip")  # widest first
 
 
 def _area_kind(token: str) -> str:

@@ -67,6 +67,13 @@ class ServiceGrid:
             grid.cell_masks.setdefault(row, []).append(mask)
         return grid
 
+    def add_unplaced(self, mask: int) -> None:
+        """A service with no position (an area-wide line): it has an index and a mask, no cell."""
+        self.lats.append(math.nan)
+        self.lons.append(math.nan)
+        self.masks.append(mask)
+        self.xyz.append((math.nan, math.nan, math.nan))
+
     def spans(self, lat: float, lon: float, radius_miles: float) -> list[Span]:
         """The rows of cells the disk of `radius_miles` around the point reaches."""
         s = self.cell_degrees
