@@ -654,13 +654,18 @@ def _cmd_coverage(args: argparse.Namespace, db_path: Path) -> int:
         raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.html is not None:
         _write_page(args.html, coverage_output.html_page(found, args.label_lang))
+    from helpline_tui.core.directory import is_demo
+
+    demo = is_demo(conn)
     if args.json:
-        print(json_line(found.as_json()))
+        print(json_line({**found.as_json(), "demo": demo}))
     elif args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         for row in coverage_output.csv_rows(found):
             writer.writerow([display_text(v) if isinstance(v, str) else v for v in row])
     else:
+        if demo:
+            _say("Demo data: fictional services.")
         for line in coverage_output.text_lines(found, args.label_lang):
             _say(line)
     if args.html is not None and not args.json and not args.csv:

@@ -392,3 +392,14 @@ def test_across_the_180th_meridian_and_over_the_pole_as_a_plain_haversine(tmp_pa
     got = {r.county: (r.zips_total, r.zips_covered, r.services_nearby) for r in found.rows}
     assert got == expected(db, "mental-health", "AK", radius)
     assert got["Aleutians West Census Area"][2] >= 1  # Attu reaches Adak across the meridian
+
+
+def test_a_demo_directory_is_said_to_be_fictional(tmp_path, capsys):
+    from helpline_tui.core.demo_build import build_demo
+
+    db = tmp_path / "demo.sqlite"
+    build_demo(db, 30, 1)
+    code, out, _ = run_here(capsys, "coverage", "--db", str(db), "--need", "housing", "--state", "NY")
+    assert code == 0 and out.splitlines()[0] == "Demo data: fictional services."
+    code, out, _ = run_here(capsys, "coverage", "--db", str(db), "--need", "housing", "--state", "NY", "--json")
+    assert json.loads(out)["demo"] is True
