@@ -118,11 +118,29 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", parents=[common], help="upgrade the directory's schema, all-or-nothing")
 
+    _add_coverage_parser(sub, common)
+
     h = sub.add_parser("doctor", parents=[common], help="check the directory file and say what to run to fix it")
     h.add_argument("--json", action="store_true", help="JSON report")
     h.add_argument("--repair", action="store_true",
                    help="remove stale temporary files; rebuild the index and source counts from the records")
     return p
+
+
+def _add_coverage_parser(sub, common: argparse.ArgumentParser) -> None:
+    c = sub.add_parser("coverage", parents=[common],
+                       help="where the directory has no service of a need within N miles of where people live")
+    c.add_argument("--need", action="append", default=[], metavar="NEED_ID", help="a need id (default: every need)")
+    c.add_argument("--state", action="append", default=[], metavar="XX", help="two-letter state code; repeat for more")
+    c.add_argument("--radius", type=float, default=25.0, help="miles from each ZIP centroid (default 25)")
+    c.add_argument("--by", choices=("county", "state"), default="county", help="county (default) or state")
+    c.add_argument("--tally", nargs="+", type=Path, default=[], metavar="FILE",
+                   help="tally files: mark where callers' unmet needs fell")
+    form = c.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON object")
+    form.add_argument("--csv", action="store_true", help="CSV, one row per need and county")
+    c.add_argument("--html", type=Path, metavar="FILE", help="also write a page with a chart per domain")
+    c.add_argument("--lang", dest="label_lang", choices=("en", "es"), default="en", help="labels of needs and the page")
 
 
 def _add_guard_flags(command: argparse.ArgumentParser) -> None:
@@ -145,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("import", "refresh", "demo", "migrate", "doctor"):
             _check_keep_setting()  # before any work, not at the swap after it
         handler = {"search": _cmd_search, "import": _cmd_import, "refresh": _cmd_refresh, "info": _cmd_info,
-                   "needs": _cmd_needs,
+                   "needs": _cmd_needs, "coverage": _cmd_coverage,
                    "demo": _cmd_demo, "migrate": _cmd_migrate, "doctor": _cmd_doctor}[args.command]
         return handler(args, db_path)
     except UsageError as exc:
@@ -626,6 +644,51 @@ def _cmd_needs(args: argparse.Namespace, db_path: Path) -> int:
             if row["kind"] == facet:
                 _say(f"  {row['id']:<24} {row['label']}")
     return 0
+
+
+# ------------------------------------------------------------------------------------------ coverage
+
+def _cmd_coverage(args: argparse.Namespace, db_path: Path) -> int:
+    import csv
+
+    from helpline_tui.core import coverage, coverage_output
+
+    conn = _open(db_path)
+    try:
+        found = coverage.measure(conn, radius_miles=args.radius, needs=args.need, states=args.state, by=args.by,
+                                 tally_files=args.tally)
+    except coverage.CoverageError as exc:
+        raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
+    if args.html is not None:
+        _write_page(args.html, coverage_output.html_page(found, args.label_lang))
+    from helpline_tui.core.directory import is_demo
+
+    demo = is_demo(conn)
+    if args.json:
+        print(json_line({**found.as_json(), "demo": demo}))
+    elif args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        for row in coverage_output.csv_rows(found):
+            writer.writerow([display_text(v) if isinstance(v, str) else v for v in row])
+    else:
+        if demo:
+            _say("Demo data: fictional services.")
+        for line in coverage_output.text_lines(found, args.label_lang):
+            _say(line)
+    if args.html is not None and not args.json and not args.csv:
+        _say(f"page written: {args.html}")
+    return 0
+
+
+def _write_page(path: Path, text: str) -> None:
+    """The whole page or nothing: written beside, then renamed over."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise KnownFailure(f"{path}: cannot write the page ({exc.strerror or exc})") from None
 
 
 # -------------------------------------------------------------------------------------- demo, migrate
