@@ -281,6 +281,13 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _check_format(conn: sqlite3.Connection, path: Path) -> None:
     try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise TallyError(f"{path} is not a readable tally file ({exc})") from None
+    if "tally_meta" not in tables:
+        what = "a helpline directory file" if "services" in tables else "another kind of SQLite file"
+        raise TallyError(f"{path} is not a tally file (it is {what})")
+    try:
         row = conn.execute("SELECT value FROM tally_meta WHERE key = 'format'").fetchone()
         columns = {t: [c[1] for c in conn.execute(f"PRAGMA table_info({t})")]
                    for t in ("calls", "call_needs", "call_referrals")}
