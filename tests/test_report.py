@@ -200,3 +200,22 @@ def test_the_html_report_is_self_contained_suppressed_and_drawn_in_a_real_browse
     assert (width, height) == (1000, 1400)
     assert white < len(px) * 0.98, "a blank page"
     assert bar_pixels > 20_000, f"only {bar_pixels} pixels of the bars' colour: the charts are not drawn"
+
+
+def test_the_per_day_counts_kept_by_the_writer_agree_with_the_calls(seats, tmp_path):
+    """One file is counted from the per-day counts its writer keeps; the same calls in a file written
+    by another program (the contract's tables alone) are counted from the calls: the same report."""
+    files, _ = seats
+    kept = json.loads(report("--from", str(files[1]), "--by", "week", "--json").stdout)
+    bare = tmp_path / "bare.sqlite"
+    conn = sqlite3.connect(bare)
+    conn.executescript(tally.SCHEMA.split("-- Counts per day")[0])
+    conn.execute("INSERT INTO tally_meta VALUES ('format', 'helpline-tally 1')")
+    conn.execute("ATTACH ? AS b", (str(files[1]),))
+    for table in ("calls", "call_needs", "call_referrals"):
+        conn.execute(f"INSERT INTO {table} SELECT * FROM b.{table}")
+    conn.commit()
+    conn.close()
+    recounted = json.loads(report("--from", str(bare), "--by", "week", "--json").stdout)
+    assert {k: v for k, v in recounted.items() if k != "files"} == {k: v for k, v in kept.items() if k != "files"}
+    assert kept["calls"] == 250  # seat B's 200 calls and the 50 of seat A's its file also holds

@@ -77,9 +77,14 @@ class Report:
 # ------------------------------------------------------------------------------------- reading
 
 def open_files(paths: Sequence[Path]) -> sqlite3.Connection:
-    """One tally file read as it is, or several merged into memory, each call once (by call_id)."""
+    """The tally to count: one file as it is when its per-day counts hold its calls (the writer keeps
+    them so); else, and for several seats' files, their calls merged into memory, each call once (by
+    call_id), and counted there."""
     if len(paths) == 1:
-        return _checked(paths[0])
+        conn = _checked(paths[0])
+        if tally.summaries_agree(conn):
+            return conn
+        conn.close()
     merged = sqlite3.connect(":memory:")
     merged.executescript(tally.SCHEMA)
     for number, path in enumerate(paths):
@@ -87,11 +92,13 @@ def open_files(paths: Sequence[Path]) -> sqlite3.Connection:
         merged.execute(f"ATTACH DATABASE ? AS seat{number}", (f"file:{Path(path).expanduser()}?mode=ro",))
         try:
             for table in ("calls", "call_needs", "call_referrals"):
-                merged.execute(f"INSERT OR IGNORE INTO main.{table} SELECT * FROM seat{number}.{table}")
+                columns = ", ".join(c[1] for c in merged.execute(f"PRAGMA main.table_info({table})"))
+                merged.execute(f"INSERT OR IGNORE INTO main.{table} SELECT {columns} FROM seat{number}.{table}")
             merged.commit()
         except sqlite3.DatabaseError as exc:
             raise ReportError(f"{path} is not a readable tally file ({exc})") from None
         merged.execute(f"DETACH DATABASE seat{number}")
+    merged.executescript(tally.REBUILD_SUMMARIES)
     return merged
 
 
@@ -104,34 +111,27 @@ def _checked(path: Path) -> sqlite3.Connection:
 
 def build(conn: sqlite3.Connection, options: Options, files: Sequence[str] = (),
           names: dict[str, str] | None = None) -> Report:
-    """Count what the tally holds between options.since and options.until."""
+    """Count what the tally holds between options.since and options.until, from its per-day counts."""
     report = Report(options, [str(f) for f in files])
     where, args = _where(options)
     try:
         period = "substr(day, 1, 7)" if options.by == "month" else \
             "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')"
         report.by_period = [(p, n) for p, n in conn.execute(
-            f"SELECT {period} AS p, count(*) FROM calls {where} GROUP BY p ORDER BY p", args)]
+            f"SELECT {period} AS p, sum(calls) FROM summary_calls {where} GROUP BY p ORDER BY p", args)]
         report.calls = sum(n for _, n in report.by_period)
         report.by_language = [(lang, n) for lang, n in conn.execute(
-            f"SELECT ui_language, count(*) FROM calls {where} GROUP BY ui_language ORDER BY 2 DESC, 1", args)]
-        # Each (call, need) once, whatever its concepts: met when any service given carries it.
-        rows = conn.execute(
-            f"""WITH picked AS (SELECT call_id, state, county FROM calls {where}),
-                    asked AS (SELECT n.call_id, n.need, max(n.outcome = 'referred') AS met,
-                                     max(n.outcome = 'nothing-suitable') AS unmet
-                              FROM call_needs n WHERE n.call_id IN (SELECT call_id FROM picked)
-                              GROUP BY n.call_id, n.need)
-                SELECT a.need, p.state, p.county, count(*), sum(a.met), sum(a.unmet AND NOT a.met)
-                FROM asked a JOIN picked p ON p.call_id = a.call_id GROUP BY 1, 2, 3""", args)
+            f"SELECT ui_language, sum(calls) FROM summary_calls {where} GROUP BY 1 ORDER BY 2 DESC, 1", args)]
+        rows = conn.execute(f"SELECT need, state, county, sum(asked), sum(met), sum(unmet) FROM summary_needs {where} "
+                            f"GROUP BY 1, 2, 3", args)
         for need, state, county, asked, met, unmet in rows:
-            report.by_need_area[(need, state, county)] = [asked, met, unmet, asked - met - unmet]
+            report.by_need_area[(need, state or None, county or None)] = [asked, met, unmet, asked - met - unmet]
             cells = report.by_need.setdefault(need, [0, 0, 0, 0])
             for i, value in enumerate((asked, met, unmet, asked - met - unmet)):
                 cells[i] += value
         services = conn.execute(
-            f"SELECT service_id, count(*) FROM call_referrals WHERE call_id IN (SELECT call_id FROM calls {where}) "
-            f"GROUP BY service_id ORDER BY 2 DESC, 1 LIMIT {TOP_SERVICES}", args).fetchall()
+            f"SELECT service_id, sum(calls) FROM summary_referrals {where} GROUP BY 1 ORDER BY 2 DESC, 1 "
+            f"LIMIT {TOP_SERVICES}", args).fetchall()
     except sqlite3.DatabaseError as exc:
         raise ReportError(f"{', '.join(report.files) or 'the tally'}: cannot be read ({exc})") from None
     names = names or {}
@@ -291,7 +291,7 @@ def week_start(today: dt.date) -> dt.date:
 
 def summary_for_screen(path: Path, today: dt.date, min_cell: int = 5) -> dict[str, Any]:
     """This week's calls and this month's top unmet needs, for the admin screen (suppressed as in reports)."""
-    conn = _checked(path)
+    conn = open_files([path])
     try:
         week = build(conn, Options(since=week_start(today).isoformat(), until=today.isoformat(), min_cell=min_cell))
         month = build(conn, Options(since=today.replace(day=1).isoformat(), until=today.isoformat(),

@@ -53,6 +53,34 @@ CREATE TABLE IF NOT EXISTS call_referrals (
   service_id TEXT NOT NULL,
   PRIMARY KEY (call_id, service_id)
 );
+""" + """
+-- Counts per day derived from the rows above, kept in the same transaction as each call, so that
+-- `helpline report` over a year of calls reads thousands of rows, not millions. Nothing in them is
+-- not already in the call rows; '' stands for an unknown state or county. Rebuilt from the call
+-- rows whenever they disagree (a file written by another program).
+CREATE TABLE IF NOT EXISTS summary_calls (
+  day TEXT NOT NULL, ui_language TEXT NOT NULL, state TEXT NOT NULL, county TEXT NOT NULL,
+  calls INTEGER NOT NULL, PRIMARY KEY (day, ui_language, state, county)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS summary_needs (
+  day TEXT NOT NULL, state TEXT NOT NULL, county TEXT NOT NULL, need TEXT NOT NULL,
+  asked INTEGER NOT NULL, met INTEGER NOT NULL, unmet INTEGER NOT NULL,
+  PRIMARY KEY (day, state, county, need)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS summary_referrals (
+  day TEXT NOT NULL, service_id TEXT NOT NULL, calls INTEGER NOT NULL,
+  PRIMARY KEY (day, service_id)) WITHOUT ROWID;
+"""
+SUMMARY_TABLES = ("summary_calls", "summary_needs", "summary_referrals")
+# The summaries from the call rows: each (call, need) once, met when any service given carries it.
+REBUILD_SUMMARIES = """
+DELETE FROM summary_calls; DELETE FROM summary_needs; DELETE FROM summary_referrals;
+INSERT INTO summary_calls SELECT day, ui_language, coalesce(state, ''), coalesce(county, ''), count(*)
+  FROM calls GROUP BY 1, 2, 3, 4;
+INSERT INTO summary_needs
+  SELECT c.day, coalesce(c.state, ''), coalesce(c.county, ''), a.need, count(*), sum(a.met), sum(a.unmet AND NOT a.met)
+  FROM (SELECT call_id, need, max(outcome = 'referred') AS met, max(outcome = 'nothing-suitable') AS unmet
+        FROM call_needs GROUP BY call_id, need) a JOIN calls c ON c.call_id = a.call_id GROUP BY 1, 2, 3, 4;
+INSERT INTO summary_referrals SELECT c.day, r.service_id, count(*)
+  FROM call_referrals r JOIN calls c ON c.call_id = r.call_id GROUP BY 1, 2;
 """
 
 
@@ -258,11 +286,12 @@ def open_for_writing(path: Path, directory_path: Path | None = None) -> sqlite3.
             raise TallyError(f"{path} is not a tally file (it holds other tables); give the tally a file of its own")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        if not tables:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executescript(SCHEMA)  # commits
-            conn.execute("INSERT OR IGNORE INTO tally_meta VALUES ('format', ?)", (FORMAT,))
+        if not tables:  # one transaction: a file is a tally whole, or nothing
+            conn.executescript(f"BEGIN IMMEDIATE; {SCHEMA} INSERT OR IGNORE INTO tally_meta "
+                               f"VALUES ('format', '{FORMAT}'); COMMIT;")
         _check_format(conn, path)
+        if not summaries_agree(conn):  # a file written by another program: its counts from its calls
+            conn.executescript(f"BEGIN IMMEDIATE; {SCHEMA} {REBUILD_SUMMARIES} COMMIT;")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise TallyError(f"{path} is not a readable tally file ({exc})") from None
@@ -301,6 +330,16 @@ def _check_format(conn: sqlite3.Connection, path: Path) -> None:
         raise TallyError(f"{path} is damaged: its tables are not those of a tally file")
 
 
+def summaries_agree(conn: sqlite3.Connection, schema: str = "main") -> bool:
+    """Whether the file's per-day counts hold exactly its calls (the writer keeps them so)."""
+    tables = {name for (name,) in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")}
+    if not set(SUMMARY_TABLES) <= tables:
+        return False
+    counted, calls = conn.execute(f"SELECT (SELECT coalesce(sum(calls), 0) FROM {schema}.summary_calls), "
+                                  f"(SELECT count(*) FROM {schema}.calls)").fetchone()
+    return counted == calls
+
+
 def open_for_reading(path: Path) -> sqlite3.Connection:
     """A tally file to report on, read-only; one sentence naming the file when it is missing,
     damaged or not a tally."""
@@ -328,10 +367,28 @@ def write_call(conn: sqlite3.Connection, row: CallRow) -> None:
                      (row.call_id, row.seat, row.day, row.hour, row.ui_language, row.state, row.county))
         conn.executemany("INSERT INTO call_needs VALUES (?,?,?,?)", [(row.call_id, *n) for n in row.needs])
         conn.executemany("INSERT INTO call_referrals VALUES (?,?)", [(row.call_id, s) for s in row.referrals])
+        _count(conn, row)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _count(conn: sqlite3.Connection, row: CallRow) -> None:
+    """The call into the per-day counts (see SCHEMA), in the transaction that writes it."""
+    state, county = row.state or "", row.county or ""
+    conn.execute("INSERT INTO summary_calls VALUES (?,?,?,?,1) ON CONFLICT DO UPDATE SET calls = calls + 1",
+                 (row.day, row.ui_language, state, county))
+    outcomes: dict[str, set[str]] = {}
+    for need, _, outcome in row.needs:
+        outcomes.setdefault(need, set()).add(outcome)
+    conn.executemany(
+        "INSERT INTO summary_needs VALUES (?,?,?,?,1,?,?) ON CONFLICT DO UPDATE SET asked = asked + 1, "
+        "met = met + excluded.met, unmet = unmet + excluded.unmet",
+        [(row.day, state, county, need, int("referred" in seen),
+          int("nothing-suitable" in seen and "referred" not in seen)) for need, seen in outcomes.items()])
+    conn.executemany("INSERT INTO summary_referrals VALUES (?,?,1) ON CONFLICT DO UPDATE SET calls = calls + 1",
+                     [(row.day, service_id) for service_id in dict.fromkeys(row.referrals)])
 
 
 class TallyWriter:

@@ -23,6 +23,10 @@ CONTRACT = {
     "calls": ["call_id", "seat", "day", "hour", "ui_language", "state", "county"],
     "call_needs": ["call_id", "need", "concept", "outcome"],
     "call_referrals": ["call_id", "service_id"],
+    # per-day counts derived from the rows above (core/tally.py): no call id, nothing finer than the day
+    "summary_calls": ["day", "ui_language", "state", "county", "calls"],
+    "summary_needs": ["day", "state", "county", "need", "asked", "met", "unmet"],
+    "summary_referrals": ["day", "service_id", "calls"],
 }
 
 
