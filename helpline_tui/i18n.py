@@ -332,7 +332,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "Llamada terminada: búsqueda, filtros, lista y nota borradas."),
     # ---- call tally (core/tally.py) and the reports screen -----------------------------------------
     "header.tally": ("tally on", "recuento activo"),
-    "header.tally_unmet": ("tally on · nothing suitable: {needs}", "recuento activo · nada adecuado: {needs}"),
+    # a need marked "nothing suitable found" (ctrl+g) is an unmet need in the reports
+    "header.tally_unmet": ("tally on · unmet: {needs}", "recuento activo · sin atender: {needs}"),
     "tally.marked": ("Nothing suitable found: {needs}. Counted when the call ends.",
                      "Nada adecuado: {needs}. Se cuenta al terminar la llamada."),
     "tally.no_need": ("This search read no need to mark: search for the need first.",

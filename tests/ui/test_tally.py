@@ -86,7 +86,7 @@ async def test_calls_ended_with_f10_are_tallied_with_the_contracts_fields_and_no
     headers = await two_calls(app)
 
     assert "tally on" in headers[0]
-    assert "nothing suitable: Housing" in headers[1]  # the handler sees the mark
+    assert "tally on · unmet: Housing / sober living" in headers[1]  # the handler sees the mark
     assert headers[2].endswith("tally on")  # the next call starts with no mark
 
     conn = sqlite3.connect(path)
@@ -140,7 +140,7 @@ async def test_the_header_says_the_tally_is_on_in_spanish(make_app, slip_folder,
         await settle(pilot)
         await pilot.press("ctrl+g")
         await settle(pilot)
-        assert "recuento activo · nada adecuado: Vivienda" in header_text(app)
+        assert "recuento activo · sin atender: Vivienda" in header_text(app)
 
 
 async def test_the_seat_is_kept_only_when_the_install_names_one(make_app, slip_folder, tmp_path):
@@ -177,3 +177,19 @@ async def test_the_reports_screen_shows_this_weeks_calls_and_top_unmet_needs(mak
         assert "Housing / sober living: 3" in unmet
         assert "Housing / sober living, Suffolk County, MA: 3" in unmet
         assert "helpline coverage" in gaps
+
+
+async def test_a_mark_never_pushes_the_demo_badge_off_an_80_column_header(make_app, slip_folder, tmp_path):
+    from tests.ui.conftest import build_directory, screen_lines
+
+    demo = build_directory(tmp_path / "demo.sqlite", demo=True)
+    app = make_app(db=demo, config=tally_config(slip_folder, tmp_path / "tally.sqlite"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "housing chelsea")
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        top = screen_lines(app)[0]
+        assert top.rstrip().endswith("DEMO DATA: fictional services"), top
+        assert "8 services · tally on · unmet: Hous" in top, top

@@ -37,8 +37,7 @@ class DirectoryHeader(Widget):
         facts = tn("header.services", summary.total, lang)
         if summary.updated and not summary.demo:
             facts += SEP + t("header.updated", lang, date=summary.updated[:10])
-        if tally:
-            facts += SEP + tally
+        tally = tally or ""
         title = t("app.title", lang)
         name = display_text(summary.path.name)  # a file name may hold anything, ESC included
         room = self.size.width  # 0 before the first layout: on_resize comes back here
@@ -46,9 +45,15 @@ class DirectoryHeader(Widget):
             room -= 2  # the info's padding
             if summary.demo:
                 room -= cell_len(badge_text) + 2
-            name_room = room - cell_len(title + SEP + SEP + facts)
+            name_room = room - cell_len(title + SEP + SEP + facts + (SEP + tally if tally else ""))
             if cell_len(name) > name_room:
                 name = name[:name_room - 1] + "…" if name_room > MIN_NAME else ""
+            # Then what the tally says, rather than the badge or the count ("nothing suitable: Hous…")
+            tally_room = room - cell_len(title + SEP + facts + SEP) - (cell_len(name + SEP) if name else 0)
+            if tally and cell_len(tally) > tally_room:
+                tally = tally[:tally_room - 1] + "…" if tally_room > MIN_NAME else ""
+        if tally:
+            facts += SEP + tally
         info = Text(no_wrap=True, overflow="ellipsis")
         info.append(title, style="bold")
         info.append(SEP + (name + SEP if name else ""))
