@@ -643,8 +643,12 @@ def _cmd_report(args: argparse.Namespace, _db_path: Path) -> int:
     from helpline_tui import config as config_mod
     from helpline_tui.core import report, tally
 
-    settings = config_mod.load().tally
+    config = config_mod.load()
+    settings = config.tally
     files = args.tally_files or [settings.path or tally.default_path()]
+    if not args.tally_files and not files[0].exists():
+        raise KnownFailure(f"{files[0]}: no calls tallied on this computer yet (the tally is kept with [tally] "
+                           f"enabled = true in {config.path}, or helpline --tally PATH); --from names tally files")
     try:
         options = report.Options(
             since=report.check_day(args.since, "--since") if args.since else None,
