@@ -129,6 +129,14 @@ def bench_report(calls: int, folder: Path, keep: Path | None) -> None:
     quarter = min(run_report("--from", str(path), "--since", "2026-03-01", "--until", "2026-05-31", "--json")
                   for _ in range(3))
     page = min(run_report("--from", str(path), "--html", str(folder / "report.html")) for _ in range(2))
+    second = folder / "seat-2.sqlite"
+    generate(second, calls // 10, seed=20)
+    merged = min(run_report("--from", str(path), str(second), "--json") for _ in range(2))
+    copy = folder / "copied.sqlite"
+    copy.write_bytes(path.read_bytes())
+    same = run_report("--from", str(path), str(copy), "--json")
+    print(f"merging seats (a whole process): {calls:,} + {calls // 10:,} calls {merged:.2f} s; "
+          f"a file and its copy ({calls:,} calls shared, each counted once) {same:.2f} s")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import helpline_tui.cli"], cwd=ROOT, check=True)
     startup = time.perf_counter() - started

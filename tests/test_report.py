@@ -219,3 +219,8 @@ def test_the_per_day_counts_kept_by_the_writer_agree_with_the_calls(seats, tmp_p
     recounted = json.loads(report("--from", str(bare), "--by", "week", "--json").stdout)
     assert {k: v for k, v in recounted.items() if k != "files"} == {k: v for k, v in kept.items() if k != "files"}
     assert kept["calls"] == 250  # seat B's 200 calls and the 50 of seat A's its file also holds
+    # With seat A's file: counted from the calls (bare) or from the per-day counts, less the 50 shared.
+    mixed = json.loads(report("--from", str(bare), str(files[0]), "--json").stdout)
+    counted = json.loads(report("--from", str(files[1]), str(files[0]), "--json").stdout)
+    assert {k: v for k, v in mixed.items() if k != "files"} == {k: v for k, v in counted.items() if k != "files"}
+    assert counted["calls"] == 502  # 250 + 302 - 50

@@ -77,29 +77,70 @@ class Report:
 # ------------------------------------------------------------------------------------- reading
 
 def open_files(paths: Sequence[Path]) -> sqlite3.Connection:
-    """The tally to count: one file as it is when its per-day counts hold its calls (the writer keeps
-    them so); else, and for several seats' files, their calls merged into memory, each call once (by
-    call_id), and counted there."""
-    if len(paths) == 1:
-        conn = _checked(paths[0])
-        if tally.summaries_agree(conn):
-            return conn
+    """The tally to count, as per-day counts (tally.SCHEMA). One file whose counts hold its calls (the
+    writer keeps them so) is read as it is; several such files are added up in memory, less the calls
+    a file shares with one before it (a call is counted once, by call_id); a file without such counts
+    (another program's) has its calls merged into memory with the others' and counted there."""
+    checked = []
+    for path in paths:
+        conn = _checked(path)
+        checked.append(tally.summaries_agree(conn))
         conn.close()
+    if len(paths) == 1 and checked[0]:
+        return _checked(paths[0])
     merged = sqlite3.connect(":memory:")
-    merged.executescript(tally.SCHEMA)
+    merged.executescript(tally.SCHEMA + "CREATE TABLE seen (call_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+                         "CREATE TABLE shared (call_id TEXT PRIMARY KEY) WITHOUT ROWID;")
+    add = _add_counts if all(checked) else _add_calls
     for number, path in enumerate(paths):
-        _checked(path).close()
         merged.execute(f"ATTACH DATABASE ? AS seat{number}", (f"file:{Path(path).expanduser()}?mode=ro",))
         try:
-            for table in ("calls", "call_needs", "call_referrals"):
-                columns = ", ".join(c[1] for c in merged.execute(f"PRAGMA main.table_info({table})"))
-                merged.execute(f"INSERT OR IGNORE INTO main.{table} SELECT {columns} FROM seat{number}.{table}")
+            add(merged, f"seat{number}", first=number == 0)
             merged.commit()
         except sqlite3.DatabaseError as exc:
             raise ReportError(f"{path} is not a readable tally file ({exc})") from None
         merged.execute(f"DETACH DATABASE seat{number}")
-    merged.executescript(tally.REBUILD_SUMMARIES)
+    if add is _add_calls:
+        merged.executescript(tally.REBUILD_SUMMARIES)
     return merged
+
+
+def _add_calls(merged: sqlite3.Connection, seat: str, first: bool) -> None:
+    for table in ("calls", "call_needs", "call_referrals"):
+        columns = ", ".join(c[1] for c in merged.execute(f"PRAGMA main.table_info({table})"))
+        merged.execute(f"INSERT OR IGNORE INTO main.{table} SELECT {columns} FROM {seat}.{table}")
+
+
+_ADD = {"summary_calls": "calls = calls + excluded.calls",
+        "summary_needs": "asked = asked + excluded.asked, met = met + excluded.met, unmet = unmet + excluded.unmet",
+        "summary_referrals": "calls = calls + excluded.calls"}
+
+
+def _add_counts(merged: sqlite3.Connection, seat: str, first: bool) -> None:
+    """A seat's per-day counts added to the others', less those of the calls counted already."""
+    for table, update in _ADD.items():
+        merged.execute(f"INSERT INTO main.{table} SELECT * FROM {seat}.{table} WHERE true "
+                       f"ON CONFLICT DO UPDATE SET {update}")
+    merged.execute("DELETE FROM shared")
+    if not first:
+        merged.execute(f"INSERT INTO shared SELECT call_id FROM {seat}.calls WHERE call_id IN (SELECT call_id FROM seen)")
+    merged.execute(f"INSERT OR IGNORE INTO seen SELECT call_id FROM {seat}.calls")
+    if merged.execute("SELECT count(*) FROM shared").fetchone()[0] == 0:
+        return
+    calls = f"(SELECT * FROM {seat}.calls WHERE call_id IN (SELECT call_id FROM shared))"
+    merged.execute(f"INSERT INTO main.summary_calls SELECT day, ui_language, coalesce(state, ''), coalesce(county, ''), "
+                   f"-count(*) FROM {calls} WHERE true GROUP BY 1, 2, 3, 4 ON CONFLICT DO UPDATE SET {_ADD['summary_calls']}")
+    merged.execute(
+        f"INSERT INTO main.summary_needs SELECT c.day, coalesce(c.state, ''), coalesce(c.county, ''), a.need, -count(*), "
+        f"-sum(a.met), -sum(a.unmet AND NOT a.met) FROM (SELECT call_id, need, max(outcome = 'referred') AS met, "
+        f"max(outcome = 'nothing-suitable') AS unmet FROM {seat}.call_needs WHERE call_id IN (SELECT call_id FROM shared) "
+        f"GROUP BY call_id, need) a JOIN {calls} c ON c.call_id = a.call_id WHERE true GROUP BY 1, 2, 3, 4 "
+        f"ON CONFLICT DO UPDATE SET {_ADD['summary_needs']}")
+    merged.execute(f"INSERT INTO main.summary_referrals SELECT c.day, r.service_id, -count(*) FROM {seat}.call_referrals r "
+                   f"JOIN {calls} c ON c.call_id = r.call_id WHERE true GROUP BY 1, 2 "
+                   f"ON CONFLICT DO UPDATE SET {_ADD['summary_referrals']}")
+    for table, column in (("summary_calls", "calls"), ("summary_needs", "asked"), ("summary_referrals", "calls")):
+        merged.execute(f"DELETE FROM main.{table} WHERE {column} = 0")
 
 
 def _checked(path: Path) -> sqlite3.Connection:
