@@ -193,3 +193,34 @@ async def test_a_mark_never_pushes_the_demo_badge_off_an_80_column_header(make_a
         top = screen_lines(app)[0]
         assert top.rstrip().endswith("DEMO DATA: fictional services"), top
         assert "8 services · tally on · unmet: Hous" in top, top
+
+
+async def test_an_answer_arriving_after_f10_is_not_counted_in_the_next_call(make_app, slip_folder, tmp_path):
+    """The answer to words typed just before F10 may reach the screen after it (the search was
+    already done): it is shown for an instant, and never joins the next call."""
+    from helpline_tui.core import tally
+    from helpline_tui.ui.screens.search import SearchRequest, SearchScreen
+
+    path = tmp_path / "tally.sqlite"
+    app = make_app(config=tally_config(slip_folder, path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "housing chelsea")
+        await settle(pilot)
+        screen = app.screen
+        late = SearchRequest(screen.latest_seq + 1, "housing chelsea", screen.filters)
+        screen.latest_seq += 1  # asked for by one more key; its answer is on its way
+        with app.directory.lock:
+            reading = tally.read_search(app.directory.conn, screen.page, late.filters)
+        with app.directory.lock:  # the next call's first search waits: the late answer comes first
+            await pilot.press("f10")
+            screen.post_message(SearchScreen.ResultsReady(late, screen.page, screen.page_generation, reading))
+            await pilot.pause()
+        await settle(pilot)
+        await type_text(pilot, "detox")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+    calls = rows(path, "SELECT c.state, group_concat(n.need) FROM calls c JOIN call_needs n USING (call_id) "
+                       "GROUP BY c.call_id ORDER BY c.state")
+    assert calls == [(None, "detox"), ("MA", "housing")]

@@ -244,7 +244,8 @@ class SearchScreen(HelplineScreen):
         self.page, self.page_generation = message.page, message.generation
         self.explanation = None
         self._show_page(message.page, keep_highlight=same_search)
-        self.helpline.tally_read(message.tally_reading)
+        if message.request.seq >= self.restart_seq:  # not words from before the last change (or the last F10)
+            self.helpline.tally_read(message.tally_reading)
         request, answered_at = message.request, message.answered_at
         self.call_after_refresh(self._painted, request, answered_at, message.page)
         self._wake_paint_waiters()
