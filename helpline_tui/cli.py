@@ -644,6 +644,8 @@ def _cmd_report(args: argparse.Namespace, _db_path: Path) -> int:
     from helpline_tui.core import report, tally
 
     config = config_mod.load()
+    if config.error:  # its [tally] says which file, which seat's path and how small a count may be shown
+        raise KnownFailure(config.error)
     settings = config.tally
     files = args.tally_files or [settings.path or tally.default_path()]
     if not args.tally_files and not files[0].exists():

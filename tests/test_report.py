@@ -224,3 +224,18 @@ def test_the_per_day_counts_kept_by_the_writer_agree_with_the_calls(seats, tmp_p
     counted = json.loads(report("--from", str(files[1]), str(files[0]), "--json").stdout)
     assert {k: v for k, v in mixed.items() if k != "files"} == {k: v for k, v in counted.items() if k != "files"}
     assert counted["calls"] == 502  # 250 + 302 - 50
+
+
+def test_the_settings_min_cell_is_used_and_never_under_three(seats, tmp_path):
+    import os
+
+    settings = tmp_path / "config.toml"
+    settings.write_text("[tally]\nmin_cell = 8\n", encoding="utf-8")
+    env = dict(os.environ, HELPLINE_CONFIG=str(settings))
+    got = json.loads(run_cli("report", "--from", str(seats[0][2]), "--json", env=env).stdout)
+    assert got["min_cell"] == 8 and "<8" in [r["asked"] for r in got["needs_by_area"]]
+    settings.write_text("[tally]\nmin_cell = 2\n", encoding="utf-8")
+    refused = run_cli("report", "--from", str(seats[0][2]), "--json", env=env)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr == (f"helpline: {settings}: [tally] min_cell must be a whole number 3 or more "
+                              f"(smaller counts could identify a caller)\n")
