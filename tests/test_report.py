@@ -239,3 +239,16 @@ def test_the_settings_min_cell_is_used_and_never_under_three(seats, tmp_path):
     assert refused.returncode == 1 and refused.stdout == ""
     assert refused.stderr == (f"helpline: {settings}: [tally] min_cell must be a whole number 3 or more "
                               f"(smaller counts could identify a caller)\n")
+
+
+def test_every_text_of_a_page_is_escaped_and_a_suppressed_bar_has_no_length():
+    from helpline_tui.core import html_charts
+
+    hostile = '<img src=x onerror=alert(1)> "Casa" \x1b]52;c;ZXZpbA==\x07 & co'
+    svg = html_charts.bar_chart(hostile, [(hostile, 12), ("Monroe County, FL", "<5")])
+    page = html_charts.page(hostile, [(hostile, svg + html_charts.table([hostile], [[hostile]]))], lang="es")
+    assert "<img" not in page and "\x1b" not in page and "\x07" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt; &quot;Casa&quot; \\x1b]52;c;ZXZpbA==\\x07 &amp; co" in page
+    assert page.startswith('<!DOCTYPE html>\n<html lang="es">')
+    # "<5" is drawn as a hatched outline of one fixed width, labelled, never a bar as long as its count
+    assert 'fill="url(#suppressed)"' in svg and ">&lt;5</text>" in svg
