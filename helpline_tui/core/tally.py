@@ -132,28 +132,45 @@ class CallRow:
 @dataclass
 class CallTally:
     """What one call's searches read, kept while the call lasts. A search is taken into the call when
-    the handler leaves it (words deleted or changed, another filter), acts on it (adds a service, marks
-    a need) or ends the call; a word still being typed ("hou…") is read again with its next letter."""
+    the handler leaves it for other words or another filter, acts on it (adds a service, marks a
+    need) or ends the call. Words on their way are not: a word still being typed ("hou…") is read
+    again with its next letter, and the words left while deleting ("housing mia…", "housing m") are
+    not searches asked, only what was there before the first deletion (the `peak`)."""
 
     needs: dict[NeedKey, None] = field(default_factory=dict)  # in the order asked
     nothing_suitable: set[NeedKey] = field(default_factory=set)
     state: str | None = None
     county: str | None = None
-    pending: SearchReading | None = None
+    pending: SearchReading | None = None  # the search on screen
+    peak: SearchReading | None = None  # the search before the words on screen were deleted down to
 
     def read(self, reading: SearchReading) -> None:
-        pending = self.pending
-        if pending is not None and not _goes_on_from(reading.signature, pending.signature):
-            self._take(pending)
+        pending, peak = self.pending, self.peak
+        if pending is None:
+            self.pending = reading
+            return
+        if _goes_on_from(reading.signature, pending.signature):  # typed on
+            if peak is not None and not _goes_on_from(peak.signature, reading.signature):
+                self._take(peak)  # typed away from what was deleted: it was a search of its own
+                self.peak = None
+        elif _goes_on_from(pending.signature, reading.signature):  # deleted back
+            if peak is None:
+                self.peak = pending
+        else:  # other words or another filter
+            for left in (peak, pending):
+                if left is not None:
+                    self._take(left)
+            self.peak = None
         self.pending = reading
 
     def settle(self) -> SearchReading | None:
-        """Take the search on screen into the call; return it."""
-        reading, self.pending = self.pending, None
-        if reading is not None:
-            self._take(reading)
-            self.pending = reading  # still on screen: read again if it goes on
-        return reading
+        """Take the search on screen (and the one deleted back from) into the call; return it."""
+        if self.peak is not None:
+            self._take(self.peak)
+            self.peak = None
+        if self.pending is not None:
+            self._take(self.pending)  # still on screen: read again if it goes on
+        return self.pending
 
     def mark_nothing_suitable(self) -> tuple[str, ...]:
         """Mark the needs of the search on screen "nothing suitable found"; the need ids marked."""
