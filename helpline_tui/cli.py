@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", default=None, help="TUI theme: dark, light or high-contrast")
     p.add_argument("--plain", action="store_true",
                    help="a line-by-line interface for screen readers: no colour, no redraws (config: plain = true)")
+    p.add_argument("--tally", type=Path, default=None, metavar="PATH",
+                   help="keep the call tally (needs asked and met, no caller data) in this file; turns it on")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("search", parents=[common], help="search the directory (one query, or --batch)")
@@ -124,6 +126,19 @@ def _parser() -> argparse.ArgumentParser:
     h.add_argument("--json", action="store_true", help="JSON report")
     h.add_argument("--repair", action="store_true",
                    help="remove stale temporary files; rebuild the index and source counts from the records")
+
+    rp = sub.add_parser("report", parents=[common], help="what the call tally says: calls, needs, met and unmet")
+    rp.add_argument("--from", dest="tally_files", nargs="+", type=Path, metavar="TALLY.sqlite",
+                    help="tally files to report on, merged with each call once (default: this computer's tally)")
+    rp.add_argument("--since", help="first day, e.g. 2026-11-01")
+    rp.add_argument("--until", help="last day, e.g. 2026-11-30")
+    rp.add_argument("--by", choices=("month", "week"), default="month", help="calls by month (default) or week")
+    rp.add_argument("--min-cell", type=int, default=None, metavar="N",
+                    help="show counts under N as <N (default 5, or [tally] min_cell; never under 3)")
+    out = rp.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="one JSON object")
+    out.add_argument("--csv", action="store_true", help="CSV: one row per count")
+    out.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained page with charts")
     return p
 
 
@@ -159,11 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     db_path: Path = args.db or default_db_path()
     try:
         if args.command is None:
-            return _run_interface(db_path, args.lang, args.theme, args.plain)
+            return _run_interface(db_path, args.lang, args.theme, args.plain, args.tally)
         if args.command in ("import", "refresh", "demo", "migrate", "doctor"):
             _check_keep_setting()  # before any work, not at the swap after it
         handler = {"search": _cmd_search, "import": _cmd_import, "refresh": _cmd_refresh, "info": _cmd_info,
-                   "needs": _cmd_needs, "coverage": _cmd_coverage,
+                   "needs": _cmd_needs, "coverage": _cmd_coverage, "report": _cmd_report,
                    "demo": _cmd_demo, "migrate": _cmd_migrate, "doctor": _cmd_doctor}[args.command]
         return handler(args, db_path)
     except UsageError as exc:
@@ -691,6 +706,58 @@ def _write_page(path: Path, text: str) -> None:
         raise KnownFailure(f"{path}: cannot write the page ({exc.strerror or exc})") from None
 
 
+# ------------------------------------------------------------------------------------------- report
+
+def _cmd_report(args: argparse.Namespace, _db_path: Path) -> int:
+    """The call tally, counted (core/report.py); names of services from --db when it is given."""
+    from helpline_tui import config as config_mod
+    from helpline_tui.core import report, tally
+
+    config = config_mod.load()
+    if config.error:  # its [tally] says which file, which seat's path and how small a count may be shown
+        raise KnownFailure(config.error)
+    settings = config.tally
+    files = args.tally_files or [settings.path or tally.default_path()]
+    if not args.tally_files and not files[0].exists():
+        raise KnownFailure(f"{files[0]}: no calls tallied on this computer yet (the tally is kept with [tally] "
+                           f"enabled = true in {config.path}, or helpline --tally PATH); --from names tally files")
+    try:
+        options = report.Options(
+            since=report.check_day(args.since, "--since") if args.since else None,
+            until=report.check_day(args.until, "--until") if args.until else None,
+            by=args.by, min_cell=report.check_min_cell(args.min_cell if args.min_cell is not None
+                                                       else settings.min_cell))
+        conn = report.open_files(files)
+        built = report.build(conn, options, [str(f) for f in files])
+    except report.ReportError as exc:
+        raise KnownFailure(str(exc)) from None
+    if getattr(args, "db", None) is not None and built.services:
+        built.services = _named(built.services, args.db)
+    if args.json:
+        print(json_line(report.as_json(built)))
+    elif args.csv:
+        for line in report.csv_text(built).splitlines():
+            _say(line)
+    elif args.html:
+        _write_page(args.html, report.html_page(built))
+        _say(f"{args.html}: report of {report.cell(built.calls, options.min_cell)} calls written")
+    else:
+        for line in report.text_lines(built):
+            _say(line)
+    return 0
+
+
+def _named(services: list, db_path: Path) -> list:
+    from helpline_tui.core.report import service_names
+
+    conn = _open(db_path)
+    try:
+        names = service_names(conn, [sid for sid, _, _ in services])
+    finally:
+        conn.close()
+    return [(sid, names.get(sid), n) for sid, _, n in services]
+
+
 # -------------------------------------------------------------------------------------- demo, migrate
 
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
@@ -783,23 +850,24 @@ def _cmd_doctor(args: argparse.Namespace, db_path: Path) -> int:
 
 # ------------------------------------------------------------------------------------------------ TUI
 
-def _run_interface(db_path: Path, lang: str | None, theme: str | None, plain: bool) -> int:
+def _run_interface(db_path: Path, lang: str | None, theme: str | None, plain: bool,
+                   tally_path: Path | None = None) -> int:
     """The TUI, or the plain line-by-line interface with --plain or `plain = true` in the settings."""
     from helpline_tui import config as config_mod
 
     config = config_mod.load()
     if not (plain or config.plain):
-        return _run_tui(db_path, lang, theme)
+        return _run_tui(db_path, lang, theme, tally_path)
     from helpline_tui.core.directory import DirectoryError
     from helpline_tui.plain.session import run
 
     try:
-        return run(db_path, lang, config)
+        return run(db_path, lang, config, tally_path=tally_path)
     except DirectoryError as exc:
         raise _failure(exc) from None
 
 
-def _run_tui(db_path: Path, lang: str | None, theme: str | None) -> int:
+def _run_tui(db_path: Path, lang: str | None, theme: str | None, tally_path: Path | None = None) -> int:
     from helpline_tui.core.directory import DirectoryError, open_readonly
 
     try:
@@ -813,5 +881,5 @@ def _run_tui(db_path: Path, lang: str | None, theme: str | None) -> int:
     from helpline_tui.ui.app import HelplineApp
 
     # lang None: the settings file's language, else English
-    HelplineApp(db_path=db_path, lang=lang, theme_name=theme).run()
+    HelplineApp(db_path=db_path, lang=lang, theme_name=theme, tally_path=tally_path).run()
     return 0

@@ -20,7 +20,7 @@ from typing import Any, Callable, TextIO
 
 from helpline_tui import config as config_mod
 from helpline_tui import paths
-from helpline_tui.core import days, referral, vocabulary
+from helpline_tui.core import days, referral, tally, vocabulary
 from helpline_tui.core.directory import DirectoryError, FileIdentity, get_record, is_demo, open_readonly
 from helpline_tui.core.display import display_text
 from helpline_tui.core.records import KINDS
@@ -31,7 +31,8 @@ from helpline_tui.plain.words import COMMANDS, YES, w
 
 PAGE = 10  # results announced at a time; `more` says the next ones
 # Commands said alone: followed by other words, the line is a search ("help for veterans").
-ALONE = ("help", "more", "list", "filters", "nearest", "clear_filters", "end_call", "repeat", "spanish", "english", "quit")
+ALONE = ("help", "more", "list", "filters", "nearest", "clear_filters", "end_call", "repeat", "spanish", "english", "quit",
+         "nothing_suitable")
 
 
 class Quit(Exception):
@@ -59,7 +60,7 @@ def _command(line: str) -> tuple[str | None, str]:
 
 class Session:
     def __init__(self, db_path: str | Path, lang: str | None = None, config: config_mod.Config | None = None,
-                 clock: Callable[[], dt.datetime] | None = None):
+                 clock: Callable[[], dt.datetime] | None = None, tally_path: str | Path | None = None):
         self.config = config if config is not None else config_mod.load()
         self.lang = normalise_language(lang or self.config.language)
         self.path = Path(db_path)
@@ -67,6 +68,15 @@ class Session:
         self.conn: sqlite3.Connection = open_readonly(self.path)
         self.clock = clock or (lambda: dt.datetime.now().astimezone())
         self.last_answer: list[str] = []
+        # The call tally (core/tally.py), as in the TUI: on with [tally] enabled or --tally PATH.
+        self.tally_writer: tally.TallyWriter | None = None
+        self.tally_problem: str | None = None
+        if tally_path or self.config.tally.enabled:
+            try:
+                self.tally_writer = tally.TallyWriter(Path(tally_path) if tally_path else
+                                                      (self.config.tally.path or tally.default_path()), self.path)
+            except tally.TallyError as exc:
+                self.tally_problem = str(exc)
         self._clear_call()
 
     # ---- the call -------------------------------------------------------------------------------
@@ -84,6 +94,7 @@ class Session:
         self.note = ""
         self.slip_lang = self.default_slip_lang
         self.confirming_end = False
+        self.call_tally = tally.CallTally() if self.tally_writer is not None else None
 
     @property
     def default_slip_lang(self) -> str:
@@ -98,6 +109,10 @@ class Session:
             lines.append(w("demo", self.lang))
         if self.config.error:
             lines.append(t("config.error", self.lang, error=self.config.error))
+        if self.tally_writer is not None:
+            lines.append(w("tally.on", self.lang))
+        if self.tally_problem:
+            lines.append(t("tally.error", self.lang, error=self.tally_problem))
         return lines
 
     # ---- one typed line -------------------------------------------------------------------------
@@ -157,6 +172,9 @@ class Session:
         except FilterError as exc:
             self.page = None
             return [t("status.filter_error", self.lang, message=str(exc))]
+        if self.call_tally is not None:  # a typed line is a whole search: each one joins the call
+            self.call_tally.read(tally.read_search(self.conn, self.page))
+            self.call_tally.settle()
         return self._count_line() + self._next_results()
 
     def _count_line(self) -> list[str]:
@@ -381,8 +399,30 @@ class Session:
         return self._end_call()
 
     def _end_call(self) -> list[str]:
+        lines = []
+        if self.call_tally is not None and self.tally_writer is not None:
+            self.tally_writer.record(self.call_tally.finish(self.referrals, self.lang, self.clock(),
+                                                            self.config.tally.zone, self.config.tally.seat))
+            if self.tally_writer.error:
+                lines.append(t("tally.error", self.lang, error=self.tally_writer.error))
+                self.tally_writer.error = None
         self._clear_call()
-        return [t("endcall.done", self.lang)]
+        return [t("endcall.done", self.lang)] + lines
+
+    def _do_nothing_suitable(self, _rest: str) -> list[str]:
+        if self.call_tally is None:
+            return [t("tally.off", self.lang)]
+        marked = self.call_tally.mark_nothing_suitable()
+        if not marked:
+            return [t("tally.no_need", self.lang)]
+        return [t("tally.marked", self.lang, needs=tally.need_labels(marked, self.lang))]
+
+    def close(self) -> None:
+        """Write the tally's queued calls and close the files."""
+        if self.tally_writer is not None:
+            self.tally_writer.close()
+            self.tally_writer = None
+        self.conn.close()
 
     # ---- the interface ---------------------------------------------------------------------------
     def _set_language(self, lang: str) -> list[str]:
@@ -404,15 +444,21 @@ class Session:
 
 
 def run(db_path: str | Path, lang: str | None = None, config: config_mod.Config | None = None,
-        stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+        stdin: TextIO | None = None, stdout: TextIO | None = None, tally_path: str | Path | None = None) -> int:
     """The line-by-line loop: a prompt, one typed line, the lines that answer it. Ctrl-D (end of
     input), quit or salir ends it; Ctrl-C drops the line being typed, as a shell does."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     for stream in (stdin, stdout):  # a byte the terminal's encoding cannot hold is never a traceback
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    session = Session(db_path, lang, config)
+    session = Session(db_path, lang, config, tally_path=tally_path)
+    try:
+        return _loop(session, stdin, stdout)
+    finally:
+        session.close()
 
+
+def _loop(session: Session, stdin: TextIO, stdout: TextIO) -> int:
     def say(lines: list[str]) -> None:
         for line in lines:
             stdout.write(display_text(line) + "\n")

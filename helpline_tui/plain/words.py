@@ -19,10 +19,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "prompt": ("> ", "> "),
     "help": ("Commands: type words to search; more; open N; add N; remove N; list; place ZIP or City, ST; "
              "place, to clear it; nearest; language es; need methadone; kind treatment; filters; clear filters; "
-             "note TEXT; slip; slip es or slip en; end call; repeat; español; quit. Short keys: o N, a N, m.",
+             "note TEXT; slip; slip es or slip en; nothing suitable (call tally); end call; repeat; español; quit. Short keys: o N, a N, m.",
              "Órdenes: escriba palabras para buscar; más; abrir N; añadir N; quitar N; lista; lugar código postal "
              "o Ciudad, ST; lugar, para quitarlo; cercanos; idioma en; necesidad metadona; tipo tratamiento; filtros; "
-             "quitar filtros; nota TEXTO; hoja; hoja es u hoja en; terminar llamada; repetir; english; salir. "
+             "quitar filtros; nota TEXTO; hoja; hoja es u hoja en; nada adecuado (recuento); terminar llamada; repetir; english; salir. "
              "Teclas cortas: o N, a N, m."),
     "results.none": ("No results.", "Ningún resultado."),
     "results.one": ("1 result{where}.", "1 resultado{where}."),
@@ -106,6 +106,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "nothing_to_repeat": ("Nothing to repeat yet.", "Aún no hay nada que repetir."),
     "reloaded": ("Directory updated: {n} services.", "Directorio actualizado: {n} servicios."),
     "bye": ("Goodbye.", "Adiós."),
+    "tally.on": ("Call tally on: each call's needs and whether a service was given are counted, nothing typed is kept. "
+                 "nothing suitable marks this search's needs.",
+                 "Recuento de llamadas activo: se cuentan las necesidades de cada llamada y si se dio un servicio, "
+                 "no se guarda nada de lo escrito. nada adecuado marca las necesidades de esta búsqueda."),
 }
 
 # Command words, either language, whatever the interface language: a Spanish-speaking volunteer
@@ -129,6 +133,7 @@ for _action, _names in {
     "slip": ("slip", "hoja"),
     "end_call": ("end call", "end", "new call", "terminar llamada", "terminar", "fin de llamada", "nueva llamada"),
     "repeat": ("repeat", "again", "repetir", "otra vez"),
+    "nothing_suitable": ("nothing suitable", "unmet", "nada adecuado"),
     "spanish": ("español", "espanol", "spanish"),
     "english": ("english", "inglés", "ingles"),
     "quit": ("quit", "exit", "salir", "adiós", "adios"),

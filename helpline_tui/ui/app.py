@@ -21,7 +21,7 @@ from textual.reactive import var
 
 from helpline_tui import config as config_mod
 from helpline_tui import paths
-from helpline_tui.core import matched
+from helpline_tui.core import matched, tally
 from helpline_tui.core.directory import DirectoryError, get_record
 from helpline_tui.i18n import normalise_language, number, t
 from helpline_tui.ui import commands, themes
@@ -59,7 +59,8 @@ class HelplineApp(App):
 
     def __init__(self, db_path: str | Path, lang: str | None = None, theme_name: str | None = None, *,
                  config: config_mod.Config | None = None, clock: Callable[[], dt.datetime] | None = None,
-                 blink_cursor: bool = True, poll_seconds: float = POLL_SECONDS) -> None:
+                 blink_cursor: bool = True, poll_seconds: float = POLL_SECONDS,
+                 tally_path: str | Path | None = None) -> None:
         super().__init__()
         self.config = config if config is not None else config_mod.load()
         self.config_path = self.config.path or paths.config_file()
@@ -72,6 +73,13 @@ class HelplineApp(App):
         self.referral_matches: dict[str, tuple[tuple[str, str], ...]] = {}  # by record id: see _asked_now
         self.saved_slips: list[tuple[Path, bool]] = []  # this call's, which outlive it; holding the note
         self._reopening = False
+        # The call tally (core/tally.py): on when the settings turn it on or --tally names a file.
+        settings = self.config.tally
+        self.tally_settings = settings
+        self.tally_path = Path(tally_path) if tally_path else (settings.path or tally.default_path())
+        self._tally_wanted = bool(tally_path) or settings.enabled
+        self.tally_writer: tally.TallyWriter | None = None
+        self.call_tally: tally.CallTally | None = None
         self._confirmation: Notification | None = None
         self.set_reactive(HelplineApp.ui_lang, normalise_language(lang or self.config.language))
         self.set_reactive(HelplineApp.slip_lang, self.default_slip_lang)
@@ -97,6 +105,77 @@ class HelplineApp(App):
             self.notify(t("theme.unknown", self.ui_lang, name=self._theme_warning, fallback=self.theme),
                         severity="warning", markup=False)
         self.set_interval(self.poll_seconds, self._poll_directory, name="directory-poll")
+        if self._tally_wanted:
+            self._open_tally()
+
+    # ---- the call tally ---------------------------------------------------------------------------
+    def _open_tally(self) -> None:
+        try:
+            self.tally_writer = tally.TallyWriter(self.tally_path, self.directory.path)
+        except tally.TallyError as exc:
+            self.notify(t("tally.error", self.ui_lang, error=str(exc)), severity="warning", markup=False)
+            return
+        self.call_tally = tally.CallTally()
+        self.refresh_tally_header()
+
+    @property
+    def tally_on(self) -> bool:
+        return self.call_tally is not None
+
+    def tally_read(self, reading: tally.SearchReading | None) -> None:
+        """A search painted on screen: what it read joins the call (see CallTally.read)."""
+        if self.call_tally is not None and reading is not None:
+            self.call_tally.read(reading)
+
+    def tally_header(self) -> str | None:
+        """What the header says of the tally: None when it is off."""
+        if self.call_tally is None:
+            return None
+        marked = dict.fromkeys(need for need, _ in self.call_tally.nothing_suitable)
+        if not marked:
+            return t("header.tally", self.ui_lang)
+        return t("header.tally_unmet", self.ui_lang, needs=tally.need_labels(marked, self.ui_lang))
+
+    def refresh_tally_header(self) -> None:
+        from helpline_tui.ui.widgets.directory_header import DirectoryHeader
+
+        for screen in self.screen_stack:
+            for header in screen.query(DirectoryHeader):
+                header.show(self.directory.summary, self.ui_lang, self.tally_header())
+
+    def action_mark_nothing_suitable(self) -> None:
+        if self.call_tally is None:
+            self.notify(t("tally.off", self.ui_lang), markup=False)
+            return
+        marked = self.call_tally.mark_nothing_suitable()
+        if not marked:
+            self.notify(t("tally.no_need", self.ui_lang), markup=False)
+            return
+        self.confirm(t("tally.marked", self.ui_lang, needs=tally.need_labels(marked, self.ui_lang)))
+        self.refresh_tally_header()
+
+    def _record_call(self) -> None:
+        """The ended call into the tally: queued for the writer's thread, so the next call waits for nothing."""
+        if self.call_tally is None or self.tally_writer is None:
+            return
+        row = self.call_tally.finish(self.referrals, self.ui_lang, self.now(), self.tally_settings.zone,
+                                     self.tally_settings.seat)
+        self.tally_writer.record(row)
+        self.call_tally = tally.CallTally()
+        if self.tally_writer.error:
+            error, self.tally_writer.error = self.tally_writer.error, None
+            self.notify(t("tally.error", self.ui_lang, error=error), severity="warning", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "mark_nothing_suitable":
+            return self.call_tally is not None  # no key, footer entry or palette entry with the tally off
+        return True
+
+    def action_show_reports(self) -> None:
+        from helpline_tui.ui.screens.reports import ReportsScreen
+
+        if not isinstance(self.screen, ReportsScreen):
+            self.push_screen(ReportsScreen())
 
     def now(self) -> dt.datetime:
         """The clock used for open-now and slip dates (tests inject a fixed one)."""
@@ -233,6 +312,8 @@ class HelplineApp(App):
         if message.record is None or message.record_id in self.referral_ids:
             return
         self.referrals = (*self.referrals, message.record)
+        if self.call_tally is not None:
+            self.call_tally.settle()  # the search a service was added from is part of the call
         self.referral_matches[message.record_id] = self._asked_now(message.record)
         self.confirm(t("referral.added", self.ui_lang, name=message.name))
 
@@ -274,7 +355,9 @@ class HelplineApp(App):
     def end_call_now(self) -> None:
         """Forget everything about the call: search words, filters, referral list, note. The search
         screen is reset at once, not after a refresh: the next call's first letters, typed right
-        after F10 (or F10, Enter), land in the empty box instead of being wiped with the old words."""
+        after F10 (or F10, Enter), land in the empty box instead of being wiped with the old words.
+        With the tally on, the call's needs and outcomes are queued for it first (core/tally.py)."""
+        self._record_call()
         self.referrals = ()
         self.referral_matches = {}
         self.saved_slips = []
@@ -285,6 +368,7 @@ class HelplineApp(App):
             self.pop_screen()
         search_screen.reset_call()
         self.notify(t("endcall.done", self.ui_lang))
+        self.refresh_tally_header()
 
     # ---- live directory -------------------------------------------------------------------------
     def _poll_directory(self) -> None:
@@ -324,6 +408,8 @@ class HelplineApp(App):
 
     def on_unmount(self) -> None:
         self.directory.close()
+        if self.tally_writer is not None:
+            self.tally_writer.close()  # the calls queued are written before the app exits
 
 
 class HelplinePalette(CommandPalette):

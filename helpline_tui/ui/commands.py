@@ -64,6 +64,8 @@ REGISTRY: tuple[Command, ...] = (
     Command("toggle_language", "app.toggle_language", "f7", ("app",), hide_in=("referral",),
             found_by_other_language=False),
     Command("end_call", "app.end_call", "f10,ctrl+n", ("app",), priority=True),  # F10: a menu in some terminals
+    # the call tally, when the install turns it on (app.check_action hides it otherwise)
+    Command("mark_unmet", "app.mark_nothing_suitable", "ctrl+g", ("app",), hide_in=("referral",)),
     Command("reset_filters", "reset_filters", "f8", ("search",)),
     Command("widen", "widen", "f9", ("search",)),
     # Words that could be a place or a name ("hope", "orange"): the other reading. A control key, as
@@ -83,6 +85,7 @@ REGISTRY: tuple[Command, ...] = (
     Command("open", "open_highlighted", "enter", ("search",), show=False, priority=True),
     Command("clear_query", "clear_or_back", "escape", ("search",), show=False, palette=False, priority=True),
     Command("back", "back", "escape", ("detail", "referral")),
+    Command("reports", "app.show_reports", "f12", ("app",), show=False),
     Command("theme", "app.cycle_theme", "ctrl+t", ("app",), show=False),
     Command("palette", "app.command_palette", "ctrl+p", ("app",), show=False, palette=False),
     Command("quit", "app.quit", "ctrl+q", ("app",), show=False),
@@ -110,7 +113,7 @@ LIST_FOOTER_HIDDEN = ("help", "more_filters", "toggle_language")
 # end call) and the keys that appear because they apply now (reset, widen) are never in this list:
 # only a terminal narrower than 80 columns also loses keys from the right. Every key still works, and
 # the help screen and the palette list them all.
-FOOTER_DROP_ORDER = ("toggle_language", "more_filters", "help", "language", "location", "need")
+FOOTER_DROP_ORDER = ("toggle_language", "more_filters", "help", "mark_unmet", "language", "location", "need")
 
 
 def label(command: Command, lang: str) -> str:
@@ -238,8 +241,8 @@ class HelplineCommands(Provider):
         scope = getattr(screen, "SCOPE", None)
         keymap = getattr(app, "keymap", {})
         for command in REGISTRY:
-            if not command.palette:
-                continue
+            if not command.palette or ("app" in command.scopes and app.check_action(command.action.removeprefix("app."), ()) is False):
+                continue  # an app command that does not apply here (the tally's key with the tally off)
             aliases = _other_names(command, lang, other)
             if "app" in command.scopes or scope in command.scopes:
                 keys = key_display(app, effective_keys(command, keymap))

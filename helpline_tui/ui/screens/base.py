@@ -61,7 +61,7 @@ class HelplineScreen(_HelplineParts, Screen):
         from helpline_tui.ui.widgets.directory_header import DirectoryHeader
 
         for header in self.query(DirectoryHeader):
-            header.show(self.helpline.directory.summary, self.lang)
+            header.show(self.helpline.directory.summary, self.lang, self.helpline.tally_header())
 
 
 class HelplineModal(_HelplineParts, ModalScreen):

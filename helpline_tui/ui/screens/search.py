@@ -32,7 +32,7 @@ from textual.reactive import var
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from helpline_tui.core import facets, geo
+from helpline_tui.core import facets, geo, tally
 from helpline_tui.core.search import FilterError, SearchPage, search
 from helpline_tui.i18n import t
 from helpline_tui.ui import commands
@@ -98,10 +98,12 @@ class SearchScreen(HelplineScreen):
     filters: var[FilterState] = var(FilterState, init=False)
 
     class ResultsReady(Message):
-        def __init__(self, request: SearchRequest, page: SearchPage, generation: int) -> None:
+        def __init__(self, request: SearchRequest, page: SearchPage, generation: int,
+                     tally_reading: tally.SearchReading | None = None) -> None:
             super().__init__()
             self.request = request
             self.page = page
+            self.tally_reading = tally_reading  # what the call tally may keep of it (tally on)
             self.generation = generation  # of the directory file the page was read from
             self.answered_at = time.perf_counter()
 
@@ -226,7 +228,8 @@ class SearchScreen(HelplineScreen):
             finally:
                 with self._running_guard:
                     self._running_seq = None
-        self.post_message(self.ResultsReady(request, page, generation))
+            reading = tally.read_search(directory.conn, page, request.filters) if self.helpline.tally_on else None
+        self.post_message(self.ResultsReady(request, page, generation, reading))
         if page.total == 0 and not request.filters.is_empty:
             explanation = explain(directory, request.query, request.filters,
                                   lambda: request.seq == self.latest_seq, now)
@@ -244,6 +247,8 @@ class SearchScreen(HelplineScreen):
         self.page, self.page_generation = message.page, message.generation
         self.explanation = None
         self._show_page(message.page, keep_highlight=same_search)
+        if message.request.seq >= self.restart_seq:  # not words from before the last change (or the last F10)
+            self.helpline.tally_read(message.tally_reading)
         request, answered_at = message.request, message.answered_at
         self.call_after_refresh(self._painted, request, answered_at, message.page)
         self._wake_paint_waiters()

@@ -1,0 +1,87 @@
+"""Ctrl+R, palette "Reports"/"Informes": the admin's view of the call tally, in the interface language.
+This week's calls and this month's top unmet needs (with the county or state where they fall), read
+from the tally file on a thread (a year of calls takes a moment), suppressed as `helpline report`
+suppresses them. The "Largest coverage gaps" section (#coverage-gaps) is left empty for
+core/coverage.largest_gaps() (issue 19, item 4) to fill."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from helpline_tui.core import report, tally
+from helpline_tui.i18n import t
+from helpline_tui.ui import commands
+from helpline_tui.ui.screens.base import HelplineModal
+
+
+class ReportsScreen(HelplineModal):
+    BINDINGS = commands.bindings("dialog")
+
+    class Loaded(Message):
+        def __init__(self, summary: dict | None, error: str | None) -> None:
+            super().__init__()
+            self.summary = summary
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__(id="reports")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="reports-dialog"):
+            yield Static(Text(t("reports.title", self.lang), style="bold"), classes="dialog-title")
+            with VerticalScroll(id="reports-scroll"):
+                yield Static(t("status.searching", self.lang), id="reports-week")
+                yield Static("", id="reports-unmet")
+                yield Static(Text(t("reports.gaps", self.lang), style="bold underline"), classes="reports-heading")
+                yield Static(t("reports.gaps_empty", self.lang), id="coverage-gaps")
+            yield Static(t("reports.close", self.lang), classes="dialog-help")
+
+    def on_mount(self) -> None:
+        commands.translate_bindings(self, self.lang)
+        self.query_one("#reports-scroll").focus()
+        app = self.helpline
+        if not app.tally_on:
+            self.query_one("#reports-week", Static).update(t("reports.off", self.lang))
+            return
+        app.tally_writer.flush()  # the calls just ended count too
+        self._load(app.tally_path, app.now().date(), app.tally_settings.min_cell)
+
+    @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
+    def _load(self, path, today, min_cell: int) -> None:
+        try:
+            self.post_message(self.Loaded(report.summary_for_screen(path, today, min_cell), None))
+        except report.ReportError as exc:
+            self.post_message(self.Loaded(None, str(exc)))
+
+    def on_reports_screen_loaded(self, message: Loaded) -> None:
+        lang = self.lang
+        week = self.query_one("#reports-week", Static)
+        if message.error or message.summary is None:
+            week.update(t("tally.error", lang, error=message.error or ""))
+            return
+        summary = message.summary
+        text = Text()
+        text.append(t("reports.week", lang, day=summary["week_start"]), style="bold underline")
+        text.append("\n  " + t("reports.calls", lang, n=summary["week_calls"]) + "\n")
+        week.update(text)
+        unmet = Text()
+        unmet.append(t("reports.unmet", lang), style="bold underline")
+        if not summary["unmet"]:
+            unmet.append("\n  " + t("reports.no_unmet", lang))
+        for need, n in summary["unmet"]:
+            unmet.append(f"\n  {tally.need_labels([need], lang)}: {n}")
+        for need, area, n in summary["unmet_areas"]:
+            unmet.append(f"\n    {tally.need_labels([need], lang)}, {area}: {n}")
+        unmet.append("\n\n" + t("reports.small", lang, n=self.helpline.tally_settings.min_cell) + "\n")
+        self.query_one("#reports-unmet", Static).update(unmet)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        self.dismiss(None)
