@@ -172,11 +172,23 @@ async def test_the_reports_screen_shows_this_weeks_calls_and_top_unmet_needs(mak
         assert isinstance(app.screen, ReportsScreen)
         week = str(app.screen.query_one("#reports-week", Static).render())
         unmet = str(app.screen.query_one("#reports-unmet", Static).render())
-        gaps = str(app.screen.query_one("#coverage-gaps", Static).render())
         assert "This week's calls (since 2026-11-23)" in week and "3 calls" in week
         assert "Housing / sober living: 3" in unmet
         assert "Housing / sober living, Suffolk County, MA: 3" in unmet
-        assert "helpline coverage" in gaps
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        gaps = str(app.screen.query_one("#coverage-gaps", Static).render()).splitlines()
+        # the same count as `helpline coverage` (checked against a brute force in tests/test_coverage.py)
+        from helpline_tui.core import coverage
+        from helpline_tui.core.directory import open_readonly
+
+        conn = open_readonly(app.directory.path)
+        expected = coverage.largest_gaps(conn, limit=8)
+        conn.close()
+        assert expected, "the sample directory has gaps (it covers a few towns)"
+        assert len(gaps) == len(expected)
+        first = expected[0]
+        assert f"{first.county}, {first.state}: {first.zips_uncovered} of {first.people_zips} ZIP areas" in gaps[0]
 
 
 async def test_a_mark_never_pushes_the_demo_badge_off_an_80_column_header(make_app, slip_folder, tmp_path):

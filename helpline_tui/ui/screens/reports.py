@@ -1,8 +1,9 @@
 """Ctrl+R, palette "Reports"/"Informes": the admin's view of the call tally, in the interface language.
 This week's calls and this month's top unmet needs (with the county or state where they fall), read
 from the tally file on a thread (a year of calls takes a moment), suppressed as `helpline report`
-suppresses them. The "Largest coverage gaps" section (#coverage-gaps) is left empty for
-core/coverage.largest_gaps() (issue 19, item 4) to fill."""
+suppresses them. "Largest coverage gaps" (#coverage-gaps) comes from the directory itself
+(core/coverage.largest_gaps, the same count as `helpline coverage`), also on a thread: the whole
+country takes seconds the first time, and it is there whether or not the tally is on."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from helpline_tui.core import report, tally
+from helpline_tui.core import coverage, report, tally
+from helpline_tui.core.directory import open_readonly
 from helpline_tui.i18n import t
 from helpline_tui.ui import commands
 from helpline_tui.ui.screens.base import HelplineModal
+
+
+GAP_RADIUS_MILES = 25  # `helpline coverage`'s default radius, so the screen and the command agree
 
 
 class ReportsScreen(HelplineModal):
@@ -27,6 +32,11 @@ class ReportsScreen(HelplineModal):
             super().__init__()
             self.summary = summary
             self.error = error
+
+    class GapsLoaded(Message):
+        def __init__(self, gaps: list[coverage.Gap]) -> None:
+            super().__init__()
+            self.gaps = gaps
 
     def __init__(self) -> None:
         super().__init__(id="reports")
@@ -45,6 +55,7 @@ class ReportsScreen(HelplineModal):
         commands.translate_bindings(self, self.lang)
         self.query_one("#reports-scroll").focus()
         app = self.helpline
+        self._load_gaps(app.directory.path)
         if not app.tally_on:
             self.query_one("#reports-week", Static).update(t("reports.off", self.lang))
             return
@@ -57,6 +68,25 @@ class ReportsScreen(HelplineModal):
             self.post_message(self.Loaded(report.summary_for_screen(path, today, min_cell), None))
         except report.ReportError as exc:
             self.post_message(self.Loaded(None, str(exc)))
+
+    @work(thread=True, exclusive=True, group="coverage-gaps", exit_on_error=False)
+    def _load_gaps(self, path) -> None:
+        conn = open_readonly(path)  # its own connection: this thread is not the interface's
+        try:
+            self.post_message(self.GapsLoaded(coverage.largest_gaps(conn, radius_miles=GAP_RADIUS_MILES, limit=8)))
+        finally:
+            conn.close()
+
+    def on_reports_screen_gaps_loaded(self, message: GapsLoaded) -> None:
+        lang = self.lang
+        if not message.gaps:
+            self.query_one("#coverage-gaps", Static).update(t("reports.gaps_none", lang, miles=GAP_RADIUS_MILES))
+            return
+        lines = [t("reports.gap_line", lang, need=tally.need_labels([gap.need], lang),
+                   area=f"{gap.county}, {gap.state}" if gap.county else gap.state,
+                   uncovered=gap.zips_uncovered, total=gap.people_zips, miles=GAP_RADIUS_MILES)
+                 for gap in message.gaps]
+        self.query_one("#coverage-gaps", Static).update("\n".join(lines))
 
     def on_reports_screen_loaded(self, message: Loaded) -> None:
         lang = self.lang
