@@ -668,10 +668,18 @@ def _cmd_coverage(args: argparse.Namespace, db_path: Path) -> int:
 
     from helpline_tui.core import coverage, coverage_output
 
+    min_cell = 5
+    if args.tally:  # calls are counted: the install's smallest count shown, as `helpline report` uses
+        from helpline_tui import config as config_mod
+
+        config = config_mod.load()
+        if config.error:
+            raise KnownFailure(config.error)
+        min_cell = config.tally.min_cell
     conn = _open(db_path)
     try:
         found = coverage.measure(conn, radius_miles=args.radius, needs=args.need, states=args.state, by=args.by,
-                                 tally_files=args.tally)
+                                 tally_files=args.tally, min_cell=min_cell)
     except coverage.CoverageError as exc:
         raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
     if args.html is not None:

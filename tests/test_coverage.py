@@ -9,13 +9,15 @@ import csv
 import io
 import json
 import math
+import os
 import sqlite3
+import re
 from pathlib import Path
 
 import pytest
 
 from helpline_tui.cli import main
-from helpline_tui.core import coverage
+from helpline_tui.core import coverage, html_charts
 from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
@@ -99,8 +101,9 @@ def test_html_page_has_a_chart_per_domain_and_no_network(miami_db, tmp_path):
     assert "Safe housing" in text and "Food (pantries and meals)" in text
     assert "<script" not in text and "src=" not in text and "href=" not in text
     gaps = sum(1 for _, _, nearby in expected(miami_db, "food", "FL", 25).values() if nearby == 0)
-    bar, value = text.split("Food (pantries and meals)</text>", 1)[1].split("\n")[1:3]
-    assert bar.startswith("<rect") and value.endswith(f">{gaps}</text>")  # the food bar: its gaps
+    # the food bar, right after its label, and the count written after it: its gaps
+    bar = re.search(r'Food \(pantries and meals\)</text><rect [^>]*fill="([^"]+)"/><text[^>]*>([^<]+)</text>', text)
+    assert bar is not None and bar[1] == html_charts.BAR_COLOUR and bar[2] == f"{gaps:,}"
 
 
 # ------------------------------------------------------------------------- a small directory
@@ -366,14 +369,15 @@ def test_the_page_shows_its_charts_in_a_real_browser(miami_db, tmp_path):
     assert run_cli("coverage", "--db", str(miami_db), "--state", "FL", *(f"--need={n}" for n in needs),
                    "--html", str(page)).returncode == 0
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
-                    "--window-size=800,2400", page.as_uri()], capture_output=True, timeout=90)
+                    "--window-size=1200,2400", page.as_uri()], capture_output=True, timeout=90)
     width, height, pixels = png_pixels(shot)
-    bars = sum(1 for p in pixels if p == bytes.fromhex("3465a4"))  # the bars' colour
-    # A chart per domain; each bar 16 pixels high and as long as its need's gaps out of the chart's longest (360).
+    bars = sum(1 for p in pixels if p == bytes.fromhex(html_charts.BAR_COLOUR.lstrip("#")))
+    # A chart per domain; each bar as long as its need's gaps out of the chart's longest (the full width).
+    high, full = html_charts.ROW_HEIGHT - 6, html_charts.BAR_AREA
     gaps = {n: sum(1 for *_, nearby in expected(miami_db, n, "FL", 25).values() if nearby == 0) for n in needs}
     longest = {d: max(gaps[n] for n in needs if needs[n] == d) for d in needs.values()}
-    want = sum(round(360 * gaps[n] / longest[d]) * 16 for n, d in needs.items() if gaps[n])
-    assert want > 3 * 16 * 100 and abs(bars - want) <= want * 0.03, (bars, want, gaps)
+    want = sum(round(full * gaps[n] / longest[d]) * high for n, d in needs.items() if gaps[n])
+    assert want > 3 * high * 100 and abs(bars - want) <= want * 0.03, (bars, want, gaps)
 
 
 @pytest.mark.parametrize("radius", [450, 1500])
@@ -403,3 +407,17 @@ def test_a_demo_directory_is_said_to_be_fictional(tmp_path, capsys):
     assert code == 0 and out.splitlines()[0] == "Demo data: fictional services."
     code, out, _ = run_here(capsys, "coverage", "--db", str(db), "--need", "housing", "--state", "NY", "--json")
     assert json.loads(out)["demo"] is True
+
+
+def test_unmet_calls_are_hidden_under_the_installs_smallest_shown_count(small_db, tmp_path, monkeypatch):
+    """[tally] min_cell = 10: coverage hides a count of 6 as "<10", as `helpline report` does."""
+    config = tmp_path / "config.toml"
+    config.write_text("[tally]\nmin_cell = 10\n", encoding="utf-8")
+    monkeypatch.setenv("HELPLINE_CONFIG", str(config))
+    seat = write_tally(tmp_path / "seat.sqlite",
+                       [(f"a{i}", "WY", "Teton County", "housing", "nothing-suitable") for i in range(6)])
+    p = run_cli("coverage", "--db", str(small_db), "--state", "WY", "--need", "housing", "--tally", str(seat),
+                "--json", env={**os.environ, "HELPLINE_CONFIG": str(config)})
+    assert p.returncode == 0, p.stderr
+    unmet = {(r["need"], r["county"]): r["unmet_calls"] for r in json.loads(p.stdout)["rows"]}
+    assert unmet[("housing", "Teton County")] == "<10"

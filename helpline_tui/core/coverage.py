@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from helpline_tui.core import vocabulary
+from helpline_tui.core import report, vocabulary
 from helpline_tui.core.coverage_grid import ServiceGrid
 from helpline_tui.core.geo import county_base
 from helpline_tui.core.textnorm import fold
 
-SMALL_CELL = 5  # tallied calls fewer than this are shown as "<5": no small area identifies a caller
+# Tallied calls fewer than the install's [tally] min_cell (default 5, never below 3) are shown as "<5",
+# by the same rule as `helpline report` (report.cell): no small area identifies a caller.
 TALLY_FORMAT = "helpline-tally 1"
 
 
@@ -61,7 +62,7 @@ class UnitCoverage(NamedTuple):
     zips_covered: int
     services_nearby: int  # within the radius of at least one of the ZIP centroids
     services_area_wide: int  # their service area covers it; not within the radius
-    unmet_calls: int | str | None = None  # tallied "nothing suitable" calls; "<5" under SMALL_CELL; None: no tally
+    unmet_calls: int | str | None = None  # tallied "nothing suitable" calls; "<5" under min_cell; None: no tally
 
     @property
     def gap(self) -> bool:
@@ -120,7 +121,8 @@ def topics(conn: sqlite3.Connection) -> list[Topic]:
 
 
 def measure(conn: sqlite3.Connection, *, radius_miles: float = 25.0, needs: Sequence[str] = (),
-            states: Sequence[str] = (), by: str = "county", tally_files: Sequence[str | Path] = ()) -> Coverage:
+            states: Sequence[str] = (), by: str = "county", tally_files: Sequence[str | Path] = (),
+            min_cell: int = 5) -> Coverage:
     """Coverage of the needs asked (default all) in the states asked (default all), by county or state."""
     if not radius_miles > 0 or radius_miles > 5000:
         raise CoverageError(f"the radius must be more than 0 and at most 5000 miles, not {radius_miles:g}", usage=True)
@@ -152,9 +154,9 @@ def measure(conn: sqlite3.Connection, *, radius_miles: float = 25.0, needs: Sequ
             nearby, apart = per_unit[unit]
             calls = len(unmet.get((topic.id, *unit), ())) if tally else None
             rows.append(UnitCoverage(topic.id, topic.kind, unit[0], unit[1], len(unit_zips), covered_zips[unit][b],
-                                     nearby[b], apart[b], shown_count(calls) if calls is not None else None))
+                                     nearby[b], apart[b], report.cell(calls, min_cell) if calls is not None else None))
     if tally:
-        tally = _tally_summary(tally, units)
+        tally = _tally_summary(tally, units, min_cell)
     return Coverage(radius_miles, by, states, chosen, rows, counted, tally,
                     [t.id for b, t in enumerate(chosen) if offered[b] == 0])
 
@@ -228,11 +230,6 @@ def largest_gaps(conn: sqlite3.Connection, *, radius_miles: float = 25.0, limit:
 
 # Per index build and radius: the whole country takes seconds; the admin screen asks again on each visit.
 _LARGEST_GAPS: dict[tuple, list[Gap]] = {}
-
-
-def shown_count(count: int) -> int | str:
-    """A count of tallied calls as it may be shown: 1 to 4 as "<5", so no small area identifies a caller."""
-    return f"<{SMALL_CELL}" if 0 < count < SMALL_CELL else count
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -441,14 +438,15 @@ def _tally_rows(path: Path):
         yield call_id, None, None, "", ""
 
 
-def _tally_summary(tally: dict, units) -> dict:
+def _tally_summary(tally: dict, units, min_cell: int) -> dict:
     """What the tallies held, with the unmet needs that fell nowhere measured (no place read, or a
-    county not in the ZIP table or not in the states asked), every count over SMALL_CELL or "<5"."""
+    county not in the ZIP table or not in the states asked), every count under min_cell as "<5"."""
     placed = unplaced = 0
     for (topic, state, county), ids in tally["by_unit"].items():
         if (state, county) in units:
             placed += len(ids)
         else:
             unplaced += len(ids)
-    return {"files": tally["files"], "calls": shown_count(len(tally["calls"])),
-            "unmet_in_measured_places": shown_count(placed), "unmet_elsewhere_or_unplaced": shown_count(unplaced)}
+    return {"files": tally["files"], "calls": report.cell(len(tally["calls"]), min_cell),
+            "unmet_in_measured_places": report.cell(placed, min_cell),
+            "unmet_elsewhere_or_unplaced": report.cell(unplaced, min_cell)}
