@@ -42,6 +42,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.nearest_at": ("nearest to {place}: the closest is {miles}", "los más cercanos a {place}: el primero a {miles}"),
     "status.nearest_at_short": ("nearest: {place}, {miles}", "más cercanos: {place}, {miles}"),
     "status.not_found": ("not found: {words}", "no encontrado: {words}"),
+    "status.fellowship_missing": ("no {fellowship} groups here: {others} shown", "no hay grupos de {fellowship}: se muestran {others}"),
+    "status.other_groups": ("other groups", "otros grupos"),
     "status.add_place": ("add the caller's place (F2) for the nearest", "añada el lugar de quien llama (F2) para ver los más cercanos"),
     "status.not_every_word": ("no service has every word", "ningún servicio tiene todas las palabras"),
     "status.filter_error": ("Filter problem: {message}", "Problema con un filtro: {message}"),
