@@ -209,7 +209,7 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
     meeting_asked = meeting_words.asks_for_a_meeting(words, phrase_index)
     i = 0
     while i < len(words):
-        day = _day_at(words, i, lexicon, today) if read_days else None
+        day = _day_at(words, i, lexicon, today, part_alone=meeting_asked) if read_days else None
         if day is not None:
             # "aa monday", "alcoholicos anonimos hoy": only the day's tag, never the word in names
             # ("Today's Recovery", "Monday Night Group" on a Tuesday).
@@ -296,7 +296,7 @@ def _phrases_with_a_gap() -> dict[tuple[str | None, ...], list[tuple[str, tuple[
     return out
 
 
-def _day_at(words: list[str], i: int, lexicon: Lexicon | None, today=days.computer_today
+def _day_at(words: list[str], i: int, lexicon: Lexicon | None, today=days.computer_today, part_alone: bool = False
             ) -> tuple[int, str, bool] | None:
     """(words taken, day key) of a day named at words[i] ("monday", "esta noche"); a misspelt day
     word ('wensday', 'saterday', 'tomorow') too, when the directory's words do not explain it."""
@@ -310,7 +310,9 @@ def _day_at(words: list[str], i: int, lexicon: Lexicon | None, today=days.comput
         found.sort(key=lambda f: (f[1], f[0][0] != word[0], f[2]))
         return found[0][0] if found else None
 
-    return days.day_at(words, i, corrected, today)
+    # A part of the day alone ("morning", "de noche") only in a query asking for a meeting: "night
+    # shelter" is a kind of shelter, not one with evening hours.
+    return days.day_at(words, i, corrected, today, part_alone=part_alone)
 
 
 SPELLED_PREFIX_MIN = 4  # shorter prefixes have their own FTS5 prefix index ('2 3')

@@ -175,7 +175,8 @@ class SearchPage:
             "nearest_miles": None if self.nearest_miles is None else round(self.nearest_miles, 1),
             "nearest_outside": self.nearest_outside.as_json() if self.nearest_outside else None,
             "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
-            "days": [{"weekday": d[:3], "evening": d.endswith("ev")} for d in self.days],
+            "days": [{"weekday": days.weekday_of(d), "part": days.PART_NAMES.get(days.part_of(d)),
+                      "evening": days.part_of(d) == "ev"} for d in self.days],
             "today": self.today.as_json() if self.today else None,
             **({"fellowship_missing": self.fellowship_missing, "fellowships_offered": list(self.fellowships_offered)}
                if self.fellowship_missing else {}),
