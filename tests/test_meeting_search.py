@@ -40,6 +40,9 @@ AA_FEED = [
     meeting("stag-fri", "Friday Fellows", 5, "20:00", ["M", "ST"]),
     # A room temporarily closed, meeting online meanwhile (12 Step Meeting List's attendance_option).
     meeting("tc-sun", "Harbor Light", 0, "18:00", ["O", "TC"], conference_url=ZOOM, attendance_option="online"),
+    # One group, twice on Saturdays at one place: the meeting that fits the time asked is the one listed.
+    meeting("weekenders-am", "Weekenders", 6, "08:00", ["O"]),
+    meeting("weekenders-pm", "Weekenders", 6, "19:00", ["O"]),
 ]
 # An NA area's feed: most of its meetings do not say NA, the feed as a whole does.
 NA_FEED = [
@@ -196,3 +199,16 @@ def test_a_town_before_a_day_is_the_place_not_a_meetings_name(busy_area):
 def test_a_misspelt_day_keeps_its_first_letter(aa_only):
     # 'munday' is one typo from Monday and from Sunday: Monday.
     assert set(found(aa_only, "a.a. munday burlington")) == {"Lakeside", "Sunrise Group", "Cloud Nine"}
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("aa saturday evening burlington", [("Weekenders", 6, "19:00")]),
+    ("sábado por la noche aa burlington", [("Weekenders", 6, "19:00")]),
+    ("saturday morning aa burlington", [("Saturday Readers", 6, "10:00"), ("Weekenders", 6, "08:00")]),
+    ("early morning aa", [("Saturday Readers", 6, "10:00"), ("Sunrise Group", 1, "07:00"), ("Weekenders", 6, "08:00")]),
+    ("junta de aa al mediodía", [("Fresh Start", 4, "12:00")]),
+    ("aa afternoon", [("Fresh Start", 4, "12:00")]),
+])
+def test_a_part_of_the_day_lists_the_meetings_then(aa_only, query, expected):
+    results = cli_json(aa_only, query)["results"]
+    assert sorted((r["name"], r["day"], r["time"]) for r in results) == expected, query
