@@ -212,3 +212,18 @@ def test_a_misspelt_day_keeps_its_first_letter(aa_only):
 def test_a_part_of_the_day_lists_the_meetings_then(aa_only, query, expected):
     results = cli_json(aa_only, query)["results"]
     assert sorted((r["name"], r["day"], r["time"]) for r in results) == expected, query
+
+
+def test_the_row_says_the_type_asked_for(aa_only):
+    """The row's second line starts with what the query asked that the meeting has: its type by
+    name in the reader's language."""
+    from helpline_tui.core import matched
+
+    conn = open_readonly(aa_only)
+    try:
+        hits = search(conn, "closed big book aa burlington", Filters(), limit=5).hits
+    finally:
+        conn.close()
+    assert [h.record["name"] for h in hits] == ["Lakeside"]
+    assert matched.labels(hits[0].matched, "en") == ["Closed", "Big Book", "AA"]
+    assert matched.labels(hits[0].matched, "es") == ["Cerrada", "Libro Grande", "AA"]

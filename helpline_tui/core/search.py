@@ -188,7 +188,7 @@ RESULT_COLUMNS = (
     "rid", "id", "kind", "name", "organization", "site_name", "street", "city", "state", "zip",
     "phone", "intake_phone", "hotline_phone", "latitude", "longitude", "geo_precision",
     "service_area_list", "languages", "needs", "populations", "payment", "status", "source",
-    "last_verified", "name_fold", "hours",
+    "last_verified", "name_fold", "hours", "source_codes",  # source_codes: a meeting's types asked ("Closed")
 )
 
 
@@ -588,8 +588,9 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     concepts = matched_mod.asked(parsed.groups, filters.needs, filters.lang)
     for h in top + ([outside] if outside else []):
         h.meeting = h.record.get("meeting") is not None
+        tags = ranking.meeting_facts(h.record)
         h.record = display[h.record["rid"]]
-        h.matched = matched_mod.held(h.record, concepts)
+        h.matched = matched_mod.held(h.record, concepts, meeting=h.meeting, tags=tags)
     elapsed = (time.perf_counter() - started) * 1000
     day_groups = [g for g in parsed.groups if _is_day(g) and g.text not in missing]
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
