@@ -227,3 +227,39 @@ def test_the_row_says_the_type_asked_for(aa_only):
     assert [h.record["name"] for h in hits] == ["Lakeside"]
     assert matched.labels(hits[0].matched, "en") == ["Closed", "Big Book", "AA"]
     assert matched.labels(hits[0].matched, "es") == ["Cerrada", "Libro Grande", "AA"]
+
+
+def test_the_meeting_words_data_is_whole_and_unambiguous():
+    """core/data/meeting_types.json: every type word names a known type (or a population the
+    directory keeps), every fellowship has its names, and no phrase means two things."""
+    from helpline_tui.core import meetings, vocabulary
+    from helpline_tui.core.textnorm import fold
+
+    data = json.loads(meetings._DATA.read_text(encoding="utf-8"))
+    seen: dict[tuple[str, ...], tuple[str, str]] = {}
+    for code, entry in data["type_words"].items():
+        assert code in data["types"], code
+        if "population" in entry:
+            assert vocabulary.load().term(entry["population"]) is not None, code
+        assert entry["en"] and entry["es"], code
+        for word in entry["en"] + entry["es"]:
+            assert seen.setdefault(tuple(fold(word).split()), ("type", code)) == ("type", code), word
+    for fid, entry in data["fellowships"].items():
+        assert entry["label"] and entry["en"] and entry["es"] and entry["words"], fid
+        for word in entry["words"]:
+            assert seen.setdefault(tuple(fold(word).split()), ("fellowship", fid)) == ("fellowship", fid), word
+    for how, entry in data["attend_words"].items():
+        for word in entry["en"] + entry["es"]:
+            assert seen.setdefault(tuple(fold(word).split()), ("attend", how)) == ("attend", how), word
+    # Two letters that are also states or Spanish words are never a fellowship on their own.
+    assert not {("ca",), ("pa",), ("ma",), ("ga",), ("oa",), ("da",), ("ea",)} & set(seen)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("cloesd aa burlington", {"Lakeside", "Renacer", "Cloud Nine"}),
+    ("libro grnade burlington", {"Lakeside", "Saturday Readers"}),
+    ("aa oradres burlington", {"Lakeside"}),
+    ("alcoholics anonimous beginers", {"Fresh Start"}),
+])
+def test_meeting_words_misspelt_within_the_typo_budget(aa_only, query, expected):
+    assert set(found(aa_only, query)) == expected, query

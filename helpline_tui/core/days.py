@@ -51,7 +51,7 @@ _DAYS: dict[tuple[str, ...], tuple[int | None, int, str]] = {
 # meeting ("early morning aa", "junta por la mañana").
 _PART_WORDS = {
     "ev": ("night", "nights", "nite", "evening", "evenings", "tonight", "noche", "noches", "late night"),
-    "mo": ("morning", "mornings", "early morning", "am", "manana", "mananas", "madrugada"),
+    "mo": ("morning", "mornings", "early morning", "manana", "mananas", "madrugada"),
     "af": ("afternoon", "afternoons", "tarde", "tardes"),
     "no": ("noon", "midday", "lunchtime", "lunch time", "mediodia", "medio dia"),
 }

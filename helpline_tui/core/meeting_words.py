@@ -13,7 +13,10 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from helpline_tui.core import meetings
+from helpline_tui.core.lexicon import typo_budget
 from helpline_tui.core.textnorm import fold
 
 FELLOWSHIP, TYPE, ATTEND = "fellowship", "meeting-type", "attend"
@@ -49,27 +52,54 @@ def phrase_index() -> dict[tuple[str, ...], tuple[tuple[str, str], bool]]:
     return out
 
 
-def phrase_at(words: list[str], i: int, meeting_asked: bool) -> tuple[int, tuple[str, str]] | None:
-    """(words taken, concept) of the longest meeting phrase at words[i]; one that needs a meeting
-    asked for only when `meeting_asked`."""
+def phrase_at(words: list[str], i: int, meeting_asked: bool, known=lambda word: False
+              ) -> tuple[int, tuple[str, str]] | None:
+    """(words taken, concept) of the longest meeting phrase at words[i], or one with a word
+    misspelt within the typo budget ('cloesd', 'big bok', 'oradres') that the directory does not
+    know (`known`); one that needs a meeting asked for only when `meeting_asked`."""
     index = phrase_index()
-    for size in range(min(MAX_PHRASE, len(words) - i), 0, -1):
+    longest = min(MAX_PHRASE, len(words) - i)
+    for size in range(longest, 0, -1):
         hit = index.get(tuple(words[i:i + size]))
         if hit is not None and (meeting_asked or not hit[1]):
             return size, hit[0]
+    gaps = _phrases_with_a_gap()
+    for size in range(longest, 0, -1):
+        window = words[i:i + size]
+        for j, typed in enumerate(window):
+            if len(typed) < TYPO_MIN_LETTERS or not typed.isalpha() or known(typed):
+                continue
+            for right, hit in gaps.get((*window[:j], None, *window[j + 1:]), ()):
+                if (meeting_asked or not hit[1]) and OSA.distance(typed, right) <= typo_budget(len(right)):
+                    return size, hit[0]
     return None
 
 
-def asks_for_a_meeting(words: list[str], need_phrases: dict[tuple[str, ...], tuple[str, str]]) -> bool:
-    """Whether a query asks for a meeting: a fellowship or a type that only meetings have, or a
-    mutual-help word of the vocabulary ('meeting', 'junta', 'grupo de apoyo')."""
-    index = phrase_index()
+TYPO_MIN_LETTERS = 5  # shorter meeting words ('open', 'men', 'zoom') are taken only as spelt
+
+
+@lru_cache(maxsize=1)
+def _phrases_with_a_gap() -> dict[tuple[str | None, ...], list[tuple[str, tuple[tuple[str, str], bool]]]]:
+    """Meeting phrases, each with one word left out (None): what the word was, and the phrase's concept."""
+    out: dict[tuple[str | None, ...], list] = {}
+    for key, hit in phrase_index().items():
+        for j, word in enumerate(key):
+            if len(word) >= TYPO_MIN_LETTERS:
+                out.setdefault((*key[:j], None, *key[j + 1:]), []).append((word, hit))
+    return out
+
+
+def asks_for_a_meeting(words: list[str], need_phrases: dict[tuple[str, ...], tuple[str, str]],
+                       known=lambda word: False) -> bool:
+    """Whether a query asks for a meeting: a fellowship or a type that only meetings have (perhaps
+    misspelt: 'alcoholics anonimous'), or a mutual-help word of the vocabulary ('meeting', 'junta',
+    'grupo de apoyo')."""
     for i in range(len(words)):
-        for size in range(1, min(MAX_PHRASE, len(words) - i) + 1):
-            key = tuple(words[i:i + size])
-            hit = index.get(key)
-            if (hit is not None and not hit[1]) or need_phrases.get(key) == MEETING_NEED:
-                return True
+        if phrase_at(words, i, False, known) is not None:
+            return True
+        if any(need_phrases.get(tuple(words[i:i + size])) == MEETING_NEED
+               for size in range(1, min(MAX_PHRASE, len(words) - i) + 1)):
+            return True
     return False
 
 

@@ -206,7 +206,8 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
     if len(words) == 1 and len(words[0]) <= 2 and typing_last and (words[0],) not in phrase_index:
         parsed.short_prefix = words[0]  # 1-2 letters that are not a need word ("aa", "na")
         return parsed
-    meeting_asked = meeting_words.asks_for_a_meeting(words, phrase_index)
+    known = (lambda w: w in lexicon) if lexicon is not None else (lambda w: False)
+    meeting_asked = meeting_words.asks_for_a_meeting(words, phrase_index, known)
     i = 0
     while i < len(words):
         day = _day_at(words, i, lexicon, today, part_alone=meeting_asked) if read_days else None
@@ -218,7 +219,7 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
                                            from_today=from_today))
             i += size
             continue
-        meeting = meeting_words.phrase_at(words, i, meeting_asked)
+        meeting = meeting_words.phrase_at(words, i, meeting_asked, known)
         if meeting is not None:
             # "closed aa", "big book", "en línea", "narcotics anonymous": before the need words,
             # where 'aa' is any mutual-help group.
