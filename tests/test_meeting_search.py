@@ -263,3 +263,18 @@ def test_the_meeting_words_data_is_whole_and_unambiguous():
 ])
 def test_meeting_words_misspelt_within_the_typo_budget(aa_only, query, expected):
     assert set(found(aa_only, query)) == expected, query
+
+
+def test_an_al_anon_feed_is_al_anon_whatever_its_meetings_are_called(tmp_path):
+    """An Al-Anon feed in the same format (the service entity says it; the meetings' names do
+    not), beside an AA one: each answers for its own fellowship."""
+    al_anon = [dict(meeting(f"alanon-{d}", name, d, "19:00", ["O"]), entity="Al-Anon Family Groups of Vermont",
+                    formatted_address=f"{d + 1} Pearl St, Burlington, VT 05401, USA")
+               for d, name in ((1, "Serenity Seekers"), (2, "Courage to Change"))]
+    db = tmp_path / "d.sqlite"
+    for name, items in (("alanon.json", al_anon), ("aa.json", AA_FEED[:2])):
+        done = run_cli("import", "meeting-guide", feed(tmp_path, name, items), "--db", str(db), "--source-name", name[:-5])
+        assert done.returncode == 0, done.stderr
+    assert set(found(db, "al-anon burlington")) == {"Serenity Seekers", "Courage to Change"}
+    assert set(found(db, "alanon tuesday")) == {"Courage to Change"}
+    assert set(found(db, "aa burlington")) == {"Sunrise Group", "Lakeside"}

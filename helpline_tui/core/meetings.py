@@ -247,8 +247,10 @@ def store_feed_fellowships(conn) -> None:
             named = fellowship_named(match_fold)
             if named:
                 counts[named] = counts.get(named, 0) + 1
+        # A local file by its name only: the folders it is in say nothing of the feed.
+        named_by = origin if "://" in (origin or "") else (origin or "").replace("\\", "/").rsplit("/", 1)[-1]
         chosen = max(counts, key=lambda f: (counts[f], f == "aa")) if counts else \
-            fellowship_named(fold(f"{origin or ''} {source}")) or "aa"
+            fellowship_named(fold(f"{named_by} {source}")) or "aa"
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (FELLOWSHIP_META + source, chosen))
 
 
