@@ -278,3 +278,19 @@ def test_an_al_anon_feed_is_al_anon_whatever_its_meetings_are_called(tmp_path):
     assert set(found(db, "al-anon burlington")) == {"Serenity Seekers", "Courage to Change"}
     assert set(found(db, "alanon tuesday")) == {"Courage to Change"}
     assert set(found(db, "aa burlington")) == {"Sunrise Group", "Lakeside"}
+
+
+def test_small_words_rank_only_among_equals_unless_still_being_typed(tmp_path):
+    """'Women in Sobriety' is no better an answer to "aa for women in burlington" than a women's
+    meeting in Burlington; but 'the' being typed after 'choices' is Therapy's beginning."""
+    db = tmp_path / "d.sqlite"
+
+    def rec(key, name, city, lat, needs=("support-group",), pops=("women",)):
+        return ServiceRecord(name=name, kind="support-group", source="t", source_key=key, city=city, state="VT",
+                             latitude=lat, longitude=-73.21, needs=list(needs), populations=list(pops))
+    run_import(db, [rec("1", "Women in Sobriety", "Winooski", 44.49), rec("2", "Lakeside Ladies", "Burlington", 44.476),
+                    rec("3", "Choices", "Burlington", 44.477, ("mental-health",), ()),
+                    rec("4", "Choices Therapy Services", "Burlington", 44.478, ("mental-health",), ())],
+               source="t", format="test", origin="tests")
+    assert found(db, "support group for women in burlington")[0] == "Lakeside Ladies"
+    assert found(db, "choices the")[0] == "Choices Therapy Services"

@@ -95,6 +95,7 @@ def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
     return quoted in rec["needs"] or quoted in rec["populations"] or quoted in rec["payment"]
 
 
+SMALL_WORDS = 8  # where sort_key has -(small words matched)
 MATCH_RULES = 10  # the parts of sort_key that say how well a record matched, before distance and names
 
 
@@ -116,10 +117,10 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
             continue
         # Small words ("in", "for", "de") rank only among equals: 'Women in Sobriety' is no better
         # an answer to "aa for women in philadelphia" than a women's meeting in Philadelphia.
-        if group.optional and not only_small:
+        if group.optional and not only_small and m.whole:
             small_words += 1
         else:
-            matched += 1
+            matched += 1  # a small word still being typed that begins a name's word ('choices the' of Therapy) counts
         typos += m.typos
         if group.concept:
             concept_where += m.where

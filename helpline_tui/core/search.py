@@ -1033,10 +1033,10 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
         key = ranking.sort_key(parsed, city, h.record, h.distance_miles if by_distance else None)
         keyed.append((key, h))
     keyed.sort(key=lambda kh: kh[0])
-    groups = max(1, sum(1 for g in parsed.groups if not g.optional) or len(parsed.groups))
+    groups = max(1, len(parsed.groups))
     for key, h in keyed:
-        # A readable 0..1 score: share of words matched, less a little per typo.
-        h.score = max(0.0, (-key[0]) / groups - 0.1 * key[1])
+        # A readable 0..1 score: share of words matched (small words too), less a little per typo.
+        h.score = max(0.0, (-key[0] - key[ranking.SMALL_WORDS]) / groups - 0.1 * key[1])
     hits[:] = [h for _, h in _each_group_once_first([(key[:ranking.MATCH_RULES], h) for key, h in keyed])]
 
 
