@@ -45,6 +45,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # Words that could be a place or a name: the reading not taken, and its key.
     "status.other_reading.name": ("{key}: '{words}' as a name", "{key}: «{words}» como nombre"),
     "status.other_reading.place": ("{key}: '{words}' as a place", "{key}: «{words}» como lugar"),
+    "status.fellowship_missing": ("no {fellowship} groups here: {others} shown", "no hay grupos de {fellowship}: se muestran {others}"),
+    "status.other_groups": ("other groups", "otros grupos"),
     "status.add_place": ("add the caller's place (F2) for the nearest", "añada el lugar de quien llama (F2) para ver los más cercanos"),
     "status.not_every_word": ("no service has every word", "ningún servicio tiene todas las palabras"),
     "status.filter_error": ("Filter problem: {message}", "Problema con un filtro: {message}"),

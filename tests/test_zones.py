@@ -14,7 +14,6 @@ import pytest
 
 from helpline_tui.core import geo, hours, zones
 from helpline_tui.core.directory import get_record, open_readonly
-from helpline_tui.core.days import EVENING_ENDS_AFTER
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.search import Filters, search
 from importers import meeting_guide
@@ -95,7 +94,8 @@ def meetings_db(tmp_path_factory) -> Path:
 
 
 def _meets_in_the_evening(rec: dict, day: str) -> bool:
-    return any(end > EVENING_ENDS_AFTER for _, end in (rec.get("hours") or {}).get(day) or ())
+    # The evening (README): from 17:00, or hours going on more than an hour into it (past 18:00).
+    return any(start >= "17:00" or end > "18:00" for start, end in (rec.get("hours") or {}).get(day) or ())
 
 
 def test_tonight_is_the_evening_at_the_place_searched_not_on_the_utc_date(meetings_db):
@@ -118,7 +118,7 @@ def test_tonight_is_the_evening_at_the_place_searched_not_on_the_utc_date(meetin
 def test_the_cli_says_which_day_and_where_and_agrees_with_search(meetings_db):
     args = ("search", "aa tonight philadelphia", "--db", str(meetings_db), "--now", "2026-12-07T03:18Z")
     out = json.loads(run_cli(*args, "--json", "--limit", "1000").stdout)
-    assert out["days"] == [{"weekday": "sun", "evening": True}]
+    assert out["days"] == [{"weekday": "sun", "part": "evening", "evening": True}]
     assert out["today"] == {"date": "2026-12-06", "local_time": "22:18", "place": "Philadelphia, PA",
                             "time_zone": "America/New_York"}
     conn = open_readonly(meetings_db)

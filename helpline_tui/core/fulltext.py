@@ -19,13 +19,16 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from helpline_tui.core import days, files, workers
+from helpline_tui.core import days, files, meetings, workers
 from helpline_tui.core.query import CELL_DEGREES, area_token, cell_token, keyword_token, tag_token
 from helpline_tui.core.schema import FTS_SHADOW_TABLES, FTS_TABLE
 
 # What an index row is made from: the services columns read once per record.
-SOURCE_ROWS = ("SELECT rid, match_fold, place_fold, needs, populations, payment, languages, service_area_list, "
-               "state, kind, status, latitude, longitude, hours FROM services")
+_SOURCE_VALUES = ("rid", "match_fold", "place_fold", "needs", "populations", "payment", "languages",
+                  "service_area_list", "state", "kind", "status", "latitude", "longitude", "hours",
+                  meetings.MEETING_SQL)  # a meeting's types, attendance and fellowship (NULL for others)
+SOURCE_ROWS = f"SELECT {', '.join(_SOURCE_VALUES)} FROM services"
+SOURCE_COLUMNS = len(_SOURCE_VALUES)
 
 # Called for every need, language and tag of every record (millions of calls in a national
 # import) with a few hundred distinct arguments.
@@ -52,13 +55,14 @@ def index_rows(source_rows: Iterable[tuple]) -> Iterator[tuple[int, str, str, st
     area_tags = _tags("area", lambda _facet, token: area_token(token))
     levels = range(len(CELL_DEGREES))
     for (rid, match_fold, place_fold, needs_j, pops_j, pay_j, langs_j, area_j, state, kind, status,
-         lat, lon, hours) in source_rows:
+         lat, lon, hours, meeting) in source_rows:
         # Needs, languages, state, kind and status as one token each: a query word like
         # "metadona" is expanded to `keywords:"kwmethadone"` (synonyms cost nothing in index
         # size), and filters become index lookups FTS5 intersects itself (no join to count).
         tags = [*need_tags(needs_j), *need_tags(pops_j), *need_tags(pay_j), *language_tags(langs_j),
                 _tag_token("state", state), _tag_token("kind", kind), _tag_token("status", status),
-                *area_tags(area_j), *map(days.token, days.day_keys(hours))]
+                *area_tags(area_j), *map(days.token, days.day_keys(hours)),
+                *meetings.meeting_tags(meeting, match_fold, needs_j)]
         if lat is not None and lon is not None:
             tags += [cell_token(level, lat, lon) for level in levels]
         yield rid, match_fold, place_fold, " ".join(tags)
@@ -141,9 +145,6 @@ class BuildElsewhere:
             self.process.kill()
             self.process.join()
         self.scratch.unlink(missing_ok=True)
-
-
-SOURCE_COLUMNS = SOURCE_ROWS.count(",") + 1
 
 
 def _build_in_worker(pipe, scratch: str) -> None:

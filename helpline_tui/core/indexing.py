@@ -9,7 +9,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-from helpline_tui.core import fulltext
+from helpline_tui.core import fulltext, meetings
 from helpline_tui.core.lexicon import build_terms
 from helpline_tui.core.records import WEEKDAYS
 
@@ -70,6 +70,7 @@ def rebuild_derived(conn: sqlite3.Connection, scratch: Path | None = None) -> No
     copy, removed after), a large directory's full-text index is built by another process while
     this one builds the filter tables (core/fulltext.py)."""
     renumber_by_name(conn)
+    meetings.store_feed_fellowships(conn)  # read by the index rows of meetings (meetings.MEETING_SQL)
     for table in ("service_facets", "service_languages", "service_phones", "service_areas"):
         conn.execute(f"DELETE FROM {table}")
     elsewhere = None
@@ -93,5 +94,6 @@ def rebuild_derived(conn: sqlite3.Connection, scratch: Path | None = None) -> No
         if elsewhere is not None:  # Ctrl-C or an error meanwhile: no builder or scratch file left
             elsewhere.discard()
     build_terms(conn)
+    meetings.store_fellowships_present(conn)
     # Readers cache the word list per index build (lexicon.load), not per connection.
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('index_id', ?)", (uuid.uuid4().hex,))

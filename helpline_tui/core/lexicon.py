@@ -74,6 +74,8 @@ class Lexicon:
     records: int = 1
     sorted_terms: list[str] = field(default_factory=list)
     cumulative_docs: list[int] = field(default_factory=list)  # docs of sorted_terms[:i], summed
+    # Fellowships the directory has groups of (core/meetings.py); None: indexed before they were.
+    fellowships: frozenset[str] | None = None
     _prefixes: dict[int, list[str]] = field(default_factory=dict)
     _memo: dict[tuple, dict[str, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -195,7 +197,10 @@ def load(conn: sqlite3.Connection) -> Lexicon:
     for term in ordered:
         cumulative.append(cumulative[-1] + freq[term])
     records = conn.execute("SELECT count(*) FROM services").fetchone()[0]
+    from helpline_tui.core import meetings
+
     lex = Lexicon(terms=terms, doc_freq=freq, by_phonetic=dict(phonetic), by_length=dict(by_length),
+                  fellowships=meetings.fellowships_present(conn),
                   records=records, sorted_terms=ordered, cumulative_docs=cumulative)
     with _CACHE_LOCK:
         if len(_CACHE) > 8:

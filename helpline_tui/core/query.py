@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from helpline_tui.core import days, vocabulary
+from helpline_tui.core import days, meeting_words, vocabulary
 from helpline_tui.core.lexicon import Lexicon, equivalents, typo_budget
 from helpline_tui.core.records import STATUSES
 from helpline_tui.core.textnorm import fold
@@ -39,6 +39,8 @@ def keyword_token(facet: str, term_id: str) -> str:
     """The token a record's need, language or day (core/days.py) has in the index's `keywords` column."""
     if facet == "day":
         return days.token(term_id)
+    if facet in meeting_words.MEETING_FACETS:
+        return meeting_words.token(facet, term_id)
     prefix = "lg" if facet == "language" else "kw"
     return prefix + re.sub(r"[^0-9a-z]", "", term_id.lower())
 
@@ -90,6 +92,9 @@ class WordGroup:
     concept: tuple[str, str] | None = None  # (facet, id) of a need or language phrase, or ("day", "mon")
     concept_typos: int = 0  # typos between the word typed and the need word it stands for
     from_today: bool = False  # a day counted from today ("tonight", "mañana"), not a weekday's name
+    # A fellowship asked for that the directory has no group of ("na" with only AA meetings): the
+    # group stands for any mutual-help group, and the search says which was missing.
+    fellowship_missing: str | None = None
     optional: bool = False
     # A word still being typed that would match most of the directory ("cente", one letter):
     # it narrows nothing until it is more specific, and only ranks.
@@ -201,15 +206,26 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
     if len(words) == 1 and len(words[0]) <= 2 and typing_last and (words[0],) not in phrase_index:
         parsed.short_prefix = words[0]  # 1-2 letters that are not a need word ("aa", "na")
         return parsed
+    known = (lambda w: w in lexicon) if lexicon is not None else (lambda w: False)
+    meeting_asked = meeting_words.asks_for_a_meeting(words, phrase_index, known)
     i = 0
     while i < len(words):
-        day = _day_at(words, i, lexicon, today) if read_days else None
+        day = _day_at(words, i, lexicon, today, part_alone=meeting_asked) if read_days else None
         if day is not None:
             # "aa monday", "alcoholicos anonimos hoy": only the day's tag, never the word in names
             # ("Today's Recovery", "Monday Night Group" on a Tuesday).
             size, key, from_today = day
             parsed.groups.append(WordGroup(text=" ".join(words[i:i + size]), concept=("day", key),
                                            from_today=from_today))
+            i += size
+            continue
+        meeting = meeting_words.phrase_at(words, i, meeting_asked, known)
+        if meeting is not None:
+            # "closed aa", "big book", "en línea", "narcotics anonymous": before the need words,
+            # where 'aa' is any mutual-help group.
+            size, concept = meeting
+            last = i + size == len(words)
+            parsed.groups.append(_meeting_group(tuple(words[i:i + size]), concept, lexicon, last and typing_last))
             i += size
             continue
         misspelt = _misspelt_phrase_at(tuple(words[i:]), lexicon) if lexicon is not None else None
@@ -281,7 +297,7 @@ def _phrases_with_a_gap() -> dict[tuple[str | None, ...], list[tuple[str, tuple[
     return out
 
 
-def _day_at(words: list[str], i: int, lexicon: Lexicon | None, today=days.computer_today
+def _day_at(words: list[str], i: int, lexicon: Lexicon | None, today=days.computer_today, part_alone: bool = False
             ) -> tuple[int, str, bool] | None:
     """(words taken, day key) of a day named at words[i] ("monday", "esta noche"); a misspelt day
     word ('wensday', 'saterday', 'tomorow') too, when the directory's words do not explain it."""
@@ -289,12 +305,15 @@ def _day_at(words: list[str], i: int, lexicon: Lexicon | None, today=days.comput
         if lexicon is None or word in lexicon or len(word) < 5:
             return None
         # Day words are long and unlike other words: two typos from 7 letters ('wensday').
-        for right, typos, _ in process.extract(word, days._SPELLED, scorer=OSA.distance, processor=None,
-                                               score_cutoff=2 if len(word) >= 7 else 1, limit=1):
-            return right
-        return None
+        found = process.extract(word, days._SPELLED, scorer=OSA.distance, processor=None,
+                                score_cutoff=2 if len(word) >= 7 else 1, limit=None)
+        # Fewest typos; among equals the one with the same first letter ('munday' is Monday, not Sunday).
+        found.sort(key=lambda f: (f[1], f[0][0] != word[0], f[2]))
+        return found[0][0] if found else None
 
-    return days.day_at(words, i, corrected, today)
+    # A part of the day alone ("morning", "de noche") only in a query asking for a meeting: "night
+    # shelter" is a kind of shelter, not one with evening hours.
+    return days.day_at(words, i, corrected, today, part_alone=part_alone)
 
 
 SPELLED_PREFIX_MIN = 4  # shorter prefixes have their own FTS5 prefix index ('2 3')
@@ -377,6 +396,19 @@ def _concept_group(words: tuple[str, ...], concept: tuple[str, str], lexicon: Le
             group.prefixes[words[0]] = 0
     else:
         group.phrases.append(words)
+    return group
+
+
+def _meeting_group(words: tuple[str, ...], concept: tuple[str, str], lexicon: Lexicon | None, prefix: bool) -> WordGroup:
+    """A meeting word's group; a fellowship the directory has no group of stands for any
+    mutual-help group, and says which it was."""
+    missing = None
+    if concept[0] == meeting_words.FELLOWSHIP and (lexicon is None or lexicon.fellowships is None
+                                                    or concept[1] not in lexicon.fellowships):
+        missing = concept[1] if lexicon is not None and lexicon.fellowships is not None else None
+        concept = meeting_words.MEETING_NEED
+    group = _concept_group(words, concept, lexicon, prefix)
+    group.fellowship_missing = missing
     return group
 
 

@@ -1,10 +1,11 @@
 """Ranking by discrete rules, as Meilisearch and Algolia do (search-notes §2), in this order:
 
-1. more query words matched;  2. fewer typos;  3. query words side by side and in order in a name
-(proximity);  4. in the city the query names;  5. where the words matched: name before address
-before need/language tags;  6. a whole name field matched;  7. fewer name words left unmatched;
-8. fewer spelling variants and half-typed words;  9. distance;  then name and id, so equal results
-always come in the same order.
+1. more query words matched (small words such as "in", "de" aside);  2. fewer typos;  3. a meeting
+with a room before one only online, unless online was asked;  4. query words side by side and in
+order in a name (proximity);  5. in the city the query names;  6. where the words matched: name
+before address before need/language tags;  7. a whole name field matched;  8. fewer name words left
+unmatched;  9. more small words matched;  10. fewer spelling variants and half-typed words;
+11. distance;  then name and id, so equal results always come in the same order.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from helpline_tui.core import days
+from helpline_tui.core import days, meeting_words, meetings
 from helpline_tui.core.query import ParsedQuery, WordGroup
 from helpline_tui.core.records import WEEKDAYS
 
@@ -86,13 +87,16 @@ def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
     facet, term_id = group.concept
     if facet == "day":
         return term_id in days.day_keys(rec.get("hours"))
+    if facet in meeting_words.MEETING_FACETS:
+        return meeting_words.token(facet, term_id) in meeting_facts(rec)
     quoted = f'"{term_id}"'
     if facet == "language":
         return quoted in rec["languages"]
     return quoted in rec["needs"] or quoted in rec["populations"] or quoted in rec["payment"]
 
 
-MATCH_RULES = 8  # the parts of sort_key that say how well a record matched, before distance and names
+SMALL_WORDS = 8  # where sort_key has -(small words matched)
+MATCH_RULES = 10  # the parts of sort_key that say how well a record matched, before distance and names
 
 
 def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, Any],
@@ -100,16 +104,23 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     prepare(rec)
     stems = _stems(parsed)
     matches = [match_group(g, rec, st) for g, st in zip(parsed.groups, stems)]
-    matched = typos = where_sum = loose = adjacent = 0
+    matched = typos = where_sum = loose = adjacent = small_words = 0
     covered: set[tuple[int, int]] = set()
     word_in_name = False
     concept_where = 0
     previous: Match | None = None
+    chain_has_a_word = False  # the run of side-by-side matches ending at `previous` has more than small words
+    only_small = all(g.optional for g in parsed.groups)  # "the": then they are the words
     for group, m in zip(parsed.groups, matches):
         if m is None:
             previous = None
             continue
-        matched += 1
+        # Small words ("in", "for", "de") rank only among equals: 'Women in Sobriety' is no better
+        # an answer to "aa for women in philadelphia" than a women's meeting in Philadelphia.
+        if group.optional and not only_small and m.whole:
+            small_words += 1
+        else:
+            matched += 1  # a small word still being typed that begins a name's word ('choices the' of Therapy) counts
         typos += m.typos
         if group.concept:
             concept_where += m.where
@@ -121,7 +132,11 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
             word_in_name = word_in_name or not group.concept
         if m.where != TAG and previous is not None and previous.where == m.where \
                 and previous.field == m.field and m.position == previous.position + previous.length:
-            adjacent += 1  # "new york" together in a name or an address, in the order typed
+            if (only_small or not group.optional) and chain_has_a_word:
+                adjacent += 1  # "new york", "house of hope" together in a name or an address, in the order typed
+        else:
+            chain_has_a_word = False
+        chain_has_a_word = chain_has_a_word or only_small or not group.optional
         previous = m
     # A need word says the same in a name as in a tag (the service offers it) unless the query is
     # a name ("co occurring treatment center"): then need words in the name count too.
@@ -136,8 +151,14 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     )
     # The city the query names, in its main state (Portland, OR before Portland, ME), then elsewhere.
     away = 2 if city is None or rec["city_fold"] != city[0] else (0 if rec["state"] == city[1] else 1)
-    return (-matched, typos, -adjacent, away, where_sum, not whole_field, unmatched, loose,
+    # Online meetings filed under a town come after those with a room, unless online was asked.
+    remote = not _asks_online(parsed) and meetings.online_only(meeting_facts(rec)) if rec.get("meeting") else False
+    return (-matched, typos, remote, -adjacent, away, where_sum, not whole_field, unmatched, -small_words, loose,
             distance if distance is not None else float("inf"), rec["name_fold"], week_position(rec), rec["id"])
+
+
+def _asks_online(parsed: ParsedQuery) -> bool:
+    return any(g.concept == (meeting_words.ATTEND, "online") for g in parsed.groups)
 
 
 def _stems(parsed: ParsedQuery) -> list[tuple[str, ...]]:
@@ -146,6 +167,15 @@ def _stems(parsed: ParsedQuery) -> list[tuple[str, ...]]:
         cached = [tuple(g.prefixes) for g in parsed.groups]
         parsed._stems = cached  # computed once per query, used for every candidate
     return cached
+
+
+def meeting_facts(rec: dict[str, Any]) -> tuple[str, ...]:
+    """A candidate's meeting tags, as the index has them (search.CANDIDATE_COLUMNS reads
+    meetings.MEETING_SQL as `meeting`)."""
+    tags = rec.get("_meeting_tags")
+    if tags is None:
+        tags = rec["_meeting_tags"] = meetings.meeting_tags(rec.get("meeting"), rec["match_fold"], rec.get("needs"))
+    return tags
 
 
 _DAY_INDEX = {day: i for i, day in enumerate(WEEKDAYS)}

@@ -18,11 +18,12 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from helpline_tui.core import cleaning, days, geo, lexicon, nearest, phones, place_area, ranking, vocabulary, zones
+from helpline_tui.core import (cleaning, days, geo, lexicon, meeting_words, meetings, nearest, phones, place_area,
+                               ranking, vocabulary, zones)
 from helpline_tui.core import matched as matched_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
-from helpline_tui.core.records import KINDS, printable
+from helpline_tui.core.records import KINDS, WEEKDAYS, printable
 from helpline_tui.core.site_merging import sources_of
 from helpline_tui.core.textnorm import fold
 
@@ -77,6 +78,21 @@ class Hit:
     searched_place: geo.Place | None = None  # where the handler searched: the zone of hours with no other
     # What the query or filters asked for that this service has (core/matched.py): shown first.
     matched: tuple[tuple[str, str], ...] = ()
+    meeting: bool = False  # a meeting from a Meeting Guide feed: its day and time are in --json
+
+    def meeting_times(self) -> dict[str, Any]:
+        """A meeting's `day` (0 = Sunday, as Meeting Guide; `days` when it meets on several) and
+        `time` ("HH:MM", when every day's is the same)."""
+        hours = self.record.get("hours") or {}
+        if not self.meeting or not isinstance(hours, dict):
+            return {}
+        starts = {WEEKDAYS.index(d): ranges[0][0] for d, ranges in hours.items() if d in WEEKDAYS and ranges}
+        if not starts:
+            return {}
+        out: dict[str, Any] = {"day": min(starts)} if len(starts) == 1 else {"days": sorted(starts)}
+        if len(set(starts.values())) == 1:
+            out["time"] = next(iter(starts.values()))
+        return out
 
     def as_json(self) -> dict[str, Any]:
         r = self.record
@@ -94,6 +110,7 @@ class Hit:
             "status": r["status"], "source": r["source"], "sources": r.get("sources") or [r["source"]],
             "last_verified": r["last_verified"],
             "score": round(self.score, 4),
+            **self.meeting_times(),
         }
 
 
@@ -128,6 +145,10 @@ class SearchPage:
     # taken, "name" or "place", and those words; search(..., read_as=...) takes it.
     other_reading: str | None = None
     other_reading_words: str | None = None
+    # A fellowship asked for that the directory has no group of ("NA"), and those it has ("AA"):
+    # the list holds the other mutual-help groups, and the handler is told.
+    fellowship_missing: str | None = None
+    fellowships_offered: tuple[str, ...] = ()
 
     @property
     def needs_a_place(self) -> bool:
@@ -158,9 +179,12 @@ class SearchPage:
             "nearest_miles": None if self.nearest_miles is None else round(self.nearest_miles, 1),
             "nearest_outside": self.nearest_outside.as_json() if self.nearest_outside else None,
             "every_word_matched": self.every_word, "words_not_found": list(self.words_not_found),
-            "days": [{"weekday": d[:3], "evening": d.endswith("ev")} for d in self.days],
+            "days": [{"weekday": days.weekday_of(d), "part": days.PART_NAMES.get(days.part_of(d)),
+                      "evening": days.part_of(d) == "ev"} for d in self.days],
             "today": self.today.as_json() if self.today else None,
             "other_reading": self.other_reading, "other_reading_words": self.other_reading_words,
+            **({"fellowship_missing": self.fellowship_missing, "fellowships_offered": list(self.fellowships_offered)}
+               if self.fellowship_missing else {}),
             "results": [h.as_json() for h in self.hits],
         }
 
@@ -169,7 +193,7 @@ RESULT_COLUMNS = (
     "rid", "id", "kind", "name", "organization", "site_name", "street", "city", "state", "zip",
     "phone", "intake_phone", "hotline_phone", "latitude", "longitude", "geo_precision",
     "service_area_list", "languages", "needs", "populations", "payment", "status", "source",
-    "last_verified", "name_fold", "hours",
+    "last_verified", "name_fold", "hours", "source_codes",  # source_codes: a meeting's types asked ("Closed")
 )
 
 
@@ -264,6 +288,7 @@ def _filter_tags(filters: Filters) -> list[str]:
 CANDIDATE_COLUMNS = (
     "rid", "id", "name_fold", "match_fold", "place_fold", "city_fold", "state", "needs", "populations", "payment",
     "languages", "latitude", "longitude", "geo_precision", "hours",  # hours: a group's meetings by weekday
+    "meeting",  # meetings.MEETING_SQL: a meeting's types, attendance and fellowship, for ranking
 )
 FEW_RESULTS = 10  # fewer than this and the query is widened; fixed, so every caller ranks alike
 CANDIDATE_CAP = 300  # rows ranked in Python; beyond it, names matching come first, then index order
@@ -293,7 +318,7 @@ def _fetch(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[s
     return [dict(zip(CANDIDATE_COLUMNS, row)) for row in conn.execute(sql, params)]
 
 
-_COLS = ", ".join(f"s.{c}" for c in CANDIDATE_COLUMNS)
+_COLS = ", ".join(f"s.{c}" if c != "meeting" else meetings.MEETING_SQL for c in CANDIDATE_COLUMNS)
 
 
 class _Scope:
@@ -341,6 +366,10 @@ class _Scope:
             rids = [r for (r,) in conn.execute(
                 f"SELECT rowid FROM services_fts WHERE services_fts MATCH ?{between}", args) if r in near]
             total = len(rids)
+            if total > cap and not ranked:
+                # More than are ranked: the nearest (the town's own before the next town's), not
+                # the first in name order ('upper darby' meetings after 300 others by name).
+                rids.sort(key=near.__getitem__)
             if ranked and total > cap:
                 # bm25 over every match costs ~20 us a row here (place tags are phrases too);
                 # the words are in these names already, so the shortest names are the likeliest.
@@ -376,12 +405,14 @@ class _Scope:
         return rows, total
 
 
-_NEAR_CACHE: dict[tuple, tuple[frozenset[int], str]] = {}
+_NEAR_CACHE: dict[tuple, tuple[dict[int, float], str]] = {}
 
 
-def _near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tuple[frozenset[int], str]:
+def _near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tuple[dict[int, float], str]:
     """Services within the radius (the same haversine as the distance shown) or whose service
-    area covers the place (national and statewide lines, the place's ZIP): (set, JSON list)."""
+    area covers the place (national and statewide lines, the place's ZIP): ({rid: miles, inf for
+    an area's}, JSON list)."""
+    far = float("inf")
     index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
     key = (index_id[0] if index_id else "", place.latitude, place.longitude, place.state, place.zip, place.zips,
            radius)
@@ -392,14 +423,17 @@ def _near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tup
         radius = -1.0  # an area alone: no circle (place_area)
     lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, max(radius, 0.0))
     tokens = ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])
-    rids = [r for (r,) in conn.execute(
-        "SELECT rid FROM services WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
-        "AND hl_miles(latitude, longitude, ?, ?) <= ? "
-        f"UNION SELECT rid FROM service_areas WHERE token IN ({','.join('?' * len(tokens))})",
-        (lat0, lat1, lon0, lon1, place.latitude, place.longitude, radius, *tokens))]
-    if place.zips:
-        rids = set(rids) | place_area.services_in(conn, place).rids
-    value = (frozenset(rids), json.dumps(sorted(rids)))
+    miles: dict[int, float] = {rid: far for (rid,) in conn.execute(
+        f"SELECT rid FROM service_areas WHERE token IN ({','.join('?' * len(tokens))})", tokens)}
+    miles.update(conn.execute(
+        "SELECT rid, hl_miles(latitude, longitude, ?, ?) AS d FROM services WHERE latitude BETWEEN ? AND ? "
+        "AND longitude BETWEEN ? AND ? AND d <= ?", (place.latitude, place.longitude, lat0, lat1, lon0, lon1, radius)))
+    if place.zips:  # an area's own services, at their distance from its centre (place_area)
+        inside = json.dumps(sorted(place_area.services_in(conn, place).rids - miles.keys()))
+        miles.update((rid, far if d is None else d) for rid, d in conn.execute(
+            "SELECT rid, hl_miles(latitude, longitude, ?, ?) FROM services WHERE rid IN (SELECT value FROM json_each(?))",
+            (place.latitude, place.longitude, inside)))
+    value = (miles, json.dumps(sorted(miles)))
     if len(_NEAR_CACHE) > 32:
         _NEAR_CACHE.clear()
     _NEAR_CACHE[key] = value
@@ -618,8 +652,10 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     display = _display_rows(conn, [h.record["rid"] for h in top] + ([outside.record["rid"]] if outside else []))
     concepts = matched_mod.asked(parsed.groups, filters.needs, filters.lang)
     for h in top + ([outside] if outside else []):
+        h.meeting = h.record.get("meeting") is not None
+        tags = ranking.meeting_facts(h.record)
         h.record = display[h.record["rid"]]
-        h.matched = matched_mod.held(h.record, concepts)
+        h.matched = matched_mod.held(h.record, concepts, meeting=h.meeting, tags=tags)
     elapsed = (time.perf_counter() - started) * 1000
     day_groups = [g for g in parsed.groups if _is_day(g) and g.text not in missing]
     return SearchPage(query=text, filters=filters, total=total, hits=top, elapsed_ms=elapsed, place=place,
@@ -630,7 +666,8 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                       every_word=every_word, words_not_found=missing,
                       days=tuple(g.concept[1] for g in day_groups),
                       today=today.get() if any(g.from_today for g in day_groups) else None,
-                      other_reading=other, other_reading_words=other_words)
+                      other_reading=other, other_reading_words=other_words,
+                      **_fellowship_said(parsed, lex))
 
 
 def _other_reading(conn, parsed: query_mod.ParsedQuery, filters: Filters, named, rejected: list,
@@ -677,6 +714,16 @@ def _named_elsewhere(conn, named, filters: Filters) -> bool:
         "SELECT rowid FROM services_fts WHERE services_fts MATCH ? LIMIT 500", (expr,)))
 
 
+def _fellowship_said(parsed: query_mod.ParsedQuery, lex: lexicon.Lexicon) -> dict[str, Any]:
+    """A fellowship asked for that the directory has none of, by its label ("NA"), and the labels
+    of those it has, offered instead."""
+    missing = next((g.fellowship_missing for g in parsed.groups if g.fellowship_missing), None)
+    if missing is None:
+        return {}
+    offered = tuple(meeting_words.label(f) for f in meetings.fellowships() if f in (lex.fellowships or ()))
+    return {"fellowship_missing": meeting_words.label(missing), "fellowships_offered": offered}
+
+
 def _day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
     """Whether the day words of a query (`plain`: parsed with them as words) are words of a
     service's name: a name has every word ("hoy recovery program"), or a day word with the word
@@ -684,7 +731,10 @@ def _day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
     groups = [g for g in plain.groups if not g.optional]
     if _a_name_has_every_word(conn, groups, anywhere=False):
         return True
+    # Not a town before the day: "doylestown friday" is Friday in Doylestown, whatever the
+    # "Doylestown Friday Noon Step Meeting" is called.
     return any(k > 0 and not groups[k - 1].concept and days.day_at([g.text], 0) is not None
+               and not _exact_city(conn, groups[k - 1].text)
                and _a_name_has_every_word(conn, groups[k - 1:k + 1], anywhere=False)
                for k, g in enumerate(groups))
 
@@ -931,15 +981,22 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
         if not states:
             return None
         state = next((s for s in (named_state, filters.state) if s in states), None) or geo.likeliest_states(conn, name, states)[0]
-        if len(words) == 1 and states[state] <= SMALL_TOWN_ZIPS and not as_place:
-            docs = conn.execute("SELECT docs FROM search_terms WHERE term = ?", (name,)).fetchone()
-            if docs and docs[0] >= COMMON_WORD_DOCS:
-                if rejected is not None:
-                    rejected.append((geo.resolve_place(conn, f"{name}, {state}"), " ".join(words)))
-                return None  # Hope, AR in "housing hope": Hope House and its like
+        if len(words) == 1 and states[state] <= SMALL_TOWN_ZIPS and not as_place \
+                and _in_names(conn, name) >= COMMON_WORD_DOCS:
+            if rejected is not None:
+                rejected.append((geo.resolve_place(conn, f"{name}, {state}"), " ".join(words)))
+            return None  # Hope, AR in "housing hope": Hope House and its like
         return geo.resolve_place(conn, f"{name}, {state}"), (name, state, tuple(words))
     except geo.PlaceError:
         return None
+
+
+def _in_names(conn, word: str) -> int:
+    """In how many names a word is (up to COMMON_WORD_DOCS): a town's name in the addresses of its
+    twenty meetings (Doylestown) is no word of names, as Hope is."""
+    match = '{name}: "' + word.replace('"', '""') + '"'
+    return conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM services_fts WHERE services_fts MATCH ? "
+                        f"LIMIT {COMMON_WORD_DOCS})", (match,)).fetchone()[0]
 
 
 def _within_budget(typed: str, other: str) -> bool:
@@ -1121,8 +1178,8 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
     keyed.sort(key=lambda kh: kh[0])
     groups = max(1, len(parsed.groups))
     for key, h in keyed:
-        # A readable 0..1 score: share of words matched, less a little per typo.
-        h.score = max(0.0, (-key[0]) / groups - 0.1 * key[1])
+        # A readable 0..1 score: share of words matched (small words too), less a little per typo.
+        h.score = max(0.0, (-key[0] - key[ranking.SMALL_WORDS]) / groups - 0.1 * key[1])
     hits[:] = [h for _, h in _each_group_once_first([(key[:ranking.MATCH_RULES], h) for key, h in keyed])]
 
 

@@ -191,6 +191,9 @@ class Session:
         if page.days:  # "aa tonight": which evening, and where it is that evening
             said = ", ".join(days.label_where(day, page.today, lang) for day in page.days)
             lines.append(w("results.days", lang, days=said))
+        if page.fellowship_missing:
+            others = ", ".join(page.fellowships_offered) or ("otros grupos" if lang == "es" else "other groups")
+            lines.append(w("results.fellowship_missing", lang, fellowship=page.fellowship_missing, others=others))
         if page.words_not_found:
             lines.append(w("results.not_found", lang, words=", ".join(page.words_not_found)))
         if page.needs_a_place:

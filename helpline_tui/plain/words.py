@@ -31,6 +31,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "results.nearest_to": (" nearest to {place}, however far", " los más cercanos a {place}, a cualquier distancia"),
     "results.days": ("For {days}.", "Para {days}."),
     "results.not_found": ("Not found: {words}.", "No encontrado: {words}."),
+    "results.fellowship_missing": ("No {fellowship} groups in this directory: {others} shown instead.",
+                                   "No hay grupos de {fellowship} en este directorio: se muestran {others}."),
     "results.more": ("Type more for results {first} to {last}.", "Escriba más para los resultados {first} a {last}."),
     "results.end": ("No more results.", "No hay más resultados."),
     "results.add_place": ("Add the caller's place for the nearest: place ZIP.",

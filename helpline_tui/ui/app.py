@@ -322,6 +322,9 @@ class HelplineApp(App):
         page = self.search_screen.page
         if page is None or page.plan is None:
             return ()
+        shown = next((h.matched for h in page.hits if h.record["id"] == record["id"]), None)
+        if shown is not None:
+            return shown  # as its row said it (a fellowship is known from the search's index tags)
         return matched.held(record, matched.asked(page.plan.groups, page.filters.needs, page.filters.lang))
 
     def remove_referral(self, record_id: str) -> None:

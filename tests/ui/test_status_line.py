@@ -105,3 +105,30 @@ async def test_a_place_read_from_other_words_says_which(make_app, lang, said):
         await type_text(pilot, "methadone yonkrs ")  # misspelt: read as Yonkers, and said so
         await settle(pilot)
         assert said in status(app)
+
+
+@pytest.mark.parametrize("lang, typed, said", [
+    ("en", "narcotics anonymous burlington ", "no NA groups here: AA shown"),
+    ("es", "narcóticos anónimos burlington ", "no hay grupos de NA: se muestran AA"),
+])
+async def test_a_fellowship_the_directory_lacks_is_said(make_app, tmp_path, lang, typed, said):
+    """An AA feed only: a caller asking for NA hears there is none, and the list (AA meetings) is
+    not read out as NA's."""
+    import json
+
+    from tests.conftest import run_cli
+
+    feed = tmp_path / "aa.json"
+    feed.write_text(json.dumps([
+        {"name": "Lakeside", "slug": f"lakeside-{day}", "day": day, "time": "19:00", "types": ["C"],
+         "formatted_address": "1 Church St, Burlington, VT 05401, USA", "latitude": 44.476, "longitude": -73.212}
+        for day in (1, 3)]), encoding="utf-8")
+    db = tmp_path / "aa.sqlite"
+    assert run_cli("import", "meeting-guide", str(feed), "--db", str(db)).returncode == 0
+    app = make_app(db=db, lang=lang)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, typed)
+        await settle(pilot)
+        assert said in status(app), status(app)
+        assert [h.record["name"] for h in app.screen.query_one("#results").hits] == ["Lakeside", "Lakeside"]

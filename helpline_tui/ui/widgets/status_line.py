@@ -53,7 +53,10 @@ class StatusLine(Static):
                 key = "status.nearest_at_short" if short_place else "status.nearest_at"
             place = t(key, lang, place=label, miles=miles(round(page.nearest_miles or 0, 1), lang))
         warning = ""
-        if page.words_not_found:
+        if page.fellowship_missing:  # "no NA groups here: AA shown" before any other word not found
+            warning = t("status.fellowship_missing", lang, fellowship=page.fellowship_missing,
+                        others=", ".join(page.fellowships_offered) or t("status.other_groups", lang))
+        elif page.words_not_found:
             # The handler must see that some words were left out, not read the list as a match.
             warning = t("status.not_found", lang, words=", ".join(page.words_not_found))
         elif not page.every_word:
