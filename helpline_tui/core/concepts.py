@@ -38,6 +38,12 @@ class Concept:
         return self.es if lang == "es" else self.en
 
     @property
+    def is_its_need(self) -> bool:
+        """A concept as wide as its need (detox, methadone): a query asking for it asks for the
+        need, and ranks nothing further."""
+        return self.id == self.need
+
+    @property
     def phrases(self) -> tuple[str, ...]:
         return (self.en, self.es, *self.words_en, *self.words_es)
 
@@ -147,39 +153,58 @@ _CLAUSE = re.compile(r"[.;:!?\n()]+")
 
 
 
-@lru_cache(maxsize=1)
-def _sorted_phrases() -> list[tuple[str, str]]:
-    pairs = [(" ".join(key), cid) for key, cid in phrase_index().items()]
-    return sorted(pairs, key=lambda kv: -len(kv[0]))
+def clauses(text: str) -> list[str]:
+    """A text's clauses, the reach of a negation ("do not include A, B or C")."""
+    return _CLAUSE.split(text.replace("'", "").replace("\u2019", ""))
+
+
+def negated_before(folded_clause: str, at: int) -> bool:
+    """Whether a negation word comes before position `at` of a folded clause."""
+    return bool(_NEGATIONS.intersection(folded_clause[:max(at, 0)].split()))
+
+
+MAX_PHRASE_WORDS = 6
 
 
 def in_text(text: str | None, *, skip_negated: bool = True, single_words: bool = True) -> list[str]:
-    """Concepts whose phrases are in `text` as whole folded words; in a clause with a negation
+    """Concepts whose phrases are in `text` as whole folded words (looked up word by word, so
+    a long description costs its length, not the number of phrases); in a clause with a negation
     before the phrase they do not count. `single_words=False` keeps only phrases of several words
     (a description's one word is too often incidental: 'shelter' in 'shelter from the storm')."""
     out: list[str] = []
     if not text:
         return out
+    index = phrase_index()
     # Apostrophes joined first: "don't" -> "dont", "women's" -> "womens".
-    clauses = [f" {' '.join(fold(c.replace(chr(39), '').replace(chr(8217), '')).split())} "
-               for c in _CLAUSE.split(text)]
-    for clause in clauses:
-        if not clause.strip():
-            continue
-        for phrase, cid in _sorted_phrases():
-            if cid in out or (not single_words and " " not in phrase):
-                continue
-            at = clause.find(f" {phrase} ")
-            if at < 0:
-                continue
-            if skip_negated and _NEGATIONS.intersection(clause[:at].split()):
-                continue
-            out.append(cid)
+    for clause in clauses(text):
+        words = fold(clause).split()
+        negated = False
+        i = 0
+        while i < len(words):
+            negated = negated or words[i] in _NEGATIONS
+            for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0 if single_words else 1, -1):
+                cid = index.get(tuple(words[i:i + size]))
+                if cid is not None:
+                    if not (skip_negated and negated) and cid not in out:
+                        out.append(cid)
+                    i += size - 1
+                    break
+            i += 1
     return out
 
 
-def _clean(text: str) -> str:
-    return re.sub(r"[^\w\s]", " ", text)
+def coded_by_source(*, airs_codes: Iterable[str] = (), samhsa_codes: Iterable[str] = (),
+                    category_names: Iterable[str] = ()) -> list[str]:
+    """Concepts a source says a record has: its AIRS codes, its SAMHSA codes, the source's own
+    names of its categories ('Food Pantries', 'Rent Payment Assistance')."""
+    coded = from_airs_codes(code for code in airs_codes if _AIRS_CODE.match(str(code).split("*")[0].strip()))
+    coded += [c for c in from_samhsa_codes(samhsa_codes) if c not in coded]
+    for text in category_names:
+        coded += [c for c in in_text(text, skip_negated=False) if c not in coded]
+    return coded
+
+
+_AIRS_CODE = re.compile(r"^[A-Z]{1,2}(-\d{4}(\.\d{4}(-\d{3}(\.\d{2,3}(-\d{2})?)?)?)?)?$")
 
 
 def for_record(*, airs_codes: Iterable[str] = (), samhsa_codes: Iterable[str] = (),
@@ -187,13 +212,10 @@ def for_record(*, airs_codes: Iterable[str] = (), samhsa_codes: Iterable[str] = 
                description: str = "") -> tuple[list[str], list[str]]:
     """(coded, inferred) concepts of one record. Inferred only when nothing is coded: from the
     name and organisation (any phrase), and the description's phrases of several words."""
-    coded = from_airs_codes(airs_codes)
-    coded += [c for c in from_samhsa_codes(samhsa_codes) if c not in coded]
-    for text in category_names:
-        coded += [c for c in in_text(text, skip_negated=False) if c not in coded]
+    coded = coded_by_source(airs_codes=airs_codes, samhsa_codes=samhsa_codes, category_names=category_names)
     if coded:
         return coded, []
-    inferred = in_text(_clean(name)) + in_text(_clean(organization))
+    inferred = in_text(name) + in_text(organization)
     inferred += in_text(description, single_words=False)
     return [], list(dict.fromkeys(inferred))
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from helpline_tui.core import days, vocabulary
+from helpline_tui.core import concepts, days, vocabulary
 from helpline_tui.core.lexicon import Lexicon, equivalents, typo_budget
 from helpline_tui.core.records import STATUSES
 from helpline_tui.core.textnorm import fold
@@ -36,10 +36,11 @@ BROAD_PREFIX_SHARE = 0.3  # a half-typed last word in more than this share of re
 
 
 def keyword_token(facet: str, term_id: str) -> str:
-    """The token a record's need, language or day (core/days.py) has in the index's `keywords` column."""
+    """The token a record's need, language, service concept or day (core/days.py) has in the index's
+    `keywords` column."""
     if facet == "day":
         return days.token(term_id)
-    prefix = "lg" if facet == "language" else "kw"
+    prefix = {"language": "lg", "concept": "cc"}.get(facet, "kw")
     return prefix + re.sub(r"[^0-9a-z]", "", term_id.lower())
 
 
@@ -89,6 +90,10 @@ class WordGroup:
     variants: frozenset[str] = frozenset()  # spelling equivalents (ctr for center): matches, but not exact
     concept: tuple[str, str] | None = None  # (facet, id) of a need or language phrase, or ("day", "mon")
     concept_typos: int = 0  # typos between the word typed and the need word it stands for
+    # The service concept (core/concepts.py) a phrase was read as ("help paying rent"): records
+    # carrying it match besides those with its need, and rank above them.
+    service_concept: str | None = None
+    filler: bool = False  # a word with no service meaning ("help", "programas"): never required, never counted
     from_today: bool = False  # a day counted from today ("tonight", "mañana"), not a weekday's name
     optional: bool = False
     # A word still being typed that would match most of the directory ("cente", one letter):
@@ -110,7 +115,10 @@ class WordGroup:
             # Restricted to names: a need word must be in the name too, not only a tag.
             return "({" + columns + "}: (" + words + "))"
         if self.concept:
-            tag = "keywords: " + _quote(keyword_token(*self.concept))
+            tags = [keyword_token(*self.concept)]
+            if self.service_concept:
+                tags.append(keyword_token("concept", self.service_concept))
+            tag = "keywords: " + (_quote(tags[0]) if len(tags) == 1 else "(" + " OR ".join(map(_quote, tags)) + ")")
             words = f"{words} OR {tag}" if words else tag
         return "(" + words + ")"
 
@@ -143,11 +151,14 @@ class ParsedQuery:
         req = [g for g in self.groups if not g.optional and not narrows_nothing(g)]
         return req or self.groups
 
-    def match_all(self, columns: str | None = None, tags: list[str] = ()) -> str:
-        return with_tags(" AND ".join(g.fts(columns) for g in self.required()), tags)
+    def match_all(self, columns: str | None = None, tags: list[str] = (), concepts_only: bool = False) -> str:
+        """Every required group; `concepts_only`: a service concept group by its concept's tag alone."""
+        return with_tags(" AND ".join(
+            "keywords: " + _quote(keyword_token("concept", g.service_concept)) if concepts_only and g.service_concept
+            else g.fts(columns) for g in self.required()), tags)
 
     def match_any(self, tags: list[str] = ()) -> str:
-        return with_tags(" OR ".join(g.fts() for g in self.groups if not narrows_nothing(g)), tags)
+        return with_tags(" OR ".join(g.fts() for g in self.groups if not narrows_nothing(g) and not g.filler), tags)
 
 
 _ACTIVE = tag_token("status", "active")
@@ -201,6 +212,8 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
     if len(words) == 1 and len(words[0]) <= 2 and typing_last and (words[0],) not in phrase_index:
         parsed.short_prefix = words[0]  # 1-2 letters that are not a need word ("aa", "na")
         return parsed
+    concept_phrases = concepts.phrase_index()
+    filler_at = _filler_positions(words)
     i = 0
     while i < len(words):
         day = _day_at(words, i, lexicon, today) if read_days else None
@@ -210,6 +223,16 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
             size, key, from_today = day
             parsed.groups.append(WordGroup(text=" ".join(words[i:i + size]), concept=("day", key),
                                            from_today=from_today))
+            i += size
+            continue
+        size = _concept_phrase_at(words, i, concept_phrases)
+        if size:
+            # A service concept's phrase ("help paying rent", "light bill"): read as its need, and its own tag.
+            key = tuple(words[i:i + size])
+            concept = concepts.get(concept_phrases[key])
+            group = _concept_group(key, ("need", concept.need), lexicon, i + size == len(words) and typing_last)
+            group.service_concept = None if concept.is_its_need else concept.id
+            parsed.groups.append(group)
             i += size
             continue
         misspelt = _misspelt_phrase_at(tuple(words[i:]), lexicon) if lexicon is not None else None
@@ -231,6 +254,10 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
                 i += size
                 break
         else:
+            if i in filler_at:
+                parsed.groups.append(_filler_group(words[i]))
+                i += 1
+                continue
             last = i == len(words) - 1
             group = _word_group(words[i], lexicon, prefix=last and typing_last, stage=stage)
             if last and typing_last and len(words) > 1 and lexicon is not None and group.prefixes:
@@ -246,10 +273,49 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
                     group.concept_typos = _need_word_typos(group)
             parsed.groups.append(group)
             i += 1
+    if all(g.filler or g.optional for g in parsed.groups):
+        # Nothing but filler ("help", "services"): the words are what was asked, a name's words.
+        parsed.groups = [_word_group(g.text, lexicon, prefix=k == len(parsed.groups) - 1 and typing_last, stage=stage)
+                         if g.filler else g for k, g in enumerate(parsed.groups)]
     if lexicon is not None:
         for group in parsed.groups:
             _spell_out_prefixes(group, lexicon)
     return parsed
+
+
+def _concept_phrase_at(words: list[str], i: int, phrases: dict[tuple[str, ...], str]) -> int:
+    """Words taken by the longest service concept phrase starting at words[i] (0: none). A
+    word still being typed is taken only whole, as typed."""
+    for size in range(min(concepts.MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+        key = tuple(words[i:i + size])
+        if key in phrases and key not in NOT_CONCEPTS:
+            return size
+    return 0
+
+
+def _filler_positions(words: list[str]) -> set[int]:
+    """Indexes of the words that are filler ("my son needs", "ayuda con", "near"): longest first,
+    left to right. A word being typed is filler only when whole."""
+    filler = concepts.filler_phrases()
+    out: set[int] = set()
+    i = 0
+    while i < len(words):
+        for size in range(min(4, len(words) - i), 0, -1):
+            if tuple(words[i:i + size]) in filler:
+                out.update(range(i, i + size))
+                i += size
+                break
+        else:
+            i += 1
+    return out
+
+
+def _filler_group(word: str) -> WordGroup:
+    """A word with no service meaning: it may rank a name that has it, it never narrows."""
+    group = WordGroup(text=word, optional=True, filler=True)
+    group.exact = {w: 0 for w in equivalents(word)}
+    group.variants = frozenset(group.exact) - {word}
+    return group
 
 
 def _misspelt_phrase_at(words: tuple[str, ...], lexicon: Lexicon) -> tuple[tuple[str, ...], tuple[str, str], int] | None:

@@ -16,6 +16,7 @@ from typing import Any
 from helpline_tui.core import days
 from helpline_tui.core.query import ParsedQuery, WordGroup
 from helpline_tui.core.records import WEEKDAYS
+from helpline_tui.core.textnorm import fold
 
 NAME, PLACE, TAG = 0, 1, 2
 FIELD_SEPARATOR = " | "  # between name, site name and organisation in match_fold
@@ -39,6 +40,11 @@ def prepare(rec: dict[str, Any]) -> None:
         return
     rec["_fields"] = [f.split() for f in rec["match_fold"].split(FIELD_SEPARATOR)]
     rec["_place"] = [rec["place_fold"].replace("|", " ").split()]
+    rec["_categories"] = [_category_words(rec.get("category_names"))]
+
+
+def _category_words(json_list: str | None) -> list[str]:
+    return fold(" ".join(json.loads(json_list))).split() if json_list and json_list != "[]" else []
 
 
 def _in_fields(group: WordGroup, stems: tuple[str, ...], fields: list[list[str]]) -> Match | None:
@@ -78,7 +84,23 @@ def match_group(group: WordGroup, rec: dict[str, Any], stems: tuple[str, ...] | 
         return Match(m.typos, PLACE, m.whole, m.variant, m.field, m.position, m.length)
     if group.concept and _has_concept(group, rec):
         return Match(group.concept_typos, TAG, True)
+    if rec["_categories"][0] and not group.filler:
+        m = _in_fields(group, stems, rec["_categories"])  # the source's own category names
+        if m is not None:
+            return Match(m.typos, TAG, m.whole, m.variant)
     return None
+
+
+NOT_CARRIED, INFERRED, CODED = 2, 1, 0
+
+
+def concept_rank(group: WordGroup, rec: dict[str, Any]) -> int:
+    """How surely a record has the service concept a query phrase was read as: coded by its
+    source, inferred from its own words, or not at all."""
+    quoted = f'"{group.service_concept}"'
+    if quoted in (rec.get("concepts") or ""):
+        return CODED
+    return INFERRED if quoted in (rec.get("concepts_inferred") or "") else NOT_CARRIED
 
 
 def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
@@ -89,10 +111,12 @@ def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
     quoted = f'"{term_id}"'
     if facet == "language":
         return quoted in rec["languages"]
+    if group.service_concept and concept_rank(group, rec) != NOT_CARRIED:
+        return True
     return quoted in rec["needs"] or quoted in rec["populations"] or quoted in rec["payment"]
 
 
-MATCH_RULES = 8  # the parts of sort_key that say how well a record matched, before distance and names
+MATCH_RULES = 9  # the parts of sort_key that say how well a record matched, before distance and names
 
 
 def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, Any],
@@ -100,14 +124,18 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     prepare(rec)
     stems = _stems(parsed)
     matches = [match_group(g, rec, st) for g, st in zip(parsed.groups, stems)]
-    matched = typos = where_sum = loose = adjacent = 0
+    matched = typos = where_sum = loose = adjacent = concepts_missed = 0
     covered: set[tuple[int, int]] = set()
     word_in_name = False
     concept_where = 0
     previous: Match | None = None
     for group, m in zip(parsed.groups, matches):
+        if group.service_concept:
+            concepts_missed += concept_rank(group, rec)
         if m is None:
             previous = None
+            continue
+        if group.filler:  # "help", "programas": a name having it says nothing of the service
             continue
         matched += 1
         typos += m.typos
@@ -136,7 +164,7 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     )
     # The city the query names, in its main state (Portland, OR before Portland, ME), then elsewhere.
     away = 2 if city is None or rec["city_fold"] != city[0] else (0 if rec["state"] == city[1] else 1)
-    return (-matched, typos, -adjacent, away, where_sum, not whole_field, unmatched, loose,
+    return (-matched, typos, -adjacent, away, concepts_missed, where_sum, not whole_field, unmatched, loose,
             distance if distance is not None else float("inf"), rec["name_fold"], week_position(rec), rec["id"])
 
 
