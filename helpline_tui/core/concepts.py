@@ -67,6 +67,11 @@ def get(concept_id: str) -> Concept | None:
     return by_id().get(concept_id)
 
 
+@lru_cache(maxsize=256)
+def ids_of_need(need: str) -> tuple[str, ...]:
+    return tuple(c.id for c in load() if c.need == need)
+
+
 @lru_cache(maxsize=1)
 def filler_phrases() -> frozenset[tuple[str, ...]]:
     """Folded word tuples with no service meaning: 'help', 'ayuda con', 'my son needs'."""

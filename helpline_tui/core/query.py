@@ -93,6 +93,7 @@ class WordGroup:
     # The service concept (core/concepts.py) a phrase was read as ("help paying rent"): records
     # carrying it match besides those with its need, and rank above them.
     service_concept: str | None = None
+    concept_read: str | None = None  # the concept a phrase was read as, said to the handler (even one as wide as its need)
     filler: bool = False  # a word with no service meaning ("help", "programas"): never required, never counted
     from_today: bool = False  # a day counted from today ("tonight", "mañana"), not a weekday's name
     optional: bool = False
@@ -213,7 +214,7 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
         parsed.short_prefix = words[0]  # 1-2 letters that are not a need word ("aa", "na")
         return parsed
     concept_phrases = concepts.phrase_index()
-    filler_at = _filler_positions(words)
+    filler_at, lead_in = _filler_positions(words, concept_phrases)
     i = 0
     while i < len(words):
         day = _day_at(words, i, lexicon, today) if read_days else None
@@ -232,14 +233,25 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
             concept = concepts.get(concept_phrases[key])
             group = _concept_group(key, ("need", concept.need), lexicon, i + size == len(words) and typing_last)
             group.service_concept = None if concept.is_its_need else concept.id
+            group.concept_read = concept.id
             parsed.groups.append(group)
             i += size
             continue
+        if i in lead_in:  # "help paying the light bill", "ayuda para pagar la luz": the concept, not payment
+            parsed.groups.append(_filler_group(words[i]))
+            i += 1
+            continue
         misspelt = _misspelt_phrase_at(tuple(words[i:]), lexicon) if lexicon is not None else None
         if misspelt is not None:
-            # "mental helth": the need phrase with a typo in one word, as a misspelt need word is.
+            # "mental helth": the need phrase with a typo in one word, as a misspelt need word is;
+            # "ayuda con el alquler": a service concept's.
             phrase, concept, typos = misspelt
+            service = concepts.get(concept[1]) if concept[0] == "service" else None
+            if service is not None:
+                concept = ("need", service.need)
             group = _concept_group(phrase, concept, lexicon, False)
+            group.service_concept = service.id if service is not None and not service.is_its_need else None
+            group.concept_read = service.id if service is not None else None
             group.concept_typos = typos
             parsed.groups.append(group)
             i += len(phrase)
@@ -293,21 +305,38 @@ def _concept_phrase_at(words: list[str], i: int, phrases: dict[tuple[str, ...], 
     return 0
 
 
-def _filler_positions(words: list[str]) -> set[int]:
-    """Indexes of the words that are filler ("my son needs", "ayuda con", "near"): longest first,
-    left to right. A word being typed is filler only when whole."""
+def _filler_positions(words: list[str], concept_phrases: dict[tuple[str, ...], str]) -> tuple[set[int], set[int]]:
+    """Indexes of the words that are filler ("my son needs", "ayuda con", "near"), longest first,
+    left to right, concept phrases left whole; and of those leading into a concept phrase
+    ("help paying | the light bill"), which are filler even where a need phrase would read them."""
     filler = concepts.filler_phrases()
     out: set[int] = set()
+    lead_in: set[int] = set()
+    run: list[int] = []  # filler and small words since the last word of meaning
     i = 0
     while i < len(words):
+        size = _concept_phrase_at(words, i, concept_phrases)
+        if size:
+            lead_in.update(run)
+            run = []
+            i += size
+            continue
         for size in range(min(4, len(words) - i), 0, -1):
             if tuple(words[i:i + size]) in filler:
+                # A concept phrase beginning inside is left whole ("ayuda para | pagar la luz").
+                size = next((j - i for j in range(i + 1, i + size) if _concept_phrase_at(words, j, concept_phrases)),
+                            size)
                 out.update(range(i, i + size))
+                run += range(i, i + size)
                 i += size
                 break
         else:
+            if words[i] not in OPTIONAL_WORDS:
+                run = []
+            else:
+                run.append(i)  # "help paying the light bill": 'the' leads in too
             i += 1
-    return out
+    return out, lead_in
 
 
 def _filler_group(word: str) -> WordGroup:
@@ -340,7 +369,8 @@ def _misspelt_phrase_at(words: tuple[str, ...], lexicon: Lexicon) -> tuple[tuple
 def _phrases_with_a_gap() -> dict[tuple[str | None, ...], list[tuple[str, tuple[str, str]]]]:
     """Need phrases of several words, each with one word left out (None): what the word was."""
     out: dict[tuple[str | None, ...], list[tuple[str, tuple[str, str]]]] = {}
-    for key, concept in vocabulary.phrase_index().items():
+    service_phrases = {key: ("service", cid) for key, cid in concepts.phrase_index().items()}
+    for key, concept in {**vocabulary.phrase_index(), **service_phrases}.items():
         if 2 <= len(key) <= 4 and key not in NOT_CONCEPTS:
             for j, word in enumerate(key):
                 out.setdefault((*key[:j], None, *key[j + 1:]), []).append((word, concept))

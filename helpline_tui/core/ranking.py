@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from helpline_tui.core import days
+from helpline_tui.core import concepts, days
 from helpline_tui.core.query import ParsedQuery, WordGroup
 from helpline_tui.core.records import WEEKDAYS
 from helpline_tui.core.textnorm import fold
@@ -95,12 +95,22 @@ NOT_CARRIED, INFERRED, CODED = 2, 1, 0
 
 
 def concept_rank(group: WordGroup, rec: dict[str, Any]) -> int:
-    """How surely a record has the service concept a query phrase was read as: coded by its
-    source, inferred from its own words, or not at all."""
-    quoted = f'"{group.service_concept}"'
-    if quoted in (rec.get("concepts") or ""):
+    """How surely a record has the service concept a query phrase was read as (or, for a need
+    word, any concept of that need): coded by its source, inferred from its own words, or not
+    at all."""
+    wanted = (group.service_concept,) if group.service_concept else concepts.ids_of_need(group.concept[1])
+    coded, inferred = rec.get("concepts") or "", rec.get("concepts_inferred") or ""
+    if any(f'"{c}"' in coded for c in wanted):
         return CODED
-    return INFERRED if quoted in (rec.get("concepts_inferred") or "") else NOT_CARRIED
+    if not group.service_concept:
+        # A need: where the source codes nothing, its record is as likely to have it as any;
+        # where it codes other things, the need was read from words alone.
+        return INFERRED if coded in ("", "[]") else NOT_CARRIED
+    return INFERRED if any(f'"{c}"' in inferred for c in wanted) else NOT_CARRIED
+
+
+def _asks_a_need(group: WordGroup) -> bool:
+    return bool(group.service_concept) or (bool(group.concept) and group.concept[0] == "need")
 
 
 def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
@@ -130,14 +140,19 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     concept_where = 0
     previous: Match | None = None
     for group, m in zip(parsed.groups, matches):
-        if group.service_concept:
-            concepts_missed += concept_rank(group, rec)
         if m is None:
             previous = None
+            if group.service_concept:
+                concepts_missed += NOT_CARRIED
             continue
+        if _asks_a_need(group):
+            # Services coded with what was asked first, then those whose own words say it. A
+            # need word in a name says it as surely as the source's need does, not a code.
+            rank = concept_rank(group, rec)
+            concepts_missed += min(rank, INFERRED) if m.where == NAME and not group.service_concept else rank
         if group.filler:  # "help", "programas": a name having it says nothing of the service
             continue
-        matched += 1
+        matched += not group.optional  # "on", "in", "de": may be missing, so never outnumber the words asked
         typos += m.typos
         if group.concept:
             concept_where += m.where

@@ -139,8 +139,8 @@ class SearchPage:
     @property
     def concepts_read(self) -> list[concepts_mod.Concept]:
         """The service concepts the query was read as asking for ("help paying rent": Rent help)."""
-        return [c for c in (concepts_mod.get(g.service_concept) for g in (self.plan.groups if self.plan else ())
-                            if g.service_concept) if c is not None]
+        return [c for c in (concepts_mod.get(g.concept_read) for g in (self.plan.groups if self.plan else ())
+                            if g.concept_read) if c is not None]
 
     @property
     def place_read_from(self) -> str | None:
