@@ -341,6 +341,8 @@ def _print_table(page) -> None:
             where += f": the closest is {page.nearest_miles:.1f} mi"
     when = "".join(f", {days.label_where(d, page.today)}" for d in page.days)
     _say(f"{shown} of {page.total} services{where}{when} ({page.elapsed_ms:.1f} ms)")
+    if page.concepts_read:
+        _say(f"  read as: {', '.join(c.en for c in page.concepts_read)}")
     if page.words_not_found:
         _say(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
     elif not page.every_word:
