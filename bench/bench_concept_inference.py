@@ -40,7 +40,8 @@ def main() -> int:
         if not isinstance(rec, ServiceRecord) or not rec.concepts:
             continue  # no answer to judge by
         coded_services += 1
-        answer = set(rec.concepts)
+        # The answer: what the whole taxonomy says, its codes and its terms' names.
+        answer = set(rec.concepts) | set(concepts.coded_by_source(category_names=rec.category_names))
         answer_needs = {concepts.get(c).need for c in answer}
         _, guessed = concepts.for_record(name=rec.name, organization=rec.organization, description=rec.description)
         if not guessed:

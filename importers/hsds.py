@@ -345,7 +345,8 @@ def _record(ix: _Index, row: int, service: Row, *, sal: Row | None, location: Ro
         populations=cls.populations,
         payment=_payment(ix, sid),
         source_codes=cls.codes,
-        concepts=concepts.coded_by_source(airs_codes=cls.codes, category_names=ix.category_names.get(sid, [])),
+        # An AIRS code says what it means; a category name is read only for terms without one.
+        concepts=concepts.coded_by_source(airs_codes=cls.codes, category_names=ix.term_texts.get(sid, [])),
         category_names=ix.category_names.get(sid, []),
         unmapped_codes=cls.unmapped,
         last_verified=(service.get("assured_date") or service.get("last_modified") or "")[:10] or None,
