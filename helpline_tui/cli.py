@@ -382,6 +382,8 @@ def _print_table(page) -> None:
     if page.fellowship_missing:
         _say(f"  no {page.fellowship_missing} groups in this directory: other mutual-help groups shown"
              + (f" ({', '.join(page.fellowships_offered)})" if page.fellowships_offered else ""))
+    if page.concepts_read:
+        _say(f"  read as: {', '.join(c.en for c in page.concepts_read)}")
     if page.words_not_found:
         _say(f"  not found: {', '.join(page.words_not_found)} (no service has every word)")
     elif not page.every_word:

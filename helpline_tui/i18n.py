@@ -47,6 +47,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.other_reading.place": ("{key}: '{words}' as a place", "{key}: «{words}» como lugar"),
     "status.fellowship_missing": ("no {fellowship} groups here: {others} shown", "no hay grupos de {fellowship}: se muestran {others}"),
     "status.other_groups": ("other groups", "otros grupos"),
+    "status.concepts_read": ("read as {concepts}", "entendido como {concepts}"),  # the service concepts a query was read as
     "status.add_place": ("add the caller's place (F2) for the nearest", "añada el lugar de quien llama (F2) para ver los más cercanos"),
     "status.not_every_word": ("no service has every word", "ningún servicio tiene todas las palabras"),
     "status.filter_error": ("Filter problem: {message}", "Problema con un filtro: {message}"),
@@ -280,6 +281,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "Estado: {status}. Puede que este servicio no esté funcionando."),
     # What a source lists that the needs above do not say (SAMHSA codes named as SAMHSA names them).
     "detail.also_listed": ("Also listed by the source", "La fuente también indica"),
+    "detail.concepts": ("Services", "Servicios"),
+    "detail.concepts_inferred": ("Services, inferred (not coded by the source)",
+                                 "Servicios, deducidos (no codificados por la fuente)"),
     # A meeting's page: how it meets and its types (names from the Meeting Guide spec).
     "detail.meeting": ("Meeting", "Reunión"),
     "meeting.online-only": ("Online only.", "Solo en línea."),

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core import concepts
 from importers import areas, languages, schedules, taxonomy
 
 SOURCE = "airs-xml"
@@ -199,6 +200,8 @@ def _service(agency: ET.Element, site: ET.Element, service: ET.Element,
     if not cls.needs:
         cls.add(taxonomy.keyword_needs(description))
     area_text, tokens = _areas(service.findall("GeographicAreaServed"))
+    # iCarol's local codes name their category ({what:'EMPLOYMENT SEARCH ASSISTANCE'}).
+    categories = [w for c in codes for w in taxonomy.parse_pseudo_code(c).get("what", [])]
 
     status_text = next((e.get("Status", "") for e in levels if e.get("Status")), "").strip().lower()
     status = "inactive" if status_text in _INACTIVE else \
@@ -234,6 +237,8 @@ def _service(agency: ET.Element, site: ET.Element, service: ET.Element,
         needs=cls.needs,
         populations=cls.populations,
         source_codes=cls.codes,
+        concepts=concepts.coded_by_source(airs_codes=cls.codes, category_names=categories),
+        category_names=categories,
         unmapped_codes=cls.unmapped,
         last_verified=(info.get("DateLastVerified") or None) if info is not None else None,
         raw=_raw(agency, site, service, info, phones_raw, language_names, confidential),

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core import concepts
 from importers import areas, bounded, languages, schedules, taxonomy
 from importers.hsds_tables import (
     ZIP_MAGIC, JsonFlattener, Package, json_shape, load_descriptor_url, load_folder,
@@ -208,17 +209,22 @@ class _Index:
         self.areas = {key: _group(pkg.rows("service_areas"), key) for key in ("service_id", "service_at_location_id")}
         self.eligibility = _group(pkg.rows("eligibility"), "service_id")
         self.payments = _group(pkg.rows("payments_accepted"), "service_id")
+        self.category_names: dict[str, list[str]] = defaultdict(list)  # service id -> every term's own name
         self.codes, self.term_texts = self._taxonomy()
 
     def _taxonomy(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """service id -> AIRS-style codes, and -> names of terms that are not AIRS codes."""
         codes: dict[str, list[str]] = defaultdict(list)
         texts: dict[str, list[str]] = defaultdict(list)
+        names = self.category_names
         taxonomy_11 = _by(self.pkg.rows("taxonomy"), "id")
         terms = _by(self.pkg.rows("taxonomy_terms"), "id")
 
         def add(service_id: str, term_id: str, term: Row | None) -> None:
             code = (term or {}).get("code", "").strip() or term_id.strip()
+            name = ((term or {}).get("name") or (term or {}).get("term") or "").strip()
+            if name and name not in names[service_id]:
+                names[service_id].append(name)
             if taxonomy.is_airs_code(code) or code.startswith("{"):
                 codes[service_id].append(code)
             elif term:
@@ -339,6 +345,9 @@ def _record(ix: _Index, row: int, service: Row, *, sal: Row | None, location: Ro
         populations=cls.populations,
         payment=_payment(ix, sid),
         source_codes=cls.codes,
+        # An AIRS code says what it means; a category name is read only for terms without one.
+        concepts=concepts.coded_by_source(airs_codes=cls.codes, category_names=ix.term_texts.get(sid, [])),
+        category_names=ix.category_names.get(sid, []),
         unmapped_codes=cls.unmapped,
         last_verified=(service.get("assured_date") or service.get("last_modified") or "")[:10] or None,
         raw=_raw(ix.pkg, service, sal, location, address, language_texts, phones),

@@ -140,6 +140,7 @@ def meeting_record(m: dict[str, Any], row: int) -> ServiceRecord | SkippedRow:
         populations=pops,
         source_codes=codes,
         unmapped_codes=unknown,
+        concepts=["support-groups"],  # every meeting of a feed is a mutual-help group: coded, not guessed
         last_verified=_date(m.get("updated")),
         raw={k: v for k, v in m.items() if not _PERSONAL.match(str(k)) and v not in ("", None, [])},
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core import concepts
 from importers import samhsa_codes
 from importers.csv_text import is_utf16
 from importers.xlsx import OLE_MAGIC, ZIP_MAGIC
@@ -70,6 +71,7 @@ def facility_record(fields: dict[str, str], codes: list[str], *, row: int, sourc
         latitude=position[0], longitude=position[1],
         needs=needs, populations=pops, payment=pay, languages=langs,
         source_codes=[ftype, *codes] if ftype else list(codes),
+        concepts=concepts.from_samhsa_codes(codes),
         unmapped_codes=unmapped + (extra_unmapped or []),
         raw=raw,
     )

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from helpline_tui.core import meetings
+from helpline_tui.core import concepts, meetings
 from helpline_tui.core.textnorm import fold
 
 # --------------------------------------------------------------------------------------------
@@ -247,13 +247,19 @@ _POP_PHRASES = _phrase_table(_KEYWORD_POPULATIONS)
 
 
 def _scan(text: str | None, phrases: list[tuple[str, str]]) -> list[str]:
+    """Keys whose phrases the text has, except in a clause that negates them first ("our cases do
+    not include landlord/tenant issues, housing association issues": not a housing service)."""
     folded = f" {fold(text)} "
     if not folded.strip():
         return []
     out: list[str] = []
+    clauses = None
     for phrase, key in phrases:
         if key not in out and phrase in folded:
-            out.append(key)
+            if clauses is None:
+                clauses = [f" {fold(c)} " for c in concepts.clauses(text or "")]
+            if any(not concepts.negated_before(clause, clause.find(phrase)) for clause in clauses if phrase in clause):
+                out.append(key)
     return out
 
 

@@ -38,7 +38,7 @@ def older_schema(db: Path) -> None:
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE record_aliases")
     conn.execute("DROP TABLE source_records")
-    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
+    conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.execute("VACUUM")
     conn.close()

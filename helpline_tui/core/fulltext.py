@@ -22,11 +22,13 @@ from pathlib import Path
 from helpline_tui.core import days, files, meetings, workers
 from helpline_tui.core.query import CELL_DEGREES, area_token, cell_token, keyword_token, tag_token
 from helpline_tui.core.schema import FTS_SHADOW_TABLES, FTS_TABLE
+from helpline_tui.core.textnorm import fold
 
 # What an index row is made from: the services columns read once per record.
 _SOURCE_VALUES = ("rid", "match_fold", "place_fold", "needs", "populations", "payment", "languages",
                   "service_area_list", "state", "kind", "status", "latitude", "longitude", "hours",
-                  meetings.MEETING_SQL)  # a meeting's types, attendance and fellowship (NULL for others)
+                  meetings.MEETING_SQL,  # a meeting's types, attendance and fellowship (NULL for others)
+                  "concepts", "concepts_inferred", "category_names")
 SOURCE_ROWS = f"SELECT {', '.join(_SOURCE_VALUES)} FROM services"
 SOURCE_COLUMNS = len(_SOURCE_VALUES)
 
@@ -53,9 +55,10 @@ def index_rows(source_rows: Iterable[tuple]) -> Iterator[tuple[int, str, str, st
     """(rowid, name, place, keywords) for each SOURCE_ROWS row."""
     need_tags, language_tags = _tags("need", _keyword_token), _tags("language", _keyword_token)
     area_tags = _tags("area", lambda _facet, token: area_token(token))
+    concept_tags = _tags("concept", _keyword_token)
     levels = range(len(CELL_DEGREES))
     for (rid, match_fold, place_fold, needs_j, pops_j, pay_j, langs_j, area_j, state, kind, status,
-         lat, lon, hours, meeting) in source_rows:
+         lat, lon, hours, meeting, concepts_j, inferred_j, categories_j) in source_rows:
         # Needs, languages, state, kind and status as one token each: a query word like
         # "metadona" is expanded to `keywords:"kwmethadone"` (synonyms cost nothing in index
         # size), and filters become index lookups FTS5 intersects itself (no join to count).
@@ -65,7 +68,14 @@ def index_rows(source_rows: Iterable[tuple]) -> Iterator[tuple[int, str, str, st
                 *meetings.meeting_tags(meeting, match_fold, needs_j)]
         if lat is not None and lon is not None:
             tags += [cell_token(level, lat, lon) for level in levels]
+        # Service concepts as tags, and the source's own category names as words ("Food Pantries").
+        tags += [*concept_tags(concepts_j), *concept_tags(inferred_j), *_category_words(categories_j)]
         yield rid, match_fold, place_fold, " ".join(tags)
+
+
+@lru_cache(maxsize=1 << 14)
+def _category_words(json_list: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(fold(" ".join(json.loads(json_list or "[]"))).split()))
 
 
 def fill(conn: sqlite3.Connection, source_rows: Iterable[tuple]) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
-from helpline_tui.core import cleaning, files, geo, limits, schema, site_merging, versions, vocabulary, zones
+from helpline_tui.core import cleaning, concepts, files, geo, limits, schema, site_merging, versions, vocabulary, zones
 from helpline_tui.core.indexing import WEEK_ORDER, rebuild_derived
 from helpline_tui.core.workers import start_worker
 from helpline_tui.core.records import (GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, PartsMisaligned, ServiceRecord,
@@ -310,6 +310,7 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
         "payment": sorted(set(rec.payment)),
         "source_codes": _clean_list(rec.source_codes),
         "unmapped_codes": _clean_list(rec.unmapped_codes),
+        **_concepts_of(rec, name),
         "source": rec.source,
         "source_record_id": cleaning.clean_text(rec.source_key) if rec.source_key else "",
         "last_verified": _iso_date(rec.last_verified),
@@ -321,6 +322,16 @@ def clean_record(rec: ServiceRecord, conn: sqlite3.Connection, stats: _Stats) ->
             stats.cut_count += 1
             list_first(stats.cut, [{"row": rec.row, "field": name, "reason": limits.cut_message(len(value), limit)}])
     return row
+
+
+def _concepts_of(rec: ServiceRecord, name: str) -> dict[str, list[str]]:
+    """The record's service concepts: those its source gave (codes, category names), else those
+    its own words say, marked inferred (core/concepts.py)."""
+    coded = [c for c in rec.concepts if concepts.get(c) is not None]
+    inferred = [] if coded else concepts.for_record(name=name, organization=rec.organization,
+                                                    description=rec.description)[1]
+    return {"concepts": _clean_list(coded), "concepts_inferred": _clean_list(inferred),
+            "category_names": _clean_list([cleaning.clean_text(c) for c in rec.category_names if c])}
 
 
 _LIST_FIELDS = schema.JSON_LIST_COLUMNS

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from helpline_tui.core import days, meeting_words, vocabulary
+from helpline_tui.core import concepts, days, meeting_words, vocabulary
 from helpline_tui.core.lexicon import Lexicon, equivalents, typo_budget
 from helpline_tui.core.records import STATUSES
 from helpline_tui.core.textnorm import fold
@@ -36,12 +36,13 @@ BROAD_PREFIX_SHARE = 0.3  # a half-typed last word in more than this share of re
 
 
 def keyword_token(facet: str, term_id: str) -> str:
-    """The token a record's need, language or day (core/days.py) has in the index's `keywords` column."""
+    """The token a record's need, language, service concept or day (core/days.py) has in the index's
+    `keywords` column."""
     if facet == "day":
         return days.token(term_id)
     if facet in meeting_words.MEETING_FACETS:
         return meeting_words.token(facet, term_id)
-    prefix = "lg" if facet == "language" else "kw"
+    prefix = {"language": "lg", "concept": "cc"}.get(facet, "kw")
     return prefix + re.sub(r"[^0-9a-z]", "", term_id.lower())
 
 
@@ -91,6 +92,11 @@ class WordGroup:
     variants: frozenset[str] = frozenset()  # spelling equivalents (ctr for center): matches, but not exact
     concept: tuple[str, str] | None = None  # (facet, id) of a need or language phrase, or ("day", "mon")
     concept_typos: int = 0  # typos between the word typed and the need word it stands for
+    # The service concept (core/concepts.py) a phrase was read as ("help paying rent"): records
+    # carrying it match besides those with its need, and rank above them.
+    service_concept: str | None = None
+    concept_read: str | None = None  # the concept a phrase was read as, said to the handler (even one as wide as its need)
+    filler: bool = False  # a word with no service meaning ("help", "programas"): never required, never counted
     from_today: bool = False  # a day counted from today ("tonight", "mañana"), not a weekday's name
     # A fellowship asked for that the directory has no group of ("na" with only AA meetings): the
     # group stands for any mutual-help group, and the search says which was missing.
@@ -115,7 +121,10 @@ class WordGroup:
             # Restricted to names: a need word must be in the name too, not only a tag.
             return "({" + columns + "}: (" + words + "))"
         if self.concept:
-            tag = "keywords: " + _quote(keyword_token(*self.concept))
+            tags = [keyword_token(*self.concept)]
+            if self.service_concept:
+                tags.append(keyword_token("concept", self.service_concept))
+            tag = "keywords: " + (_quote(tags[0]) if len(tags) == 1 else "(" + " OR ".join(map(_quote, tags)) + ")")
             words = f"{words} OR {tag}" if words else tag
         return "(" + words + ")"
 
@@ -148,11 +157,14 @@ class ParsedQuery:
         req = [g for g in self.groups if not g.optional and not narrows_nothing(g)]
         return req or self.groups
 
-    def match_all(self, columns: str | None = None, tags: list[str] = ()) -> str:
-        return with_tags(" AND ".join(g.fts(columns) for g in self.required()), tags)
+    def match_all(self, columns: str | None = None, tags: list[str] = (), concepts_only: bool = False) -> str:
+        """Every required group; `concepts_only`: a service concept group by its concept's tag alone."""
+        return with_tags(" AND ".join(
+            "keywords: " + _quote(keyword_token("concept", g.service_concept)) if concepts_only and g.service_concept
+            else g.fts(columns) for g in self.required()), tags)
 
     def match_any(self, tags: list[str] = ()) -> str:
-        return with_tags(" OR ".join(g.fts() for g in self.groups if not narrows_nothing(g)), tags)
+        return with_tags(" OR ".join(g.fts() for g in self.groups if not narrows_nothing(g) and not g.filler), tags)
 
 
 _ACTIVE = tag_token("status", "active")
@@ -208,6 +220,8 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
         return parsed
     known = (lambda w: w in lexicon) if lexicon is not None else (lambda w: False)
     meeting_asked = meeting_words.asks_for_a_meeting(words, phrase_index, known)
+    concept_phrases = concepts.phrase_index()
+    filler_at, lead_in = _filler_positions(words, concept_phrases)
     i = 0
     while i < len(words):
         day = _day_at(words, i, lexicon, today, part_alone=meeting_asked) if read_days else None
@@ -228,11 +242,32 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
             parsed.groups.append(_meeting_group(tuple(words[i:i + size]), concept, lexicon, last and typing_last))
             i += size
             continue
+        size = _concept_phrase_at(words, i, concept_phrases)
+        if size:
+            # A service concept's phrase ("help paying rent", "light bill"): read as its need, and its own tag.
+            key = tuple(words[i:i + size])
+            concept = concepts.get(concept_phrases[key])
+            group = _concept_group(key, ("need", concept.need), lexicon, i + size == len(words) and typing_last)
+            group.service_concept = None if concept.is_its_need else concept.id
+            group.concept_read = concept.id
+            parsed.groups.append(group)
+            i += size
+            continue
+        if i in lead_in:  # "help paying the light bill", "ayuda para pagar la luz": the concept, not payment
+            parsed.groups.append(_filler_group(words[i]))
+            i += 1
+            continue
         misspelt = _misspelt_phrase_at(tuple(words[i:]), lexicon) if lexicon is not None else None
         if misspelt is not None:
-            # "mental helth": the need phrase with a typo in one word, as a misspelt need word is.
+            # "mental helth": the need phrase with a typo in one word, as a misspelt need word is;
+            # "ayuda con el alquler": a service concept's.
             phrase, concept, typos = misspelt
+            service = concepts.get(concept[1]) if concept[0] == "service" else None
+            if service is not None:
+                concept = ("need", service.need)
             group = _concept_group(phrase, concept, lexicon, False)
+            group.service_concept = service.id if service is not None and not service.is_its_need else None
+            group.concept_read = service.id if service is not None else None
             group.concept_typos = typos
             parsed.groups.append(group)
             i += len(phrase)
@@ -247,6 +282,10 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
                 i += size
                 break
         else:
+            if i in filler_at:
+                parsed.groups.append(_filler_group(words[i]))
+                i += 1
+                continue
             last = i == len(words) - 1
             group = _word_group(words[i], lexicon, prefix=last and typing_last, stage=stage)
             if last and typing_last and len(words) > 1 and lexicon is not None and group.prefixes:
@@ -262,10 +301,66 @@ def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_day
                     group.concept_typos = _need_word_typos(group)
             parsed.groups.append(group)
             i += 1
+    if all(g.filler or g.optional for g in parsed.groups):
+        # Nothing but filler ("help", "services"): the words are what was asked, a name's words.
+        parsed.groups = [_word_group(g.text, lexicon, prefix=k == len(parsed.groups) - 1 and typing_last, stage=stage)
+                         if g.filler else g for k, g in enumerate(parsed.groups)]
     if lexicon is not None:
         for group in parsed.groups:
             _spell_out_prefixes(group, lexicon)
     return parsed
+
+
+def _concept_phrase_at(words: list[str], i: int, phrases: dict[tuple[str, ...], str]) -> int:
+    """Words taken by the longest service concept phrase starting at words[i] (0: none). A
+    word still being typed is taken only whole, as typed."""
+    for size in range(min(concepts.MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+        key = tuple(words[i:i + size])
+        if key in phrases and key not in NOT_CONCEPTS:
+            return size
+    return 0
+
+
+def _filler_positions(words: list[str], concept_phrases: dict[tuple[str, ...], str]) -> tuple[set[int], set[int]]:
+    """Indexes of the words that are filler ("my son needs", "ayuda con", "near"), longest first,
+    left to right, concept phrases left whole; and of those leading into a concept phrase
+    ("help paying | the light bill"), which are filler even where a need phrase would read them."""
+    filler = concepts.filler_phrases()
+    out: set[int] = set()
+    lead_in: set[int] = set()
+    run: list[int] = []  # filler and small words since the last word of meaning
+    i = 0
+    while i < len(words):
+        size = _concept_phrase_at(words, i, concept_phrases)
+        if size:
+            lead_in.update(run)
+            run = []
+            i += size
+            continue
+        for size in range(min(4, len(words) - i), 0, -1):
+            if tuple(words[i:i + size]) in filler:
+                # A concept phrase beginning inside is left whole ("ayuda para | pagar la luz").
+                size = next((j - i for j in range(i + 1, i + size) if _concept_phrase_at(words, j, concept_phrases)),
+                            size)
+                out.update(range(i, i + size))
+                run += range(i, i + size)
+                i += size
+                break
+        else:
+            if words[i] not in OPTIONAL_WORDS:
+                run = []
+            else:
+                run.append(i)  # "help paying the light bill": 'the' leads in too
+            i += 1
+    return out, lead_in
+
+
+def _filler_group(word: str) -> WordGroup:
+    """A word with no service meaning: it may rank a name that has it, it never narrows."""
+    group = WordGroup(text=word, optional=True, filler=True)
+    group.exact = {w: 0 for w in equivalents(word)}
+    group.variants = frozenset(group.exact) - {word}
+    return group
 
 
 def _misspelt_phrase_at(words: tuple[str, ...], lexicon: Lexicon) -> tuple[tuple[str, ...], tuple[str, str], int] | None:
@@ -290,7 +385,8 @@ def _misspelt_phrase_at(words: tuple[str, ...], lexicon: Lexicon) -> tuple[tuple
 def _phrases_with_a_gap() -> dict[tuple[str | None, ...], list[tuple[str, tuple[str, str]]]]:
     """Need phrases of several words, each with one word left out (None): what the word was."""
     out: dict[tuple[str | None, ...], list[tuple[str, tuple[str, str]]]] = {}
-    for key, concept in vocabulary.phrase_index().items():
+    service_phrases = {key: ("service", cid) for key, cid in concepts.phrase_index().items()}
+    for key, concept in {**vocabulary.phrase_index(), **service_phrases}.items():
         if 2 <= len(key) <= 4 and key not in NOT_CONCEPTS:
             for j, word in enumerate(key):
                 out.setdefault((*key[:j], None, *key[j + 1:]), []).append((word, concept))

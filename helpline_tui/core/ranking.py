@@ -14,9 +14,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from helpline_tui.core import days, meeting_words, meetings
+from helpline_tui.core import concepts, days, meeting_words, meetings
 from helpline_tui.core.query import ParsedQuery, WordGroup
 from helpline_tui.core.records import WEEKDAYS
+from helpline_tui.core.textnorm import fold
 
 NAME, PLACE, TAG = 0, 1, 2
 FIELD_SEPARATOR = " | "  # between name, site name and organisation in match_fold
@@ -40,6 +41,11 @@ def prepare(rec: dict[str, Any]) -> None:
         return
     rec["_fields"] = [f.split() for f in rec["match_fold"].split(FIELD_SEPARATOR)]
     rec["_place"] = [rec["place_fold"].replace("|", " ").split()]
+    rec["_categories"] = [_category_words(rec.get("category_names"))]
+
+
+def _category_words(json_list: str | None) -> list[str]:
+    return fold(" ".join(json.loads(json_list))).split() if json_list and json_list != "[]" else []
 
 
 def _in_fields(group: WordGroup, stems: tuple[str, ...], fields: list[list[str]]) -> Match | None:
@@ -79,7 +85,33 @@ def match_group(group: WordGroup, rec: dict[str, Any], stems: tuple[str, ...] | 
         return Match(m.typos, PLACE, m.whole, m.variant, m.field, m.position, m.length)
     if group.concept and _has_concept(group, rec):
         return Match(group.concept_typos, TAG, True)
+    if rec["_categories"][0] and not group.filler:
+        m = _in_fields(group, stems, rec["_categories"])  # the source's own category names
+        if m is not None:
+            return Match(m.typos, TAG, m.whole, m.variant)
     return None
+
+
+NOT_CARRIED, INFERRED, CODED = 2, 1, 0
+
+
+def concept_rank(group: WordGroup, rec: dict[str, Any]) -> int:
+    """How surely a record has the service concept a query phrase was read as (or, for a need
+    word, any concept of that need): coded by its source, inferred from its own words, or not
+    at all."""
+    wanted = (group.service_concept,) if group.service_concept else concepts.ids_of_need(group.concept[1])
+    coded, inferred = rec.get("concepts") or "", rec.get("concepts_inferred") or ""
+    if any(f'"{c}"' in coded for c in wanted):
+        return CODED
+    if not group.service_concept:
+        # A need: where the source codes nothing, its record is as likely to have it as any;
+        # where it codes other things, the need was read from words alone.
+        return INFERRED if coded in ("", "[]") else NOT_CARRIED
+    return INFERRED if any(f'"{c}"' in inferred for c in wanted) else NOT_CARRIED
+
+
+def _asks_a_need(group: WordGroup) -> bool:
+    return bool(group.service_concept) or (bool(group.concept) and group.concept[0] == "need")
 
 
 def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
@@ -92,11 +124,13 @@ def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
     quoted = f'"{term_id}"'
     if facet == "language":
         return quoted in rec["languages"]
+    if group.service_concept and concept_rank(group, rec) != NOT_CARRIED:
+        return True
     return quoted in rec["needs"] or quoted in rec["populations"] or quoted in rec["payment"]
 
 
-SMALL_WORDS = 8  # where sort_key has -(small words matched)
-MATCH_RULES = 10  # the parts of sort_key that say how well a record matched, before distance and names
+SMALL_WORDS = 9  # where sort_key has -(small words matched)
+MATCH_RULES = 11  # the parts of sort_key that say how well a record matched, before distance and names
 
 
 def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, Any],
@@ -104,7 +138,7 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     prepare(rec)
     stems = _stems(parsed)
     matches = [match_group(g, rec, st) for g, st in zip(parsed.groups, stems)]
-    matched = typos = where_sum = loose = adjacent = small_words = 0
+    matched = typos = where_sum = loose = adjacent = small_words = concepts_missed = 0
     covered: set[tuple[int, int]] = set()
     word_in_name = False
     concept_where = 0
@@ -114,6 +148,15 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     for group, m in zip(parsed.groups, matches):
         if m is None:
             previous = None
+            if group.service_concept:
+                concepts_missed += NOT_CARRIED
+            continue
+        if _asks_a_need(group):
+            # Services coded with what was asked first, then those whose own words say it. A
+            # need word in a name says it as surely as the source's need does, not a code.
+            rank = concept_rank(group, rec)
+            concepts_missed += min(rank, INFERRED) if m.where == NAME and not group.service_concept else rank
+        if group.filler:  # "help", "programas": a name having it says nothing of the service
             continue
         # Small words ("in", "for", "de") rank only among equals: 'Women in Sobriety' is no better
         # an answer to "aa for women in philadelphia" than a women's meeting in Philadelphia.
@@ -153,7 +196,8 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     away = 2 if city is None or rec["city_fold"] != city[0] else (0 if rec["state"] == city[1] else 1)
     # Online meetings filed under a town come after those with a room, unless online was asked.
     remote = not _asks_online(parsed) and meetings.online_only(meeting_facts(rec)) if rec.get("meeting") else False
-    return (-matched, typos, remote, -adjacent, away, where_sum, not whole_field, unmatched, -small_words, loose,
+    return (-matched, typos, remote, -adjacent, away, concepts_missed, where_sum, not whole_field, unmatched,
+            -small_words, loose,
             distance if distance is not None else float("inf"), rec["name_fold"], week_position(rec), rec["id"])
 
 

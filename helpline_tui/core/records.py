@@ -64,6 +64,10 @@ class ServiceRecord:
     payment: list[str] = field(default_factory=list)  # payment ids
     source_codes: list[str] = field(default_factory=list)  # every raw code the source gave
     unmapped_codes: list[str] = field(default_factory=list)  # codes with no need/pop/payment/lang
+    # Service concepts (core/concepts.py) the source's codes or category names give; the pipeline
+    # infers them from the record's own words only when this is empty.
+    concepts: list[str] = field(default_factory=list)
+    category_names: list[str] = field(default_factory=list)  # the source's own names of its categories
     last_verified: str | None = None  # ISO date, only when the source states one
     raw: dict[str, Any] = field(default_factory=dict)  # the source record, for the detail view
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Column order is the order of `helpline search --json`-independent storage; JSON columns hold lists
 # or objects encoded with json.dumps(sort_keys=True) so content hashes are stable.
@@ -49,6 +49,9 @@ SERVICE_COLUMNS: dict[str, type] = {
     "payment": str,  # JSON list
     "source_codes": str,  # JSON list
     "unmapped_codes": str,  # JSON list
+    "concepts": str,  # JSON list: service concepts the source's codes or category names give
+    "concepts_inferred": str,  # JSON list: concepts read from the record's own words (none coded)
+    "category_names": str,  # JSON list: the source's own names of its categories, searchable words
     "source": str,
     "source_record_id": str,
     "imported_at": str,
@@ -63,6 +66,7 @@ SERVICE_COLUMNS: dict[str, type] = {
 }
 JSON_LIST_COLUMNS = (
     "service_area_list", "languages", "needs", "populations", "payment", "source_codes", "unmapped_codes",
+    "concepts", "concepts_inferred", "category_names",
 )
 
 
@@ -131,9 +135,21 @@ def create_site_merges(db: sqlite_utils.Database) -> None:
     db["record_aliases"].create_index(["source", "source_record_id"])
 
 
+CONCEPT_COLUMNS = ("concepts", "concepts_inferred", "category_names")
+
+
+def add_concept_columns(db: sqlite_utils.Database) -> None:
+    """Version 3: service concepts and the source's category names (core/concepts.py). Records
+    imported before have none until their source is imported again (`helpline refresh`)."""
+    for table in ("services", "source_records"):
+        have = set(db[table].columns_dict)  # source_records made by version 2's step has them
+        for column in (c for c in CONCEPT_COLUMNS if c not in have):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT DEFAULT '[]'")
+
+
 # version -> function upgrading a directory from that version to version + 1. The pipeline runs
 # them inside its all-or-nothing write, so a failed migration leaves the old file untouched.
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: create_site_merges}
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: create_site_merges, 2: add_concept_columns}
 
 
 class SchemaError(Exception):

@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA
 
 from helpline_tui.core import (cleaning, days, geo, lexicon, meeting_words, meetings, nearest, phones, place_area,
                                ranking, vocabulary, zones)
+from helpline_tui.core import concepts as concepts_mod
 from helpline_tui.core import matched as matched_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
@@ -111,6 +112,7 @@ class Hit:
             "last_verified": r["last_verified"],
             "score": round(self.score, 4),
             **self.meeting_times(),
+            "concepts": concepts_mod.as_json(r.get("concepts") or (), r.get("concepts_inferred") or ()),
         }
 
 
@@ -159,6 +161,12 @@ class SearchPage:
         return asked and self.place is None and self.nearest_to is None and self.total > FEW_RESULTS
 
     @property
+    def concepts_read(self) -> list[concepts_mod.Concept]:
+        """The service concepts the query was read as asking for ("help paying rent": Rent help)."""
+        return [c for c in (concepts_mod.get(g.concept_read) for g in (self.plan.groups if self.plan else ())
+                            if g.concept_read) if c is not None]
+
+    @property
     def place_read_from(self) -> str | None:
         """The words a place was read from, when they are not its name as labelled ("philly" for
         Philadelphia, PA; "bostn"; "condado de orange"): said beside the place, so nothing is
@@ -185,6 +193,7 @@ class SearchPage:
             "other_reading": self.other_reading, "other_reading_words": self.other_reading_words,
             **({"fellowship_missing": self.fellowship_missing, "fellowships_offered": list(self.fellowships_offered)}
                if self.fellowship_missing else {}),
+            "concepts_read": [{"id": c.id, "label": c.en} for c in self.concepts_read],
             "results": [h.as_json() for h in self.hits],
         }
 
@@ -194,6 +203,7 @@ RESULT_COLUMNS = (
     "phone", "intake_phone", "hotline_phone", "latitude", "longitude", "geo_precision",
     "service_area_list", "languages", "needs", "populations", "payment", "status", "source",
     "last_verified", "name_fold", "hours", "source_codes",  # source_codes: a meeting's types asked ("Closed")
+    "concepts", "concepts_inferred",
 )
 
 
@@ -289,6 +299,7 @@ CANDIDATE_COLUMNS = (
     "rid", "id", "name_fold", "match_fold", "place_fold", "city_fold", "state", "needs", "populations", "payment",
     "languages", "latitude", "longitude", "geo_precision", "hours",  # hours: a group's meetings by weekday
     "meeting",  # meetings.MEETING_SQL: a meeting's types, attendance and fellowship, for ranking
+    "concepts", "concepts_inferred", "category_names",
 )
 FEW_RESULTS = 10  # fewer than this and the query is widened; fixed, so every caller ranks alike
 CANDIDATE_CAP = 300  # rows ranked in Python; beyond it, names matching come first, then index order
@@ -495,7 +506,13 @@ def _candidates(conn, parsed: query_mod.ParsedQuery, scope: _Scope, cap: int) ->
     if parsed.empty:
         return scope.text_query(conn, None, cap)
     rows, total = scope.text_query(conn, parsed.match_all(), cap)
-    if total > len(rows):
+    if total > len(rows) and any(g.service_concept for g in parsed.required()):
+        # More matches than we rank: those carrying the service concept asked for come first
+        # ("help paying rent": rent help before the rest of housing).
+        carrying, _ = scope.text_query(conn, parsed.match_all(concepts_only=True), cap, count=False)
+        seen = {r["rid"] for r in carrying}
+        rows = (carrying + [r for r in rows if r["rid"] not in seen])[:cap]
+    elif total > len(rows):
         # More matches than we rank: take those matching in names first, so a broad word
         # ("recovery", "centro") still brings the services named after it.
         named, _ = scope.text_query(conn, parsed.match_all(columns="name"), cap, ranked=total <= RANK_AT_MOST,
@@ -1176,7 +1193,7 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
         key = ranking.sort_key(parsed, city, h.record, h.distance_miles if by_distance else None)
         keyed.append((key, h))
     keyed.sort(key=lambda kh: kh[0])
-    groups = max(1, len(parsed.groups))
+    groups = max(1, sum(1 for g in parsed.groups if not g.filler))
     for key, h in keyed:
         # A readable 0..1 score: share of words matched (small words too), less a little per typo.
         h.score = max(0.0, (-key[0] - key[ranking.SMALL_WORDS]) / groups - 0.1 * key[1])

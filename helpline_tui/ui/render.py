@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.content import Content
 
 from helpline_tui.core import hours as hours_mod
-from helpline_tui.core import matched, meetings, phones, referral, vocabulary
+from helpline_tui.core import concepts, matched, meetings, phones, referral, vocabulary
 from helpline_tui.core.display import display_text
 from helpline_tui.core.directory import source_formats
 from helpline_tui.core.search import Hit
@@ -286,6 +286,10 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         if values:
             labels = [(vocab.term(v).label(lang) if vocab.term(v) else v) for v in values]
             _labelled(out, t(key, lang), ", ".join(labels))
+    for key, field_name in (("detail.concepts", "concepts"), ("detail.concepts_inferred", "concepts_inferred")):
+        labels = [c.label(lang) for c in map(concepts.get, rec.get(field_name) or []) if c is not None]
+        if labels:  # inferred ones apart and said so: the handler checks them when calling
+            _labelled(out, t(key, lang), ", ".join(dict.fromkeys(labels)))
     if listed := also_listed(rec):
         _labelled(out, t("detail.also_listed", lang), ", ".join(listed))
 

@@ -41,6 +41,7 @@ class StatusLine(Static):
             text.append(t("status.count", lang, shown=number(len(page.hits), lang), total=number(page.total, lang)))
         for day in page.days:  # "hoy" is said as the day it was taken for, and where: "lunes en Santa Ana, CA"
             text.append(" · " + days.label_where(day, page.today, lang))
+
         place = ""
         label = (page.place or page.nearest_to).label if (page.place or page.nearest_to) else ""
         if page.place_read_from:  # "near Philadelphia, PA (from 'philly')": how the query's place was read
@@ -70,6 +71,11 @@ class StatusLine(Static):
                                   words=page.other_reading_words))
         if page.needs_a_place:
             text.append(" · " + t("status.add_place", lang), style="italic")
+        # "read as Help paying rent": what the words were taken to ask for, when narrower than a
+        # need (a need is plain from the rows); last, so the first said to go when room is short.
+        narrower = [c.label(lang) for c in page.concepts_read if not c.is_its_need]
+        if narrower:
+            text.append(" · " + t("status.concepts_read", lang, concepts=", ".join(narrower)))
         return text
 
     def _other_reading_key(self) -> str:
