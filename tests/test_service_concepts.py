@@ -120,3 +120,20 @@ def test_miami_211_records_carry_their_coded_concepts_and_category_words(miami):
     page = search(conn, "help paying rent miami", limit=5)
     assert [c.id for c in page.concepts_read] == ["rent-help"]
     assert all("rent-help" in h.record["concepts"] for h in page.hits)
+
+
+def test_filler_typed_as_part_of_a_name_still_finds_that_name_first(tmp_path):
+    """'programs', 'services', 'help' carry no service meaning, but a handler who types a whole name
+    ('adult treatment programs') means the service so named, not one that merely shares its other words."""
+    path = tmp_path / "services.sqlite"
+    run_import(path, [service("1", "Adult Treatment Center", ["outpatient"]),
+                      service("2", "Adult Treatment Programs", ["outpatient"]),
+                      service("3", "Helping Hands Associates", ["family-support"]),
+                      service("4", "Hands Associates", ["family-support"])],
+               source="test", format="test", origin="tests")
+    connection = open_readonly(path)
+    try:
+        assert names(search(connection, "adult treatment programs"))[0] == "Adult Treatment Programs"
+        assert names(search(connection, "helping hands associates"))[0] == "Helping Hands Associates"
+    finally:
+        connection.close()

@@ -156,11 +156,13 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
             # need word in a name says it as surely as the source's need does, not a code.
             rank = concept_rank(group, rec)
             concepts_missed += min(rank, INFERRED) if m.where == NAME and not group.service_concept else rank
-        if group.filler:  # "help", "programas": a name having it says nothing of the service
-            continue
+        if group.filler and m.where != NAME:
+            continue  # "help", "programas": a service's tags or address having it say nothing of it
         # Small words ("in", "for", "de") rank only among equals: 'Women in Sobriety' is no better
-        # an answer to "aa for women in philadelphia" than a women's meeting in Philadelphia.
-        if group.optional and not only_small and m.whole:
+        # an answer to "aa for women in philadelphia" than a women's meeting in Philadelphia. So
+        # does filler in a name, which still covers the name's words and sits beside them ("adult
+        # treatment programs" typed for Adult Treatment Programs, before Adult Treatment Center).
+        if (group.optional or group.filler) and not only_small and m.whole:
             small_words += 1
         else:
             matched += 1  # a small word still being typed that begins a name's word ('choices the' of Therapy) counts
@@ -175,7 +177,7 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
             word_in_name = word_in_name or not group.concept
         if m.where != TAG and previous is not None and previous.where == m.where \
                 and previous.field == m.field and m.position == previous.position + previous.length:
-            if (only_small or not group.optional) and chain_has_a_word:
+            if (only_small or not group.optional or group.filler) and chain_has_a_word:
                 adjacent += 1  # "new york", "house of hope" together in a name or an address, in the order typed
         else:
             chain_has_a_word = False

@@ -1196,7 +1196,7 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
     groups = max(1, sum(1 for g in parsed.groups if not g.filler))
     for key, h in keyed:
         # A readable 0..1 score: share of words matched (small words too), less a little per typo.
-        h.score = max(0.0, (-key[0] - key[ranking.SMALL_WORDS]) / groups - 0.1 * key[1])
+        h.score = min(1.0, max(0.0, (-key[0] - key[ranking.SMALL_WORDS]) / groups - 0.1 * key[1]))
     hits[:] = [h for _, h in _each_group_once_first([(key[:ranking.MATCH_RULES], h) for key, h in keyed])]
 
 
