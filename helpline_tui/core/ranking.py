@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpline_tui.core import concepts, days, meeting_words, meetings
-from helpline_tui.core.query import ParsedQuery, WordGroup
+from helpline_tui.core.query import OPTIONAL_WORDS, ParsedQuery, WordGroup
 from helpline_tui.core.records import WEEKDAYS
 from helpline_tui.core.textnorm import fold
 
@@ -130,6 +130,11 @@ def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
 
 
 SMALL_WORDS = 9  # where sort_key has -(small words matched)
+def _named_filler(group: WordGroup) -> bool:
+    """Filler that is a word of names ("programs", "services", "helping"), not a small word ("in", "for")."""
+    return group.filler and group.text not in OPTIONAL_WORDS
+
+
 MATCH_RULES = 11  # the parts of sort_key that say how well a record matched, before distance and names
 
 
@@ -177,7 +182,7 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
             word_in_name = word_in_name or not group.concept
         if m.where != TAG and previous is not None and previous.where == m.where \
                 and previous.field == m.field and m.position == previous.position + previous.length:
-            if (only_small or not group.optional or group.filler) and chain_has_a_word:
+            if (only_small or not group.optional or _named_filler(group)) and chain_has_a_word:
                 adjacent += 1  # "new york", "house of hope" together in a name or an address, in the order typed
         else:
             chain_has_a_word = False
