@@ -180,6 +180,7 @@ def _add_place_names(conn: sqlite3.Connection) -> None:
                      f"z.longitude FROM temp.alias_keys a JOIN {table} z ON z.{column} = a.value "
                      "AND z.state = a.state WHERE a.kind = ?", (column,))
     conn.execute("DROP TABLE temp.alias_keys")
+    _add_directory_towns(conn)
     counties = tuple(conn.execute("SELECT DISTINCT county, state FROM temp.county_zips"))
     forms = _COUNTY_FORMS.get(counties)
     if forms is None:
@@ -204,6 +205,38 @@ def _add_place_names(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TEMP VIEW place_names AS SELECT * FROM temp.town_names "
                  "UNION ALL SELECT z.zip, f.county, f.form, z.state, z.county, z.latitude, z.longitude "
                  "FROM temp.county_forms f JOIN temp.county_zips z ON z.county = f.county AND z.state = f.state")
+
+
+def _add_directory_towns(conn: sqlite3.Connection) -> None:
+    """Towns the directory's own addresses name that the ZIP table files under another postal city
+    (USPS calls North Miami, Kendall and Doral "Miami"): each is read as a place, the ZIP codes its
+    services lie in, so a caller's town is never dropped because the post office names it otherwise.
+    Worked out once per index build (meta 'directory_towns'); a directory built before it, here."""
+    conn.execute("CREATE TEMP TABLE directory_towns (city_fold TEXT, state TEXT, PRIMARY KEY (city_fold, state))")
+    stored = conn.execute("SELECT value FROM main.meta WHERE key = 'directory_towns'").fetchone() \
+        if conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'meta'").fetchone() else None
+    rows = json.loads(stored[0]) if stored else directory_towns(conn)
+    if not rows:
+        return
+    conn.executemany("INSERT OR IGNORE INTO temp.directory_towns VALUES (?, ?)", [(r[2], r[3]) for r in rows])
+    conn.execute("INSERT INTO temp.place_aliases SELECT z.zip, json_extract(t.value, '$[1]'), "
+                 "json_extract(t.value, '$[2]'), z.state, z.county, z.latitude, z.longitude FROM json_each(?) t "
+                 "JOIN main.zip_centroids z ON z.zip = json_extract(t.value, '$[0]') "
+                 "AND z.state = json_extract(t.value, '$[3]')", (json.dumps(rows),))
+
+
+def directory_towns(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """(zip, city, city_fold, state) for each ZIP code of each town the services' addresses name
+    that the ZIP table does not (a scan of the services: run when the index is built)."""
+    if not conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'services'").fetchone():
+        return []
+    return [tuple(r) for r in conn.execute(
+        "SELECT s.zip, min(s.city), s.city_fold, s.state FROM main.services s "
+        "JOIN (SELECT DISTINCT city_fold, state FROM main.services WHERE city_fold != '') t "
+        "ON t.city_fold = s.city_fold AND t.state = s.state "
+        "WHERE NOT EXISTS (SELECT 1 FROM main.zip_centroids c WHERE c.city_fold = t.city_fold AND c.state = t.state) "
+        "AND EXISTS (SELECT 1 FROM main.zip_centroids z WHERE z.zip = s.zip AND z.state = s.state) "
+        "GROUP BY s.city_fold, s.state, s.zip")]
 
 
 _ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
@@ -245,6 +278,9 @@ def _is_area(conn: sqlite3.Connection, folded: str, state: str) -> bool:
     if conn.execute("SELECT 1 FROM main.zip_centroids WHERE city_fold = ? AND state = ? LIMIT 1",
                     (folded, state)).fetchone():
         return False
+    place_names(conn)
+    if conn.execute("SELECT 1 FROM temp.directory_towns WHERE city_fold = ? AND state = ?", (folded, state)).fetchone():
+        return False  # a town of the directory's addresses: a circle round its services, as any town
     return (folded, state) not in _town_aliases()
 
 

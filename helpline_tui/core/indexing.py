@@ -4,12 +4,13 @@ by construction."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import uuid
 from pathlib import Path
 
-from helpline_tui.core import fulltext, meetings
+from helpline_tui.core import fulltext, geo, meetings
 from helpline_tui.core.lexicon import build_terms
 from helpline_tui.core.records import WEEKDAYS
 
@@ -95,5 +96,7 @@ def rebuild_derived(conn: sqlite3.Connection, scratch: Path | None = None) -> No
             elsewhere.discard()
     build_terms(conn)
     meetings.store_fellowships_present(conn)
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('directory_towns', ?)",
+                 (json.dumps(geo.directory_towns(conn)),))  # read by every connection's place names
     # Readers cache the word list per index build (lexicon.load), not per connection.
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('index_id', ?)", (uuid.uuid4().hex,))
