@@ -318,60 +318,16 @@ def test_service_concepts_are_measured_where_the_directory_records_them(small_db
     assert rows["Natrona County"].gap  # Casper's housing service has no such concept
 
 
-def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
-    """(width, height, rows of RGB(A) bytes) of an 8-bit, non-interlaced PNG, as Chromium writes them."""
-    import struct
-    import zlib
-
-    data = path.read_bytes()
-    pos, idat, width = 8, b"", 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, color = struct.unpack(">IIBB", body[:10])
-            assert depth == 8 and color in (2, 6)
-            step = 3 if color == 2 else 4
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw, rows, prior = zlib.decompress(idat), [], bytearray(width * step)
-    stride = width * step
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            left = line[i - step] if i >= step else 0
-            up, corner = prior[i], prior[i - step] if i >= step else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 255
-            elif kind == 2:
-                line[i] = (line[i] + up) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - corner
-                near = min((abs(p - left), 0, left), (abs(p - up), 1, up), (abs(p - corner), 2, corner))[2]
-                line[i] = (line[i] + near) & 255
-        rows.append(bytes(line))
-        prior = line
-    return width, height, [bytes(r[i:i + 3]) for r in rows for i in range(0, stride, step)]
-
-
 def test_the_page_shows_its_charts_in_a_real_browser(miami_db, tmp_path):
-    import shutil
-    import subprocess
+    from tests.support import browser
 
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("no Chromium here: .ci/run installs it from the distribution's packages")
     page, shot = tmp_path / "coverage.html", tmp_path / "coverage.png"
     needs = {"employment": "employment-legal", "legal": "employment-legal", "food": "community"}  # need: its domain
     assert run_cli("coverage", "--db", str(miami_db), "--state", "FL", *(f"--need={n}" for n in needs),
                    "--html", str(page)).returncode == 0
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
-                    "--window-size=1200,2400", page.as_uri()], capture_output=True, timeout=90)
-    width, height, pixels = png_pixels(shot)
-    bars = sum(1 for p in pixels if p == bytes.fromhex(html_charts.BAR_COLOUR.lstrip("#")))
+    width, height, pixels = browser.pixels(browser.screenshot(page, shot, 1200, 2400))
+    colour = bytes.fromhex(html_charts.BAR_COLOUR.lstrip("#"))
+    bars = sum(1 for p in pixels if bytes(p) == colour)
     # A chart per domain; each bar as long as its need's gaps out of the chart's longest (the full width).
     high, full = html_charts.ROW_HEIGHT - 6, html_charts.BAR_AREA
     gaps = {n: sum(1 for *_, nearby in expected(miami_db, n, "FL", 25).values() if nearby == 0) for n in needs}
