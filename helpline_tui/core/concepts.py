@@ -132,11 +132,22 @@ def _samhsa_table() -> dict[str, tuple[str, ...]]:
 
 
 def from_samhsa_codes(codes: Iterable[str]) -> list[str]:
-    table = _samhsa_table()
+    # A facility has some 70 codes and most mean no concept: each code as sent is looked up once
+    # per process (a 100k-row import spent a fifth of its time spelling codes out again).
     out: list[str] = []
     for code in codes:
-        out += [x for x in table.get(str(code).strip().upper(), ()) if x not in out]
+        found = _SAMHSA_BY_CODE.get(code)
+        if found is None:
+            if len(_SAMHSA_BY_CODE) > 10_000:  # a hostile export's endless distinct codes
+                _SAMHSA_BY_CODE.clear()
+            found = _SAMHSA_BY_CODE[code] = _samhsa_table().get(str(code).strip().upper(), ())
+        for concept in found:
+            if concept not in out:
+                out.append(concept)
     return out
+
+
+_SAMHSA_BY_CODE: dict[object, tuple[str, ...]] = {}
 
 
 def from_airs_codes(codes: Iterable[str]) -> list[str]:
