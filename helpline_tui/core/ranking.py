@@ -129,12 +129,12 @@ def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
     return quoted in rec["needs"] or quoted in rec["populations"] or quoted in rec["payment"]
 
 
-SMALL_WORDS = 9  # where sort_key has -(small words matched)
 def _named_filler(group: WordGroup) -> bool:
     """Filler that is a word of names ("programs", "services", "helping"), not a small word ("in", "for")."""
     return group.filler and group.text not in OPTIONAL_WORDS
 
 
+SMALL_WORDS = 9  # where sort_key has -(small words matched)
 MATCH_RULES = 11  # the parts of sort_key that say how well a record matched, before distance and names
 
 
