@@ -9,7 +9,6 @@ keystroke that reads the area (its ZIP codes' services looked up once, then kept
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import demo_directory, percentile  # noqa: E402
 from helpline_tui.core.directory import open_readonly  # noqa: E402
 from helpline_tui.core.search import Filters, search  # noqa: E402
 
@@ -28,10 +28,6 @@ QUERIES = [
 ]
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))]
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -41,10 +37,7 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         db = args.dir / f"demo-{size}.sqlite"
-        if not db.exists():
-            subprocess.run([sys.executable, "-m", "helpline_tui", "demo", "build", "--size", str(size),
-                            "--db", str(db)], check=True, cwd=ROOT)
-        conn = open_readonly(db)
+        conn = open_readonly(demo_directory(db, size))
         search(conn, "warm up", Filters())
         wall, cpu, places = [], [], {}
         for query in QUERIES:
@@ -55,8 +48,8 @@ def main() -> None:
                 cpu.append((time.process_time() - c0) * 1000)
             places[query] = (page.place.label if page.place else None, page.total)
         print(f"\n{size:,} records, {len(QUERIES)} area and place-or-name queries, every keystroke (n={len(cpu)}):")
-        print(f"  wall p50 {pct(wall, .5):6.1f} ms  p95 {pct(wall, .95):6.1f} ms  max {max(wall):6.1f} ms  | "
-              f"CPU p50 {pct(cpu, .5):5.1f}  p95 {pct(cpu, .95):5.1f}  max {max(cpu):5.1f} ms")
+        print(f"  wall p50 {percentile(wall, .5):6.1f} ms  p95 {percentile(wall, .95):6.1f} ms  max {max(wall):6.1f} ms  | "
+              f"CPU p50 {percentile(cpu, .5):5.1f}  p95 {percentile(cpu, .95):5.1f}  max {max(cpu):5.1f} ms")
         for query, (place, total) in places.items():
             print(f"  {query!r:30s} -> {place or '(no place)'}, {total:,} services")
 

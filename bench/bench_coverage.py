@@ -22,17 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import demo_directory  # noqa: E402
 from helpline_tui.core import coverage  # noqa: E402
 from helpline_tui.core.directory import open_readonly  # noqa: E402
-
-
-def build(db: Path, size: int) -> None:
-    if db.exists():
-        return
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "helpline_tui", "demo", "build", "--size", str(size), "--db", str(db)],
-                   check=True, cwd=ROOT)
-    print(f"built {db.name} in {time.perf_counter() - t0:.1f} s")
 
 
 def run_command(db: Path, args: list[str]) -> tuple[float, float, float, int]:
@@ -81,7 +73,7 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         db = args.dir / f"demo-{size}.sqlite"
-        build(db, size)
+        demo_directory(db, size)
         print(f"\n{size:,} services, whole country, every need, radius {args.radius:g} mi:")
         for label, extra in (("text", []), ("--json", ["--json"]), ("--csv", ["--csv"]),
                              ("--by state", ["--by", "state"])):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import demo_directory, percentile  # noqa: E402
 from helpline_tui.core import geo  # noqa: E402
 from helpline_tui.core.directory import open_readonly  # noqa: E402
 from helpline_tui.core.search import Filters, search  # noqa: E402
@@ -35,15 +35,11 @@ SPARSE = ("AK", "ID", "MT", "ND", "NE", "NM", "NV", "SD", "UT", "WY")
 SHOWN = 20
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
-
 
 def line(label: str, values: list[tuple[float, float]]) -> str:
     wall, cpu = [w for w, _ in values], [c for _, c in values]
-    return (f"  {label:34s} n={len(values):5d}  p50 {pct(wall, .5):6.1f} ms  p95 {pct(wall, .95):6.1f} ms  "
-            f"max {max(wall, default=float('nan')):6.1f} ms  | CPU p50 {pct(cpu, .5):5.1f}  p95 {pct(cpu, .95):5.1f} ms")
+    return (f"  {label:34s} n={len(values):5d}  p50 {percentile(wall, .5):6.1f} ms  p95 {percentile(wall, .95):6.1f} ms  "
+            f"max {max(wall, default=float('nan')):6.1f} ms  | CPU p50 {percentile(cpu, .5):5.1f}  p95 {percentile(cpu, .95):5.1f} ms")
 
 
 def timed(fn):
@@ -99,10 +95,7 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         db = args.dir / f"demo-{size}.sqlite"
-        if not db.exists():
-            subprocess.run([sys.executable, "-m", "helpline_tui", "demo", "build", "--size", str(size),
-                            "--db", str(db)], check=True, cwd=ROOT)
-        run(db, args.zips, random.Random(size))
+        run(demo_directory(db, size), args.zips, random.Random(size))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import demo_directory, percentile  # noqa: E402
 from helpline_tui.core.directory import open_readonly  # noqa: E402
 from helpline_tui.core.search import Filters, search  # noqa: E402
 
@@ -79,10 +80,6 @@ def make_filters(conn, rng: random.Random) -> list[Filters]:
     ]
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))]
-
 
 def keystrokes(query: str) -> list[str]:
     return [query[:i] for i in range(1, len(query) + 1)]
@@ -131,12 +128,7 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         db = args.dir / f"demo-{size}.sqlite"
-        if not db.exists():
-            # In another process, so the peak memory printed below is the searching's alone.
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "helpline_tui", "demo", "build", "--size", str(size),
-                            "--db", str(db)], check=True, cwd=ROOT)
-            print(f"built {db.name} in {time.perf_counter() - t0:.1f} s ({db.stat().st_size / 1e6:.0f} MB)")
+        demo_directory(db, size)  # in another process: the peak memory printed below is the searching's alone
         rng = random.Random(size)
         conn = open_readonly(db)
         queries = make_queries(conn, rng, args.queries)
@@ -146,13 +138,13 @@ def main() -> None:
         print(f"\n{size:,} records, {len(queries)} queries, every keystroke (wall clock; CPU time of this "
               f"process beside it, which other load on a shared machine does not inflate):")
         for label, values in times.items():
-            print(f"  {label:13s} n={len(values):5d}  p50 {pct(values, .5):6.1f} ms  p95 {pct(values, .95):6.1f} ms  "
-                  f"p99 {pct(values, .99):6.1f} ms  max {max(values):6.1f} ms  | CPU p50 {pct(cpu[label], .5):5.1f}  "
-                  f"p95 {pct(cpu[label], .95):5.1f}  p99 {pct(cpu[label], .99):5.1f} ms")
+            print(f"  {label:13s} n={len(values):5d}  p50 {percentile(values, .5):6.1f} ms  p95 {percentile(values, .95):6.1f} ms  "
+                  f"p99 {percentile(values, .99):6.1f} ms  max {max(values):6.1f} ms  | CPU p50 {percentile(cpu[label], .5):5.1f}  "
+                  f"p95 {percentile(cpu[label], .95):5.1f}  p99 {percentile(cpu[label], .99):5.1f} ms")
         print(f"  peak RSS of the searching process so far: {rss:.0f} MB")
         fz = fzf_time(db, queries)
         if fz is not None:
-            p95 = pct(times["no filters"], .95)
+            p95 = percentile(times["no filters"], .95)
             print(f"  fzf --filter (whole query, median): {fz:.1f} ms; helpline p95 per keystroke is {p95 / fz:.2f}x that")
         else:
             print("  fzf not installed: no fzf comparison")

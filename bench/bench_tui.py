@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import demo_directory  # noqa: E402
 SCENARIOS = [
     # (label, filters, text typed one key at a time)
     ("no filters", {}, "methadone yonkers"),
@@ -48,14 +49,6 @@ def percentile(values: list[float], pct: float) -> float:
     k = (len(ordered) - 1) * pct / 100
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def ensure_directory(path: Path, size: int) -> Path:
-    if not path.exists():
-        print(f"building a {size:,}-service demo directory at {path} …", flush=True)
-        subprocess.run([sys.executable, "-m", "helpline_tui", "demo", "build", "--size", str(size), "--db", str(path)],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return path
 
 
 # ---- launch ------------------------------------------------------------------------------------
@@ -184,7 +177,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times each scenario is typed")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    db = args.db or ensure_directory(Path(f"/tmp/helpline-bench-{args.size}.sqlite"), args.size)
+    db = args.db or demo_directory(Path(f"/tmp/helpline-bench-{args.size}.sqlite"), args.size)
 
     from helpline_tui.core.directory import open_readonly
 

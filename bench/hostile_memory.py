@@ -20,14 +20,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.server
-import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
