@@ -3,7 +3,6 @@ recovery-capital domain). The CLI prints these through its one display rule."""
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 
 from helpline_tui.core import html_charts, vocabulary
@@ -108,7 +107,7 @@ def html_page(cov: Coverage, lang: str = "en") -> str:
         chart = html_charts.bar_chart(_w("chart", lang).format(unit=units_word, r=r, n=f"{total:,}"),
                                       [(t.label(lang), gaps.get(t.id, 0)) for t in members], lang=lang)
         sections.append((heading, chart + _gap_list(cov, members, lang)))
-    sections.append((_w("how", lang), f"<p>{html.escape(counted_sentence(cov))}</p>"))
+    sections.append((_w("how", lang), f"<p>{html_charts.escape(counted_sentence(cov))}</p>"))
     return html_charts.page(_w("title", lang).format(r=r), sections, lang=lang)
 
 
@@ -123,9 +122,9 @@ def _gap_list(cov: Coverage, members: list[Topic], lang: str) -> str:
     items = []
     for t in members:
         if t.id in cov.not_offered:
-            items.append(f"<li><strong>{html.escape(t.label(lang))}</strong>: {html.escape(_w('none', lang))}</li>")
+            items.append(f"<li><strong>{html_charts.escape(t.label(lang))}</strong>: {html_charts.escape(_w('none', lang))}</li>")
         elif t.id in places:
             shown = places[t.id]
             text = "; ".join(shown[:200]) + (f"; … +{len(shown) - 200:,}" if len(shown) > 200 else "")
-            items.append(f"<li><strong>{html.escape(t.label(lang))}</strong>: {html.escape(text)}</li>")
-    return f"\n<h3>{html.escape(_w('gaps', lang))}</h3>\n<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
+            items.append(f"<li><strong>{html_charts.escape(t.label(lang))}</strong>: {html_charts.escape(text)}</li>")
+    return f"\n<h3>{html_charts.escape(_w('gaps', lang))}</h3>\n<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
