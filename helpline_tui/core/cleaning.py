@@ -11,7 +11,7 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-from helpline_tui.core import limits
+from helpline_tui.core import limits, states
 
 # ANSI CSI / OSC / other ESC sequences: removed whole, not just their ESC byte, so no "[31m" is left.
 _ESCAPES = re.compile(
@@ -212,10 +212,7 @@ def clean_zip(value: object) -> str:
     return m.group(1).zfill(5)
 
 
-US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP FM MH PW AA AE AP".split()
-)
+US_STATES = states.ZIP_CODE_STATES  # where a ZIP code is a US one, checked as one
 
 
 def to_float(value: object) -> float | None:
@@ -229,8 +226,9 @@ def to_float(value: object) -> float | None:
 
 
 def _plausible(lat: float, lon: float) -> bool:
-    # US and territories: Guam/Marianas sit at positive longitude (~145 E).
-    return 13 <= lat <= 72 and (-180 <= lon <= -64 or 144 <= lon <= 146)
+    # The states and territories (core/states.py): Guam and the Marianas sit at positive longitude
+    # (~145 E), American Samoa south of the equator (~14 S, 170 W).
+    return (13 <= lat <= 72 and (-180 <= lon <= -64 or 144 <= lon <= 146)) or (-15 <= lat <= -11 and -172 <= lon <= -168)
 
 
 def fix_coordinates(lat: float | None, lon: float | None) -> tuple[float | None, float | None, str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from helpline_tui.core import schema
 from helpline_tui.core.query import tag_token
+from helpline_tui.core.states import STATE_NAMES
 from helpline_tui.core.textnorm import fold
 
 EARTH_RADIUS_MILES = 3958.8
@@ -66,27 +67,6 @@ def _centroids(all_zips):
         if lat == 0 and lon == 0:
             continue
         yield (z["zip_code"], z["city"], fold(z["city"]), z["state"], z["county"] or "", lat, lon)
-
-
-# Folded state names -> codes: "New York", "nueva york" is not one (a name as the US writes it).
-STATE_NAMES = {
-    fold(n): c
-    for n, c in (
-        ("Alabama", "AL"), ("Alaska", "AK"), ("Arizona", "AZ"), ("Arkansas", "AR"), ("California", "CA"),
-        ("Colorado", "CO"), ("Connecticut", "CT"), ("Delaware", "DE"), ("District of Columbia", "DC"),
-        ("Florida", "FL"), ("Georgia", "GA"), ("Hawaii", "HI"), ("Idaho", "ID"), ("Illinois", "IL"),
-        ("Indiana", "IN"), ("Iowa", "IA"), ("Kansas", "KS"), ("Kentucky", "KY"), ("Louisiana", "LA"),
-        ("Maine", "ME"), ("Maryland", "MD"), ("Massachusetts", "MA"), ("Michigan", "MI"),
-        ("Minnesota", "MN"), ("Mississippi", "MS"), ("Missouri", "MO"), ("Montana", "MT"),
-        ("Nebraska", "NE"), ("Nevada", "NV"), ("New Hampshire", "NH"), ("New Jersey", "NJ"),
-        ("New Mexico", "NM"), ("New York", "NY"), ("North Carolina", "NC"), ("North Dakota", "ND"),
-        ("Ohio", "OH"), ("Oklahoma", "OK"), ("Oregon", "OR"), ("Pennsylvania", "PA"),
-        ("Rhode Island", "RI"), ("South Carolina", "SC"), ("South Dakota", "SD"), ("Tennessee", "TN"),
-        ("Texas", "TX"), ("Utah", "UT"), ("Vermont", "VT"), ("Virginia", "VA"), ("Washington", "WA"),
-        ("West Virginia", "WV"), ("Wisconsin", "WI"), ("Wyoming", "WY"), ("Puerto Rico", "PR"),
-        ("Virgin Islands", "VI"), ("Guam", "GU"),
-    )
-}
 
 
 def fill_centroids(conn: sqlite3.Connection) -> int:

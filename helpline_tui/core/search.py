@@ -26,6 +26,7 @@ from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, WEEKDAYS, printable
 from helpline_tui.core.site_merging import sources_of
+from helpline_tui.core.states import CODE_WORDS, LONGEST_NAME_WORDS, STATE_NAMES
 from helpline_tui.core.textnorm import fold
 
 DEFAULT_RADIUS_MILES = 25.0
@@ -966,9 +967,9 @@ def _place_of(conn, groups: list[query_mod.WordGroup], filters: Filters, typing:
     ("white" of White Plains) is not one yet; with `complete_last` it is the likeliest it begins."""
     words = [g.text for g in groups]
     named_state = None
-    for size in (2, 1) if not _exact_city(conn, " ".join(words)) else ():  # "orange co" is a county, not Orange, CO
+    for size in range(LONGEST_NAME_WORDS, 0, -1) if not _exact_city(conn, " ".join(words)) else ():  # "orange co" is a county, not Orange, CO
         tail = " ".join(words[-size:])
-        code = _STATE_WORDS.get(tail) or geo.STATE_NAMES.get(tail)
+        code = CODE_WORDS.get(tail) or STATE_NAMES.get(tail)
         if len(words) > size and code:
             named_state, words = code, words[:-size]
             break
@@ -1157,7 +1158,7 @@ def _query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False
                     (spelling,)).fetchall())
                 if states:
                     after = words[start + size] if start + size < len(words) else ""
-                    named = _STATE_WORDS.get(after)
+                    named = CODE_WORDS.get(after)
                     state = named if named in states else geo.likeliest_states(conn, spelling, states)[0]
                     return spelling, state, tuple(words[start:start + size])
         typed = tuple(words[-size:]) if typing_city and len(words) >= size else ()
@@ -1170,12 +1171,6 @@ def _query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False
 
 
 CITY_PREFIX_MIN = 4  # letters of a half-typed city before it is taken for the likeliest city it begins
-
-
-_STATE_WORDS = {fold_name: code for fold_name, code in (
-    *((c.lower(), c) for c in ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO "
-                               "MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR").split()),
-)}
 
 
 def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
