@@ -13,7 +13,7 @@ from typing import Any
 from helpline_tui.core import geo, vocabulary
 from helpline_tui.core.search import Filters, FilterError, filter_subquery
 
-FACETS = ("need", "population", "payment", "language", "kind")
+FACETS = ("language", "need", "kind", "population", "payment")  # in the order the interface shows them
 
 
 def counts(conn: sqlite3.Connection, filters: Filters, facet: str) -> dict[str, int]:

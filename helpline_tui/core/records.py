@@ -17,6 +17,9 @@ KINDS = ("treatment", "support-group", "community")
 STATUSES = ("active", "inactive", "temporarily-closed")
 GEO_PRECISIONS = ("exact", "zip-centroid", "none")
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # index 0 = Sunday, as Meeting Guide
+# The helpline's own languages, offered first in the language filter and shown first in a row:
+# English, Spanish and sign language (sgn: SAMHSA's sign-language services; asl: a source that says ASL).
+MAIN_LANGUAGES = ("en", "es", "sgn", "asl")
 
 
 @dataclass

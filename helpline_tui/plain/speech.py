@@ -12,12 +12,16 @@ from typing import Any
 
 from helpline_tui.core import hours as hours_mod
 from helpline_tui.core import meetings, phones, referral, vocabulary, zones
+from helpline_tui.core.records import MAIN_LANGUAGES
 from helpline_tui.core.search import Hit
 from helpline_tui.i18n import t
 from helpline_tui.plain.words import w
 
 LANGUAGES_IN_A_ROW = 3
 NEEDS_ON_A_PAGE = 8
+# The helpline's own languages are said first, Spanish before English as this interface has
+# always said them (the TUI's rows show English first).
+_SAID_FIRST = ("es", *(code for code in MAIN_LANGUAGES if code != "es"))
 
 # A North American number, with or without the leading 1, then an optional extension:
 # "(914) 555-0102", "914.555.0102 ext 4", "1-800-662-4357".
@@ -53,8 +57,7 @@ def languages_said(codes: list[str] | None, lang: str, limit: int | None = None)
     """"English, Spanish"; with a limit, the call's languages first and "and 2 more"."""
     if not codes:
         return w("row.languages_unknown", lang)
-    first = ("es", "en", "sgn", "asl")
-    ordered = sorted(codes, key=lambda c: (c not in first, first.index(c) if c in first else 0, c))
+    ordered = sorted(codes, key=lambda c: (c not in _SAID_FIRST, _SAID_FIRST.index(c) if c in _SAID_FIRST else 0, c))
     shown = ordered if limit is None else ordered[:limit]
     text = referral.languages_text(shown, lang)
     if len(ordered) > len(shown):

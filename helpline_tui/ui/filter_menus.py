@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from helpline_tui.core import vocabulary
+from helpline_tui.core.records import KINDS, MAIN_LANGUAGES
 from helpline_tui.i18n import miles, t
 from helpline_tui.ui.screens.picker import PickerItem
-from helpline_tui.ui.state import KINDS, MAIN_LANGUAGES, RADIUS_CHOICES, FilterState, value_label
+from helpline_tui.ui.state import RADIUS_CHOICES, FilterState, value_label
 
 MORE_FACETS = ("radius", "kind", "population", "payment")
 

@@ -23,13 +23,11 @@ from helpline_tui.core import hours as hours_mod
 from helpline_tui.core import concepts, matched, meetings, phones, referral, vocabulary
 from helpline_tui.core.display import display_text
 from helpline_tui.core.directory import source_formats
+from helpline_tui.core.records import MAIN_LANGUAGES
 from helpline_tui.core.search import Hit
 from helpline_tui.i18n import miles, t
 
 SEP = " · "
-
-
-_CALL_LANGUAGES = ("en", "es", "sgn", "asl")  # the helpline's own languages come first in a row
 
 
 def language_codes(codes: list[str] | None, lang: str, limit: int | None = None) -> str:
@@ -39,7 +37,7 @@ def language_codes(codes: list[str] | None, lang: str, limit: int | None = None)
         return t("row.lang_unknown", lang)
     if limit is None or len(codes) <= limit:
         return " ".join(code.upper() for code in codes)
-    ordered = sorted(codes, key=lambda c: (c not in _CALL_LANGUAGES, _CALL_LANGUAGES.index(c) if c in _CALL_LANGUAGES else 0, c))
+    ordered = sorted(codes, key=lambda c: (c not in MAIN_LANGUAGES, MAIN_LANGUAGES.index(c) if c in MAIN_LANGUAGES else 0, c))
     return " ".join(code.upper() for code in ordered[:limit]) + f" +{len(codes) - limit}"
 
 

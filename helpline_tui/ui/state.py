@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from helpline_tui.core import vocabulary
+from helpline_tui.core import facets, vocabulary
 from helpline_tui.core.search import DEFAULT_RADIUS_MILES, Filters
 from helpline_tui.i18n import miles, t
 
-FACETS = ("place", "radius", "language", "need", "kind", "population", "payment")
+FACETS = ("place", "radius", *facets.FACETS)  # every filter, in the order the chips show them
 RADIUS_CHOICES = (5.0, 10.0, 25.0, 50.0, 100.0, 250.0)
-MAIN_LANGUAGES = ("en", "es", "sgn", "asl")  # sgn: sign language services (SAMHSA AH); asl: the source says ASL
-KINDS = ("treatment", "support-group", "community")
 
 _ZIP_SUGGESTION = re.compile(r"^\s*(\d{5})\b")
 
