@@ -219,7 +219,7 @@ def to_float(value: object) -> float | None:
     if value is None or value == "":
         return None
     try:
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]  # whatever a source gave; what float() cannot read is None
     except (TypeError, ValueError):
         return None
     return number if number == number else None  # NaN -> None

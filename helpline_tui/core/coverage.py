@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from helpline_tui.core import report, vocabulary
-from helpline_tui.core.coverage_grid import ServiceGrid
+from helpline_tui.core.coverage_grid import ServiceGrid, Span
 from helpline_tui.core.geo import county_base
 from helpline_tui.core.textnorm import fold
 
@@ -164,7 +164,9 @@ def measure(conn: sqlite3.Connection, *, radius_miles: float = 25.0, needs: Sequ
 def _zips_covered(grid: ServiceGrid, zips, radius_miles: float, topics: int):
     """unit -> ZIP codes with a service of each topic within the radius; and each ZIP code's spans."""
     covered: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * topics)
-    spans_of, at = {}, {}  # ZIP codes sharing a centroid (a city's PO boxes) are measured once
+    # ZIP codes sharing a centroid (a city's PO boxes) are measured once.
+    spans_of: dict[str, list[Span]] = {}
+    at: dict[tuple[float, float], tuple[list[Span], tuple[int, ...]]] = {}
     for zip_code, unit, lat, lon in zips:
         known_here = at.get((lat, lon))
         if known_here is None:
@@ -283,29 +285,31 @@ def _services(conn, chosen: list[Topic], bit: dict[str, int], radius_miles: floa
     for rid, token in conn.execute("SELECT rid, token FROM service_areas"):
         if rid in masks:
             tokens[rid].append(token)
-    positioned, unplaced = [], []  # (lat, lon, mask, area tokens or None)
-    counted = {"services": 0, "by_position": 0, "area_wide": 0, "neither": 0,
-               "areas": {"national": 0, "statewide": 0, "county": 0, "zip": 0}}  # each service by its widest area
+    positioned: list[tuple[float, float, int, list[str] | None]] = []  # lat, lon, mask, area tokens or None
+    unplaced: list[tuple[None, None, int, list[str]]] = []
+    counts = {"services": 0, "by_position": 0, "area_wide": 0, "neither": 0}
+    by_area = dict.fromkeys(_AREA_KINDS, 0)  # each service by its widest area
     for rid, lat, lon in conn.execute("SELECT rid, latitude, longitude FROM services WHERE status = 'active'"):
         mask = masks.get(rid)
         if not mask:
             continue
-        counted["services"] += 1
+        counts["services"] += 1
         areas = tokens.get(rid)
         if areas:
-            counted["area_wide"] += 1
-            counted["areas"][min((_area_kind(t) for t in areas), key=_AREA_KINDS.index)] += 1
+            counts["area_wide"] += 1
+            by_area[min((_area_kind(t) for t in areas), key=_AREA_KINDS.index)] += 1
         if lat is not None and lon is not None:
-            counted["by_position"] += 1
+            counts["by_position"] += 1
             positioned.append((lat, lon, mask, areas))
         elif areas:
             unplaced.append((None, None, mask, areas))
         else:
-            counted["neither"] += 1
+            counts["neither"] += 1
     grid = ServiceGrid.build(((lat, lon, mask) for lat, lon, mask, _ in positioned), radius_miles)
     for *_, mask, _ in unplaced:
         grid.add_unplaced(mask)
-    area_services = {i: areas for i, (*_, areas) in enumerate(positioned + unplaced) if areas}
+    area_services = {i: areas for i, (*_, areas) in enumerate([*positioned, *unplaced]) if areas}
+    counted: dict[str, object] = {**counts, "areas": by_area}
     return grid, area_services, counted
 
 
@@ -356,7 +360,7 @@ def _area_units(conn, area_services: dict[int, list[str]], units, by: str) -> di
 
 def _cell_counts(grid: ServiceGrid) -> dict[int, list[list[tuple[int, int]]]]:
     """Per cell, (bit, services with it)."""
-    out = {}
+    out: dict[int, list[list[tuple[int, int]]]] = {}
     for row, cells in grid.items.items():
         out[row] = []
         for members in cells:
@@ -442,7 +446,7 @@ def _tally_summary(tally: dict, units, min_cell: int) -> dict:
     """What the tallies held, with the unmet needs that fell nowhere measured (no place read, or a
     county not in the ZIP table or not in the states asked), every count under min_cell as "<5"."""
     placed = unplaced = 0
-    for (topic, state, county), ids in tally["by_unit"].items():
+    for (_topic, state, county), ids in tally["by_unit"].items():
         if (state, county) in units:
             placed += len(ids)
         else:

@@ -140,7 +140,7 @@ RECORD_JSON_FIELDS = (*schema.JSON_LIST_COLUMNS, "hours")  # stored as JSON text
 
 
 def row_to_record(names: list[str], row: tuple) -> dict[str, Any]:
-    rec = dict(zip(names, row))
+    rec = dict(zip(names, row, strict=True))
     for key in RECORD_JSON_FIELDS:
         if key in rec and isinstance(rec[key], str):
             rec[key] = json.loads(rec[key])

@@ -384,11 +384,11 @@ def place_names_near(conn: sqlite3.Connection, folded: str, budget: int) -> list
     by_length = _NAMES.get(size)
     if by_length is None:
         place_names(conn)  # the county forms, without joining each to its ZIP codes
-        by_length = {}
+        lists: dict[int, list[str]] = {}
         for (name,) in conn.execute("SELECT city_fold FROM temp.town_names UNION SELECT form FROM temp.county_forms"):
-            by_length.setdefault(len(name), []).append(name)
+            lists.setdefault(len(name), []).append(name)
         _NAMES.clear()
-        _NAMES[size] = by_length = {n: tuple(names) for n, names in by_length.items()}
+        _NAMES[size] = by_length = {n: tuple(names) for n, names in lists.items()}
     candidates = [n for length in range(len(folded) - budget, len(folded) + budget + 1) for n in by_length.get(length, ())]
     found = [(n, int(d)) for n, d, _ in process.extract(folded, candidates, scorer=OSA.distance, processor=None,
                                                         score_cutoff=budget, limit=20) if n != folded]

@@ -127,7 +127,8 @@ def hours_notes(hours: dict | None, hours_text: str | None) -> str:
         return text
     kept = []
     for line in text.splitlines():
-        schedule, notes = _TRAILING_NOTES.match(line).groups()
+        m = _TRAILING_NOTES.match(line)  # matches any one line: a line holds no newline
+        schedule, notes = m.groups() if m else (line, "")
         if schedule.strip() and not _SCHEDULE_WORDS.sub("", schedule):
             line = notes.strip()
         if line.strip():

@@ -119,9 +119,9 @@ class Lexicon:
     def _typo_variants(self, word: str, budget: int, limit: int) -> dict[str, int]:
         # Only words whose length is within the budget can be within it.
         candidates = [t for n in range(len(word) - budget, len(word) + budget + 1) for t in self.by_length.get(n, ())]
-        found = process.extract(word, candidates, scorer=OSA.distance, processor=None,
-                                score_cutoff=budget, limit=None)
-        found = [(t, int(d)) for t, d, _ in found if d > 0 and t[0].isalpha() == word[0].isalpha()]
+        matches = process.extract(word, candidates, scorer=OSA.distance, processor=None,
+                                  score_cutoff=budget, limit=None)
+        found = [(t, int(d)) for t, d, _ in matches if d > 0 and t[0].isalpha() == word[0].isalpha()]
         found.sort(key=lambda td: (td[1], -self.doc_freq.get(td[0], 0)))
         return dict(found[:limit])
 

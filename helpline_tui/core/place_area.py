@@ -70,8 +70,7 @@ def _placed_by_position(conn: sqlite3.Connection, place: geo.Place) -> dict[int,
                              "AND longitude BETWEEN ? AND ?", (lat0, lat1, lon0, lon1)).fetchall()
     out = {}
     for rid, lat, lon in unzipped:
-        miles, zip5 = min(((geo.haversine_miles(lat, lon, zlat, zlon), z) for z, zlat, zlon in centroids),
-                          default=(None, None))
-        if zip5 in place.zips and miles <= NEIGHBOUR_MILES:
+        nearest = min(((geo.haversine_miles(lat, lon, zlat, zlon), z) for z, zlat, zlon in centroids), default=None)
+        if nearest is not None and nearest[1] in place.zips and nearest[0] <= NEIGHBOUR_MILES:
             out[rid] = (lat, lon)
     return out

@@ -48,7 +48,7 @@ def phone_list(rec: dict[str, Any], lang: str, keys: tuple[str, str, str] = ("sl
     """(label, number) in the order of `phones.ordered` (intake, main, hotline); `keys` label the
     three kinds. A conference dial-in (a number then keys to press) is labelled `dial_key` and read
     out by `phone_text`."""
-    label_of = dict(zip(("intake", "main", "hotline"), keys))
+    label_of = dict(zip(("intake", "main", "hotline"), keys, strict=True))
     out = []
     for kind, number in phones.ordered(rec):
         dial = bool(meetings.split_dial(number)[1])

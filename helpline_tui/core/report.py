@@ -264,7 +264,7 @@ def csv_text(report: Report) -> str:
     for (need, state, county), c in _area_rows(report):
         w.writerow(["needs_by_area", area_label(state, county), need, state or "", county or "",
                     *(cell(v, m) for v in c), ""])
-    for sid, name, n in report.services:
+    for sid, _name, n in report.services:
         w.writerow(["services_referred", sid, "", "", "", "", "", "", "", cell(n, m)])
     for lang, n in report.by_language:
         w.writerow(["by_language", lang, "", "", "", "", "", "", "", cell(n, m)])

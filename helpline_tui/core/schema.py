@@ -78,13 +78,13 @@ FTS_SHADOW_TABLES = ("services_fts_data", "services_fts_idx", "services_fts_docs
 
 
 def create(db: sqlite_utils.Database) -> None:
-    db["services"].create(SERVICE_COLUMNS, pk="rid", not_null={"id", "kind", "name", "status", "source"})
-    db["services"].create_index(["id"], unique=True)
-    db["services"].create_index(["state", "status"])
-    db["services"].create_index(["name_fold"])
-    db["services"].create_index(["zip"])
-    db["services"].create_index(["source"])
-    db["services"].create_index(["latitude", "longitude"])
+    db.table("services").create(SERVICE_COLUMNS, pk="rid", not_null={"id", "kind", "name", "status", "source"})
+    db.table("services").create_index(["id"], unique=True)
+    db.table("services").create_index(["state", "status"])
+    db.table("services").create_index(["name_fold"])
+    db.table("services").create_index(["zip"])
+    db.table("services").create_index(["source"])
+    db.table("services").create_index(["latitude", "longitude"])
     # Every filterable id (need, population, payment) in one table: `--need` takes all three.
     # WITHOUT ROWID: the primary key is the whole row, so it is stored once.
     db.execute("CREATE TABLE service_facets (value TEXT, rid INTEGER, facet TEXT, PRIMARY KEY (value, rid)) WITHOUT ROWID")
@@ -92,8 +92,8 @@ def create(db: sqlite_utils.Database) -> None:
     # Service-area tokens ("US", "NY", "zip:10701"): services kept near any place their area covers.
     db.execute("CREATE TABLE service_areas (token TEXT, rid INTEGER, PRIMARY KEY (token, rid)) WITHOUT ROWID")
     db.execute("CREATE TABLE service_phones (digits TEXT, rid INTEGER, PRIMARY KEY (digits, rid)) WITHOUT ROWID")
-    db["search_terms"].create({"term": str, "docs": int, "phonetic": str}, pk="term")
-    db["sources"].create(
+    db.table("search_terms").create({"term": str, "docs": int, "phonetic": str}, pk="term")
+    db.table("sources").create(
         {
             "name": str, "format": str, "origin": str, "checksum": str, "imported_at": str,
             "records": int, "read": int, "added": int, "updated": int, "unchanged": int,
@@ -101,7 +101,7 @@ def create(db: sqlite_utils.Database) -> None:
         },
         pk="name",
     )
-    db["import_history"].create(
+    db.table("import_history").create(
         {
             "id": int, "source": str, "format": str, "origin": str, "checksum": str,
             "started_at": str, "finished_at": str, "read": int, "added": int, "updated": int,
@@ -109,13 +109,13 @@ def create(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["zip_centroids"].create(
+    db.table("zip_centroids").create(
         {"zip": str, "city": str, "city_fold": str, "state": str, "county": str, "latitude": float,
          "longitude": float},
         pk="zip",
     )
-    db["zip_centroids"].create_index(["city_fold", "state"])
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("zip_centroids").create_index(["city_fold", "state"])
+    db.table("meta").create({"key": str, "value": str}, pk="key")
     db.execute(FTS_TABLE)
     create_site_merges(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -125,14 +125,14 @@ def create_site_merges(db: sqlite_utils.Database) -> None:
     """Version 2: one record per site across sources (helpline_tui.core.site_merging). Each
     member's own row, whole, in `source_records`; `record_aliases` maps a member (its id, and its
     source with the source's own record id) to the id of the row `services` shows."""
-    db["source_records"].create({c: t for c, t in SERVICE_COLUMNS.items() if c != "rid"}, pk="id")
-    db["record_aliases"].create(
+    db.table("source_records").create({c: t for c, t in SERVICE_COLUMNS.items() if c != "rid"}, pk="id")
+    db.table("record_aliases").create(
         {"id": str, "merged_id": str, "source": str, "source_record_id": str, "name": str, "why": str,
          "score": float},
         pk="id", not_null={"merged_id", "source"},
     )
-    db["record_aliases"].create_index(["merged_id"])
-    db["record_aliases"].create_index(["source", "source_record_id"])
+    db.table("record_aliases").create_index(["merged_id"])
+    db.table("record_aliases").create_index(["source", "source_record_id"])
 
 
 CONCEPT_COLUMNS = ("concepts", "concepts_inferred", "category_names")

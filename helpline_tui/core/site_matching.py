@@ -168,11 +168,11 @@ def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) ->
                     continue
                 if why == "phone" and a.house and b.house and a.house != b.house:
                     continue  # one number, one town, two buildings: an agency's two sites
-                key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-                reasons[key].add(why)
-                pairs[key] = (a, b) if a.id < b.id else (b, a)
+                ids = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+                reasons[ids].add(why)
+                pairs[ids] = (a, b) if a.id < b.id else (b, a)
     ranked: list[tuple[tuple, Match]] = []
-    for key, (a, b) in pairs.items():
+    for ids, (a, b) in pairs.items():
         # Names are compared only for pairs that share a block: few records in a directory.
         score = name_score(name_key(a.name), name_key(b.name))
         # One organisation's two programmes at one address (its men's and women's residences).
@@ -180,13 +180,13 @@ def find_matches(conn: sqlite3.Connection, threshold: float = NAME_THRESHOLD) ->
         if site_a and site_b and name_score(site_a, site_b) < threshold:
             continue
         if score >= threshold:
-            why = "+".join(w for w in ("phone", "street") if w in reasons[key])
+            why = "+".join(w for w in ("phone", "street") if w in reasons[ids])
             # Among pairs whose names score alike, the one whose site names agree too, then the one
             # sharing phone and street, is the better: the SA and MH workbooks both list an
             # organisation's site-named programme and its plain-named one at one address, and each
             # programme's twin must join it, not the other programme.
             sites_agree = 100.0 if site_a == site_b else name_score(site_a, site_b) if site_a and site_b else 0.0
-            ranked.append(((-round(score, 1), -sites_agree, -len(reasons[key]), a.id, b.id),
+            ranked.append(((-round(score, 1), -sites_agree, -len(reasons[ids]), a.id, b.id),
                            Match(a, b, why, round(score, 1))))
     ranked.sort(key=lambda pair: pair[0])
     return [match for _, match in ranked]

@@ -88,7 +88,7 @@ def _rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS fold_ids (id TEXT PRIMARY KEY)")
     conn.executemany("INSERT OR IGNORE INTO temp.fold_ids VALUES (?)", ((i,) for i in ids))
     cur = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM services WHERE id IN (SELECT id FROM temp.fold_ids)")
-    rows = {row[0]: dict(zip(_COLUMNS, row)) for row in cur}
+    rows = {row[0]: dict(zip(_COLUMNS, row, strict=True)) for row in cur}
     conn.execute("DROP TABLE temp.fold_ids")
     return rows
 
@@ -124,7 +124,7 @@ def merged_row(members: list[dict[str, Any]]) -> dict[str, Any]:
 
 def report(sites: list[list[Match]], source: str) -> list[dict[str, Any]]:
     """The pairs that involve `source`, for the import summary: who was merged with whom, and why."""
-    out = []
+    out: list[dict[str, Any]] = []
     for pairs in sites:
         for m in pairs:
             if source in (m.a.source, m.b.source):
