@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,11 +30,9 @@ from helpline_tui.core.import_refusals import (note_taken_away, refuse_demo_dire
 from helpline_tui.core.import_summary import ImportSummary
 from helpline_tui.core.indexing import rebuild_derived
 from helpline_tui.core.record_cleaning import CleaningStats, list_first
-from helpline_tui.core.records import PartsMisaligned, ServiceRecord, SkippedRow, SourceError, SourceParts
+from helpline_tui.core.records import PartsMisaligned, SourceError, SourceParts
 from helpline_tui.core.safe_write import file_of, import_lock, remove_stale_temps, writable_copy
-from helpline_tui.core.source_reading import cleaned, collector_paused, import_workers, worker_pool
-
-Items = Iterable[ServiceRecord | SkippedRow]
+from helpline_tui.core.source_reading import Items, cleaned, collector_paused, import_workers, worker_pool
 
 PROGRESS_EVERY = 5000  # records read between two calls of an import's progress callback
 

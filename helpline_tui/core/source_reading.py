@@ -27,7 +27,7 @@ from helpline_tui.core.row_encoding import encode_row
 from helpline_tui.core.safe_write import file_of
 from helpline_tui.core.workers import start_worker
 
-Items = Iterable[ServiceRecord | SkippedRow]
+Items = Iterable[ServiceRecord | SkippedRow]  # what an importer's read() yields
 
 BATCH_ITEMS = 1000  # records cleaned between two writes to staging, read in this process
 PARTS_IN_FLIGHT = 3  # one more than the workers, so none waits for the next part; more only holds memory
