@@ -461,7 +461,9 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     """One all-or-nothing import, for `import` and for each source of `refresh`."""
     import importers
     from helpline_tui.core.directory import source_imported_from
-    from helpline_tui.core.pipeline import CannotWrite, DemoDirectoryRefused, ImportLocked, run_import
+    from helpline_tui.core.import_refusals import DemoDirectoryRefused
+    from helpline_tui.core.pipeline import run_import
+    from helpline_tui.core.safe_write import CannotWrite, ImportLocked
     from helpline_tui.core.records import SourceError
     from helpline_tui.core.schema import SchemaError
 
@@ -583,7 +585,7 @@ def _print_summary(s, db_path: Path) -> None:
 def _print_taken_away(s) -> None:
     """Needs, languages and populations the update takes from records the source held: named before
     the import is refused for them, and after it when it went through (under the bound, or allowed)."""
-    from helpline_tui.core.pipeline import LOST_NEEDS_SHARE, taken_away_text
+    from helpline_tui.core.import_refusals import LOST_NEEDS_SHARE, taken_away_text
 
     taken = s.taken_away
     if not taken:
@@ -775,7 +777,7 @@ def _named(services: list, db_path: Path) -> list:
 
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     from helpline_tui.core.demo_build import DemoBuildRefused, build_demo
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked
+    from helpline_tui.core.safe_write import CannotWrite, ImportLocked
 
     if args.size < 0:
         raise UsageError("--size must be 0 or more")
@@ -791,7 +793,8 @@ def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked, migrate_file
+    from helpline_tui.core.pipeline import migrate_file
+    from helpline_tui.core.safe_write import CannotWrite, ImportLocked
     from helpline_tui.core.schema import SchemaError
 
     if not db_path.exists():
@@ -811,7 +814,7 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
 
 def _rollback(db_path: Path, as_json: bool) -> int:
     from helpline_tui.core import versions
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked, import_lock
+    from helpline_tui.core.safe_write import CannotWrite, ImportLocked, import_lock
 
     try:
         with import_lock(db_path) as real_path:
@@ -835,7 +838,7 @@ def _rollback(db_path: Path, as_json: bool) -> int:
 
 def _cmd_doctor(args: argparse.Namespace, db_path: Path) -> int:
     from helpline_tui.core import doctor
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked
+    from helpline_tui.core.safe_write import CannotWrite, ImportLocked
 
     if args.repair:
         try:

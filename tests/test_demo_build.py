@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from helpline_tui.core.pipeline import import_lock
+from helpline_tui.core.safe_write import import_lock
 from tests.conftest import ROOT, run_cli
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpline_tui.core.pipeline import _json_list, run_import
+from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import SourceError
+from helpline_tui.core.row_encoding import _json_list
 from importers import samhsa_csv
 from tests.conftest import shared_file
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from helpline_tui.core.directory import get_record, open_readonly
-from helpline_tui.core.pipeline import ImportLocked, import_lock, run_import
+from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core.safe_write import ImportLocked, import_lock
 from tests.conftest import sample_records
 
 

@@ -112,18 +112,18 @@ def test_a_migrate_on_a_full_disk_is_one_sentence_and_leaves_nothing(tmpfs):
 def test_sqlite_full_from_sqlite_itself_is_one_sentence(sample_db, tmp_path, monkeypatch, capsys):
     """Without mounting: SQLite's max_page_count caps the private copy at a few pages more than
     the directory, and SQLite itself says "database or disk is full"."""
-    from helpline_tui.core import pipeline
+    from helpline_tui.core import safe_write
 
     real_connect = sqlite3.connect
 
     def capped(database, *args, **kwargs):
         conn = real_connect(database, *args, **kwargs)
-        if pipeline.TEMP_MARK in str(database):  # the private copy only
+        if safe_write.TEMP_MARK in str(database):  # the private copy only
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
             conn.execute(f"PRAGMA max_page_count = {pages + 4}")
         return conn
 
-    monkeypatch.setattr(pipeline.sqlite3, "connect", capped)
+    monkeypatch.setattr(safe_write.sqlite3, "connect", capped)
     before = digest(sample_db)
     code = cli.main(["import", "samhsa-csv", str(big_csv(tmp_path / "export.csv")), "--db", str(sample_db)])
     err = capsys.readouterr().err

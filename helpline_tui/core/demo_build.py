@@ -10,7 +10,9 @@ import sqlite3
 from pathlib import Path
 
 from helpline_tui.core import demo, files, versions
-from helpline_tui.core.pipeline import CannotWrite, ImportSummary, import_lock, run_import
+from helpline_tui.core.import_summary import ImportSummary
+from helpline_tui.core.pipeline import run_import
+from helpline_tui.core.safe_write import CannotWrite, import_lock
 
 
 class DemoBuildRefused(Exception):

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import files, schema, site_merging, versions
+from helpline_tui.core import files, safe_write, schema, site_merging, versions
 from helpline_tui.core.indexing import phone_keys, rebuild_derived
 from helpline_tui.core.query import keyword_token, tag_token
 
@@ -269,17 +269,16 @@ def _check_sources(conn: sqlite3.Connection, fixes: _Fixes) -> list[Finding]:
 def stale_files(db_path: Path) -> list[Path]:
     """Temporary files beside the directory that only a killed import or swap leaves behind."""
     from helpline_tui.core.demo_build import leftovers
-    from helpline_tui.core.pipeline import TEMP_MARK
 
     folder = db_path.parent
     if not folder.is_dir():
         return []
-    found = [*folder.glob(f".{db_path.name}{TEMP_MARK}*"), *leftovers(db_path)]
+    found = [*safe_write.private_copies(db_path), *leftovers(db_path)]
     return sorted(found) + versions.incomplete_files(db_path)
 
 
 def lock_held(db_path: Path) -> bool:
-    lock_path = db_path.with_name(db_path.name + ".lock")
+    lock_path = safe_write.lock_file(db_path)
     if not lock_path.exists():
         return False
     with open(lock_path, "rb") as handle:
@@ -333,10 +332,8 @@ def _check_versions(db_path: Path, add: Callable[[Finding], None]) -> None:
 def repair(db_path: str | Path) -> list[str]:
     """Fix what `doctor` can fix without the sources: stale files, derived tables and source
     counts. Refuses (RepairRefused, with the fix to run) when the file itself is damaged."""
-    from helpline_tui.core.pipeline import import_lock, writable_copy
-
     done = []
-    with import_lock(Path(db_path)) as db_path:  # held: no import is running, so every temporary file is stale
+    with safe_write.import_lock(Path(db_path)) as db_path:  # held: no import is running, so every temporary file is stale
         removed = stale_files(db_path)
         for path in removed:
             path.unlink(missing_ok=True)
@@ -347,7 +344,7 @@ def repair(db_path: str | Path) -> list[str]:
         if blocking:
             raise RepairRefused(f"{blocking[0].message}: the file itself must be replaced; {blocking[0].fix}")
         if any(f.check in ("index", "sources") for f in report.problems):
-            with writable_copy(db_path, "doctor --repair") as (db, commit):
+            with safe_write.writable_copy(db_path, "doctor --repair") as (db, commit):
                 conn = db.conn
                 conn.execute("BEGIN")
                 rebuild_derived(conn)

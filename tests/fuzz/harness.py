@@ -20,7 +20,9 @@ from pathlib import Path
 
 import importers
 from helpline_tui.core.directory import open_readonly
-from helpline_tui.core.pipeline import ImportLocked, ImportSummary, run_import
+from helpline_tui.core.import_summary import ImportSummary
+from helpline_tui.core.pipeline import run_import
+from helpline_tui.core.safe_write import ImportLocked
 from helpline_tui.core.records import SourceError
 from helpline_tui.core.schema import SchemaError
 from helpline_tui.core.search import Filters, search

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 from tests.support.synthetic_export import write_csv
 from helpline_tui.core.directory import open_readonly
-from helpline_tui.core.pipeline import TEMP_MARK
+from helpline_tui.core.safe_write import TEMP_MARK
 from helpline_tui.core.search import search
 
 
@@ -31,7 +31,7 @@ def sha256(path: Path) -> str:
 
 def temp_files(db: Path, pid: int | None = None) -> list[Path]:
     """Private copies beside the directory: all of them, or those of the import with this pid
-    (pipeline.writable_copy names them .NAME.import-PID-...)."""
+    (safe_write.writable_copy names them .NAME.import-PID-...)."""
     return sorted(db.parent.glob(f".{db.name}{TEMP_MARK}{'' if pid is None else f'{pid}-'}*"))
 
 
