@@ -25,7 +25,7 @@ from helpline_tui.core import matched, tally
 from helpline_tui.core.directory import DirectoryError, get_record
 from helpline_tui.i18n import normalise_language, number, t
 from helpline_tui.ui import commands, themes
-from helpline_tui.ui.live_directory import LiveDirectory
+from helpline_tui.core.live_directory import LiveDirectory
 from helpline_tui.ui.messages import OpenService, ToggleReferral
 
 POLL_SECONDS = 1.5

@@ -20,7 +20,7 @@ from helpline_tui.core import geo
 from helpline_tui.core.display import display_text
 from helpline_tui.i18n import t
 from helpline_tui.ui import commands
-from helpline_tui.ui.live_directory import LiveDirectory
+from helpline_tui.core.live_directory import LiveDirectory
 from helpline_tui.ui.screens.base import HelplineModal
 from helpline_tui.ui.state import place_from_suggestion
 from helpline_tui.ui.widgets.text_input import TextInput
