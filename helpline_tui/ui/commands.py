@@ -50,7 +50,7 @@ class Command:
 REGISTRY: tuple[Command, ...] = (
     # In footer order. "app" commands work on every screen (dialogs excepted).
     Command("help", "app.show_help", "f1,question_mark", ("app",), hide_in=("referral",)),
-    Command("location", "pick_location", "f2", ("search",)),
+    Command("location", "pick_place", "f2", ("search",)),
     Command("copy_slip", "copy_slip", "f2", ("referral",), palette_anywhere=True),
     Command("language", "pick_language", "f3", ("search",)),
     Command("slip_language", "toggle_slip_language", "f3", ("referral",)),

@@ -196,7 +196,7 @@ def position_text(precision: str | None, lang: str) -> str:
 class PageContext:
     """What the service page is shown with, besides the record."""
 
-    lang: str
+    ui_lang: str  # the interface language the page is written in
     now: dt.datetime
     in_list: bool  # on the call's referral list
     add_key: str  # the key that adds it, named when it is not on the list
@@ -205,7 +205,7 @@ class PageContext:
 
 def _title(rec: dict[str, Any], page: PageContext) -> Text:
     """Name; kind, organisation and site; whether it is on the referral list; a status not active."""
-    lang, out = page.lang, PageText()
+    lang, out = page.ui_lang, PageText()
     out.append(rec.get("name") or "", style="bold")
     out.append("\n")
     subtitle = [t(f"kind.{rec.get('kind')}", lang)] if rec.get("kind") else []
@@ -226,7 +226,7 @@ def _title(rec: dict[str, Any], page: PageContext) -> Text:
 
 
 def _phones(rec: dict[str, Any], page: PageContext) -> Text:
-    lang, out = page.lang, PageText()
+    lang, out = page.ui_lang, PageText()
     _heading(out, t("detail.phones", lang))
     numbers = referral.phone_list(rec, lang, ("phone.intake", "phone.main", "phone.hotline"), "phone.dial_in")
     for label, number in numbers:
@@ -238,7 +238,7 @@ def _phones(rec: dict[str, Any], page: PageContext) -> Text:
 
 def _address(rec: dict[str, Any], page: PageContext) -> Text:
     """Address, county, service area, distance and how far the position can be trusted."""
-    lang, hit, out = page.lang, page.hit, PageText()
+    lang, hit, out = page.ui_lang, page.hit, PageText()
     _heading(out, t("detail.address", lang))
     out.append("  " + (referral.address_line(rec) or t("detail.no_address", lang)) + "\n")
     if rec.get("county"):
@@ -256,7 +256,7 @@ def _address(rec: dict[str, Any], page: PageContext) -> Text:
 
 def _hours(rec: dict[str, Any], page: PageContext) -> Text:
     """Today's hours and whether it is open now, in the service's own zone; the week; notes."""
-    lang, out = page.lang, PageText()
+    lang, out = page.ui_lang, PageText()
     _heading(out, t("detail.hours", lang))
     today = hours_mod.today(rec.get("hours"), page.now, rec.get("time_zone"))  # the page sets it: zones.record_zone
     if today.known:
@@ -275,7 +275,7 @@ def _hours(rec: dict[str, Any], page: PageContext) -> Text:
 
 def _meeting(rec: dict[str, Any], page: PageContext) -> Text:
     """A meeting's way of meeting (in person, online, both) and its types by name; nothing otherwise."""
-    lang, out = page.lang, PageText()
+    lang, out = page.ui_lang, PageText()
     meeting = meetings.facts(rec)
     if meeting is None or not (meeting.attends or meeting.types):
         return out
@@ -289,7 +289,7 @@ def _meeting(rec: dict[str, Any], page: PageContext) -> Text:
 
 
 def _languages(rec: dict[str, Any], page: PageContext) -> Text:
-    lang, out = page.lang, PageText()
+    lang, out = page.ui_lang, PageText()
     _heading(out, t("detail.languages", lang))
     codes = rec.get("languages") or []
     if codes:
@@ -301,7 +301,7 @@ def _languages(rec: dict[str, Any], page: PageContext) -> Text:
 
 def _needs(rec: dict[str, Any], page: PageContext) -> Text:
     """The needs under their recovery-capital domains, in the vocabulary's domain order."""
-    lang, vocab, out = page.lang, vocabulary.load(), PageText()
+    lang, vocab, out = page.ui_lang, vocabulary.load(), PageText()
     _heading(out, t("detail.needs", lang))
     needs = rec.get("needs") or []
     if not needs:
@@ -321,7 +321,7 @@ def _needs(rec: dict[str, Any], page: PageContext) -> Text:
 
 
 def _who_and_payment(rec: dict[str, Any], page: PageContext) -> Text:
-    lang, vocab, out = page.lang, vocabulary.load(), PageText()
+    lang, vocab, out = page.ui_lang, vocabulary.load(), PageText()
     for key, field_name in (("detail.populations", "populations"), ("detail.payment", "payment")):
         if values := rec.get(field_name) or []:
             labels = [term.label(lang) if (term := vocab.term(v)) else v for v in values]
@@ -334,30 +334,30 @@ def _concepts(rec: dict[str, Any], page: PageContext) -> Text:
     when calling."""
     out = PageText()
     for key, field_name in (("detail.concepts", "concepts"), ("detail.concepts_inferred", "concepts_inferred")):
-        labels = [c.label(page.lang) for c in map(concepts.get, rec.get(field_name) or []) if c is not None]
+        labels = [c.label(page.ui_lang) for c in map(concepts.get, rec.get(field_name) or []) if c is not None]
         if labels:
-            _labelled(out, t(key, page.lang), ", ".join(dict.fromkeys(labels)))
+            _labelled(out, t(key, page.ui_lang), ", ".join(dict.fromkeys(labels)))
     return out
 
 
 def _also_listed_section(rec: dict[str, Any], page: PageContext) -> Text:
     out = PageText()
     if listed := also_listed(rec):
-        _labelled(out, t("detail.also_listed", page.lang), ", ".join(listed))
+        _labelled(out, t("detail.also_listed", page.ui_lang), ", ".join(listed))
     return out
 
 
 def _description(rec: dict[str, Any], page: PageContext) -> Text:
     out = PageText()
     if rec.get("description"):
-        _heading(out, t("detail.description", page.lang))
+        _heading(out, t("detail.description", page.ui_lang))
         out.append("  " + rec["description"] + "\n")
     return out
 
 
 def _web(rec: dict[str, Any], page: PageContext) -> Text:
     """Website (a meeting's conference link is where one joins it) and email."""
-    lang, out = page.lang, PageText()
+    lang, out = page.ui_lang, PageText()
     if not (rec.get("website") or rec.get("email")):
         return out
     out.append("\n")
@@ -372,7 +372,7 @@ def _web(rec: dict[str, Any], page: PageContext) -> Text:
 
 def _provenance(rec: dict[str, Any], page: PageContext) -> Text:
     """Where the record comes from and how much to trust it; a merged site names every source."""
-    lang, out = page.lang, PageText()
+    lang, out = page.ui_lang, PageText()
     _heading(out, t("detail.provenance", lang))
     sources = dict.fromkeys(m["source"] for m in rec.get("sources") or [])
     _row(out, t("detail.source", lang), ", ".join(sources) or rec.get("source") or "")
@@ -388,7 +388,7 @@ def _source_record(rec: dict[str, Any], page: PageContext) -> Text:
     """The record as the source gave it, field by field."""
     out = PageText()
     if raw := rec.get("raw") or {}:
-        _heading(out, t("detail.raw", page.lang))
+        _heading(out, t("detail.raw", page.ui_lang))
         for key, value in raw.items():
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             out.append(f"  {key}: ", style="italic")

@@ -1,4 +1,4 @@
-"""One line under the filters: "100 of 1,741 · near Yonkers, NY", "Searching…", or a filter problem."""
+"""One line under the filters: "100 of 1,741 · near Yonkers, NY", or a filter problem."""
 
 from __future__ import annotations
 
@@ -87,11 +87,6 @@ class StatusLine(Static):
     def on_resize(self) -> None:
         if self._page is not None:
             self.show_page(*self._page)
-
-    def show_searching(self, lang: str) -> None:
-        self._page = None
-        self.set_class(False, "-error")
-        self.update(t("status.searching", lang), layout=False)
 
     def show_error(self, message: str, lang: str, filter_error: bool = True) -> None:
         self._page = None
