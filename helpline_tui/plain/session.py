@@ -168,17 +168,17 @@ class Session:
     def _run_search(self) -> list[str]:
         self.shown, self.opened = 0, None
         try:
-            self.page = search(self.conn, self.query, self.filters, limit=PAGE, sort=self.sort, now=self.clock())
+            page = self.page = search(self.conn, self.query, self.filters, limit=PAGE, sort=self.sort, now=self.clock())
         except FilterError as exc:
             self.page = None
             return [t("status.filter_error", self.ui_lang, message=str(exc))]
         if self.call_tally is not None:  # a typed line is a whole search: each one joins the call
-            self.call_tally.read(tally.read_search(self.conn, self.page))
+            self.call_tally.read(tally.read_search(self.conn, page))
             self.call_tally.settle()
-        return self._count_line() + self._next_results()
+        return self._count_line(page) + self._next_results(page)
 
-    def _count_line(self) -> list[str]:
-        page, lang = self.page, self.ui_lang
+    def _count_line(self, page: SearchPage) -> list[str]:
+        lang = self.ui_lang
         where = ""
         if page.nearest_to is not None:
             where = w("results.nearest_to", lang, place=page.nearest_to.label)
@@ -200,8 +200,7 @@ class Session:
             lines.append(w("results.add_place", lang))
         return lines
 
-    def _next_results(self) -> list[str]:
-        page = self.page
+    def _next_results(self, page: SearchPage) -> list[str]:
         if self.shown + PAGE > len(page.hits) and len(page.hits) < page.total:
             page = self.page = search(self.conn, self.query, self.filters, limit=self.shown + PAGE, sort=self.sort,
                                       now=self.clock())
@@ -220,7 +219,7 @@ class Session:
             return [w("no_search", self.ui_lang)]
         if self.shown >= self.page.total:
             return [w("results.end", self.ui_lang)]
-        return self._next_results()
+        return self._next_results(self.page)
 
     # ---- a result -------------------------------------------------------------------------------
     def _result(self, rest: str, action: str) -> tuple[int | None, list[str]]:
@@ -236,6 +235,11 @@ class Session:
             return None, [w("no_such", self.ui_lang, i=i, n=self.shown)]
         return i, []
 
+    def _page_shown(self) -> SearchPage:
+        """The page results are numbered on (`_result` has checked there is one)."""
+        assert self.page is not None
+        return self.page
+
     def _command_word(self, action: str) -> str:
         return {"open": ("open", "abrir"), "add": ("add", "añadir"), "remove": ("remove", "quitar")}[action][self.ui_lang == "es"]
 
@@ -243,17 +247,18 @@ class Session:
         i, problem = self._result(rest, "open")
         if i is None:
             return problem
-        hit = self.page.hits[i - 1]
+        page = self._page_shown()
+        hit = page.hits[i - 1]
         record = get_record(self.conn, hit.record["id"]) or hit.record
         self.opened = i
         in_list = any(rec["id"] == record["id"] for rec in self.referrals)
-        return speech.detail_lines(self.conn, record, hit, i, self.page.total, self.ui_lang, self.clock(), in_list)
+        return speech.detail_lines(self.conn, record, hit, i, page.total, self.ui_lang, self.clock(), in_list)
 
     def _do_add(self, rest: str) -> list[str]:
         i, problem = self._result(rest, "add")
         if i is None:
             return problem
-        hit = self.page.hits[i - 1]
+        hit = self._page_shown().hits[i - 1]
         name = hit.record.get("name") or ""
         if any(rec["id"] == hit.record["id"] for rec in self.referrals):
             return [w("already", self.ui_lang, name=name)]
@@ -295,13 +300,14 @@ class Session:
         if not rest:
             self.place_label = None
             return self._filtered(replace(self.filters, near=None, radius=None), w("place.cleared", self.ui_lang))
-        wanted = replace(self.filters, near=rest, radius=self.filters.radius or DEFAULT_RADIUS_MILES)
+        radius = self.filters.radius or DEFAULT_RADIUS_MILES
+        wanted = replace(self.filters, near=rest, radius=radius)
         try:
             _normalised, place = normalise_filters(self.conn, wanted)
         except FilterError as exc:
             return [t("status.filter_error", self.ui_lang, message=str(exc))]
         self.place_label = place.label if place else rest
-        said = w("place.set", self.ui_lang, place=self.place_label, radius=speech.miles_said(wanted.radius, self.ui_lang))
+        said = w("place.set", self.ui_lang, place=self.place_label, radius=speech.miles_said(radius, self.ui_lang))
         return self._filtered(wanted, said)
 
     def _do_language(self, rest: str) -> list[str]:
@@ -326,7 +332,7 @@ class Session:
         if term is None:
             return [w("need.unknown", self.ui_lang, value=rest)]
         needs = self.filters.needs if term.id in self.filters.needs else (*self.filters.needs, term.id)
-        said = w("need.set", self.ui_lang, needs=", ".join(vocab.term(n).label(self.ui_lang) for n in needs))
+        said = w("need.set", self.ui_lang, needs=", ".join(need.label(self.ui_lang) for need in map(vocab.term, needs) if need))
         return self._filtered(replace(self.filters, needs=needs), said)
 
     def _do_kind(self, rest: str) -> list[str]:
@@ -358,7 +364,7 @@ class Session:
             said.append(t("filter.value", lang, filter=t("chip.language", lang), value=vocab.language_label(f.lang, lang)))
         if f.needs:
             said.append(t("filter.value", lang, filter=t("chip.need", lang),
-                          value=", ".join(vocab.term(n).label(lang) for n in f.needs)))
+                          value=", ".join(term.label(lang) for term in map(vocab.term, f.needs) if term)))
         if f.kind:
             said.append(t("filter.value", lang, filter=t("chip.kind", lang), value=t(f"kind.{f.kind}", lang)))
         return ["; ".join(said) + "." if said else w("filters.none", lang)]

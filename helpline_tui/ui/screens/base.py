@@ -33,7 +33,7 @@ class _HelplineParts:
 
     @property
     def helpline(self) -> HelplineApp:
-        return self.app  # type: ignore[attr-defined, return-value]
+        return self.app  # type: ignore[attr-defined]
 
     @property
     def ui_lang(self) -> str:

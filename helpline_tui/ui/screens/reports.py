@@ -56,10 +56,11 @@ class ReportsScreen(HelplineModal):
         self.query_one("#reports-scroll").focus()
         app = self.helpline
         self._load_gaps(app.directory.path)
-        if not app.tally_on:
+        writer = app.tally_writer
+        if not app.tally_on or writer is None:
             self.query_one("#reports-week", Static).update(t("reports.off", self.ui_lang))
             return
-        app.tally_writer.flush()  # the calls just ended count too
+        writer.flush()  # the calls just ended count too
         self._load(app.tally_path, app.now().date(), app.tally_settings.min_cell)
 
     @work(thread=True, exclusive=True, group="reports", exit_on_error=False)

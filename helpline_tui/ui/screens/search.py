@@ -26,7 +26,7 @@ from functools import partial
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, Input
@@ -87,7 +87,7 @@ class PaintRecord:
 
 class SearchScreen(HelplineScreen):
     SCOPE = "search"
-    FOCUS_BINDINGS = [
+    FOCUS_BINDINGS: list[BindingType] = [
         Binding("down", "down_from_search", show=False, priority=True),
         Binding("up", "up_from_results", show=False, priority=True),
         Binding("tab", "move_focus(1)", show=False, priority=True),
@@ -365,7 +365,7 @@ class SearchScreen(HelplineScreen):
 
     def _open(self, hit) -> None:
         if hit is not None:
-            self.app.open_service(hit)  # at once: the keys after Enter belong to the detail screen
+            self.helpline.open_service(hit)  # at once: the keys after Enter belong to the detail screen
 
     def action_open_top(self) -> None:
         results = self.query_one("#results", ResultsList)

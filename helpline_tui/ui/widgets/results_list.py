@@ -250,5 +250,5 @@ class ResultsList(ScrollView, can_focus=True):
         self.highlighted = (self.highlighted or 0) + self._rows_per_page()
 
     def action_select(self) -> None:
-        if self.highlighted_hit is not None:
+        if self.highlighted_hit is not None and self.highlighted is not None:
             self.post_message(self.Selected(self, self.highlighted))

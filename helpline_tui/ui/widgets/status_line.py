@@ -43,7 +43,8 @@ class StatusLine(Static):
             text.append(" · " + days.label_where(day, page.today, lang))
 
         place = ""
-        label = (page.place or page.nearest_to).label if (page.place or page.nearest_to) else ""
+        shown_place = page.place or page.nearest_to
+        label = shown_place.label if shown_place else ""
         if page.place_read_from:  # "near Philadelphia, PA (from 'philly')": how the query's place was read
             label = t("status.read_from", lang, place=label, words=page.place_read_from)
         if page.place is not None:
