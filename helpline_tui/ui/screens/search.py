@@ -480,8 +480,7 @@ class SearchScreen(HelplineScreen):
     # ---- filters ------------------------------------------------------------------------------
     @on(Chip.Chosen)
     def _chip_chosen(self, message: Chip.Chosen) -> None:
-        facet = "location" if message.facet == "place" else message.facet
-        getattr(self, f"action_pick_{facet}")()
+        getattr(self, f"action_pick_{message.facet}")()  # every facet has its action_pick_<facet>
 
     @on(Chip.Cleared)
     def _chip_cleared(self, message: Chip.Cleared) -> None:
