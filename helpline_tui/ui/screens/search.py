@@ -12,6 +12,10 @@ act when the App routes them, before it routes the next key: typed fast ("bay co
 goes to the list, not to the search box. Each first waits until the focused widget has handled the keys
 sent to it before this one (and, from the search box, until the results for those words are on screen),
 so they act on what the handler saw.
+
+About 600 lines, over the usual 500: the request numbering, the focus keys and the filter actions all
+read and write the one screen's state (filters, page, request numbers); the menus' items are built in
+ui/filter_menus.py.
 """
 
 from __future__ import annotations
