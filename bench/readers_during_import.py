@@ -4,7 +4,7 @@
 
 A directory is built from a small synthetic SAMHSA export; then a big one (--rows) is imported into
 it by the real command in a subprocess while reader processes search it without pause:
-  * "live" readers hold the directory open the way the TUI does (helpline_tui.ui.live_directory:
+  * "live" readers hold the directory open the way the TUI does (helpline_tui.core.live_directory:
     one connection, reopened when the file's identity changes);
   * "fresh" readers open a new connection for every query, as each `helpline search` does;
   * CLI readers run `helpline search --batch` over and over.

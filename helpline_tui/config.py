@@ -38,7 +38,7 @@ from helpline_tui.core.tally import Settings as TallySettings
 
 @dataclass(frozen=True)
 class Config:
-    language: str | None = None
+    ui_language: str | None = None  # the interface's, `language` under [ui]
     slip_language: str | None = None
     theme: str | None = None
     plain: bool = False  # open the plain, line-by-line interface for screen readers
@@ -97,14 +97,14 @@ def load(path: Path | None = None) -> Config:
         bad = [k for k, v in keys.items() if not isinstance(v, str) or not v.strip()]
         if bad:
             raise ValueError(f"{path}: key binding '{bad[0]}' must be a key name such as \"f12\"")
-        language = _text(ui, "language", path)
+        ui_language = _text(ui, "language", path)
         slip_language = _text(ui, "slip_language", path)
-        for name, value in (("language", language), ("slip_language", slip_language)):
+        for name, value in (("language", ui_language), ("slip_language", slip_language)):
             if value is not None and value not in ("en", "es"):
                 raise ValueError(f"{path}: '{name}' must be \"en\" or \"es\"")
         folder = _text(referral, "folder", path)
         return Config(
-            language=language, slip_language=slip_language, theme=_text(ui, "theme", path),
+            ui_language=ui_language, slip_language=slip_language, theme=_text(ui, "theme", path),
             plain=_flag(ui, "plain", False, path),
             referral_folder=Path(folder).expanduser() if folder else None,
             keep_notes=_flag(referral, "keep_notes", True, path),

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from helpline_tui.core.display import display_text
 
-LANGUAGES = ("en", "es")
-DEFAULT_LANGUAGE = "en"
+UI_LANGUAGES = ("en", "es")  # the interface's; a service's languages are any ISO 639 code
+DEFAULT_UI_LANGUAGE = "en"
 
 # key: (English, Español)
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -103,13 +103,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "picker.other_languages": ("Other languages", "Otros idiomas"),
     "picker.main_languages": ("Languages", "Idiomas"),
     "more.title": ("More filters", "Más filtros"),
-    "location.title": ("Place: a ZIP code or “City, ST”", "Lugar: un código postal o «Ciudad, ST»"),
-    "location.placeholder": ("for example 10701 or Yonkers, NY", "por ejemplo 10701 o Yonkers, NY"),
-    "location.help": ("Enter sets the place · → accepts the grey suggestion · ↓ suggestions · empty + Enter removes it · Esc cancels",
-                      "Enter fija el lugar · → acepta la sugerencia gris · ↓ sugerencias · vacío + Enter lo quita · Esc cancela"),
-    "location.unknown": ("“{place}” is not a known ZIP code or US city; try “City, ST” or a five-digit ZIP code.",
-                         "«{place}» no es un código postal ni una ciudad de EE. UU. conocida; pruebe «Ciudad, ST» o un código postal de cinco cifras."),
-    "location.checking": ("Looking it up…", "Buscando…"),
+    "place_picker.title": ("Place: a ZIP code or “City, ST”", "Lugar: un código postal o «Ciudad, ST»"),
+    "place_picker.placeholder": ("for example 10701 or Yonkers, NY", "por ejemplo 10701 o Yonkers, NY"),
+    "place_picker.help": ("Enter sets the place · → accepts the grey suggestion · ↓ suggestions · empty + Enter removes it · Esc cancels",
+                          "Enter fija el lugar · → acepta la sugerencia gris · ↓ sugerencias · vacío + Enter lo quita · Esc cancela"),
+    "place_picker.unknown": ("“{place}” is not a known ZIP code or US city; try “City, ST” or a five-digit ZIP code.",
+                             "«{place}» no es un código postal ni una ciudad de EE. UU. conocida; pruebe «Ciudad, ST» o un código postal de cinco cifras."),
     # ---- commands (label = footer/palette, help = help screen and tooltips) ------------------------
     "cmd.help.label": ("Help", "Ayuda"),
     "cmd.help.help": ("Show every key and how the screens work.", "Muestra todas las teclas y cómo funcionan las pantallas."),
@@ -461,11 +460,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-def normalise_language(lang: str | None) -> str:
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+def normalise_ui_language(lang: str | None) -> str:
+    return lang if lang in UI_LANGUAGES else DEFAULT_UI_LANGUAGE
 
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+def t(key: str, lang: str = DEFAULT_UI_LANGUAGE, /, **values: object) -> str:
     """The string for `key` in `lang`, with {placeholders} filled from `values`. A value quoted in
     it (a service's name, a file's path, an error) is shown by the one display rule: no text from a
     source or a file name drives the terminal through a notice or a status line."""
@@ -478,20 +477,20 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     return text.format(**{k: display_text(v) if isinstance(v, str) else v for k, v in values.items()})
 
 
-def tn(key: str, n: int, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+def tn(key: str, n: int, lang: str = DEFAULT_UI_LANGUAGE, /, **values: object) -> str:
     """Singular/plural: looks up `key.one` or `key.many` and fills {n} with the formatted number."""
     suffix = "one" if n == 1 else "many"
     return t(f"{key}.{suffix}", lang, n=number(n, lang), **values)
 
 
-def number(n: int, lang: str = DEFAULT_LANGUAGE) -> str:
+def number(n: int, lang: str = DEFAULT_UI_LANGUAGE) -> str:
     """1,741 in English; 1741 and 20 003 in Spanish (RAE: no separator under 10 000, a space above)."""
     if lang == "es":
         return str(n) if abs(n) < 10000 else f"{n:,}".replace(",", "\u202f")
     return f"{n:,}"
 
 
-def miles(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+def miles(value: float, lang: str = DEFAULT_UI_LANGUAGE) -> str:
     text = f"{value:g}" if value == int(value) else f"{value:.1f}"
     if lang == "es":
         text = text.replace(".", ",")

@@ -1,4 +1,4 @@
-"""SAMHSA service codes -> the need vocabulary, from the table in importers/data/samhsa_codes.json.
+"""SAMHSA service codes -> the need vocabulary, from the table in core/data/samhsa_codes.json.
 
 The three SAMHSA shapes name services differently (CSV flag columns, directory code strings, API
 labels), but all end here: a code (legacy ones through the alias table) maps to needs, populations,
@@ -12,11 +12,9 @@ import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
+from helpline_tui.core.samhsa_table import TABLE_PATH
 from helpline_tui.core.textnorm import fold
-
-_DATA = Path(__file__).parent / "data" / "samhsa_codes.json"
 
 Facets = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
 _NOTHING: Facets = (frozenset(), frozenset(), frozenset(), frozenset())
@@ -71,10 +69,6 @@ class CodeTable:
 
     def known(self, code: str) -> bool:
         return self.canonical(code) in self.codes
-
-    def name(self, code: str) -> str | None:
-        entry = self.codes.get(self.canonical(code))
-        return entry["name"] if entry else None
 
     def category(self, code: str) -> str | None:
         entry = self.codes.get(self.canonical(code))
@@ -135,7 +129,7 @@ class CodeTable:
 
 @lru_cache(maxsize=1)
 def table() -> CodeTable:
-    return CodeTable(json.loads(_DATA.read_text(encoding="utf-8")))
+    return CodeTable(json.loads(TABLE_PATH.read_text(encoding="utf-8")))
 
 
 def map_codes(codes: Iterable[str]) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
@@ -145,8 +139,3 @@ def map_codes(codes: Iterable[str]) -> tuple[list[str], list[str], list[str], li
 
 def code_for_label(label: str, category: str | None = None) -> str | None:
     return table().code_for_label(label, category)
-
-
-def code_name(code: str) -> str | None:
-    """'SMON' -> 'Smoking not permitted' (for showing unmapped codes in a record's detail)."""
-    return table().name(code)

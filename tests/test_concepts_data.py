@@ -11,7 +11,7 @@ from helpline_tui.core.textnorm import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 CONCEPTS_PATH = ROOT / "helpline_tui" / "core" / "data" / "concepts.json"
-SAMHSA_CODES = json.loads((ROOT / "importers" / "data" / "samhsa_codes.json").read_text(encoding="utf-8"))["codes"]
+SAMHSA_CODES = json.loads((ROOT / "helpline_tui" / "core" / "data" / "samhsa_codes.json").read_text(encoding="utf-8"))["codes"]
 
 
 def test_every_concept_is_whole_bilingual_and_under_a_known_need():

@@ -26,7 +26,7 @@ _NALTREXONE = {"NU", "UN", "RPN", "NXN", "VTRL"}
 
 # need -> the codes whose SAMHSA name and definition (../shared/formats/samhsa.md §5 and the
 # DERIVED_service_codes_*_2022.csv descriptions) say the service is given. Written by need, apart
-# from importers/data/samhsa_codes.json (written by code), so each checks the other.
+# from helpline_tui/core/data/samhsa_codes.json (written by code), so each checks the other.
 GIVEN_BY = {
     "methadone": _METHADONE,
     "buprenorphine": _BUPRENORPHINE,

@@ -1,5 +1,5 @@
 """The shipped data files: the need vocabulary (helpline_tui/core/data/vocabulary.json) and the SAMHSA
-service-code map (importers/data/samhsa_codes.json). No network; the checks against the real SAMHSA
+service-code map (helpline_tui/core/data/samhsa_codes.json). No network; the checks against the real SAMHSA
 code tables skip with a reason when ../shared is absent."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from helpline_tui.core.textnorm import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 VOCAB_PATH = ROOT / "helpline_tui" / "core" / "data" / "vocabulary.json"
-CODES_PATH = ROOT / "importers" / "data" / "samhsa_codes.json"
+CODES_PATH = ROOT / "helpline_tui" / "core" / "data" / "samhsa_codes.json"
 SAMHSA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "samhsa"
 NEEDS_MD = ROOT.parent / "shared" / "spec" / "needs.md"
 

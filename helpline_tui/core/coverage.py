@@ -111,7 +111,7 @@ class Coverage:
 
 
 def topics(conn: sqlite3.Connection) -> list[Topic]:
-    """Every need of the vocabulary, then the service concepts the directory records (issue 16:
+    """Every need of the vocabulary, then the service concepts the directory records (its
     `service_facets` rows of facet 'concept'), if it records any."""
     vocab = vocabulary.load()
     out = [Topic(t.id, "need", t.en, t.es, t.domain) for t in vocab.needs]

@@ -27,7 +27,8 @@ WEEK_ORDER = ("CASE " + " ".join(f"WHEN instr(hours, '\"{d}\"') THEN {i}" for i,
 def renumber_by_name(conn: sqlite3.Connection) -> None:
     """Give rows rids in (name, weekly time, id) order. Index order then is alphabetical order: unranked
     candidate caps and filter-only listings come alphabetically for free, and the names that
-    begin with some letters are one rid range (search-notes §3.3, §6.4)."""
+    begin with some letters are one rid range (docs/search-notes.md: "Matching is cheap, ranking is
+    not", "What the synthetic figures do not show")."""
     conn.execute("DROP TABLE IF EXISTS temp.rid_map")
     conn.execute("CREATE TEMP TABLE rid_map (old_rid INTEGER PRIMARY KEY, new_rid INTEGER)")
     conn.execute(f"INSERT INTO temp.rid_map SELECT rid, ROW_NUMBER() OVER (ORDER BY name_fold, {WEEK_ORDER}, id) "

@@ -2,7 +2,8 @@
 
 SQLite has no fuzzy term lookup (spellfix1 is not built in), so the words of the full-text index are
 kept in `search_terms` (built with the index) and matched here with rapidfuzz's OSA distance, where a
-transposition counts as one typo, as in Meilisearch and Typesense (search-notes §2, §4).
+transposition counts as one typo, as in Meilisearch and Typesense (docs/search-notes.md: "Typo
+budgets and ranking rules, as search engines do them", "Transpositions count once").
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def equivalents(word: str) -> set[str]:
 
 def typo_budget(length: int, relaxed: bool = False) -> int:
     """Meilisearch's defaults: no typo under 5 letters, one from 5, two from 9. Relaxed (a last
-    resort when the query finds almost nothing): one from 4 letters, two from 6 (search-notes §6.1)."""
+    resort when the query finds almost nothing): one from 4 letters, two from 6 (docs/search-notes.md,
+    "Widening in stages")."""
     if relaxed:
         return 0 if length < 4 else (1 if length < 6 else 2)
     return 0 if length < 5 else (1 if length < 9 else 2)

@@ -13,6 +13,7 @@ import math
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -191,11 +192,18 @@ _PHONE_CHARS = re.compile(r"^[\d\s().+\-/]+$")
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension|#)\s*\d{1,6}\s*$", re.I)
 
 
-# Stages of widening, tried in order while a query finds fewer than a screenful:
-EXACT_FIRST, TYPOS_EVERYWHERE, RELAXED = 0, 1, 2
+class Stage(IntEnum):
+    """Stages of widening, tried in order while a query finds fewer than a screenful."""
+
+    EXACT_FIRST = 0  # typo variants only for words the directory does not know
+    TYPOS_EVERYWHERE = 1  # typo variants for every word
+    RELAXED = 2  # a wider typo budget too
 
 
-def parse(text: str, lexicon: Lexicon | None, stage: int = EXACT_FIRST, read_days: bool = True,
+EXACT_FIRST, TYPOS_EVERYWHERE, RELAXED = Stage.EXACT_FIRST, Stage.TYPOS_EVERYWHERE, Stage.RELAXED
+
+
+def parse(text: str, lexicon: Lexicon | None, stage: Stage = Stage.EXACT_FIRST, read_days: bool = True,
           today=days.computer_today) -> ParsedQuery:
     """Stage EXACT_FIRST takes typo variants only for words the directory does not know;
     TYPOS_EVERYWHERE for every word; RELAXED with the larger relaxed typo budgets. Without
@@ -508,7 +516,7 @@ def _meeting_group(words: tuple[str, ...], concept: tuple[str, str], lexicon: Le
     return group
 
 
-def _word_group(word: str, lexicon: Lexicon | None, prefix: bool, stage: int) -> WordGroup:
+def _word_group(word: str, lexicon: Lexicon | None, prefix: bool, stage: Stage) -> WordGroup:
     group = WordGroup(text=word, optional=word in OPTIONAL_WORDS, is_number=word.isdigit())
     group.exact = {w: 0 for w in equivalents(word)}
     group.variants = frozenset(group.exact) - {word}

@@ -1,4 +1,4 @@
-"""Finding the same site described by two sources (issue 6, deliverable 5).
+"""Finding the same site described by two sources, so the directory shows it once.
 
 Candidates come from blocking, so the check stays cheap at 100k records: two records are compared
 only when they share a normalised phone number in one town (ZIP or town name; not at two house

@@ -222,7 +222,7 @@ def read_search(conn: sqlite3.Connection, page: Any, filters_signature: Any = No
     filters = page.filters
     asked = matched.asked(plan.groups if plan is not None else (), filters.needs, None)
     needs: list[NeedKey] = [(term, "") for facet, term in asked if facet == "need" and _is_need(vocab, term)]
-    for concept in getattr(page, "concepts", None) or ():  # issue 16's service concepts, when a page has them
+    for concept in getattr(page, "concepts", None) or ():  # service concepts beneath the needs, when a page carries them
         concept_id, need = getattr(concept, "id", None), getattr(concept, "need", None)
         if isinstance(concept_id, str) and isinstance(need, str) and _is_need(vocab, need):
             needs.append((need, concept_id))

@@ -66,11 +66,6 @@ class Vocabulary:
         t = self.term(term_id)
         return t.facet if t else None
 
-    def knows_language(self, code: str) -> bool:
-        """A code the language filter can mean: the vocabulary's own ids (en, es, asl, sgn, prs, ...)
-        or an ISO 639 code as the directory stores it (639-1 where one exists, else 639-3: "kea")."""
-        return self.language(code) is not None or iso_language(code) == code
-
     def canonical_language(self, code: str) -> str | None:
         """The code the directory stores for a code a user or a source gives ("spa" -> "es",
         "KEA" -> "kea"), or None when it is no language."""

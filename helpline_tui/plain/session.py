@@ -25,7 +25,7 @@ from helpline_tui.core.directory import DirectoryError, FileIdentity, get_record
 from helpline_tui.core.display import display_text
 from helpline_tui.core.records import KINDS
 from helpline_tui.core.search import DEFAULT_RADIUS_MILES, Filters, FilterError, SearchPage, normalise_filters, search
-from helpline_tui.i18n import normalise_language, t
+from helpline_tui.i18n import normalise_ui_language, t
 from helpline_tui.plain import speech
 from helpline_tui.plain.words import COMMANDS, YES, w
 
@@ -62,7 +62,7 @@ class Session:
     def __init__(self, db_path: str | Path, lang: str | None = None, config: config_mod.Config | None = None,
                  clock: Callable[[], dt.datetime] | None = None, tally_path: str | Path | None = None):
         self.config = config if config is not None else config_mod.load()
-        self.lang = normalise_language(lang or self.config.language)
+        self.ui_lang = normalise_ui_language(lang or self.config.ui_language)
         self.path = Path(db_path)
         self.identity = FileIdentity.of(self.path)
         self.conn: sqlite3.Connection = open_readonly(self.path)
@@ -98,21 +98,21 @@ class Session:
 
     @property
     def default_slip_lang(self) -> str:
-        return normalise_language(self.config.slip_language or self.lang)
+        return normalise_ui_language(self.config.slip_language or self.ui_lang)
 
     def total_services(self) -> int:
         return self.conn.execute("SELECT count(*) FROM services WHERE status = 'active'").fetchone()[0]
 
     def greeting(self) -> list[str]:
-        lines = [w("ready", self.lang, n=self.total_services())]
+        lines = [w("ready", self.ui_lang, n=self.total_services())]
         if is_demo(self.conn):
-            lines.append(w("demo", self.lang))
+            lines.append(w("demo", self.ui_lang))
         if self.config.error:
-            lines.append(t("config.error", self.lang, error=self.config.error))
+            lines.append(t("config.error", self.ui_lang, error=self.config.error))
         if self.tally_writer is not None:
-            lines.append(w("tally.on", self.lang))
+            lines.append(w("tally.on", self.ui_lang))
         if self.tally_problem:
-            lines.append(t("tally.error", self.lang, error=self.tally_problem))
+            lines.append(t("tally.error", self.ui_lang, error=self.tally_problem))
         return lines
 
     # ---- one typed line -------------------------------------------------------------------------
@@ -124,7 +124,7 @@ class Session:
             self.confirming_end = False
             if _fold(line) in YES:
                 return answer + self._end_call()
-            answer.append(w("endcall.kept", self.lang))
+            answer.append(w("endcall.kept", self.ui_lang))
             if not line or _fold(line) in ("no", "n"):
                 return answer
         if not line:
@@ -136,7 +136,7 @@ class Session:
         if action is None:
             answer += self._search(line)
         elif action == "repeat":
-            return answer + (self.last_answer or [w("nothing_to_repeat", self.lang)])
+            return answer + (self.last_answer or [w("nothing_to_repeat", self.ui_lang)])
         else:
             answer += getattr(self, f"_do_{action}")(rest)
         self.last_answer = answer
@@ -152,10 +152,10 @@ class Session:
             conn = open_readonly(self.path)
             total = conn.execute("SELECT count(*) FROM services WHERE status = 'active'").fetchone()[0]
         except (DirectoryError, sqlite3.Error) as exc:  # the old connection keeps answering
-            return [t("reload.failed", self.lang, error=str(exc))]
+            return [t("reload.failed", self.ui_lang, error=str(exc))]
         self.conn.close()
         self.conn = conn
-        return [w("reloaded", self.lang, n=total)]
+        return [w("reloaded", self.ui_lang, n=total)]
 
     # ---- searching ------------------------------------------------------------------------------
     def _search(self, query: str) -> list[str]:
@@ -168,17 +168,17 @@ class Session:
     def _run_search(self) -> list[str]:
         self.shown, self.opened = 0, None
         try:
-            self.page = search(self.conn, self.query, self.filters, limit=PAGE, sort=self.sort, now=self.clock())
+            page = self.page = search(self.conn, self.query, self.filters, limit=PAGE, sort=self.sort, now=self.clock())
         except FilterError as exc:
             self.page = None
-            return [t("status.filter_error", self.lang, message=str(exc))]
+            return [t("status.filter_error", self.ui_lang, message=str(exc))]
         if self.call_tally is not None:  # a typed line is a whole search: each one joins the call
-            self.call_tally.read(tally.read_search(self.conn, self.page))
+            self.call_tally.read(tally.read_search(self.conn, page))
             self.call_tally.settle()
-        return self._count_line() + self._next_results()
+        return self._count_line(page) + self._next_results(page)
 
-    def _count_line(self) -> list[str]:
-        page, lang = self.page, self.lang
+    def _count_line(self, page: SearchPage) -> list[str]:
+        lang = self.ui_lang
         where = ""
         if page.nearest_to is not None:
             where = w("results.nearest_to", lang, place=page.nearest_to.label)
@@ -200,90 +200,95 @@ class Session:
             lines.append(w("results.add_place", lang))
         return lines
 
-    def _next_results(self) -> list[str]:
-        page = self.page
+    def _next_results(self, page: SearchPage) -> list[str]:
         if self.shown + PAGE > len(page.hits) and len(page.hits) < page.total:
             page = self.page = search(self.conn, self.query, self.filters, limit=self.shown + PAGE, sort=self.sort,
                                       now=self.clock())
         new = page.hits[self.shown:self.shown + PAGE]
         in_list = {rec["id"] for rec in self.referrals}
-        lines = [speech.result_line(hit, self.shown + k + 1, page.total, self.lang, hit.record["id"] in in_list)
+        lines = [speech.result_line(hit, self.shown + k + 1, page.total, self.ui_lang, hit.record["id"] in in_list)
                  for k, hit in enumerate(new)]
         self.shown += len(new)
         if self.shown < page.total:
             last = min(self.shown + PAGE, page.total)
-            lines.append(w("results.more", self.lang, first=self.shown + 1, last=last))
+            lines.append(w("results.more", self.ui_lang, first=self.shown + 1, last=last))
         return lines
 
     def _do_more(self, _rest: str) -> list[str]:
         if self.page is None:
-            return [w("no_search", self.lang)]
+            return [w("no_search", self.ui_lang)]
         if self.shown >= self.page.total:
-            return [w("results.end", self.lang)]
-        return self._next_results()
+            return [w("results.end", self.ui_lang)]
+        return self._next_results(self.page)
 
     # ---- a result -------------------------------------------------------------------------------
     def _result(self, rest: str, action: str) -> tuple[int | None, list[str]]:
         """The result number typed after open/add (or, for add, the one last opened), else what to say."""
         if self.page is None or self.shown == 0:
-            return None, [w("no_search", self.lang)]
+            return None, [w("no_search", self.ui_lang)]
         if not rest:
             if self.opened is not None and action == "add":
                 return self.opened, []
-            return None, [w("which", self.lang, command=self._command_word(action))]
+            return None, [w("which", self.ui_lang, command=self._command_word(action))]
         i = int(rest)
         if not 1 <= i <= self.shown:
-            return None, [w("no_such", self.lang, i=i, n=self.shown)]
+            return None, [w("no_such", self.ui_lang, i=i, n=self.shown)]
         return i, []
 
+    def _page_shown(self) -> SearchPage:
+        """The page results are numbered on (`_result` has checked there is one)."""
+        assert self.page is not None
+        return self.page
+
     def _command_word(self, action: str) -> str:
-        return {"open": ("open", "abrir"), "add": ("add", "añadir"), "remove": ("remove", "quitar")}[action][self.lang == "es"]
+        return {"open": ("open", "abrir"), "add": ("add", "añadir"), "remove": ("remove", "quitar")}[action][self.ui_lang == "es"]
 
     def _do_open(self, rest: str) -> list[str]:
         i, problem = self._result(rest, "open")
         if i is None:
             return problem
-        hit = self.page.hits[i - 1]
+        page = self._page_shown()
+        hit = page.hits[i - 1]
         record = get_record(self.conn, hit.record["id"]) or hit.record
         self.opened = i
         in_list = any(rec["id"] == record["id"] for rec in self.referrals)
-        return speech.detail_lines(self.conn, record, hit, i, self.page.total, self.lang, self.clock(), in_list)
+        return speech.detail_lines(self.conn, record, hit, i, page.total, self.ui_lang, self.clock(), in_list)
 
     def _do_add(self, rest: str) -> list[str]:
         i, problem = self._result(rest, "add")
         if i is None:
             return problem
-        hit = self.page.hits[i - 1]
+        hit = self._page_shown().hits[i - 1]
         name = hit.record.get("name") or ""
         if any(rec["id"] == hit.record["id"] for rec in self.referrals):
-            return [w("already", self.lang, name=name)]
+            return [w("already", self.ui_lang, name=name)]
         self.referrals.append(get_record(self.conn, hit.record["id"]) or hit.record)
         self.asked_for[hit.record["id"]] = hit.matched
-        return [t("referral.added", self.lang, name=name)]
+        return [t("referral.added", self.ui_lang, name=name)]
 
     def _do_remove(self, rest: str) -> list[str]:
         if not self.referrals:
-            return [w("list.empty", self.lang)]
+            return [w("list.empty", self.ui_lang)]
         if not rest:
-            return [w("which", self.lang, command=self._command_word("remove"))]
+            return [w("which", self.ui_lang, command=self._command_word("remove"))]
         i = int(rest)
         if not 1 <= i <= len(self.referrals):
-            return [w("no_such_item", self.lang, i=i, n=len(self.referrals))]
+            return [w("no_such_item", self.ui_lang, i=i, n=len(self.referrals))]
         removed = self.referrals.pop(i - 1)
-        return [t("referral.removed", self.lang, name=removed.get("name") or "")]
+        return [t("referral.removed", self.ui_lang, name=removed.get("name") or "")]
 
     def _do_list(self, _rest: str) -> list[str]:
         if not self.referrals:
-            return [w("list.empty", self.lang)]
+            return [w("list.empty", self.ui_lang)]
         n = len(self.referrals)
-        lines = [w("list.one" if n == 1 else "list.many", self.lang, n=n)]
+        lines = [w("list.one" if n == 1 else "list.many", self.ui_lang, n=n)]
         for i, rec in enumerate(self.referrals, 1):
             phone = speech.best_phone(rec)
-            said = w("row.phone", self.lang, phone=speech.spoken_phone(phone, self.lang)) if phone \
-                else w("row.no_phone", self.lang)
-            lines.append(w("list.row", self.lang, i=i, name=rec.get("name") or "", phone=said))
+            said = w("row.phone", self.ui_lang, phone=speech.spoken_phone(phone, self.ui_lang)) if phone \
+                else w("row.no_phone", self.ui_lang)
+            lines.append(w("list.row", self.ui_lang, i=i, name=rec.get("name") or "", phone=said))
         if self.note.strip():
-            lines.append(f"{t('slip.note', self.lang)}: {self.note.strip()}")
+            lines.append(f"{t('slip.note', self.ui_lang)}: {self.note.strip()}")
         return lines
 
     # ---- filters --------------------------------------------------------------------------------
@@ -294,62 +299,63 @@ class Session:
     def _do_place(self, rest: str) -> list[str]:
         if not rest:
             self.place_label = None
-            return self._filtered(replace(self.filters, near=None, radius=None), w("place.cleared", self.lang))
-        wanted = replace(self.filters, near=rest, radius=self.filters.radius or DEFAULT_RADIUS_MILES)
+            return self._filtered(replace(self.filters, near=None, radius=None), w("place.cleared", self.ui_lang))
+        radius = self.filters.radius or DEFAULT_RADIUS_MILES
+        wanted = replace(self.filters, near=rest, radius=radius)
         try:
             _normalised, place = normalise_filters(self.conn, wanted)
         except FilterError as exc:
-            return [t("status.filter_error", self.lang, message=str(exc))]
+            return [t("status.filter_error", self.ui_lang, message=str(exc))]
         self.place_label = place.label if place else rest
-        said = w("place.set", self.lang, place=self.place_label, radius=speech.miles_said(wanted.radius, self.lang))
+        said = w("place.set", self.ui_lang, place=self.place_label, radius=speech.miles_said(radius, self.ui_lang))
         return self._filtered(wanted, said)
 
     def _do_language(self, rest: str) -> list[str]:
         if not rest:
-            return self._filtered(replace(self.filters, lang=None), w("language.cleared", self.lang))
+            return self._filtered(replace(self.filters, lang=None), w("language.cleared", self.ui_lang))
         vocab = vocabulary.load()
         code = next((term.id for term in vocab.languages
                      if _fold(rest) in (_fold(term.en), _fold(term.es), term.id)), None)
         code = code or vocab.canonical_language(rest)
         if code is None:
-            return [w("language.unknown", self.lang, value=rest)]
-        said = w("language.set", self.lang, language=vocab.language_label(code, self.lang))
+            return [w("language.unknown", self.ui_lang, value=rest)]
+        said = w("language.set", self.ui_lang, language=vocab.language_label(code, self.ui_lang))
         return self._filtered(replace(self.filters, lang=code), said)
 
     def _do_need(self, rest: str) -> list[str]:
         if not rest:
-            return self._filtered(replace(self.filters, needs=()), w("need.cleared", self.lang))
+            return self._filtered(replace(self.filters, needs=()), w("need.cleared", self.ui_lang))
         vocab = vocabulary.load()
         wanted = _fold(rest)
         term = next((term for term in vocab.filter_terms
                      if wanted in (term.id, _fold(term.en), _fold(term.es), *map(_fold, term.synonyms))), None)
         if term is None:
-            return [w("need.unknown", self.lang, value=rest)]
+            return [w("need.unknown", self.ui_lang, value=rest)]
         needs = self.filters.needs if term.id in self.filters.needs else (*self.filters.needs, term.id)
-        said = w("need.set", self.lang, needs=", ".join(vocab.term(n).label(self.lang) for n in needs))
+        said = w("need.set", self.ui_lang, needs=", ".join(need.label(self.ui_lang) for need in map(vocab.term, needs) if need))
         return self._filtered(replace(self.filters, needs=needs), said)
 
     def _do_kind(self, rest: str) -> list[str]:
         if not rest:
-            return self._filtered(replace(self.filters, kind=None), w("kind.cleared", self.lang))
+            return self._filtered(replace(self.filters, kind=None), w("kind.cleared", self.ui_lang))
         wanted = _fold(rest).replace(" ", "-")
         kind = next((k for k in KINDS if wanted in (k, *(_fold(t(f"kind.{k}", lang)).replace(" ", "-")
                                                         for lang in ("en", "es")))), None)
         if kind is None:
-            kinds = ", ".join(t(f"kind.{k}", self.lang).lower() for k in KINDS)
-            return [w("kind.unknown", self.lang, value=rest, kinds=kinds)]
-        return self._filtered(replace(self.filters, kind=kind), w("kind.set", self.lang, kind=t(f"kind.{kind}", self.lang)))
+            kinds = ", ".join(t(f"kind.{k}", self.ui_lang).lower() for k in KINDS)
+            return [w("kind.unknown", self.ui_lang, value=rest, kinds=kinds)]
+        return self._filtered(replace(self.filters, kind=kind), w("kind.set", self.ui_lang, kind=t(f"kind.{kind}", self.ui_lang)))
 
     def _do_nearest(self, _rest: str) -> list[str]:
         """Nearest first, or back to best match first (the TUI's `o`): only with a place."""
         if not self.filters.near and (self.page is None or self.page.place is None):
-            return [w("sort.needs_place", self.lang)]
+            return [w("sort.needs_place", self.ui_lang)]
         self.sort = "relevance" if self.sort == "distance" else "distance"
-        said = w("sort.nearest" if self.sort == "distance" else "sort.best", self.lang)
+        said = w("sort.nearest" if self.sort == "distance" else "sort.best", self.ui_lang)
         return [said] + self._run_search()
 
     def _do_filters(self, _rest: str) -> list[str]:
-        f, lang, vocab = self.filters, self.lang, vocabulary.load()
+        f, lang, vocab = self.filters, self.ui_lang, vocabulary.load()
         said = []
         if f.near:
             said.append(t("filter.value", lang, filter=t("chip.place", lang),
@@ -358,19 +364,19 @@ class Session:
             said.append(t("filter.value", lang, filter=t("chip.language", lang), value=vocab.language_label(f.lang, lang)))
         if f.needs:
             said.append(t("filter.value", lang, filter=t("chip.need", lang),
-                          value=", ".join(vocab.term(n).label(lang) for n in f.needs)))
+                          value=", ".join(term.label(lang) for term in map(vocab.term, f.needs) if term)))
         if f.kind:
             said.append(t("filter.value", lang, filter=t("chip.kind", lang), value=t(f"kind.{f.kind}", lang)))
         return ["; ".join(said) + "." if said else w("filters.none", lang)]
 
     def _do_clear_filters(self, _rest: str) -> list[str]:
         self.place_label = None
-        return self._filtered(Filters(), w("filters.cleared", self.lang))
+        return self._filtered(Filters(), w("filters.cleared", self.ui_lang))
 
     # ---- the slip and the end of the call ------------------------------------------------------
     def _do_note(self, rest: str) -> list[str]:
         self.note = rest
-        return [w("note.set" if rest else "note.cleared", self.lang)]
+        return [w("note.set" if rest else "note.cleared", self.ui_lang)]
 
     def _do_slip(self, rest: str) -> list[str]:
         choice = _fold(rest)
@@ -379,46 +385,46 @@ class Session:
         elif choice in ("en", "english", "ingles"):
             self.slip_lang = "en"
         if not self.referrals:
-            return [w("list.empty", self.lang)]
+            return [w("list.empty", self.ui_lang)]
         now = self.clock()
         text = referral.slip_text(self.referrals, self.slip_lang, self.note, now, is_demo(self.conn), self.asked_for)
         body = text.rstrip("\n").split("\n")
-        lines = [w("slip.language", self.lang, language=t(f"lang.{self.slip_lang}", self.lang)),
-                 w("slip.start", self.lang, lines=len(body)), *body, w("slip.end", self.lang)]
+        lines = [w("slip.language", self.ui_lang, language=t(f"lang.{self.slip_lang}", self.ui_lang)),
+                 w("slip.start", self.ui_lang, lines=len(body)), *body, w("slip.end", self.ui_lang)]
         if not self.config.keep_notes and self.note:  # the install keeps no note in saved slips
             text = referral.slip_text(self.referrals, self.slip_lang, "", now, is_demo(self.conn), self.asked_for)
         try:
             folder = self.config.referral_folder or paths.writable_folder(paths.referral_folders())
             path = referral.save_slip(folder, text, referral.slip_filename(self.slip_lang, now, "txt"))
         except OSError as exc:  # the OS's words ("No space left on device"); nothing was left behind
-            return lines + [t("referral.save_failed", self.lang, error=exc.strerror or str(exc))]
+            return lines + [t("referral.save_failed", self.ui_lang, error=exc.strerror or str(exc))]
         key = "referral.saved_shared" if referral.folder_open_to_others(path.parent) else "referral.saved"
-        return lines + [t(key, self.lang, path=str(path))]
+        return lines + [t(key, self.ui_lang, path=str(path))]
 
     def _do_end_call(self, _rest: str) -> list[str]:
         if self.referrals or self.note.strip():
             self.confirming_end = True
-            return [w("endcall.ask", self.lang, n=len(self.referrals))]
+            return [w("endcall.ask", self.ui_lang, n=len(self.referrals))]
         return self._end_call()
 
     def _end_call(self) -> list[str]:
         lines = []
         if self.call_tally is not None and self.tally_writer is not None:
-            self.tally_writer.record(self.call_tally.finish(self.referrals, self.lang, self.clock(),
+            self.tally_writer.record(self.call_tally.finish(self.referrals, self.ui_lang, self.clock(),
                                                             self.config.tally.zone, self.config.tally.seat))
             if self.tally_writer.error:
-                lines.append(t("tally.error", self.lang, error=self.tally_writer.error))
+                lines.append(t("tally.error", self.ui_lang, error=self.tally_writer.error))
                 self.tally_writer.error = None
         self._clear_call()
-        return [t("endcall.done", self.lang)] + lines
+        return [t("endcall.done", self.ui_lang)] + lines
 
     def _do_nothing_suitable(self, _rest: str) -> list[str]:
         if self.call_tally is None:
-            return [t("tally.off", self.lang)]
+            return [t("tally.off", self.ui_lang)]
         marked = self.call_tally.mark_nothing_suitable()
         if not marked:
-            return [t("tally.no_need", self.lang)]
-        return [t("tally.marked", self.lang, needs=tally.need_labels(marked, self.lang))]
+            return [t("tally.no_need", self.ui_lang)]
+        return [t("tally.marked", self.ui_lang, needs=tally.need_labels(marked, self.ui_lang))]
 
     def close(self) -> None:
         """Write the tally's queued calls and close the files."""
@@ -428,19 +434,19 @@ class Session:
         self.conn.close()
 
     # ---- the interface ---------------------------------------------------------------------------
-    def _set_language(self, lang: str) -> list[str]:
-        self.lang = lang
+    def _set_ui_language(self, lang: str) -> list[str]:
+        self.ui_lang = lang
         self.slip_lang = self.default_slip_lang  # as the TUI: a Spanish-speaking volunteer wants Spanish slips
         return [t("language.set", lang)]
 
     def _do_spanish(self, _rest: str) -> list[str]:
-        return self._set_language("es")
+        return self._set_ui_language("es")
 
     def _do_english(self, _rest: str) -> list[str]:
-        return self._set_language("en")
+        return self._set_ui_language("en")
 
     def _do_help(self, _rest: str) -> list[str]:
-        return [w("help", self.lang)]
+        return [w("help", self.ui_lang)]
 
     def _do_quit(self, _rest: str) -> list[str]:
         raise Quit
@@ -470,16 +476,16 @@ def _loop(session: Session, stdin: TextIO, stdout: TextIO) -> int:
     say(session.greeting())
     while True:
         try:  # the prompt too: a Ctrl-C arriving just after the answer is printed drops a line, never the call
-            stdout.write(w("prompt", session.lang))
+            stdout.write(w("prompt", session.ui_lang))
             stdout.flush()
             line = stdin.readline()
             if not line:  # Ctrl-D
                 stdout.write("\n")
-                say([w("bye", session.lang)])
+                say([w("bye", session.ui_lang)])
                 return 0
             say(session.handle(line))
         except Quit:
-            say([w("bye", session.lang)])
+            say([w("bye", session.ui_lang)])
             return 0
         except KeyboardInterrupt:  # Ctrl-C: the line is dropped, the call goes on
             stdout.write("\n")

@@ -107,8 +107,8 @@ def result_line(hit: Hit, i: int, n: int, lang: str, in_list: bool) -> str:
 def _needs_said(rec: dict[str, Any], lang: str) -> str:
     vocab = vocabulary.load()
     order = {term.id: k for k, term in enumerate(vocab.needs)}
-    needs = sorted((n for n in rec.get("needs") or [] if n in order), key=order.get)
-    labels = [vocab.term(n).label(lang) for n in needs]
+    needs = sorted((n for n in rec.get("needs") or [] if n in order), key=order.__getitem__)
+    labels = [term.label(lang) for term in map(vocab.term, needs) if term]
     if len(labels) > NEEDS_ON_A_PAGE:
         labels = labels[:NEEDS_ON_A_PAGE] + [w("row.more_languages", lang, n=len(labels) - NEEDS_ON_A_PAGE)]
     return ", ".join(labels) or w("value.none_listed", lang)

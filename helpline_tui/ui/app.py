@@ -23,9 +23,9 @@ from helpline_tui import config as config_mod
 from helpline_tui import paths
 from helpline_tui.core import matched, tally
 from helpline_tui.core.directory import DirectoryError, get_record
-from helpline_tui.i18n import normalise_language, number, t
+from helpline_tui.core.live_directory import LiveDirectory
+from helpline_tui.i18n import normalise_ui_language, number, t
 from helpline_tui.ui import commands, themes
-from helpline_tui.ui.live_directory import LiveDirectory
 from helpline_tui.ui.messages import OpenService, ToggleReferral
 
 POLL_SECONDS = 1.5
@@ -81,7 +81,7 @@ class HelplineApp(App):
         self.tally_writer: tally.TallyWriter | None = None
         self.call_tally: tally.CallTally | None = None
         self._confirmation: Notification | None = None
-        self.set_reactive(HelplineApp.ui_lang, normalise_language(lang or self.config.language))
+        self.set_reactive(HelplineApp.ui_lang, normalise_ui_language(lang or self.config.ui_language))
         self.set_reactive(HelplineApp.slip_lang, self.default_slip_lang)
         self.register_theme(themes.HIGH_CONTRAST)
         requested = theme_name or self.config.theme
@@ -197,7 +197,7 @@ class HelplineApp(App):
     def default_slip_lang(self) -> str:
         """The settings file's slip language, else the interface's (a Spanish-speaking volunteer
         who switches to Spanish wants Spanish slips)."""
-        return normalise_language(self.config.slip_language or self.ui_lang)
+        return normalise_ui_language(self.config.slip_language or self.ui_lang)
 
     def watch_ui_lang(self, lang: str) -> None:
         commands.translate_bindings(self, lang)

@@ -7,12 +7,12 @@ are swapped in place when the interface language changes.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
@@ -22,6 +22,8 @@ from helpline_tui.i18n import t
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
+
+    from helpline_tui.ui.app import HelplineApp
 
 # Scopes: where a binding lives. "app" bindings work on every screen.
 SCOPES = ("app", "search", "detail", "referral", "dialog")
@@ -50,7 +52,7 @@ class Command:
 REGISTRY: tuple[Command, ...] = (
     # In footer order. "app" commands work on every screen (dialogs excepted).
     Command("help", "app.show_help", "f1,question_mark", ("app",), hide_in=("referral",)),
-    Command("location", "pick_location", "f2", ("search",)),
+    Command("location", "pick_place", "f2", ("search",)),
     Command("copy_slip", "copy_slip", "f2", ("referral",), palette_anywhere=True),
     Command("language", "pick_language", "f3", ("search",)),
     Command("slip_language", "toggle_slip_language", "f3", ("referral",)),
@@ -132,7 +134,7 @@ def commands_for(scope: str) -> list[Command]:
     return [c for c in REGISTRY if scope in c.scopes]
 
 
-def bindings(scope: str, lang: str = "en", priority: bool = False) -> list[Binding]:
+def bindings(scope: str, lang: str = "en", priority: bool = False) -> list[BindingType]:
     """The BINDINGS for `scope`. A screen's list includes the "app" commands (their actions are
     `app.…`), so the footer shows every key in registry order: F1, F2, … F10, then letters.
     `priority`: every key acts before the next one is routed (a dialog with no text to type)."""
@@ -234,7 +236,7 @@ class HelplineCommands(Provider):
     everything else, filter values included; then the fuzzy score of the best name decides."""
 
     def _entries(self) -> Iterable[PaletteEntry]:
-        app = self.app
+        app = cast("HelplineApp", self.app)
         lang = app.ui_lang
         other = "en" if lang == "es" else "es"
         screen = self.screen
@@ -269,7 +271,8 @@ class HelplineCommands(Provider):
         # above any fuzzy score for this query (at most 8 per character typed: textual.fuzzy)
         well_matched_bonus = 8 * len(folded.lower()) + 1
         for entry in self._entries():
-            score, offsets, name = 0.0, (), entry.text
+            score, name = 0.0, entry.text
+            offsets: Sequence[int] = ()
             for candidate in (entry.text, *entry.aliases):
                 candidate_score, candidate_offsets = _FUZZY.match(folded, fold_chars(candidate))
                 if candidate_score > score:

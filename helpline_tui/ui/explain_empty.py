@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from helpline_tui.core.live_directory import LiveDirectory
 from helpline_tui.core.search import FilterError, search
-from helpline_tui.ui.live_directory import LiveDirectory
 from helpline_tui.ui.state import RADIUS_CHOICES, FilterState
 from helpline_tui.ui.widgets.empty_state import Alternative, Explanation
 

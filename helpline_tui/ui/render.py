@@ -13,6 +13,8 @@ import datetime as dt
 import json
 import os
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +26,7 @@ from helpline_tui.core import concepts, matched, meetings, phones, referral, voc
 from helpline_tui.core.display import display_text
 from helpline_tui.core.directory import source_formats
 from helpline_tui.core.records import MAIN_LANGUAGES
+from helpline_tui.core.samhsa_table import code_name
 from helpline_tui.core.search import Hit
 from helpline_tui.i18n import miles, t
 
@@ -49,8 +52,8 @@ def _need_order() -> dict[str, int]:
 def key_needs(needs: list[str] | None, lang: str, limit: int = 3, shown: frozenset[str] = frozenset()) -> str:
     """The first needs in vocabulary order (treatment kinds before supports), but those `shown`."""
     vocab, order = vocabulary.load(), _need_order()
-    chosen = sorted((n for n in (needs or []) if n in order and n not in shown), key=order.get)[:limit]
-    return ", ".join(vocab.term(n).label(lang) for n in chosen)
+    chosen = sorted((n for n in (needs or []) if n in order and n not in shown), key=order.__getitem__)[:limit]
+    return ", ".join(term.label(lang) for term in map(vocab.term, chosen) if term)
 
 
 def best_phone(rec: dict[str, Any]) -> str:
@@ -119,7 +122,7 @@ class PageText(Text):
     """The service page: every string appended passes the display rule, lines kept. The page shows
     the source record as imported, so this is what keeps a source's escapes off the terminal."""
 
-    def append(self, text, style=None):  # type: ignore[override]
+    def append(self, text, style=None):
         return super().append(display_text(text, multiline=True) if isinstance(text, str) else text, style)
 
 
@@ -165,8 +168,6 @@ def also_listed(rec: dict[str, Any]) -> list[str]:
     gives them ("ACC" -> "Aftercare/continuing care"), a label the locator API sent as it was
     sent; a code only when no name is known (a Meeting Guide type or an AIRS code this version does
     not know)."""
-    from importers.samhsa_codes import code_name
-
     samhsa = any(f.startswith("samhsa") for f in source_formats(rec))
     out = []
     for code in rec.get("unmapped_codes") or []:
@@ -189,10 +190,20 @@ def position_text(precision: str | None, lang: str) -> str:
     return "~ " + t("detail.position_approximate", lang)  # a kind of position this version does not know
 
 
-def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool, add_key: str,
-                hit: Hit | None = None) -> Text:
-    vocab = vocabulary.load()
-    out = PageText()
+@dataclass(frozen=True)
+class PageContext:
+    """What the service page is shown with, besides the record."""
+
+    ui_lang: str  # the interface language the page is written in
+    now: dt.datetime
+    in_list: bool  # on the call's referral list
+    add_key: str  # the key that adds it, named when it is not on the list
+    hit: Hit | None = None  # the search result it was opened from: distance, area-wide, approximate
+
+
+def _title(rec: dict[str, Any], page: PageContext) -> Text:
+    """Name; kind, organisation and site; whether it is on the referral list; a status not active."""
+    lang, out = page.ui_lang, PageText()
     out.append(rec.get("name") or "", style="bold")
     out.append("\n")
     subtitle = [t(f"kind.{rec.get('kind')}", lang)] if rec.get("kind") else []
@@ -200,27 +211,34 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         if rec.get(key) and rec[key] != rec.get("name"):
             subtitle.append(rec[key])
     out.append(SEP.join(subtitle) + "\n")
-    if in_list:
+    if page.in_list:
         out.append(t("detail.in_list", lang), style="bold")
     else:
-        out.append(t("detail.not_in_list", lang, key=add_key))
+        out.append(t("detail.not_in_list", lang, key=page.add_key))
     out.append("\n")
     status = rec.get("status") or "active"
     if status != "active":
         out.append("! " + t("flag.inactive", lang, status=t(f"status.{status}", lang)), style="bold")
         out.append("\n")
+    return out
 
+
+def _phones(rec: dict[str, Any], page: PageContext) -> Text:
+    lang, out = page.ui_lang, PageText()
     _heading(out, t("detail.phones", lang))
-    phones = referral.phone_list(rec, lang, ("phone.intake", "phone.main", "phone.hotline"), "phone.dial_in")
-    if phones:
-        for label, number in phones:
-            _row(out, label, number, "bold")
-    else:
+    numbers = referral.phone_list(rec, lang, ("phone.intake", "phone.main", "phone.hotline"), "phone.dial_in")
+    for label, number in numbers:
+        _row(out, label, number, "bold")
+    if not numbers:
         out.append("  " + t("detail.no_phone", lang) + "\n")
+    return out
 
+
+def _address(rec: dict[str, Any], page: PageContext) -> Text:
+    """Address, county, service area, distance and how far the position can be trusted."""
+    lang, hit, out = page.ui_lang, page.hit, PageText()
     _heading(out, t("detail.address", lang))
-    address = referral.address_line(rec)
-    out.append("  " + (address or t("detail.no_address", lang)) + "\n")
+    out.append("  " + (referral.address_line(rec) or t("detail.no_address", lang)) + "\n")
     if rec.get("county"):
         _row(out, t("detail.county", lang), rec["county"])
     if rec.get("service_area"):
@@ -231,9 +249,14 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         out.append("  " + t("flag.approximate", lang) + "\n")
     if hit is not None and hit.area_wide:
         out.append("  " + t("flag.area_wide", lang) + "\n")
+    return out
 
+
+def _hours(rec: dict[str, Any], page: PageContext) -> Text:
+    """Today's hours and whether it is open now, in the service's own zone; the week; notes."""
+    lang, out = page.ui_lang, PageText()
     _heading(out, t("detail.hours", lang))
-    today = hours_mod.today(rec.get("hours"), now, rec.get("time_zone"))  # the page sets it: zones.record_zone
+    today = hours_mod.today(rec.get("hours"), page.now, rec.get("time_zone"))  # the page sets it: zones.record_zone
     if today.known:
         ranges = hours_mod.format_ranges(today.ranges, t("hours.all_day", lang)) or t("hours.none_today", lang)
         out.append("  " + t("detail.today", lang, day=t(f"day.{today.day}", lang)) + ": " + ranges + SEP)
@@ -245,77 +268,146 @@ def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool,
         out.append("  " + t("hours.unknown", lang) + "\n")
     if notes := hours_mod.hours_notes(rec.get("hours"), rec.get("hours_text")):
         out.append("  " + notes.replace("\n", "\n  ") + "\n")
+    return out
 
+
+def _meeting(rec: dict[str, Any], page: PageContext) -> Text:
+    """A meeting's way of meeting (in person, online, both) and its types by name; nothing otherwise."""
+    lang, out = page.ui_lang, PageText()
     meeting = meetings.facts(rec)
-    if meeting is not None and (meeting.attends or meeting.types):
-        _heading(out, t("detail.meeting", lang))
-        if meeting.attends:
-            out.append("  " + _wrap(t(f"meeting.{meeting.attends}", lang), 2, 2) + "\n")
-        names = [meetings.type_name(code, lang) for code in meeting.types]
-        known = [n for n in names if n]
-        if known:
-            _labelled(out, t("meeting.types", lang), ", ".join(known))
+    if meeting is None or not (meeting.attends or meeting.types):
+        return out
+    _heading(out, t("detail.meeting", lang))
+    if meeting.attends:
+        out.append("  " + _wrap(t(f"meeting.{meeting.attends}", lang), 2, 2) + "\n")
+    known = [name for name in (meetings.type_name(code, lang) for code in meeting.types) if name]
+    if known:
+        _labelled(out, t("meeting.types", lang), ", ".join(known))
+    return out
 
+
+def _languages(rec: dict[str, Any], page: PageContext) -> Text:
+    lang, out = page.ui_lang, PageText()
     _heading(out, t("detail.languages", lang))
     codes = rec.get("languages") or []
     if codes:
         out.append("  " + referral.languages_text(codes, lang) + f" ({language_codes(codes, lang)})\n")
     else:
         out.append("  " + t("detail.languages_unknown", lang) + "\n")
+    return out
 
+
+def _needs(rec: dict[str, Any], page: PageContext) -> Text:
+    """The needs under their recovery-capital domains, in the vocabulary's domain order."""
+    lang, vocab, out = page.ui_lang, vocabulary.load(), PageText()
     _heading(out, t("detail.needs", lang))
-    needs = [n for n in (rec.get("needs") or [])]
-    if needs:
-        by_domain: dict[str, list[str]] = {}
-        for need in needs:
-            term = vocab.term(need)
-            by_domain.setdefault(term.domain if term and term.domain else "", []).append(
-                term.label(lang) if term else need)
-        for domain in [d.id for d in vocab.domains] + [""]:
-            if domain in by_domain:
-                d = vocab.domain(domain)
-                name = d.label(lang) if d else t("domain.other", lang)
-                out.append(f"  {name}: ", style="bold")
-                out.append(", ".join(by_domain[domain]) + "\n")
-    else:
+    needs = rec.get("needs") or []
+    if not needs:
         out.append("  " + t("detail.no_needs", lang) + "\n")
+        return out
+    by_domain: dict[str, list[str]] = {}
+    for need in needs:
+        term = vocab.term(need)
+        by_domain.setdefault(term.domain if term and term.domain else "", []).append(
+            term.label(lang) if term else need)
+    for domain in [d.id for d in vocab.domains] + [""]:
+        if domain in by_domain:
+            d = vocab.domain(domain)
+            out.append(f"  {d.label(lang) if d else t('domain.other', lang)}: ", style="bold")
+            out.append(", ".join(by_domain[domain]) + "\n")
+    return out
+
+
+def _who_and_payment(rec: dict[str, Any], page: PageContext) -> Text:
+    lang, vocab, out = page.ui_lang, vocabulary.load(), PageText()
     for key, field_name in (("detail.populations", "populations"), ("detail.payment", "payment")):
-        values = rec.get(field_name) or []
-        if values:
-            labels = [(vocab.term(v).label(lang) if vocab.term(v) else v) for v in values]
+        if values := rec.get(field_name) or []:
+            labels = [term.label(lang) if (term := vocab.term(v)) else v for v in values]
             _labelled(out, t(key, lang), ", ".join(labels))
+    return out
+
+
+def _concepts(rec: dict[str, Any], page: PageContext) -> Text:
+    """The services beneath the needs; inferred ones apart and said so: the handler checks them
+    when calling."""
+    out = PageText()
     for key, field_name in (("detail.concepts", "concepts"), ("detail.concepts_inferred", "concepts_inferred")):
-        labels = [c.label(lang) for c in map(concepts.get, rec.get(field_name) or []) if c is not None]
-        if labels:  # inferred ones apart and said so: the handler checks them when calling
-            _labelled(out, t(key, lang), ", ".join(dict.fromkeys(labels)))
+        labels = [c.label(page.ui_lang) for c in map(concepts.get, rec.get(field_name) or []) if c is not None]
+        if labels:
+            _labelled(out, t(key, page.ui_lang), ", ".join(dict.fromkeys(labels)))
+    return out
+
+
+def _also_listed_section(rec: dict[str, Any], page: PageContext) -> Text:
+    out = PageText()
     if listed := also_listed(rec):
-        _labelled(out, t("detail.also_listed", lang), ", ".join(listed))
+        _labelled(out, t("detail.also_listed", page.ui_lang), ", ".join(listed))
+    return out
 
+
+def _description(rec: dict[str, Any], page: PageContext) -> Text:
+    out = PageText()
     if rec.get("description"):
-        _heading(out, t("detail.description", lang))
+        _heading(out, t("detail.description", page.ui_lang))
         out.append("  " + rec["description"] + "\n")
-    if rec.get("website") or rec.get("email"):
-        out.append("\n")
-        if rec.get("website"):
-            joins = meeting is not None and meeting.join_link
-            _row(out, t("detail.join_online" if joins else "detail.website", lang), rec["website"])
-        if rec.get("email"):
-            _row(out, t("detail.email", lang), rec["email"])
+    return out
 
+
+def _web(rec: dict[str, Any], page: PageContext) -> Text:
+    """Website (a meeting's conference link is where one joins it) and email."""
+    lang, out = page.ui_lang, PageText()
+    if not (rec.get("website") or rec.get("email")):
+        return out
+    out.append("\n")
+    if rec.get("website"):
+        meeting = meetings.facts(rec)
+        joins = meeting is not None and meeting.join_link
+        _row(out, t("detail.join_online" if joins else "detail.website", lang), rec["website"])
+    if rec.get("email"):
+        _row(out, t("detail.email", lang), rec["email"])
+    return out
+
+
+def _provenance(rec: dict[str, Any], page: PageContext) -> Text:
+    """Where the record comes from and how much to trust it; a merged site names every source."""
+    lang, out = page.ui_lang, PageText()
     _heading(out, t("detail.provenance", lang))
-    # A merged site names every source that describes it.
     sources = dict.fromkeys(m["source"] for m in rec.get("sources") or [])
     _row(out, t("detail.source", lang), ", ".join(sources) or rec.get("source") or "")
     _row(out, t("detail.imported", lang), (rec.get("imported_at") or "")[:10])
     _row(out, t("detail.verified", lang), rec.get("last_verified") or t("detail.not_verified", lang))
     _row(out, t("detail.position", lang), position_text(rec.get("geo_precision"), lang))
-    _row(out, t("detail.status", lang), t(f"status.{status}", lang))
+    _row(out, t("detail.status", lang), t(f"status.{rec.get('status') or 'active'}", lang))
     _row(out, t("detail.id", lang), rec.get("id") or "")
-    raw = rec.get("raw") or {}
-    if raw:
-        _heading(out, t("detail.raw", lang))
+    return out
+
+
+def _source_record(rec: dict[str, Any], page: PageContext) -> Text:
+    """The record as the source gave it, field by field."""
+    out = PageText()
+    if raw := rec.get("raw") or {}:
+        _heading(out, t("detail.raw", page.ui_lang))
         for key, value in raw.items():
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             out.append(f"  {key}: ", style="italic")
             out.append(f"{shown}\n")
+    return out
+
+
+PageSection = Callable[[dict[str, Any], PageContext], Text]
+
+# The page, top to bottom: what the handler reads out first comes first.
+PAGE_SECTIONS: tuple[PageSection, ...] = (
+    _title, _phones, _address, _hours, _meeting, _languages, _needs, _who_and_payment, _concepts,
+    _also_listed_section, _description, _web, _provenance, _source_record,
+)
+
+
+def detail_text(rec: dict[str, Any], lang: str, now: dt.datetime, in_list: bool, add_key: str,
+                hit: Hit | None = None) -> Text:
+    """The service page: each of PAGE_SECTIONS in turn (a section with nothing to say is empty)."""
+    page = PageContext(lang, now, in_list, add_key, hit)
+    out = PageText()
+    for section in PAGE_SECTIONS:
+        out.append_text(section(rec, page))
     return out

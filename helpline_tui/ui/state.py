@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from helpline_tui.core import facets, vocabulary
 from helpline_tui.core.search import DEFAULT_RADIUS_MILES, Filters
@@ -71,7 +72,8 @@ class FilterState:
             return replace(self, radius=None)
         if facet == "need":
             return replace(self, needs=())
-        return replace(self, **{facet: None})
+        cleared: dict[str, Any] = {facet: None}  # a facet named as its field: language, kind, ...
+        return replace(self, **cleared)
 
     def toggle_need(self, need: str) -> FilterState:
         needs = tuple(n for n in self.needs if n != need)
@@ -84,7 +86,8 @@ class FilterState:
             return self.toggle_need(str(value)) if value else replace(self, needs=())
         if facet == "radius":
             return replace(self, radius=float(value) if value else None)
-        return replace(self, **{facet: value or None})
+        changed: dict[str, Any] = {facet: value or None}
+        return replace(self, **changed)
 
 
 def place_from_suggestion(text: str) -> str:

@@ -51,10 +51,6 @@ CYCLE = ("textual-dark", "textual-light", "high-contrast")
 DEFAULT = "textual-dark"
 
 
-def known_theme_names() -> set[str]:
-    return set(ALIASES) | set(BUILTIN_THEMES) | {HIGH_CONTRAST.name}
-
-
 def resolve(name: str | None) -> str | None:
     """The registered theme name for a user's theme name; None when it is unknown."""
     if not name:

@@ -41,7 +41,7 @@ def expected_answers(db: Path) -> dict[str, tuple[int, int]]:
 def reader_loop(mode: str, db: str, stop, results) -> None:
     """Search until `stop` is set; put (mode, [(started_at, query, total, count, seconds)], errors)."""
     from helpline_tui.core.directory import open_readonly
-    from helpline_tui.ui.live_directory import LiveDirectory
+    from helpline_tui.core.live_directory import LiveDirectory
 
     answers, errors = [], []
     live = LiveDirectory(db) if mode == "live" else None

@@ -20,7 +20,7 @@ SUFFIX = ("Street", "Avenue", "Road", "Boulevard", "Way", "Drive")
 
 
 def code_columns() -> list[str]:
-    table = json.loads((ROOT / "importers" / "data" / "samhsa_codes.json").read_text())["codes"]
+    table = json.loads((ROOT / "helpline_tui" / "core" / "data" / "samhsa_codes.json").read_text())["codes"]
     return [c.lower() for c, e in table.items() if not e.get("legacy")][:315]
 
 

@@ -15,7 +15,7 @@ from helpline_tui.core.records import ServiceRecord
 from helpline_tui.ui.screens.detail import DetailScreen
 from helpline_tui.ui.screens.end_call import ConfirmEndCall
 from helpline_tui.ui.screens.help import HelpScreen
-from helpline_tui.ui.screens.location import LocationPicker
+from helpline_tui.ui.screens.place import PlacePicker
 from helpline_tui.ui.screens.picker import OptionPicker
 from helpline_tui.ui.screens.referral import ReferralScreen
 from helpline_tui.ui.screens.search import SearchScreen
@@ -195,7 +195,7 @@ async def test_language_need_and_place_filters_from_the_keyboard(make_app):
 
         await pilot.press("f2")
         await settle(pilot)
-        assert isinstance(app.screen, LocationPicker)
+        assert isinstance(app.screen, PlacePicker)
         await type_text(pilot, "yonk")
         await settle(pilot)
         suggestions = app.screen.query_one("#place-suggestions", OptionList)
@@ -396,7 +396,7 @@ async def test_an_unknown_place_is_refused_in_the_place_picker(make_app):
         await type_text(pilot, "Qwxz, ZZ")
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, LocationPicker)
+        assert isinstance(app.screen, PlacePicker)
         assert "not a known ZIP code or US city" in plain(app.screen.query_one("#place-error", Static))
         await pilot.press("escape")
         await settle(pilot)

@@ -17,7 +17,7 @@ def test_config_path_follows_the_environment(monkeypatch, tmp_path):
 
 def test_missing_file_gives_defaults(tmp_path):
     loaded = config.load(tmp_path / "absent.toml")
-    assert loaded.error is None and loaded.keys == {} and loaded.language is None
+    assert loaded.error is None and loaded.keys == {} and loaded.ui_language is None
 
 
 def test_every_setting(tmp_path):
@@ -25,7 +25,7 @@ def test_every_setting(tmp_path):
     path.write_text('[ui]\nlanguage = "es"\nslip_language = "en"\ntheme = "high-contrast"\n'
                     '[referral]\nfolder = "~/Slips"\n[keys]\nend_call = "f12"\n', encoding="utf-8")
     loaded = config.load(path)
-    assert (loaded.language, loaded.slip_language, loaded.theme) == ("es", "en", "high-contrast")
+    assert (loaded.ui_language, loaded.slip_language, loaded.theme) == ("es", "en", "high-contrast")
     assert loaded.referral_folder == Path("~/Slips").expanduser() and loaded.keys == {"end_call": "f12"}
 
 
@@ -48,7 +48,7 @@ def test_settings_file_language_is_used_when_the_command_line_gives_none(tmp_pat
     from tests.ui.conftest import build_directory
 
     db = build_directory(tmp_path / "services.sqlite")
-    app = HelplineApp(db, lang=None, config=config.Config(language="es", theme="light"))
+    app = HelplineApp(db, lang=None, config=config.Config(ui_language="es", theme="light"))
     assert app.ui_lang == "es" and app.theme == "textual-light"
-    app = HelplineApp(db, lang="en", config=config.Config(language="es"))
+    app = HelplineApp(db, lang="en", config=config.Config(ui_language="es"))
     assert app.ui_lang == "en"

@@ -9,7 +9,7 @@ from textual.widgets import Input
 from helpline_tui.core.records import ServiceRecord
 from helpline_tui.ui.screens.detail import DetailScreen
 from helpline_tui.ui.screens.help import HelpScreen
-from helpline_tui.ui.screens.location import LocationPicker
+from helpline_tui.ui.screens.place import PlacePicker
 from helpline_tui.ui.screens.picker import OptionPicker
 from helpline_tui.ui.screens.referral import ReferralScreen
 from helpline_tui.ui.screens.search import SearchScreen
@@ -257,7 +257,7 @@ async def test_after_f2_the_list_starts_at_the_top_and_down_and_enter_agree(make
         assert results(app).highlighted == 39
         await pilot.press("f2")
         await settle(pilot)
-        assert isinstance(app.screen, LocationPicker)
+        assert isinstance(app.screen, PlacePicker)
         await type_text(pilot, "10701")
         await pilot.press("enter")
         await settle(pilot)

@@ -33,10 +33,10 @@ class _HelplineParts:
 
     @property
     def helpline(self) -> HelplineApp:
-        return self.app  # type: ignore[attr-defined, return-value]
+        return self.app  # type: ignore[attr-defined]
 
     @property
-    def lang(self) -> str:
+    def ui_lang(self) -> str:
         return self.helpline.ui_lang
 
 
@@ -46,11 +46,11 @@ class HelplineScreen(_HelplineParts, Screen):
     def on_mount(self) -> None:
         self.watch(self.app, "ui_lang", self._language_changed, init=False)
         self.watch(self.app, "directory_generation", self._directory_changed, init=False)
-        commands.translate_bindings(self, self.lang)
+        commands.translate_bindings(self, self.ui_lang)
         self.relabel()
 
     def _language_changed(self, _lang: str) -> None:
-        commands.translate_bindings(self, self.lang)
+        commands.translate_bindings(self, self.ui_lang)
         self.relabel()
 
     def _directory_changed(self, _generation: int) -> None:
@@ -61,7 +61,7 @@ class HelplineScreen(_HelplineParts, Screen):
         from helpline_tui.ui.widgets.directory_header import DirectoryHeader
 
         for header in self.query(DirectoryHeader):
-            header.show(self.helpline.directory.summary, self.lang, self.helpline.tally_header())
+            header.show(self.helpline.directory.summary, self.ui_lang, self.helpline.tally_header())
 
 
 class HelplineModal(_HelplineParts, ModalScreen):

@@ -41,7 +41,7 @@ class DetailScreen(HelplineScreen):
     def compose(self) -> ComposeResult:
         yield DirectoryHeader(id="header")
         with VerticalScroll(id="detail-scroll"):
-            yield Static(t("detail.loading", self.lang), id="detail-body")
+            yield Static(t("detail.loading", self.ui_lang), id="detail-body")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -74,10 +74,10 @@ class DetailScreen(HelplineScreen):
         super().relabel()
         body = self.query_one("#detail-body", Static)
         if self.record is None:
-            body.update(t("detail.missing" if self.missing else "detail.loading", self.lang))
+            body.update(t("detail.missing" if self.missing else "detail.loading", self.ui_lang))
             return
         in_list = self.record_id in self.helpline.referral_ids
-        body.update(detail_text(self.record, self.lang, self.helpline.now(), in_list,
+        body.update(detail_text(self.record, self.ui_lang, self.helpline.now(), in_list,
                                 commands.first_key_display(self.app, "add_referral"), self.hit))
 
     def action_toggle_referral(self) -> None:

@@ -45,14 +45,14 @@ class ConfirmEndCall(HelplineModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="end-call-dialog"):
-            yield Static(Text(t("endcall.title", self.lang), style="bold"), classes="dialog-title")
-            yield Static(Text(t("endcall.body", self.lang, n=self.referrals)))
-            yield Static(Text(kept_text(self.saved, self.notes_kept, self.lang)), id="end-call-kept")
-            yield Static(Text(f"{t('endcall.confirm', self.lang)}    {t('endcall.cancel', self.lang)}",
+            yield Static(Text(t("endcall.title", self.ui_lang), style="bold"), classes="dialog-title")
+            yield Static(Text(t("endcall.body", self.ui_lang, n=self.referrals)))
+            yield Static(Text(kept_text(self.saved, self.notes_kept, self.ui_lang)), id="end-call-kept")
+            yield Static(Text(f"{t('endcall.confirm', self.ui_lang)}    {t('endcall.cancel', self.ui_lang)}",
                               style="bold"), classes="dialog-help")
 
     def on_mount(self) -> None:
-        commands.translate_bindings(self, self.lang)
+        commands.translate_bindings(self, self.ui_lang)
 
     def action_confirm(self) -> None:
         self.dismiss(True)

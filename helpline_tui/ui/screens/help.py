@@ -45,13 +45,13 @@ class HelpScreen(HelplineModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="help-dialog"):
-            yield Static(Text(t("help.title", self.lang), style="bold"), classes="dialog-title")
+            yield Static(Text(t("help.title", self.ui_lang), style="bold"), classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
-                yield Static(help_text(self.app, self.lang), id="help-text")
-            yield Static(t("help.close", self.lang), classes="dialog-help")
+                yield Static(help_text(self.app, self.ui_lang), id="help-text")
+            yield Static(t("help.close", self.ui_lang), classes="dialog-help")
 
     def on_mount(self) -> None:
-        commands.translate_bindings(self, self.lang)
+        commands.translate_bindings(self, self.ui_lang)
         self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:

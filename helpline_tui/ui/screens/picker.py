@@ -67,12 +67,12 @@ class OptionPicker(HelplineModal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -tall" if len(self.items) > 10 else "dialog"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
-            yield TextInput(placeholder=t("picker.narrow", self.lang), id="narrow")
+            yield TextInput(placeholder=t("picker.narrow", self.ui_lang), id="narrow")
             yield OptionList(id="choices")
             yield Static(self.help_text, id="picker-help", classes="dialog-help")
 
     def on_mount(self) -> None:
-        commands.translate_bindings(self, self.lang)
+        commands.translate_bindings(self, self.ui_lang)
         narrow = self.query_one("#narrow", Input)
         narrow.display = self.narrow
         self._fill()
@@ -94,7 +94,7 @@ class OptionPicker(HelplineModal):
     @on(CountsReady)
     def _counts_ready(self, message: CountsReady) -> None:
         self.counts = message.counts
-        self.query_one("#picker-help", Static).update(f"{self.help_text}\n{t('picker.counts', self.lang)}")
+        self.query_one("#picker-help", Static).update(f"{self.help_text}\n{t('picker.counts', self.ui_lang)}")
         self._fill()
 
     def _prompt(self, item: PickerItem) -> Text:
@@ -102,7 +102,7 @@ class OptionPicker(HelplineModal):
         text.append("✓ " if item.selected else "  ", style="bold")
         text.append(display_text(item.label), style="bold" if item.selected else "")
         if self.counts is not None and item.value is not None:
-            text.append(f"  ({number(self.counts.get(item.value, 0), self.lang)})")
+            text.append(f"  ({number(self.counts.get(item.value, 0), self.ui_lang)})")
         return text
 
     def _fill(self) -> None:

@@ -40,7 +40,6 @@ class ReferralScreen(HelplineScreen):
 
     def __init__(self) -> None:
         super().__init__(id="referral-screen")
-        self.last_saved: Path | None = None
         # What the status line says, written for a width in the interface language, and whether it
         # reports a failure; None: the help line.
         self._notice: tuple[Callable[[int], str], bool] | None = None
@@ -83,7 +82,7 @@ class ReferralScreen(HelplineScreen):
 
     def relabel(self) -> None:
         super().relabel()
-        app, lang = self.helpline, self.lang
+        app, lang = self.helpline, self.ui_lang
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(t("referral.title", lang), style="bold")
         title.append(" · " + t("referral.count", lang, n=len(app.referrals)))
@@ -132,7 +131,7 @@ class ReferralScreen(HelplineScreen):
         status = self.query_one("#referral-status", Static)
         if self._notice is None:
             status.set_class(False, "-error")
-            status.update(t("referral.help", self.lang))
+            status.update(t("referral.help", self.ui_lang))
             return
         text_for, error = self._notice
         width = (status.content_region.width or self.app.size.width - 2) - (2 if error else 0)
@@ -196,7 +195,7 @@ class ReferralScreen(HelplineScreen):
     # ---- copy and save -------------------------------------------------------------------------
     def action_copy_slip(self) -> None:
         self.app.copy_to_clipboard(self.slip_text())
-        self._say(lambda _width: t("referral.copied", self.lang,
+        self._say(lambda _width: t("referral.copied", self.ui_lang,
                                    key=commands.first_key_display(self.app, "save_text")))
 
     def action_save_text(self) -> None:
@@ -221,16 +220,16 @@ class ReferralScreen(HelplineScreen):
     def _saved(self, message: Saved) -> None:
         error = message.error or ""
         if message.path is None:
-            self._say(lambda _width: t("referral.save_failed", self.lang, error=error), error=True)
+            self._say(lambda _width: t("referral.save_failed", self.ui_lang, error=error), error=True)
             return
-        self.last_saved = path = message.path
+        path = message.path
         # The end-call dialog says where they stay and whether they hold the note.
         self.helpline.saved_slips.append((path, bool(self._note(True).strip())))
         key = "referral.saved_shared" if message.shared else "referral.saved"
 
         def saved(width: int) -> str:
             # The file name must stay in view: the path gets what the words leave of the line.
-            words = t(key, self.lang, path="")
-            return t(key, self.lang, path=fit_path(path, width - len(words)))
+            words = t(key, self.ui_lang, path="")
+            return t(key, self.ui_lang, path=fit_path(path, width - len(words)))
 
         self._say(saved)

@@ -43,23 +43,24 @@ class ReportsScreen(HelplineModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="reports-dialog"):
-            yield Static(Text(t("reports.title", self.lang), style="bold"), classes="dialog-title")
+            yield Static(Text(t("reports.title", self.ui_lang), style="bold"), classes="dialog-title")
             with VerticalScroll(id="reports-scroll"):
-                yield Static(t("status.searching", self.lang), id="reports-week")
+                yield Static(t("status.searching", self.ui_lang), id="reports-week")
                 yield Static("", id="reports-unmet")
-                yield Static(Text(t("reports.gaps", self.lang), style="bold underline"), classes="reports-heading")
-                yield Static(t("reports.gaps_empty", self.lang), id="coverage-gaps")
-            yield Static(t("reports.close", self.lang), classes="dialog-help")
+                yield Static(Text(t("reports.gaps", self.ui_lang), style="bold underline"), classes="reports-heading")
+                yield Static(t("reports.gaps_empty", self.ui_lang), id="coverage-gaps")
+            yield Static(t("reports.close", self.ui_lang), classes="dialog-help")
 
     def on_mount(self) -> None:
-        commands.translate_bindings(self, self.lang)
+        commands.translate_bindings(self, self.ui_lang)
         self.query_one("#reports-scroll").focus()
         app = self.helpline
         self._load_gaps(app.directory.path)
-        if not app.tally_on:
-            self.query_one("#reports-week", Static).update(t("reports.off", self.lang))
+        writer = app.tally_writer
+        if not app.tally_on or writer is None:
+            self.query_one("#reports-week", Static).update(t("reports.off", self.ui_lang))
             return
-        app.tally_writer.flush()  # the calls just ended count too
+        writer.flush()  # the calls just ended count too
         self._load(app.tally_path, app.now().date(), app.tally_settings.min_cell)
 
     @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
@@ -78,7 +79,7 @@ class ReportsScreen(HelplineModal):
             conn.close()
 
     def on_reports_screen_gaps_loaded(self, message: GapsLoaded) -> None:
-        lang = self.lang
+        lang = self.ui_lang
         if not message.gaps:
             self.query_one("#coverage-gaps", Static).update(t("reports.gaps_none", lang, miles=GAP_RADIUS_MILES))
             return
@@ -89,7 +90,7 @@ class ReportsScreen(HelplineModal):
         self.query_one("#coverage-gaps", Static).update("\n".join(lines))
 
     def on_reports_screen_loaded(self, message: Loaded) -> None:
-        lang = self.lang
+        lang = self.ui_lang
         week = self.query_one("#reports-week", Static)
         if message.error or message.summary is None:
             week.update(t("tally.error", lang, error=message.error or ""))

@@ -12,6 +12,10 @@ act when the App routes them, before it routes the next key: typed fast ("bay co
 goes to the list, not to the search box. Each first waits until the focused widget has handled the keys
 sent to it before this one (and, from the search box, until the results for those words are on screen),
 so they act on what the handler saw.
+
+About 600 lines, over the usual 500: the request numbering, the focus keys and the filter actions all
+read and write the one screen's state (filters, page, request numbers); the menus' items are built in
+ui/filter_menus.py.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from functools import partial
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, Input
@@ -40,7 +44,7 @@ from helpline_tui.ui import filter_menus as menus
 from helpline_tui.ui.explain_empty import explain
 from helpline_tui.ui.messages import ToggleReferral
 from helpline_tui.ui.screens.base import HelplineScreen
-from helpline_tui.ui.screens.location import LocationPicker, PlaceChoice
+from helpline_tui.ui.screens.place import PlacePicker, PlaceChoice
 from helpline_tui.ui.screens.picker import Choice, OptionPicker, PickerItem
 from helpline_tui.ui.state import FilterState
 from helpline_tui.ui.widgets.directory_header import DirectoryHeader
@@ -87,7 +91,7 @@ class PaintRecord:
 
 class SearchScreen(HelplineScreen):
     SCOPE = "search"
-    FOCUS_BINDINGS = [
+    FOCUS_BINDINGS: list[BindingType] = [
         Binding("down", "down_from_search", show=False, priority=True),
         Binding("up", "up_from_results", show=False, priority=True),
         Binding("tab", "move_focus(1)", show=False, priority=True),
@@ -159,7 +163,7 @@ class SearchScreen(HelplineScreen):
 
     def relabel(self) -> None:
         super().relabel()
-        lang = self.lang
+        lang = self.ui_lang
         self.query_one("#query", SearchBox).placeholder = t("search.placeholder", lang)
         self.query_one("#chips", FilterChips).show(self.filters, lang)
         if self.page is not None:
@@ -170,7 +174,7 @@ class SearchScreen(HelplineScreen):
         self.request_search()
 
     def _referrals_changed(self, _referrals) -> None:
-        self.query_one("#results", ResultsList).refresh_rows(self.lang, self.helpline.referral_ids)
+        self.query_one("#results", ResultsList).refresh_rows(self.ui_lang, self.helpline.referral_ids)
 
     # ---- searching ----------------------------------------------------------------------------
     @property
@@ -198,7 +202,7 @@ class SearchScreen(HelplineScreen):
         self.restart_seq = self.latest_seq
 
     def watch_filters(self, _old: FilterState, new: FilterState) -> None:
-        self.query_one("#chips", FilterChips).show(new, self.lang)
+        self.query_one("#chips", FilterChips).show(new, self.ui_lang)
         self._refresh_footer()
         self.request_search()
         self.restart_seq = self.latest_seq
@@ -266,7 +270,7 @@ class SearchScreen(HelplineScreen):
             return
         self.painted_seq = message.request.seq
         self.page = None
-        self.query_one("#status", StatusLine).show_error(message.message, self.lang, message.filter_error)
+        self.query_one("#status", StatusLine).show_error(message.message, self.ui_lang, message.filter_error)
         self.query_one("#results", ResultsList).show_nothing()
         self._wake_paint_waiters()
 
@@ -286,7 +290,7 @@ class SearchScreen(HelplineScreen):
         self._refresh_footer()
 
     def _show_page(self, page: SearchPage, keep_highlight: bool = True) -> None:
-        lang = self.lang
+        lang = self.ui_lang
         self.query_one("#status", StatusLine).show_page(page, lang)
         results = self.query_one("#results", ResultsList)
         keep = results.highlighted_id if keep_highlight else None
@@ -311,7 +315,7 @@ class SearchScreen(HelplineScreen):
 
     def _show_empty(self) -> None:
         self.query_one("#empty", EmptyState).show(
-            self.query_text, self.filters, self.explanation, self.lang,
+            self.query_text, self.filters, self.explanation, self.ui_lang,
             commands.first_key_display(self.app, "widen"), commands.first_key_display(self.app, "reset_filters"))
 
     # ---- moving between the search box and the results -----------------------------------------
@@ -365,7 +369,7 @@ class SearchScreen(HelplineScreen):
 
     def _open(self, hit) -> None:
         if hit is not None:
-            self.app.open_service(hit)  # at once: the keys after Enter belong to the detail screen
+            self.helpline.open_service(hit)  # at once: the keys after Enter belong to the detail screen
 
     def action_open_top(self) -> None:
         results = self.query_one("#results", ResultsList)
@@ -405,7 +409,7 @@ class SearchScreen(HelplineScreen):
             return
         name = hit.record.get("name") or ""
         if hit.record["id"] in self.helpline.referral_ids:
-            self.helpline.confirm(t("referral.already", self.lang, name=name,
+            self.helpline.confirm(t("referral.already", self.ui_lang, name=name,
                                     key=commands.first_key_display(self.app, "referral")))
             return
         self.post_message(ToggleReferral(hit.record["id"], name))
@@ -480,8 +484,7 @@ class SearchScreen(HelplineScreen):
     # ---- filters ------------------------------------------------------------------------------
     @on(Chip.Chosen)
     def _chip_chosen(self, message: Chip.Chosen) -> None:
-        facet = "location" if message.facet == "place" else message.facet
-        getattr(self, f"action_pick_{facet}")()
+        getattr(self, f"action_pick_{message.facet}")()  # every facet has its action_pick_<facet>
 
     @on(Chip.Cleared)
     def _chip_cleared(self, message: Chip.Cleared) -> None:
@@ -494,7 +497,7 @@ class SearchScreen(HelplineScreen):
             box.value = ""
         self.reading = None
         self.set_reactive(SearchScreen.filters, FilterState())
-        self.query_one("#chips", FilterChips).show(self.filters, self.lang)
+        self.query_one("#chips", FilterChips).show(self.filters, self.ui_lang)
         self.explanation = None
         self.query_one("#results", ResultsList).highlighted = None
         self.set_focus(box)  # now, not after the keys already typed: they belong in the box
@@ -511,22 +514,22 @@ class SearchScreen(HelplineScreen):
 
     def action_toggle_nearest_first(self) -> None:
         if not self.filters.place:
-            self.notify(t("sort.needs_place", self.lang))
+            self.notify(t("sort.needs_place", self.ui_lang))
             return
         self.filters = replace(self.filters, nearest_first=not self.filters.nearest_first)
-        self.notify(t("sort.nearest" if self.filters.nearest_first else "sort.best", self.lang))
+        self.notify(t("sort.nearest" if self.filters.nearest_first else "sort.best", self.ui_lang))
 
     def action_reset_filters(self) -> None:
         if not self.filters.is_empty:
             self.filters = FilterState()
-            self.notify(t("filters.reset", self.lang))
+            self.notify(t("filters.reset", self.ui_lang))
 
     def action_widen(self) -> None:
         best = self.explanation.best if self.explanation else None
         if best is None:
-            self.notify(t("widen.nothing", self.lang))
+            self.notify(t("widen.nothing", self.ui_lang))
             return
-        self.notify(t("widen.done", self.lang, action=widen_action(best, self.filters, self.lang)), markup=False)
+        self.notify(t("widen.done", self.ui_lang, action=widen_action(best, self.filters, self.ui_lang)), markup=False)
         if best.facet == "radius":
             self.filters = self.filters.with_value("radius", best.radius)
         else:
@@ -547,7 +550,7 @@ class SearchScreen(HelplineScreen):
 
     def _open_picker(self, facet: str, items: list[PickerItem], help_key: str = "picker.help",
                      counts: bool = True, narrow: bool = True) -> None:
-        picker = OptionPicker(t(f"chip.{facet}", self.lang), items, t(help_key, self.lang),
+        picker = OptionPicker(t(f"chip.{facet}", self.ui_lang), items, t(help_key, self.ui_lang),
                               load_counts=self._counts_loader(facet) if counts else None, narrow=narrow,
                               picker_id=f"picker-{facet}")
         self.app.push_screen(picker, callback=partial(self._picked, facet))
@@ -557,8 +560,8 @@ class SearchScreen(HelplineScreen):
             return
         self.filters = self.filters.with_value(facet, choice.value)
 
-    def action_pick_location(self) -> None:
-        self.app.push_screen(LocationPicker(self.filters.place),
+    def action_pick_place(self) -> None:
+        self.app.push_screen(PlacePicker(self.filters.place),
                              callback=self._place_picked)
 
     def _place_picked(self, choice: PlaceChoice | None) -> None:
@@ -569,26 +572,26 @@ class SearchScreen(HelplineScreen):
         directory = self.helpline.directory
         with directory.lock:  # every code the directory holds, as the picker offers it
             held = [code for (code,) in directory.conn.execute("SELECT DISTINCT lang FROM service_languages")]
-        self._open_picker("language", menus.language_items(self.filters, self.lang, held))
+        self._open_picker("language", menus.language_items(self.filters, self.ui_lang, held))
 
     def action_pick_need(self) -> None:
-        self._open_picker("need", menus.need_items(self.filters, self.lang), help_key="picker.need_help")
+        self._open_picker("need", menus.need_items(self.filters, self.ui_lang), help_key="picker.need_help")
 
     def action_pick_kind(self) -> None:
-        self._open_picker("kind", menus.kind_items(self.filters, self.lang), narrow=False)
+        self._open_picker("kind", menus.kind_items(self.filters, self.ui_lang), narrow=False)
 
     def action_pick_population(self) -> None:
-        self._open_picker("population", menus.term_items("population", self.filters, self.lang))
+        self._open_picker("population", menus.term_items("population", self.filters, self.ui_lang))
 
     def action_pick_payment(self) -> None:
-        self._open_picker("payment", menus.term_items("payment", self.filters, self.lang))
+        self._open_picker("payment", menus.term_items("payment", self.filters, self.ui_lang))
 
     def action_pick_radius(self) -> None:
-        self._open_picker("radius", menus.radius_items(self.filters, self.lang), counts=False, narrow=False)
+        self._open_picker("radius", menus.radius_items(self.filters, self.ui_lang), counts=False, narrow=False)
 
     def action_pick_more(self) -> None:
-        picker = OptionPicker(t("more.title", self.lang), menus.more_items(self.filters, self.lang),
-                              t("picker.help", self.lang), narrow=False, picker_id="picker-more")
+        picker = OptionPicker(t("more.title", self.ui_lang), menus.more_items(self.filters, self.ui_lang),
+                              t("picker.help", self.ui_lang), narrow=False, picker_id="picker-more")
         self.app.push_screen(picker, callback=self._more_picked)
 
     def _more_picked(self, choice: Choice | None) -> None:
@@ -597,5 +600,5 @@ class SearchScreen(HelplineScreen):
 
     def palette_filter_entries(self):
         """("Need: Methadone", sets it) for the command palette."""
-        for text, facet, value in menus.palette_entries(self.lang):
+        for text, facet, value in menus.palette_entries(self.ui_lang):
             yield text, partial(self._picked, facet, Choice(value))

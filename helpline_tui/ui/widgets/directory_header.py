@@ -12,8 +12,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from helpline_tui.core.display import display_text
+from helpline_tui.core.live_directory import DirectorySummary
 from helpline_tui.i18n import t, tn
-from helpline_tui.ui.live_directory import DirectorySummary
 
 SEP = " · "
 MIN_NAME = 8  # a file name shorter than this once cut says nothing: it is left out instead

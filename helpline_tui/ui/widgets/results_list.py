@@ -90,7 +90,7 @@ class ResultsList(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.hits: list[Hit] = []
-        self._lang = "en"
+        self._ui_lang = "en"
         self._referral_ids: set[str] = set()
         self._generation = 0
         self._rows: LRUCache[RowKey, Content] = LRUCache(maxsize=1000)
@@ -114,10 +114,10 @@ class ResultsList(ScrollView, can_focus=True):
 
     def show_nothing(self) -> None:
         self.hits = []
-        self._show(self._lang, self._referral_ids, None)
+        self._show(self._ui_lang, self._referral_ids, None)
 
     def _show(self, lang: str, referral_ids: set[str], keep_id: str | None) -> None:
-        self._lang, self._referral_ids = lang, set(referral_ids)
+        self._ui_lang, self._referral_ids = lang, set(referral_ids)
         index = 0 if self.hits else None
         if keep_id is not None:
             index = next((i for i, hit in enumerate(self.hits) if hit.record["id"] == keep_id), index)
@@ -146,12 +146,12 @@ class ResultsList(ScrollView, can_focus=True):
         hit = self.hits[index]
         key = self._row_key(hit)
         if (row := self._rows.get(key)) is None:
-            row = self._rows[key] = result_row(hit, self._lang, key[2])
+            row = self._rows[key] = result_row(hit, self._ui_lang, key[2])
         return row
 
     def _row_key(self, hit: Hit) -> RowKey:
         record_id = hit.record["id"]
-        return (record_id, self._lang, record_id in self._referral_ids, distance_text(hit, self._lang), hit.matched)
+        return (record_id, self._ui_lang, record_id in self._referral_ids, distance_text(hit, self._ui_lang), hit.matched)
 
     # ---- drawing ------------------------------------------------------------------------------------
     def validate_highlighted(self, highlighted: int | None) -> int | None:
@@ -250,5 +250,5 @@ class ResultsList(ScrollView, can_focus=True):
         self.highlighted = (self.highlighted or 0) + self._rows_per_page()
 
     def action_select(self) -> None:
-        if self.highlighted_hit is not None:
+        if self.highlighted_hit is not None and self.highlighted is not None:
             self.post_message(self.Selected(self, self.highlighted))

@@ -1,4 +1,4 @@
-"""One line under the filters: "100 of 1,741 · near Yonkers, NY", "Searching…", or a filter problem."""
+"""One line under the filters: "100 of 1,741 · near Yonkers, NY", or a filter problem."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ class StatusLine(Static):
             text.append(" · " + days.label_where(day, page.today, lang))
 
         place = ""
-        label = (page.place or page.nearest_to).label if (page.place or page.nearest_to) else ""
+        shown_place = page.place or page.nearest_to
+        label = shown_place.label if shown_place else ""
         if page.place_read_from:  # "near Philadelphia, PA (from 'philly')": how the query's place was read
             label = t("status.read_from", lang, place=label, words=page.place_read_from)
         if page.place is not None:
@@ -87,11 +88,6 @@ class StatusLine(Static):
     def on_resize(self) -> None:
         if self._page is not None:
             self.show_page(*self._page)
-
-    def show_searching(self, lang: str) -> None:
-        self._page = None
-        self.set_class(False, "-error")
-        self.update(t("status.searching", lang), layout=False)
 
     def show_error(self, message: str, lang: str, filter_error: bool = True) -> None:
         self._page = None

@@ -18,9 +18,9 @@ from textual.widgets.option_list import Option
 
 from helpline_tui.core import geo
 from helpline_tui.core.display import display_text
+from helpline_tui.core.live_directory import LiveDirectory
 from helpline_tui.i18n import t
 from helpline_tui.ui import commands
-from helpline_tui.ui.live_directory import LiveDirectory
 from helpline_tui.ui.screens.base import HelplineModal
 from helpline_tui.ui.state import place_from_suggestion
 from helpline_tui.ui.widgets.text_input import TextInput
@@ -57,7 +57,7 @@ class PlaceSuggester(Suggester):
         return first if first and first.casefold().startswith(value.casefold()) else None
 
 
-class LocationPicker(HelplineModal):
+class PlacePicker(HelplineModal):
     BINDINGS = [*commands.bindings("dialog"), Binding("down", "to_list", show=False)]
 
     class Suggested(Message):
@@ -73,20 +73,20 @@ class LocationPicker(HelplineModal):
             self.place = place
 
     def __init__(self, current: str | None) -> None:
-        super().__init__(id="location-picker")
+        super().__init__(id="place-picker")
         self.current = current or ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(t("location.title", self.lang), style="bold"), classes="dialog-title")
-            yield TextInput(value=self.current, placeholder=t("location.placeholder", self.lang), id="place",
+            yield Static(Text(t("place_picker.title", self.ui_lang), style="bold"), classes="dialog-title")
+            yield TextInput(value=self.current, placeholder=t("place_picker.placeholder", self.ui_lang), id="place",
                             suggester=PlaceSuggester(self.helpline.directory))
             yield Static("", id="place-error")
             yield OptionList(id="place-suggestions")
-            yield Static(t("location.help", self.lang), classes="dialog-help")
+            yield Static(t("place_picker.help", self.ui_lang), classes="dialog-help")
 
     def on_mount(self) -> None:
-        commands.translate_bindings(self, self.lang)
+        commands.translate_bindings(self, self.ui_lang)
         self.query_one("#place", Input).focus()
         self._suggest(self.current)
 
@@ -157,7 +157,7 @@ class LocationPicker(HelplineModal):
     def _resolved(self, message: Resolved) -> None:
         if message.place is None:
             self.query_one("#place-error", Static).update(
-                Text("! " + t("location.unknown", self.lang, place=message.text)))
+                Text("! " + t("place_picker.unknown", self.ui_lang, place=message.text)))
             self.query_one("#place", Input).focus()
             return
         self.dismiss(PlaceChoice(place_from_suggestion(message.text), message.place.label))

@@ -1,9 +1,9 @@
-"""The open directory, shared by the app's workers, and how it notices an import.
+"""The open directory, shared by the interface's workers, and how it notices an import.
 
 Imports replace the file atomically (os.replace), so the read-only connection keeps a consistent view
 of the old file until it is reopened. `changed()` compares the file's identity (inode, mtime, size);
 `reopen()` opens the new file first and swaps it in under the lock, so a search never sees a closed
-connection. Every use of the connection goes through `lock` (one query at a time). No Textual here.
+connection. Every use of the connection goes through `lock` (one query at a time).
 """
 
 from __future__ import annotations
