@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -14,6 +15,15 @@ from helpline_tui.core import query as query_mod
 from helpline_tui.core.textnorm import fold
 from helpline_tui.core.search_scope import Scope, filter_tags, near_rids
 from helpline_tui.core.search_types import DEFAULT_RADIUS_MILES, Filters
+
+
+class PlaceNamed(NamedTuple):
+    """A place a query names and what is left of the query around it."""
+
+    place: geo.Place
+    rest: str  # the query without the place's words (a space after it unless a word is being typed)
+    city: tuple[str, str, tuple[str, ...]] | None  # (folded city, state, the words typed): ranks its services first
+    words: str  # the words the place was read from ("philly", "bostn")
 
 
 def other_reading_of(conn, parsed: query_mod.ParsedQuery, filters: Filters, named, rejected: list,
@@ -25,7 +35,7 @@ def other_reading_of(conn, parsed: query_mod.ParsedQuery, filters: Filters, name
     words ("housing hope": housing in Hope, AR; not "paamos counseling center": Center, TX has none)."""
     if named is not None:
         if read_as == "place" or _named_elsewhere(conn, named, filters):
-            return "name", named[3]
+            return "name", named.words
         return None, None
     found = place_named(conn, parsed, filters, as_place=True) if rejected or read_as == "name" else None
     if found is None or (read_as != "name" and not _serves_the_rest_near(conn, found, filters)):
@@ -35,27 +45,26 @@ def other_reading_of(conn, parsed: query_mod.ParsedQuery, filters: Filters, name
 
 def _serves_the_rest_near(conn, named, filters: Filters) -> bool:
     """Whether a service near the place a query's words were read as has the query's other words."""
-    rest = " AND ".join(g.fts() for g in query_mod.parse(named[1], lexicon.load(conn)).required())
-    return bool(rest) and found_near(conn, rest, named[0], filters)
+    rest = " AND ".join(g.fts() for g in query_mod.parse(named.rest, lexicon.load(conn)).required())
+    return bool(rest) and found_near(conn, rest, named.place, filters)
 
 
 def _named_elsewhere(conn, named, filters: Filters) -> bool:
     """Whether a service whose own name has the words a place was read from, and the query's other
     words, lies away from that place: read as a name, the query would list it."""
     lex = lexicon.load(conn)
-    place_words = [g.fts("name") for g in query_mod.parse(named[3] + " ", lex).groups]  # "la" too
+    place_words = [g.fts("name") for g in query_mod.parse(named.words + " ", lex).groups]  # "la" too
     if not place_words:
         return False
-    rest = [g.fts() for g in query_mod.parse(named[1], lex).required()]
+    rest = [g.fts() for g in query_mod.parse(named.rest, lex).required()]
     expr = query_mod.with_tags(" AND ".join(place_words + rest), filter_tags(filters))
-    near = near_rids(conn, named[0], filters.radius or 0)[0]
+    near = near_rids(conn, named.place, filters.radius or 0)[0]
     return any(rid not in near for (rid,) in conn.execute(
         "SELECT rowid FROM services_fts WHERE services_fts MATCH ? LIMIT 500", (expr,)))
 
 
 def place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_last: bool = False,
-                 as_place: bool = False, rejected: list | None = None
-                 ) -> tuple[geo.Place, str, tuple[str, str, tuple[str, ...]] | None, str] | None:
+                as_place: bool = False, rejected: list | None = None) -> PlaceNamed | None:
     """The place a query names, whatever else it holds ("methadone yonkers spanish", "housing
     10701", "crisis urgente chicago", "blue hill ave boston", "aa espanol orange county"): (the
     place, the query without it, the city for ranking). The place is the longest run of words that
@@ -130,7 +139,7 @@ def place_named(conn, parsed: query_mod.ParsedQuery, filters: Filters, complete_
     if city is not None and city[0] not in geo.city_spellings(typed) and not city[0].startswith(typed):
         kept = groups  # a misspelt town ("walingford aa") is also a word of names there: the Wallingford meeting
     still_typing = bool(kept) and kept[-1] is typing
-    return place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, span_words
+    return PlaceNamed(place, " ".join(g.text for g in kept) + ("" if still_typing else " "), city, span_words)
 
 
 def _small_words_as_places(parsed: query_mod.ParsedQuery) -> list[query_mod.WordGroup]:

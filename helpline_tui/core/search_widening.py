@@ -1,35 +1,22 @@
-"""The steps a search takes when the query as read finds too few: the nearest services however far,
-the city as a point to measure from, the words without the day, any of the words.
+"""The steps a search takes when the query as read finds too few, each a function from one reading
+(search_reading) to the next: typos, a city still being typed, the nearest services however far,
+the city as a point to measure from, the words without the day, any of the words, the services of
+the place named.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import replace
 from typing import Any
 
 
-from helpline_tui.core import (days, geo, lexicon, nearest, zones)
+from helpline_tui.core import (geo, nearest)
 from helpline_tui.core import query as query_mod
-from helpline_tui.core.search_place import a_name_has_every_word, exact_city, query_city
-from helpline_tui.core.search_scope import CANDIDATE_CAP, Scope, area_radius, fetch_candidates
-from helpline_tui.core.search_types import DEFAULT_RADIUS_MILES, Filters, Hit
-
-
-def day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
-    """Whether the day words of a query (`plain`: parsed with them as words) are words of a
-    service's name: a name has every word ("hoy recovery program"), or a day word with the word
-    before it ("a better today scranton")."""
-    groups = [g for g in plain.groups if not g.optional]
-    if a_name_has_every_word(conn, groups, anywhere=False):
-        return True
-    # Not a town before the day: "doylestown friday" is Friday in Doylestown, whatever the
-    # "Doylestown Friday Noon Step Meeting" is called.
-    return any(k > 0 and not groups[k - 1].concept and days.day_at([g.text], 0) is not None
-               and not exact_city(conn, groups[k - 1].text)
-               and a_name_has_every_word(conn, groups[k - 1:k + 1], anywhere=False)
-               for k, g in enumerate(groups))
+from helpline_tui.core.search_place import place_named, query_city
+from helpline_tui.core.search_reading import Reading, is_day, names_a_day
+from helpline_tui.core.search_scope import CANDIDATE_CAP, Scope, fetch_candidates
+from helpline_tui.core.search_types import DEFAULT_RADIUS_MILES, FEW_RESULTS, Filters, Hit
 
 
 def only_needs(parsed: query_mod.ParsedQuery) -> bool:
@@ -39,43 +26,6 @@ def only_needs(parsed: query_mod.ParsedQuery) -> bool:
     among the services near it with most of the words: the place is never dropped for a search of
     names across the country."""
     return all(g.concept or g.optional for g in parsed.groups)
-
-
-def is_day(group: query_mod.WordGroup) -> bool:
-    return bool(group.concept) and group.concept[0] == "day"
-
-
-def names_a_day(parsed: query_mod.ParsedQuery) -> bool:
-    return any(map(is_day, parsed.groups))
-
-
-def taken_as_place(conn, named: tuple[geo.Place, str, Any], filters: Filters, lex: lexicon.Lexicon,
-                    read_days: bool, now: dt.datetime) -> tuple[geo.Place, Filters, query_mod.ParsedQuery, str, TodayAt]:
-    """The place a query named as the place filter, at F2's default radius, and the rest of it,
-    read with "today" at that place."""
-    place, words = named[0], named[1]
-    today = TodayAt(conn, place, now)
-    # A county or a big city is its area: its farthest ZIP code and a margin, if beyond the default.
-    radius = area_radius(place)
-    return (place, replace(filters, near=place.label, radius=radius),
-            query_mod.parse(words, lex, read_days=read_days, today=lambda: today.weekday), words, today)
-
-
-class TodayAt:
-    """zones.today_at(place, now), worked out only when a query counts a day from today: the zone
-    of a place is a look-up other queries skip."""
-
-    def __init__(self, conn, place: geo.Place | None, now: dt.datetime):
-        self.conn, self.place, self.now, self._today = conn, place, now, None
-
-    def get(self) -> zones.Today:
-        if self._today is None:
-            self._today = zones.today_at(self.conn, self.place, self.now)
-        return self._today
-
-    @property
-    def weekday(self) -> int:
-        return self.get().weekday
 
 
 def nearest_rows(conn, parsed: query_mod.ParsedQuery, scope: Scope, point: geo.Place, count: int,
@@ -155,3 +105,87 @@ def any_words(conn, parsed, scope: Scope, cap: int):
     match_any = parsed.match_any()
     _, total = scope.text_query(conn, match_any, 1)
     return rows[:cap], max(total, min(len(rows), cap))
+
+
+# The widening steps, in the order search() takes them. Each takes the reading so far and returns
+# it unchanged when it does not apply, or the wider reading and what it found.
+
+def with_typos(r: Reading) -> Reading:
+    """Few results: typos on every word, then the relaxed typo budgets, as Typesense's
+    typo_tokens_threshold does; a stage is kept when it finds more."""
+    for stage in (query_mod.TYPOS_EVERYWHERE, query_mod.RELAXED):
+        if not r.parsed.groups or r.total >= FEW_RESULTS:
+            break
+        wider = r.reparse(r.words, stage)
+        if wider.match_all() == r.parsed.match_all():
+            continue
+        more, more_total = fetch_candidates(r.asked.conn, wider, r.scope, CANDIDATE_CAP)
+        if more_total > r.total:
+            r = r.found(more, more_total, parsed=wider)
+    return r
+
+
+def city_being_typed(r: Reading) -> Reading:
+    """Nothing has every word, and the last one may be a city still being typed ("vivienda white
+    plai"): the likeliest city it begins is the place, as when complete."""
+    if not r.few or r.place is not None or r.asked.read_as == "name":
+        return r
+    named = place_named(r.asked.conn, r.parsed, r.filters, complete_last=True)
+    if named is None:
+        return r
+    r = r.at_place(named)
+    return r.found(*fetch_candidates(r.asked.conn, r.parsed, r.scope, CANDIDATE_CAP))
+
+
+def nearest_to_named_place(r: Reading) -> Reading:
+    """Nothing within the radius of the place the query named: the nearest anywhere. Not for a day
+    ("detox today boston"): the services near the place, day "not found", say more than a detox
+    with hours 1,200 miles away."""
+    if r.named is None or r.place is None or r.total != 0 or names_a_day(r.parsed) or not only_needs(r.parsed):
+        return r
+    start = (r.filters.radius or DEFAULT_RADIUS_MILES) * nearest.GROWTH  # nothing is nearer
+    filters = replace(r.filters, near=None, radius=None)
+    scope = Scope(r.asked.conn, filters, None)
+    rows, total = nearest_rows(r.asked.conn, r.parsed, scope, r.place, max(r.asked.limit, FEW_RESULTS), start)
+    return r.found(rows, total, nearest_to=r.place, place=None, filters=filters, scope=scope)
+
+
+def nearest_to_the_city(r: Reading) -> Reading:
+    """"metadona yonkers" with no methadone in Yonkers: methadone nearest to Yonkers, not Yonkers
+    services without methadone. The city becomes a place to measure from."""
+    if not r.few or r.place is not None or r.nearest_to is not None or r.asked.read_as == "name":
+        return r
+    rows, total, point, parsed = nearest_to_city(r.asked.conn, r.parsed, r.scope, max(r.asked.limit, FEW_RESULTS))
+    return r.found(rows, total, nearest_to=point, parsed=parsed)
+
+
+def without_the_day(r: Reading) -> Reading:
+    """No hours on that day ("detox today boston": treatment services rarely list hours): the
+    services without the day, which is said "not found". A day alone never brings a service, as
+    the any-words list would."""
+    if not r.few or not names_a_day(r.parsed):
+        return r
+    without = query_mod.ParsedQuery(text=r.parsed.text, groups=[g for g in r.parsed.groups if not is_day(g)])
+    if not without.groups and r.place is None:  # "tonight 02119": the services near it
+        return r
+    rows, total = fetch_candidates(r.asked.conn, without, r.scope, CANDIDATE_CAP)
+    return r.found(rows, total, every_word=total == 0)
+
+
+def any_of_the_words(r: Reading) -> Reading:
+    """No record has every word: those with the rarer words, as Typesense's drop_tokens_threshold."""
+    if not r.few or len(r.parsed.required()) <= 1:
+        return r
+    return r.found(*any_words(r.asked.conn, r.parsed, r.scope, CANDIDATE_CAP), every_word=False)
+
+
+def services_of_the_place(r: Reading) -> Reading:
+    """None of the words near the place the query named: the services near it, every word said
+    not found, rather than an empty list or the words searched across the country."""
+    if not r.few or r.named is None or r.place is None:
+        return r
+    return r.found(*r.scope.text_query(r.asked.conn, None, CANDIDATE_CAP), every_word=False)
+
+
+WIDENINGS = (with_typos, city_being_typed, nearest_to_named_place, nearest_to_the_city, without_the_day,
+             any_of_the_words, services_of_the_place)
