@@ -10,7 +10,7 @@ import sqlite3
 from typing import Any
 
 
-from helpline_tui.core import (cleaning, geo, meetings, place_area,
+from helpline_tui.core import (cleaning, directory_cache, geo, meetings, place_area,
                                vocabulary)
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
@@ -240,18 +240,14 @@ class Scope:
         return rows, total
 
 
-_NEAR_CACHE: dict[tuple, tuple[dict[int, float], str]] = {}
-
-
 def near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tuple[dict[int, float], str]:
     """Services within the radius (the same haversine as the distance shown) or whose service
     area covers the place (national and statewide lines, the place's ZIP): ({rid: miles, inf for
     an area's}, JSON list)."""
     far = float("inf")
-    index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
-    key = (index_id[0] if index_id else "", place.latitude, place.longitude, place.state, place.zip, place.zips,
-           radius)
-    cached = _NEAR_CACHE.get(key)
+    kept = directory_cache.of(conn).near
+    key = (place.latitude, place.longitude, place.state, place.zip, place.zips, radius)
+    cached = kept.get(key)
     if cached is not None:
         return cached
     if place.zips and not circle_too(place, radius):
@@ -269,9 +265,7 @@ def near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tupl
             "SELECT rid, hl_miles(latitude, longitude, ?, ?) FROM services WHERE rid IN (SELECT value FROM json_each(?))",
             (place.latitude, place.longitude, inside)))
     value = (miles, json.dumps(sorted(miles)))
-    if len(_NEAR_CACHE) > 32:
-        _NEAR_CACHE.clear()
-    _NEAR_CACHE[key] = value
+    directory_cache.DirectoryCache.keep(kept, key, value, directory_cache.MOST_NEAR_SETS)
     return value
 
 
