@@ -158,7 +158,8 @@ def _fellowship_said(parsed: query_mod.ParsedQuery, lex: lexicon.Lexicon) -> dic
     return {"fellowship_missing": meeting_words.label(missing), "fellowships_offered": offered}
 
 
-def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
+def _rank(parsed: query_mod.ParsedQuery, hits: list[Hit], city: tuple[str, str, tuple[str, ...]] | None,
+          by_distance: bool) -> None:
     if parsed.empty or (parsed.short_prefix and not by_distance):
         far = float("inf")
         hits.sort(key=lambda h: ((h.distance_miles if h.distance_miles is not None else far) if by_distance else 0,
@@ -168,9 +169,10 @@ def _rank(parsed, hits: list[Hit], city: str | None, by_distance: bool) -> None:
         hits[:] = [h for _, h in _each_group_once_first([((), h) for h in hits])]
         return
     keyed = []
+    city_state = city[:2] if city is not None else None  # its services rank first, in its main state first
     for h in hits:
         ranking.prepare(h.record)
-        key = ranking.sort_key(parsed, city, h.record, h.distance_miles if by_distance else None)
+        key = ranking.sort_key(parsed, city_state, h.record, h.distance_miles if by_distance else None)
         keyed.append((key, h))
     keyed.sort(key=lambda kh: kh[0])
     groups = max(1, sum(1 for g in parsed.groups if not g.filler))

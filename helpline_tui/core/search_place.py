@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
 from helpline_tui.core import (geo, lexicon, ranking, vocabulary)
+from helpline_tui.core import index_tokens
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.textnorm import fold
 from helpline_tui.core.search_scope import Scope, filter_tags, near_rids
@@ -26,8 +28,8 @@ class PlaceNamed(NamedTuple):
     words: str  # the words the place was read from ("philly", "bostn")
 
 
-def other_reading_of(conn, parsed: query_mod.ParsedQuery, filters: Filters, named, rejected: list,
-                   read_as: str | None) -> tuple[str | None, str | None]:
+def other_reading_of(conn, parsed: query_mod.ParsedQuery, filters: Filters, named: PlaceNamed | None,
+                     rejected: Sequence[tuple[geo.Place, str]], read_as: str | None) -> tuple[str | None, str | None]:
     """The reading not taken of words that could be a place or a name, and those words: "name"
     beside a place read where a service's own name has the place's words away from it
     ("independence" of Independence House, Boston, beside Independence, MO); "place" beside a name
@@ -57,7 +59,7 @@ def _named_elsewhere(conn, named, filters: Filters) -> bool:
     if not place_words:
         return False
     rest = [g.fts() for g in query_mod.parse(named.rest, lex).required()]
-    expr = query_mod.with_tags(" AND ".join(place_words + rest), filter_tags(filters))
+    expr = index_tokens.with_tags(" AND ".join(place_words + rest), filter_tags(filters))
     near = near_rids(conn, named.place, filters.radius or 0)[0]
     return any(rid not in near for (rid,) in conn.execute(
         "SELECT rowid FROM services_fts WHERE services_fts MATCH ? LIMIT 500", (expr,)))
@@ -345,7 +347,7 @@ def query_city(conn, parsed: query_mod.ParsedQuery, complete_last: bool = False)
                 if states:
                     after = words[start + size] if start + size < len(words) else ""
                     named = STATE_WORDS.get(after)
-                    state = named if named in states else geo.likeliest_states(conn, spelling, states)[0]
+                    state = named if named is not None and named in states else geo.likeliest_states(conn, spelling, states)[0]
                     return spelling, state, tuple(words[start:start + size])
         typed = tuple(words[-size:]) if typing_city and len(words) >= size else ()
         if typed and len(typed[-1]) >= CITY_PREFIX_MIN:

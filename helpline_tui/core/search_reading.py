@@ -138,7 +138,7 @@ def day_word_in_a_name(conn, plain: query_mod.ParsedQuery) -> bool:
 
 
 def is_day(group: query_mod.WordGroup) -> bool:
-    return bool(group.concept) and group.concept[0] == "day"
+    return group.concept is not None and group.concept[0] == "day"
 
 
 def names_a_day(parsed: query_mod.ParsedQuery) -> bool:

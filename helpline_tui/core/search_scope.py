@@ -12,6 +12,7 @@ from typing import Any
 
 from helpline_tui.core import (cleaning, directory_cache, geo, meetings, place_area,
                                vocabulary)
+from helpline_tui.core import index_tokens
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS
@@ -105,14 +106,14 @@ def filter_sql(filters: Filters, place: geo.Place | None) -> tuple[list[str], li
 
 def filter_tags(filters: Filters) -> list[str]:
     """The same filters (but place) as index tags, for paths that start from the text index."""
-    tags = [] if filters.include_inactive else [query_mod.tag_token("status", "active")]
+    tags = [] if filters.include_inactive else [index_tokens.tag_token("status", "active")]
     if filters.state:
-        tags.append(query_mod.tag_token("state", filters.state))
+        tags.append(index_tokens.tag_token("state", filters.state))
     if filters.kind:
-        tags.append(query_mod.tag_token("kind", filters.kind))
+        tags.append(index_tokens.tag_token("kind", filters.kind))
     if filters.lang:
-        tags.append(query_mod.keyword_token("language", filters.lang))
-    tags += [query_mod.keyword_token("need", need) for need in filters.needs]
+        tags.append(index_tokens.keyword_token("language", filters.lang))
+    tags += [index_tokens.keyword_token("need", need) for need in filters.needs]
     return tags
 
 
@@ -173,13 +174,13 @@ class Scope:
             # Grid cells around the place, or an area that covers it: a small superset the index
             # finds fast; the exact radius is then checked against the near set.
             lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, _cells_reach(conn, place, filters.radius or 0))
-            cells = query_mod.cell_tokens_covering(lat0, lat1, lon0, lon1)
-            areas = [query_mod.area_token(t) for t in ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])]
+            cells = index_tokens.cell_tokens_covering(lat0, lat1, lon0, lon1)
+            areas = [index_tokens.area_token(t) for t in ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])]
             self.place_expr = "keywords: (" + " OR ".join(f'"{t}"' for t in cells + areas) + ")"
 
     def expression(self, match: str | None) -> str | None:
         """An FTS expression with the filters as tags and the place's cells (None: no condition)."""
-        match = query_mod.with_tags(match, self.tags)
+        match = index_tokens.with_tags(match, self.tags)
         if self.place_expr:
             match = f"({match}) AND {self.place_expr}" if match else self.place_expr
         return match
