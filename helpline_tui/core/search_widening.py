@@ -84,7 +84,9 @@ def nearest_to_city(conn, parsed: query_mod.ParsedQuery, scope: Scope, count: in
 
 def any_words(conn, parsed, scope: Scope, cap: int):
     """No record has every word: score records by the rarer words they have (each group's rows
-    from the index alone, search-notes §6.1 step D), rank the best; total counts any-word matches."""
+    from the index alone, weighted log(1 + records / rows with it): the "drop words" step of
+    docs/search-notes.md, "One well-measured option: staged search"), rank the best; total counts
+    any-word matches."""
     n = max(1, conn.execute("SELECT max(rid) FROM services").fetchone()[0] or 1)
     weights: dict[int, float] = {}
     for group in parsed.groups:
