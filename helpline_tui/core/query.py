@@ -169,7 +169,7 @@ def _phone_number(text: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Typed:
     """The words of one query and what reading them takes."""
 
@@ -180,6 +180,7 @@ class _Typed:
     today: Callable[[], int] | None  # None: day words are read as words
     phrase_index: dict[tuple[str, ...], tuple[str, str]]  # need and language phrases
     concept_phrases: dict[tuple[str, ...], str]  # service concept phrases
+    known: Callable[[str], bool]  # a word of the directory
     meeting_asked: bool
     filler_at: set[int]
     lead_in: set[int]
@@ -189,12 +190,9 @@ class _Typed:
            today: Callable[[], int] | None, phrase_index: dict[tuple[str, ...], tuple[str, str]]) -> _Typed:
         concept_phrases = concepts.phrase_index()
         filler_at, lead_in = _filler_positions(words, concept_phrases)
-        return cls(words, lexicon, stage, typing_last, today, phrase_index, concept_phrases,
-                   meeting_words.asks_for_a_meeting(words, phrase_index, cls.known_to(lexicon)), filler_at, lead_in)
-
-    @staticmethod
-    def known_to(lexicon: Lexicon | None) -> Callable[[str], bool]:
-        return (lambda w: w in lexicon) if lexicon is not None else (lambda w: False)
+        known = (lambda w: w in lexicon) if lexicon is not None else (lambda w: False)
+        return cls(words, lexicon, stage, typing_last, today, phrase_index, concept_phrases, known,
+                   meeting_words.asks_for_a_meeting(words, phrase_index, known), filler_at, lead_in)
 
     def being_typed(self, stop: int) -> bool:
         """Whether the words up to `stop` end the query and the last is still being typed."""
@@ -217,7 +215,7 @@ def _day_read(t: _Typed, i: int) -> Read | None:
 def _meeting_read(t: _Typed, i: int) -> Read | None:
     """"closed aa", "big book", "en línea", "narcotics anonymous": before the need words, where
     'aa' is any mutual-help group."""
-    meeting = meeting_words.phrase_at(t.words, i, t.meeting_asked, t.known_to(t.lexicon))
+    meeting = meeting_words.phrase_at(t.words, i, t.meeting_asked, t.known)
     if meeting is None:
         return None
     size, concept = meeting
