@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from helpline_tui.core.lexicon import Lexicon
+    from helpline_tui.core.place_area import AreaServices
 
 MAX_DIRECTORIES = 8  # directories kept (a re-import is a new one); past that, all are dropped
 # Entries kept per table and directory; past that the table is emptied and fills again.
@@ -22,10 +26,10 @@ class DirectoryCache:
     """What is kept for one index build of a directory."""
 
     def __init__(self) -> None:
-        self.lexicon: Any = None  # core/lexicon.Lexicon, loaded on first use
+        self.lexicon: Lexicon | None = None  # loaded on first use
         self.near: dict[tuple, tuple[dict[int, float], str]] = {}  # (place, radius) -> the near set
         self.services_in_city: dict[tuple[str, str], int] = {}  # (city, state) -> services
-        self.area_services: dict[frozenset, Any] = {}  # an area's ZIP codes -> place_area.AreaServices
+        self.area_services: dict[frozenset[str], AreaServices] = {}  # an area's ZIP codes -> its services
 
     @staticmethod
     def keep(table: dict, key: Any, value: Any, most: int) -> None:

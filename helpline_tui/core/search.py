@@ -68,9 +68,7 @@ def _page(r: Reading, sort: str, reach_outside: bool, started: float) -> SearchP
     hits = _hits(r)
     _order(r, hits, sort, other_words)
     top = hits[:r.asked.limit]
-    # Among every record ranked, not only those shown: "--limit 1" must not call a word missing.
-    missing = () if r.every_word else tuple(
-        g.text for g in parsed.required() if not any(ranking.match_group(g, h.record) for h in hits))
+    missing = r.words_not_found([h.record for h in hits])
     outside = None
     if reach_outside and r.place is not None and r.total == 0 and not (parsed.phone or parsed.short_prefix):
         outside = nearest_outside_hit(conn, parsed, r.filters, r.place)

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
-from helpline_tui.core import days, geo, lexicon, zones
+from helpline_tui.core import days, geo, lexicon, ranking, zones
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.search_place import PlaceNamed, a_name_has_every_word, exact_city, place_named
 from helpline_tui.core.search_scope import CANDIDATE_CAP, Scope, area_radius, fetch_candidates, normalise_filters
@@ -69,6 +69,13 @@ class Reading:
     def few(self) -> bool:
         """Words were read and nothing has them all: a widening step may try."""
         return bool(self.parsed.groups) and self.total == 0
+
+    def words_not_found(self, ranked: list[dict[str, Any]]) -> tuple[str, ...]:
+        """The words none of the records ranked has, when not every word was found (among every
+        record ranked, not only those shown: "--limit 1" must not call a word missing)."""
+        if self.every_word:
+            return ()
+        return tuple(g.text for g in self.parsed.required() if not any(ranking.match_group(g, rec) for rec in ranked))
 
     def reparse(self, words: str, stage: int = query_mod.EXACT_FIRST) -> query_mod.ParsedQuery:
         """Words read as this reading reads them: day words or not, "today" where it is searched."""
