@@ -17,13 +17,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from helpline_tui.core import concepts, days, meeting_words, vocabulary
-from helpline_tui.core.lexicon import Lexicon, equivalents, typo_budget
-from helpline_tui.core.textnorm import fold
 # The index's tokens, importable from here as they always were (fulltext, geo, doctor, nearest use them).
 from helpline_tui.core.index_tokens import CELL_DEGREES, area_token, cell_token, cell_tokens_covering  # noqa: F401
 from helpline_tui.core.index_tokens import keyword_token, quote, tag_token, with_tags  # noqa: F401
+from helpline_tui.core.lexicon import Lexicon, equivalents, typo_budget
 from helpline_tui.core.query_needs import (NOT_CONCEPTS, misspelt_phrase_at, need_word_begun_or_misspelt,
                                            need_word_corrected, need_word_typos)
+from helpline_tui.core.textnorm import fold
 
 # Words that may be missing from a name without costing the match (they still help ranking).
 OPTIONAL_WORDS = frozenset(

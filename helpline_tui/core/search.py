@@ -16,17 +16,15 @@ import sqlite3
 import time
 from typing import Any
 
-
-from helpline_tui.core import (geo, lexicon, meeting_words, meetings, place_area,
-                               ranking)
+from helpline_tui.core import geo, lexicon, meeting_words, meetings, place_area, ranking
 from helpline_tui.core import matched as matched_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.search_place import other_reading_of, query_city
+from helpline_tui.core.search_reading import Reading, first_candidates, read_query
 from helpline_tui.core.search_scope import (CANDIDATE_CAP, CANDIDATE_COLUMNS, area_only, display_rows,
                                             filter_subquery, in_place, normalise_filters, quoted_back)
 from helpline_tui.core.search_types import (DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, FilterError,
                                             Filters, Hit, SearchPage)
-from helpline_tui.core.search_reading import Reading, first_candidates, read_query
 from helpline_tui.core.search_widening import WIDENINGS, nearest_outside_hit
 
 __all__ = ["CANDIDATE_CAP", "CANDIDATE_COLUMNS", "DEFAULT_RADIUS_MILES", "MAX_RADIUS_MILES", "FilterError", "Filters",

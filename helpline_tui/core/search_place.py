@@ -5,18 +5,17 @@ an alias or a county, and when those words are rather a service's name ("phoenix
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from helpline_tui.core import (geo, lexicon, ranking, vocabulary)
-from helpline_tui.core import index_tokens
+from helpline_tui.core import geo, index_tokens, lexicon, ranking, vocabulary
 from helpline_tui.core import query as query_mod
-from helpline_tui.core.textnorm import fold
 from helpline_tui.core.search_scope import Scope, filter_tags, near_rids
 from helpline_tui.core.search_types import DEFAULT_RADIUS_MILES, Filters
+from helpline_tui.core.textnorm import fold
 
 
 class PlaceNamed(NamedTuple):

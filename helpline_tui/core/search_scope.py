@@ -9,15 +9,12 @@ import re
 import sqlite3
 from typing import Any
 
-
-from helpline_tui.core import (cleaning, directory_cache, geo, meetings, place_area,
-                               vocabulary)
-from helpline_tui.core import index_tokens
+from helpline_tui.core import cleaning, directory_cache, geo, index_tokens, meetings, place_area, vocabulary
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS
-from helpline_tui.core.site_merging import sources_of
 from helpline_tui.core.search_types import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, FilterError, Filters
+from helpline_tui.core.site_merging import sources_of
 
 
 RESULT_COLUMNS = (

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-
-from helpline_tui.core import (days, geo, phones, zones)
+from helpline_tui.core import days, geo, phones, zones
 from helpline_tui.core import concepts as concepts_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.records import WEEKDAYS, printable

@@ -10,8 +10,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
-
-from helpline_tui.core import (geo, nearest)
+from helpline_tui.core import geo, nearest
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.search_place import place_named, query_city
 from helpline_tui.core.search_reading import Reading, is_day, names_a_day
