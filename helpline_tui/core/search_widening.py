@@ -167,7 +167,7 @@ def without_the_day(r: Reading) -> Reading:
     if not r.few or not names_a_day(r.parsed):
         return r
     without = query_mod.ParsedQuery(text=r.parsed.text, groups=[g for g in r.parsed.groups if not is_day(g)])
-    if not without.groups and r.place is None:  # "tonight 02119": the services near it
+    if not without.groups and r.place is None:  # a day alone; with a place ("tonight 02119"): the services near it
         return r
     rows, total = fetch_candidates(r.asked.conn, without, r.scope, CANDIDATE_CAP)
     return r.found(rows, total, every_word=total == 0)
