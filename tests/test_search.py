@@ -100,7 +100,7 @@ def test_need_words_in_english_and_spanish_find_services_with_that_need(conn, ty
 
 
 def test_a_half_typed_word_two_needs_begin_stands_for_neither():
-    from helpline_tui.core.query import _need_word_begun_or_misspelt
+    from helpline_tui.core.query_needs import need_word_begun_or_misspelt as _need_word_begun_or_misspelt
 
     # 'medicz' is one typo from 'medica', which begins both medicaid and medicare.
     assert _need_word_begun_or_misspelt("medicz", True, True) is None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from helpline_tui.core import schema
+from helpline_tui.core import directory_cache, schema
 from helpline_tui.core.query import tag_token
 from helpline_tui.core.states import STATE_NAMES
 from helpline_tui.core.textnorm import fold
@@ -344,15 +344,11 @@ def likeliest_states(conn: sqlite3.Connection, city_fold: str, zips: dict[str, i
     return sorted(zips, key=lambda s: (s not in sized, -services.get(s, 0), -zips[s], s))
 
 
-_SERVICES_IN_CITY: dict[tuple[str, str, str], int] = {}
-
-
 def services_in_city(conn: sqlite3.Connection, city_fold: str, state: str) -> int:
     """Services of the directory in a place of this name in this state (its index's place words).
     Asked again keystroke after keystroke ("spring", "springf"...): kept per index build."""
-    index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
-    key = (index_id[0] if index_id else "", city_fold, state)
-    count = _SERVICES_IN_CITY.get(key)
+    cached = directory_cache.of(conn).services_in_city
+    count = cached.get((city_fold, state))
     if count is None:
         # The name in a service's place words, or one of the name's ZIP codes there: a county or
         # alias ("orange county", "philly") is no word of any address, its ZIP codes are.
@@ -361,9 +357,7 @@ def services_in_city(conn: sqlite3.Connection, city_fold: str, state: str) -> in
         where = " OR ".join('"' + w.replace('"', '""') + '"' for w in [city_fold, *zips])
         count = conn.execute("SELECT count(*) FROM services_fts WHERE services_fts MATCH ?",
                              (f'place: ({where}) AND keywords: "{tag_token("state", state)}"',)).fetchone()[0]
-        if len(_SERVICES_IN_CITY) > 4096:
-            _SERVICES_IN_CITY.clear()
-        _SERVICES_IN_CITY[key] = count
+        directory_cache.DirectoryCache.keep(cached, (city_fold, state), count, directory_cache.MOST_CITIES)
     return count
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from helpline_tui.core import directory_cache
+
 # Words that differ only by spelling convention or abbreviation, in names and in queries alike.
 # Each set is one equivalence class; a match through it costs no typo.
 EQUIVALENTS: tuple[frozenset[str], ...] = tuple(frozenset(s.split()) for s in (
@@ -173,18 +175,11 @@ def build_terms(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE temp.fts_vocab")
 
 
-_CACHE: dict[str, Lexicon] = {}
-_CACHE_LOCK = threading.Lock()
-
-
 def load(conn: sqlite3.Connection) -> Lexicon:
     """The lexicon of this directory, loaded once per index build and shared by threads."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
-    key = row[0] if row else ""
-    with _CACHE_LOCK:
-        lex = _CACHE.get(key)
-        if lex is not None:
-            return lex
+    cache = directory_cache.of(conn)
+    if cache.lexicon is not None:
+        return cache.lexicon
     terms, freq, phonetic, by_length = [], {}, defaultdict(list), defaultdict(list)
     for term, docs, key_ in conn.execute("SELECT term, docs, phonetic FROM search_terms"):
         terms.append(term)
@@ -204,8 +199,5 @@ def load(conn: sqlite3.Connection) -> Lexicon:
     lex = Lexicon(terms=terms, doc_freq=freq, by_phonetic=dict(phonetic), by_length=dict(by_length),
                   fellowships=meetings.fellowships_present(conn),
                   records=records, sorted_terms=ordered, cumulative_docs=cumulative)
-    with _CACHE_LOCK:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = lex
+    cache.lexicon = lex
     return lex

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from helpline_tui.core import geo
+from helpline_tui.core import directory_cache, geo
 
 # A ZIP-less service's nearest centroid is looked for among the centroids this far beyond the
 # area's reach: farther ones cannot be nearer than one found within it.
@@ -25,9 +25,6 @@ class AreaServices:
     farthest_miles: float  # from the area's centre, the farthest of them (for the map cells to ask)
 
 
-_CACHE: dict[tuple, AreaServices] = {}
-
-
 def reach_miles(place: geo.Place) -> float:
     """How far an area reaches from its centre: its farthest ZIP centroid and a margin."""
     return place.extent_miles + AREA_MARGIN_MILES
@@ -36,9 +33,8 @@ def reach_miles(place: geo.Place) -> float:
 def services_in(conn: sqlite3.Connection, place: geo.Place) -> AreaServices:
     """The services whose ZIP code (or, lacking one, nearest ZIP centroid) is one of the area's.
     Kept per index build and area, as the near set is."""
-    index_id = conn.execute("SELECT value FROM meta WHERE key = 'index_id'").fetchone()
-    key = (index_id[0] if index_id else "", place.zips)
-    cached = _CACHE.get(key)
+    kept = directory_cache.of(conn).area_services
+    cached = kept.get(place.zips)
     if cached is not None:
         return cached
     zips = json.dumps(sorted(place.zips))
@@ -48,9 +44,7 @@ def services_in(conn: sqlite3.Connection, place: geo.Place) -> AreaServices:
     farthest = max((geo.haversine_miles(place.latitude, place.longitude, lat, lon)
                     for lat, lon in found.values() if lat is not None), default=0.0)
     value = AreaServices(frozenset(found), farthest)
-    if len(_CACHE) > 32:
-        _CACHE.clear()
-    _CACHE[key] = value
+    directory_cache.DirectoryCache.keep(kept, place.zips, value, directory_cache.MOST_AREAS)
     return value
 
 
