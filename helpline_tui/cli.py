@@ -19,10 +19,7 @@ from typing import Any
 from helpline_tui import __version__
 from helpline_tui.core import url_secrets
 from helpline_tui.core.display import display_text, json_line
-
-
-class UsageError(Exception):
-    pass
+from helpline_tui.errors import Failure, UsageError, UserError
 
 
 def _moment(text: str) -> dt.datetime:
@@ -181,10 +178,11 @@ def main(argv: list[str] | None = None) -> int:
                    "needs": _cmd_needs, "coverage": _cmd_coverage, "report": _cmd_report,
                    "demo": _cmd_demo, "migrate": _cmd_migrate, "doctor": _cmd_doctor}[args.command]
         return handler(args, db_path)
-    except UsageError as exc:
-        parser.exit(2, f"helpline: error: {display_text(str(exc))}\n")
-    except KnownFailure as exc:
-        _say(f"helpline: {exc}", file=sys.stderr)
+    except UserError as exc:  # one sentence, credentials in an address hidden; the branch gives the exit code
+        sentence = url_secrets.scrub(str(exc))
+        if exc.usage:
+            parser.exit(2, f"helpline: error: {display_text(sentence)}\n")
+        _say(f"helpline: {sentence}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         _say("helpline: interrupted; nothing was changed", file=sys.stderr)
@@ -201,36 +199,22 @@ def _say(text: str = "", *, file=None) -> None:
     print(display_text(text), file=file)
 
 
-class KnownFailure(Exception):
-    """A user-facing failure: printed as one sentence, exit code 1."""
-
-
-def _failure(exc: Exception) -> KnownFailure:
-    return KnownFailure(url_secrets.scrub(str(exc)))
-
-
 def _check_keep_setting() -> None:
-    from helpline_tui.core.versions import VersionError, keep_count
+    from helpline_tui.core.versions import keep_count
 
-    try:
-        keep_count()
-    except VersionError as exc:
-        raise _failure(exc) from None
+    keep_count()  # a VersionError for a setting that is not a count
 
 
 def _open(db_path: Path):
-    from helpline_tui.core.directory import DirectoryError, open_readonly
+    from helpline_tui.core.directory import open_readonly
 
-    try:
-        return open_readonly(db_path)
-    except DirectoryError as exc:
-        raise _failure(exc) from None
+    return open_readonly(db_path)
 
 
 # ------------------------------------------------------------------------------------------- search
 
 def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
-    from helpline_tui.core.search import Filters, FilterError, search
+    from helpline_tui.core.search import Filters, search
 
     conn = _open(db_path)
     if args.batch is not None:
@@ -243,11 +227,8 @@ def _cmd_search(args: argparse.Namespace, db_path: Path) -> int:
         raise UsageError("--limit must be 0 or more")
     filters = Filters(near=args.near, radius=args.radius, state=args.state, lang=args.search_lang,
                       needs=tuple(args.need), kind=args.kind, include_inactive=args.include_inactive)
-    try:
-        page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now, reach_outside=True,
-                      read_as=args.read_as)
-    except FilterError as exc:
-        raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
+    page = search(conn, args.query, filters, limit=args.limit, sort=args.sort, now=args.now, reach_outside=True,
+                  read_as=args.read_as)
     if args.json:
         print(json_line(page.as_json()))
     else:
@@ -265,7 +246,7 @@ def _search_batch(conn, path: Path, as_json: bool) -> int:
     try:
         handle = open(path, encoding="utf-8")
     except OSError as exc:
-        raise KnownFailure(f"{path}: cannot read the batch file ({exc.strerror})") from None
+        raise Failure(f"{path}: cannot read the batch file ({exc.strerror})") from None
     failed = 0
     with handle:
         for number, line in enumerate(handle, start=1):
@@ -461,20 +442,18 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     """One all-or-nothing import, for `import` and for each source of `refresh`."""
     import importers
     from helpline_tui.core.directory import source_imported_from
-    from helpline_tui.core.pipeline import CannotWrite, DemoDirectoryRefused, ImportLocked, run_import
-    from helpline_tui.core.records import SourceError
-    from helpline_tui.core.schema import SchemaError
+    from helpline_tui.core.pipeline import run_import
 
     is_url = source.startswith(("http://", "https://"))
     if not is_url and not Path(source).exists():
-        raise KnownFailure(f"{source}: no such file or folder")
+        raise Failure(f"{source}: no such file or folder")
     # Credentials in the address are used for the download only: the directory stores, and every
     # message shows, the address with placeholders (helpline_tui.core.url_secrets).
     source, typed = url_secrets.hide(source) if is_url else (source, {})
     absent = [name for name in url_secrets.missing(source) if name not in typed]
     if absent:
-        raise KnownFailure(f"{source}: needs the secret {absent[0]}, which is not stored in the directory; "
-                           "set that environment variable and run again")
+        raise Failure(f"{source}: needs the secret {absent[0]}, which is not stored in the directory; "
+                      "set that environment variable and run again")
     try:
         # `auto` tells the format from the content; a URL is fetched once for that (or for a
         # reader of files only), and the reader gets that download rather than fetching it again.
@@ -494,11 +473,8 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
                 allow_mass_removal=allow_mass_removal, allow_lost_needs=allow_lost_needs, into_demo=into_demo,
                 same_feed_only=source_name is None,
             )
-    except (SourceError, ImportLocked, CannotWrite, SchemaError, importers.FormatNotAvailable,
-            DemoDirectoryRefused) as exc:
-        raise _failure(exc) from None
     except OSError as exc:
-        raise KnownFailure(f"{exc.filename or source}: {exc.strerror or exc}") from None
+        raise Failure(f"{exc.filename or source}: {exc.strerror or exc}") from None
 
 
 def _report(summary, db_path: Path, as_json: bool) -> None:
@@ -521,7 +497,7 @@ def _cmd_refresh(args: argparse.Namespace, db_path: Path) -> int:
     names = args.sources or sorted(known)
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise KnownFailure(f"{db_path}: no source named {', '.join(unknown)}; 'helpline info' lists the sources")
+        raise Failure(f"{db_path}: no source named {', '.join(unknown)}; 'helpline info' lists the sources")
     failed = 0
     for name in names:
         fmt, origin = known[name]
@@ -532,9 +508,9 @@ def _cmd_refresh(args: argparse.Namespace, db_path: Path) -> int:
         try:
             summary = _import_one(db_path, fmt, origin, name, args.replace_source, args.dry_run,
                                   args.allow_mass_removal, args.allow_lost_needs, args.into_demo)
-        except KnownFailure as exc:
+        except Failure as exc:
             failed += 1  # each source is its own all-or-nothing step: the others still refresh
-            _say(f"helpline: refreshing '{name}': {exc}", file=sys.stderr)
+            _say(f"helpline: refreshing '{name}': {url_secrets.scrub(str(exc))}", file=sys.stderr)
             continue
         _report(summary, db_path, args.json)
     return 1 if failed else 0
@@ -679,14 +655,11 @@ def _cmd_coverage(args: argparse.Namespace, db_path: Path) -> int:
 
         config = config_mod.load()
         if config.error:
-            raise KnownFailure(config.error)
+            raise Failure(config.error)
         min_cell = config.tally.min_cell
     conn = _open(db_path)
-    try:
-        found = coverage.measure(conn, radius_miles=args.radius, needs=args.need, states=args.state, by=args.by,
-                                 tally_files=args.tally, min_cell=min_cell)
-    except coverage.CoverageError as exc:
-        raise (UsageError(str(exc)) if exc.usage else _failure(exc)) from None
+    found = coverage.measure(conn, radius_miles=args.radius, needs=args.need, states=args.state, by=args.by,
+                             tally_files=args.tally, min_cell=min_cell)
     if args.html is not None:
         _write_page(args.html, coverage_output.html_page(found, args.label_lang))
     from helpline_tui.core.directory import is_demo
@@ -716,7 +689,7 @@ def _write_page(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise KnownFailure(f"{path}: cannot write the page ({exc.strerror or exc})") from None
+        raise Failure(f"{path}: cannot write the page ({exc.strerror or exc})") from None
 
 
 # ------------------------------------------------------------------------------------------- report
@@ -728,22 +701,18 @@ def _cmd_report(args: argparse.Namespace, _db_path: Path) -> int:
 
     config = config_mod.load()
     if config.error:  # its [tally] says which file, which seat's path and how small a count may be shown
-        raise KnownFailure(config.error)
+        raise Failure(config.error)
     settings = config.tally
     files = args.tally_files or [settings.path or tally.default_path()]
     if not args.tally_files and not files[0].exists():
-        raise KnownFailure(f"{files[0]}: no calls tallied on this computer yet (the tally is kept with [tally] "
-                           f"enabled = true in {config.path}, or helpline --tally PATH); --from names tally files")
-    try:
-        options = report.Options(
-            since=report.check_day(args.since, "--since") if args.since else None,
-            until=report.check_day(args.until, "--until") if args.until else None,
-            by=args.by, min_cell=report.check_min_cell(args.min_cell if args.min_cell is not None
-                                                       else settings.min_cell))
-        conn = report.open_files(files)
-        built = report.build(conn, options, [str(f) for f in files])
-    except report.ReportError as exc:
-        raise KnownFailure(str(exc)) from None
+        raise Failure(f"{files[0]}: no calls tallied on this computer yet (the tally is kept with [tally] "
+                      f"enabled = true in {config.path}, or helpline --tally PATH); --from names tally files")
+    options = report.Options(
+        since=report.check_day(args.since, "--since") if args.since else None,
+        until=report.check_day(args.until, "--until") if args.until else None,
+        by=args.by, min_cell=report.check_min_cell(args.min_cell if args.min_cell is not None else settings.min_cell))
+    conn = report.open_files(files)
+    built = report.build(conn, options, [str(f) for f in files])
     if getattr(args, "db", None) is not None and built.services:
         built.services = _named(built.services, args.db)
     if args.json:
@@ -774,35 +743,29 @@ def _named(services: list, db_path: Path) -> list:
 # -------------------------------------------------------------------------------------- demo, migrate
 
 def _cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
-    from helpline_tui.core.demo_build import DemoBuildRefused, build_demo
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked
+    from helpline_tui.core.demo_build import build_demo
 
     if args.size < 0:
         raise UsageError("--size must be 0 or more")
     try:
         summary = build_demo(db_path, args.size, args.seed, force=args.force)
-    except (DemoBuildRefused, ImportLocked, CannotWrite) as exc:
-        raise _failure(exc) from None
     except OSError as exc:
-        raise KnownFailure(f"{db_path}: cannot write the demo directory ({exc.strerror or exc})") from None
+        raise Failure(f"{db_path}: cannot write the demo directory ({exc.strerror or exc})") from None
     _say(f"{db_path}: demo directory of {summary.total_after:,} fictional services written "
           f"({summary.elapsed_s:.1f} s)")
     return 0
 
 
 def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked, migrate_file
-    from helpline_tui.core.schema import SchemaError
+    from helpline_tui.core.pipeline import migrate_file
 
     if not db_path.exists():
-        raise KnownFailure(f"{db_path} does not exist")
+        raise Failure(f"{db_path} does not exist")
     try:
         applied = migrate_file(db_path)
-    except (SchemaError, ImportLocked, CannotWrite) as exc:
-        raise _failure(exc) from None
     except OSError as exc:
-        raise KnownFailure(f"{exc.filename or db_path}: cannot migrate ({exc.strerror or exc}); "
-                           f"nothing was changed") from None
+        raise Failure(f"{exc.filename or db_path}: cannot migrate ({exc.strerror or exc}); "
+                      f"nothing was changed") from None
     _say(f"{db_path}: " + (f"migrated to schema version {applied[-1]}" if applied else "already current"))
     return 0
 
@@ -811,15 +774,13 @@ def _cmd_migrate(args: argparse.Namespace, db_path: Path) -> int:
 
 def _rollback(db_path: Path, as_json: bool) -> int:
     from helpline_tui.core import versions
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked, import_lock
+    from helpline_tui.core.pipeline import import_lock
 
     try:
         with import_lock(db_path) as real_path:
             restored = versions.rollback(real_path)
-    except (ImportLocked, CannotWrite, versions.NothingToRollBack, versions.VersionError) as exc:
-        raise _failure(exc) from None
     except OSError as exc:
-        raise KnownFailure(f"{exc.filename or db_path}: cannot roll back ({exc.strerror or exc})") from None
+        raise Failure(f"{exc.filename or db_path}: cannot roll back ({exc.strerror or exc})") from None
     if as_json:
         print(json_line({"rolled_back": True, "version": restored.name, **restored.info}))
         return 0
@@ -835,15 +796,12 @@ def _rollback(db_path: Path, as_json: bool) -> int:
 
 def _cmd_doctor(args: argparse.Namespace, db_path: Path) -> int:
     from helpline_tui.core import doctor
-    from helpline_tui.core.pipeline import CannotWrite, ImportLocked
 
     if args.repair:
         try:
             done = doctor.repair(db_path)
-        except (doctor.RepairRefused, ImportLocked, CannotWrite) as exc:
-            raise _failure(exc) from None
         except OSError as exc:
-            raise KnownFailure(f"{exc.filename or db_path}: cannot repair ({exc.strerror or exc})") from None
+            raise Failure(f"{exc.filename or db_path}: cannot repair ({exc.strerror or exc})") from None
         if not args.json:
             for line in done or ["nothing to repair"]:
                 _say(f"repair: {line}")
@@ -871,22 +829,15 @@ def _run_interface(db_path: Path, lang: str | None, theme: str | None, plain: bo
     config = config_mod.load()
     if not (plain or config.plain):
         return _run_tui(db_path, lang, theme, tally_path)
-    from helpline_tui.core.directory import DirectoryError
     from helpline_tui.plain.session import run
 
-    try:
-        return run(db_path, lang, config, tally_path=tally_path)
-    except DirectoryError as exc:
-        raise _failure(exc) from None
+    return run(db_path, lang, config, tally_path=tally_path)
 
 
 def _run_tui(db_path: Path, lang: str | None, theme: str | None, tally_path: Path | None = None) -> int:
-    from helpline_tui.core.directory import DirectoryError, open_readonly
+    from helpline_tui.core.directory import open_readonly
 
-    try:
-        open_readonly(db_path).close()  # fail here with one sentence, before the screen takes over
-    except DirectoryError as exc:
-        raise _failure(exc) from None
+    open_readonly(db_path).close()  # fail here with one sentence, before the screen takes over
     from helpline_tui.ui import themes
 
     if theme and themes.resolve(theme) is None:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from helpline_tui.core import demo, files, versions
 from helpline_tui.core.pipeline import CannotWrite, ImportSummary, import_lock, run_import
+from helpline_tui.errors import Failure
 
 
-class DemoBuildRefused(Exception):
+class DemoBuildRefused(Failure):
     """The file at the demo's path is a real directory (or not a directory at all): one sentence."""
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from helpline_tui.core import schema
 from helpline_tui.core.query import tag_token
 from helpline_tui.core.textnorm import fold
+from helpline_tui.errors import Failure
 
 EARTH_RADIUS_MILES = 3958.8
 
@@ -33,7 +34,7 @@ class Place:
     zips: frozenset[str] = frozenset()
 
 
-class PlaceError(ValueError):
+class PlaceError(Failure, ValueError):
     pass
 
 

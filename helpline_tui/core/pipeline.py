@@ -41,6 +41,7 @@ from helpline_tui.core.workers import start_worker
 from helpline_tui.core.records import (GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, PartsMisaligned, ServiceRecord,
                                        SkippedRow, SourceError, SourceParts, printable)
 from helpline_tui.core.textnorm import fold
+from helpline_tui.errors import Failure, Signal
 
 TEMP_MARK = ".import-"
 
@@ -84,11 +85,11 @@ class ImportSummary:
         return out
 
 
-class ImportLocked(Exception):
+class ImportLocked(Failure):
     pass
 
 
-class DemoDirectoryRefused(Exception):
+class DemoDirectoryRefused(Failure):
     """An import into the demo directory of fictional services, not confirmed: one sentence."""
 
 
@@ -114,7 +115,7 @@ def mint_id(source: str, source_key: str | None, name: str, site_name: str, stre
 # Cleaning and validation of one record
 
 
-class RowProblem(Exception):
+class RowProblem(Signal):
     def __init__(self, field_name: str, reason: str):
         super().__init__(reason)
         self.field = field_name
@@ -412,7 +413,7 @@ def _encode(row: dict[str, Any]) -> dict[str, Any]:
 # Files: lock, temporary copy, atomic swap
 
 
-class CannotWrite(Exception):
+class CannotWrite(Failure):
     """The directory file cannot be written here (a folder at its path, a read-only file system, a
     full disk): one sentence; nothing was changed."""
 

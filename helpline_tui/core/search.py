@@ -27,13 +27,14 @@ from helpline_tui.core.directory import RECORD_JSON_FIELDS
 from helpline_tui.core.records import KINDS, WEEKDAYS, printable
 from helpline_tui.core.site_merging import sources_of
 from helpline_tui.core.textnorm import fold
+from helpline_tui.errors import UserError
 
 DEFAULT_RADIUS_MILES = 25.0
 MAX_RADIUS_MILES = 5000
 MAX_LIMIT = 1000
 
 
-class FilterError(ValueError):
+class FilterError(UserError, ValueError):
     """A filter value the user gave that cannot be applied; the message is one sentence, with
     any control character the user typed shown escaped (a place name is quoted back as given).
 
