@@ -91,8 +91,9 @@ def _batch_line(line: str) -> Any:
 
 
 # The JSON type each key of a batch line takes; null means "not given", as an absent key.
-_BATCH_TYPES = {"query": str, "near": str, "radius": (int, float), "state": str, "lang": str,
-                "needs": (str, list), "kind": str, "sort": str}
+_BATCH_TYPES: dict[str, type | tuple[type, ...]] = {
+    "query": str, "near": str, "radius": (int, float), "state": str, "lang": str, "needs": (str, list),
+    "kind": str, "sort": str}
 
 
 def _check_batch_types(item: dict[str, Any]) -> None:
