@@ -4,6 +4,7 @@ the module's docstring draws."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -51,3 +52,11 @@ def test_the_branches_give_the_exit_codes():
     from helpline_tui.core.search import FilterError
 
     assert FilterError("unknown need", usage=True).usage and not FilterError("no such place").usage
+
+
+def test_the_error_module_imports_nothing():
+    """Core, importers and the interfaces all import it: an import here could make a cycle or load
+    more than an exception class needs."""
+    tree = ast.parse(open(errors.__file__, encoding="utf-8").read())
+    imported = [ast.unparse(node) for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+    assert imported == ["from __future__ import annotations"], imported
