@@ -26,8 +26,9 @@ this module holds the base and the branches, so a caller catches one class for o
     │                               is set per value: a usage error when helpline never accepts it (an
     │                               unknown need, a malformed state), a failure when only this directory
     │                               cannot answer it (a place it cannot find, a missing tally file)
-    └── Signal                      raised and caught inside one module, never shown: one reaching the
-        │                           person is a bug, so it is not a UserError and stays a traceback
+    └── Signal                      raised and caught inside helpline (most inside one module), never
+        │                           shown: one reaching the person is a bug, so it is not a UserError
+        │                           and stays a traceback
         ├── RowProblem              core.pipeline: a row to skip, with its field and reason
         ├── PartsMisaligned         core.records: a source cut inside a record; read it in one pass
         ├── Quit                    plain.session: the person asked to quit
@@ -62,4 +63,4 @@ class UsageError(UserError):
 
 
 class Signal(HelplineError):
-    """Raised and caught inside one module; never shown to the person."""
+    """Raised and caught inside helpline; never shown to the person."""
