@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError, SourceParts
+from helpline_tui.errors import Failure
 
 FORMATS: dict[str, str] = {
     "samhsa-csv": "importers.samhsa_csv",
@@ -36,7 +37,7 @@ URL_READERS = frozenset({"samhsa-json", "hsds", "meeting-guide", "airs-xml"})
 Reader = Callable[[str], Iterator[ServiceRecord | SkippedRow]]
 
 
-class FormatNotAvailable(Exception):
+class FormatNotAvailable(Failure):
     pass
 
 

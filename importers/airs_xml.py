@@ -28,6 +28,7 @@ from typing import Any
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from helpline_tui.core import concepts
+from helpline_tui.errors import Signal
 from importers import areas, languages, schedules, taxonomy
 
 SOURCE = "airs-xml"
@@ -37,7 +38,7 @@ _NO_CALL_TYPES = {"fax", "tty", "tdd", "pager"}
 _INACTIVE = {"inactive", "defunct", "closed", "deleted"}
 
 
-class _Refused(Exception):
+class _Refused(Signal):
     pass
 
 

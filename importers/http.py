@@ -46,6 +46,7 @@ import httpx
 from helpline_tui import __version__
 from helpline_tui.core import url_secrets
 from helpline_tui.core.records import SourceError
+from helpline_tui.errors import Signal
 
 
 def _env_float(name: str, default: float) -> float:
@@ -106,7 +107,7 @@ def refuse_web_page(response: Response) -> None:
                                         f"{': ' + repr(snippet) if snippet else ''}; check the address")
 
 
-class _Retryable(Exception):
+class _Retryable(Signal):
     """A failure worth another attempt; `message` is what the user sees if all attempts fail."""
 
     def __init__(self, message: str):

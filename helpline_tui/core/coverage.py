@@ -25,13 +25,14 @@ from helpline_tui.core import report, vocabulary
 from helpline_tui.core.coverage_grid import ServiceGrid, Span
 from helpline_tui.core.geo import county_base
 from helpline_tui.core.textnorm import fold
+from helpline_tui.errors import UserError
 
 # Tallied calls fewer than the install's [tally] min_cell (default 5, never below 3) are shown as "<5",
 # by the same rule as `helpline report` (report.cell): no small area identifies a caller.
 TALLY_FORMAT = "helpline-tally 1"
 
 
-class CoverageError(ValueError):
+class CoverageError(UserError, ValueError):
     """A value the user gave that cannot be used: one sentence. `usage`: a malformed flag (exit 2)."""
 
     def __init__(self, message: str, usage: bool = False):

@@ -13,9 +13,10 @@ from helpline_tui.core import demo, files, versions
 from helpline_tui.core.import_summary import ImportSummary
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.safe_write import CannotWrite, import_lock
+from helpline_tui.errors import Failure
 
 
-class DemoBuildRefused(Exception):
+class DemoBuildRefused(Failure):
     """The file at the demo's path is a real directory (or not a directory at all): one sentence."""
 
 

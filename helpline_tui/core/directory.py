@@ -12,6 +12,7 @@ from typing import Any
 from helpline_tui.core import files, geo, schema, url_secrets
 from helpline_tui.core.geo import haversine_miles
 from helpline_tui.core.site_merging import sources_of
+from helpline_tui.errors import Failure
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "services.sqlite"
@@ -23,7 +24,7 @@ def default_db_path() -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-class DirectoryError(Exception):
+class DirectoryError(Failure):
     pass
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from helpline_tui.core import files, safe_write, schema, site_merging, versions
 from helpline_tui.core.indexing import phone_keys, rebuild_derived
 from helpline_tui.core.query import keyword_token, tag_token
+from helpline_tui.errors import Failure
 
 OK, NOTE, PROBLEM = "ok", "note", "problem"
 DERIVED_TABLES = ("service_facets", "service_languages", "service_phones", "service_areas", "services_fts",
@@ -58,7 +59,7 @@ class Report:
                 "fixes": self.fixes(), "findings": [asdict(f) for f in self.findings]}
 
 
-class RepairRefused(Exception):
+class RepairRefused(Failure):
     pass
 
 

@@ -14,6 +14,7 @@ from helpline_tui.core import directory_cache, schema
 from helpline_tui.core.query import tag_token
 from helpline_tui.core.states import STATE_NAMES
 from helpline_tui.core.textnorm import fold
+from helpline_tui.errors import Failure
 
 EARTH_RADIUS_MILES = 3958.8
 
@@ -34,7 +35,7 @@ class Place:
     zips: frozenset[str] = frozenset()
 
 
-class PlaceError(ValueError):
+class PlaceError(Failure, ValueError):
     pass
 
 

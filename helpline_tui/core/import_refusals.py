@@ -13,6 +13,7 @@ from typing import Any
 
 from helpline_tui.core.import_summary import ImportSummary
 from helpline_tui.core.records import SourceError, printable
+from helpline_tui.errors import Failure
 
 MASS_REMOVAL_FLOOR = 20  # removing fewer records than this never needs confirming
 
@@ -26,7 +27,7 @@ _FACETS_KEPT = ("needs", "languages", "populations")
 EXAMPLES_KEPT = 10
 
 
-class DemoDirectoryRefused(Exception):
+class DemoDirectoryRefused(Failure):
     """An import into the demo directory of fictional services, not confirmed: one sentence."""
 
 

@@ -21,9 +21,10 @@ from helpline_tui.core import cleaning, concepts, geo, limits, vocabulary
 from helpline_tui.core.records import GEO_PRECISIONS, KINDS, STATUSES, WEEKDAYS, ServiceRecord, printable
 from helpline_tui.core.row_encoding import LIST_FIELDS, mint_id
 from helpline_tui.core.textnorm import fold
+from helpline_tui.errors import Signal
 
 
-class RowProblem(Exception):
+class RowProblem(Signal):
     def __init__(self, field_name: str, reason: str):
         super().__init__(reason)
         self.field = field_name

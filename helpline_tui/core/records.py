@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from helpline_tui.core.display import display_text
+from helpline_tui.errors import Failure, Signal
 
 KINDS = ("treatment", "support-group", "community")
 STATUSES = ("active", "inactive", "temporarily-closed")
@@ -92,7 +93,7 @@ class SkippedRow:
         self.reason = printable(str(self.reason))
 
 
-class SourceError(Exception):
+class SourceError(Failure):
     """A source that cannot be imported at all. The message is one sentence for the user, naming
     the file (or URL), and the row and field when there is one."""
 
@@ -128,5 +129,5 @@ class SourceParts:
     whole: Callable[[], Iterator[ServiceRecord | SkippedRow]]
 
 
-class PartsMisaligned(Exception):
+class PartsMisaligned(Signal):
     """A source was cut inside a record; read it in one pass instead."""

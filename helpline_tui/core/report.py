@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui.core import html_charts, tally, vocabulary
+from helpline_tui.errors import Failure
 
 TOP_SERVICES = 20
 UNKNOWN_PLACE = "unknown place"
 
 
-class ReportError(Exception):
+class ReportError(Failure):
     """One sentence: a bad option, or a tally file that cannot be read."""
 
 

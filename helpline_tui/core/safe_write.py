@@ -21,16 +21,17 @@ from pathlib import Path
 import sqlite_utils
 
 from helpline_tui.core import files, schema, versions
+from helpline_tui.errors import Failure
 
 # In the names of private copies (.NAME.import-PID-NS), so stale ones can be found and removed.
 TEMP_MARK = ".import-"
 
 
-class ImportLocked(Exception):
+class ImportLocked(Failure):
     pass
 
 
-class CannotWrite(Exception):
+class CannotWrite(Failure):
     """The directory file cannot be written here (a folder at its path, a read-only file system, a
     full disk): one sentence; nothing was changed."""
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from helpline_tui.errors import Failure
+
 SCHEMA_VERSION = 3
 
 # Column order is the order of `helpline search --json`-independent storage; JSON columns hold lists
@@ -152,7 +154,7 @@ def add_concept_columns(db: sqlite_utils.Database) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: create_site_merges, 2: add_concept_columns}
 
 
-class SchemaError(Exception):
+class SchemaError(Failure):
     pass
 
 

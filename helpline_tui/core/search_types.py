@@ -12,6 +12,7 @@ from helpline_tui.core import concepts as concepts_mod
 from helpline_tui.core import query as query_mod
 from helpline_tui.core.records import WEEKDAYS, printable
 from helpline_tui.core.textnorm import fold
+from helpline_tui.errors import UserError
 
 
 DEFAULT_RADIUS_MILES = 25.0
@@ -23,7 +24,7 @@ MAX_RADIUS_MILES = 5000
 MAX_LIMIT = 1000
 
 
-class FilterError(ValueError):
+class FilterError(UserError, ValueError):
     """A filter value the user gave that cannot be applied; the message is one sentence, with
     any control character the user typed shown escaped (a place name is quoted back as given).
 

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from helpline_tui.errors import Failure
+
 FORMAT = "helpline-tally 1"
 OUTCOMES = ("referred", "nothing-suitable", "not-referred")
 SCHEMA = """
@@ -84,7 +86,7 @@ INSERT INTO summary_referrals SELECT c.day, r.service_id, count(*)
 """
 
 
-class TallyError(Exception):
+class TallyError(Failure):
     """One sentence naming the tally file and what is wrong with it."""
 
 

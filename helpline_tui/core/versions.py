@@ -26,17 +26,18 @@ from pathlib import Path
 from typing import Any
 
 from helpline_tui.core import files
+from helpline_tui.errors import Failure
 
 KEEP_ENV = "HELPLINE_KEEP_VERSIONS"
 DEFAULT_KEEP = 3
 _TEMP_PREFIX = ".tmp-"
 
 
-class NothingToRollBack(Exception):
+class NothingToRollBack(Failure):
     pass
 
 
-class VersionError(Exception):
+class VersionError(Failure):
     pass
 
 

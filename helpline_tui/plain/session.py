@@ -25,6 +25,7 @@ from helpline_tui.core.directory import DirectoryError, FileIdentity, get_record
 from helpline_tui.core.display import display_text
 from helpline_tui.core.records import KINDS
 from helpline_tui.core.search import DEFAULT_RADIUS_MILES, Filters, FilterError, SearchPage, normalise_filters, search
+from helpline_tui.errors import Signal
 from helpline_tui.i18n import normalise_ui_language, t
 from helpline_tui.plain import speech
 from helpline_tui.plain.words import COMMANDS, YES, w
@@ -35,7 +36,7 @@ ALONE = ("help", "more", "list", "filters", "nearest", "clear_filters", "end_cal
          "nothing_suitable")
 
 
-class Quit(Exception):
+class Quit(Signal):
     pass
 
 

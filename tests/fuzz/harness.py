@@ -22,13 +22,13 @@ import importers
 from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.import_summary import ImportSummary
 from helpline_tui.core.pipeline import run_import
-from helpline_tui.core.safe_write import ImportLocked
 from helpline_tui.core.records import SourceError
-from helpline_tui.core.schema import SchemaError
 from helpline_tui.core.search import Filters, search
+from helpline_tui.errors import UserError
 
-# What the CLI catches and prints as one sentence (helpline_tui.cli._import_one).
-CLEAN_ERRORS = (SourceError, ImportLocked, SchemaError, importers.FormatNotAvailable)
+# What the CLI catches and prints as one sentence: the one class of errors said to the person
+# (helpline_tui/errors.py). Any other exception, a Signal escaping its module included, is a bug.
+CLEAN_ERRORS = UserError
 
 INPUTS: Counter[str] = Counter()
 OUTCOMES: Counter[str] = Counter()
