@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return _run_interface(db_path, args.lang, args.theme, args.plain, args.tally)
         if args.command in ("import", "refresh", "demo", "migrate", "doctor"):
-            _check_keep_setting()  # before any work, not at the swap after it
+            _check_settings()  # before any work, not at the swap after it
         handler = {"search": _cmd_search, "import": _cmd_import, "refresh": _cmd_refresh, "info": _cmd_info,
                    "needs": _cmd_needs, "coverage": _cmd_coverage, "report": _cmd_report,
                    "demo": _cmd_demo, "migrate": _cmd_migrate, "doctor": _cmd_doctor}[args.command]
@@ -209,12 +209,12 @@ def _failure(exc: Exception) -> KnownFailure:
     return KnownFailure(url_secrets.scrub(str(exc)))
 
 
-def _check_keep_setting() -> None:
-    from helpline_tui.core.versions import VersionError, keep_count
+def _check_settings() -> None:
+    from helpline_tui.core import settings
 
     try:
-        keep_count()
-    except VersionError as exc:
+        settings.check_all()
+    except settings.SettingError as exc:
         raise _failure(exc) from None
 
 
@@ -465,7 +465,7 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     from helpline_tui.core.records import SourceError
     from helpline_tui.core.schema import SchemaError
 
-    is_url = source.startswith(("http://", "https://"))
+    is_url = importers.is_url(source)
     if not is_url and not Path(source).exists():
         raise KnownFailure(f"{source}: no such file or folder")
     # Credentials in the address are used for the download only: the directory stores, and every
@@ -478,8 +478,8 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     try:
         # `auto` tells the format from the content; a URL is fetched once for that (or for a
         # reader of files only), and the reader gets that download rather than fetching it again.
-        with url_secrets.lent(typed), importers.opened(fmt, source) as (fmt, readable):
-            reader = importers.load(fmt)
+        with url_secrets.lent(typed), importers.opened(fmt, source) as opened:
+            fmt, readable = opened.format, opened.readable
             progress = _progress_printer() if sys.stderr.isatty() else None
             origin = source if is_url else str(Path(source).resolve())
             checksum = "" if is_url else _checksum(source)
@@ -487,7 +487,7 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
             # name saying which feed it is (two workbooks of one format never share a source).
             name = (source_name or source_imported_from(db_path, fmt, origin, checksum)
                     or importers.default_source_name(fmt, readable, source))
-            items = importers.read_in_parts(fmt, readable) or reader(readable)
+            items = opened.records()
             return run_import(
                 db_path, items, source=name, format=fmt, origin=origin, checksum=checksum,
                 replace_source=replace_source, dry_run=dry_run, progress=progress,
@@ -816,7 +816,7 @@ def _rollback(db_path: Path, as_json: bool) -> int:
     try:
         with import_lock(db_path) as real_path:
             restored = versions.rollback(real_path)
-    except (ImportLocked, CannotWrite, versions.NothingToRollBack, versions.VersionError) as exc:
+    except (ImportLocked, CannotWrite, versions.NothingToRollBack) as exc:
         raise _failure(exc) from None
     except OSError as exc:
         raise KnownFailure(f"{exc.filename or db_path}: cannot roll back ({exc.strerror or exc})") from None

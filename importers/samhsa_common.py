@@ -130,3 +130,11 @@ def parse_code_info(text: str) -> list[str]:
     for token in text.replace("*", " ").upper().split():
         seen.setdefault(token, None)
     return list(seen)
+
+
+def is_national_directory(sheets: list[tuple[str, list[str]]]) -> bool:
+    """A workbook's (sheet title, header cells) that make it a National Directory: a "Facilities
+    List" sheet, or facility rows with `service_code_info`. The locator's Excel export has name1
+    too, but one column per code instead."""
+    return any(title == "facilities list" or ("name1" in header and "service_code_info" in header)
+               for title, header in sheets)

@@ -20,10 +20,12 @@ from itertools import chain, compress
 from pathlib import Path
 
 from helpline_tui.core.limits import allow_long_csv_cells
-from helpline_tui.core.records import PartsMisaligned, ServiceRecord, SkippedRow, SourceError, SourceParts
+from helpline_tui.core.records import PartsMisaligned, ServiceRecord, SkippedRow, SourceError, SourceParts, is_url
 from importers import csv_text
-from importers.samhsa_common import (FACILITY_FIELDS, META_FIELDS, facility_record, parse_code_info,
-                                     require_columns, sniff_file)
+from importers.detect import Sample
+from importers.samhsa_common import (FACILITY_FIELDS, META_FIELDS, facility_record, is_national_directory,
+                                     parse_code_info, require_columns, sniff_file)
+from importers.source_format import SourceFormat
 from importers.xlsx import open_workbook, sheet_rows
 
 SOURCE = "samhsa-csv"
@@ -112,7 +114,7 @@ def read_parts(source: str, part_bytes: int) -> SourceParts | None:
     pipeline to read on several cores; None when the source is better read in one pass (an Excel
     file, a small file, old Mac line ends)."""
     path = Path(source)
-    if source.startswith(("http://", "https://")) or sniff_file(path, WHAT) == "xlsx" or csv_text.file_is_utf16(path):
+    if is_url(source) or sniff_file(path, WHAT) == "xlsx" or csv_text.file_is_utf16(path):
         return None
     if path.stat().st_size < 2 * part_bytes:
         return None
@@ -370,3 +372,13 @@ def _read_xlsx(path: Path) -> Iterator[ServiceRecord | SkippedRow]:
             raise SourceError(origin, "has a header but no data rows")
     finally:
         workbook.close()
+
+
+def sniff(sample: Sample) -> bool:
+    """A CSV (or Excel) export whose header names facilities by name1, and no National Directory."""
+    if sample.is_xlsx:
+        return not is_national_directory(sample.sheets) and any("name1" in header for _, header in sample.sheets)
+    return sample.url is None and not sample.text.startswith(("{", "[", "<")) and "name1" in sample.first_line_cells
+
+
+FORMAT = SourceFormat(SOURCE, read=read, sniff=sniff, read_parts=read_parts)

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers import samhsa_codes
-from importers.samhsa_common import FACILITY_FIELDS, facility_record, parse_code_info, require_columns, sniff_file
+from importers.detect import Sample
+from importers.samhsa_common import (FACILITY_FIELDS, facility_record, is_national_directory, parse_code_info,
+                                     require_columns, sniff_file)
+from importers.source_format import SourceFormat
 from importers.xlsx import first_row, open_workbook, sheet_rows
 
 SOURCE = "samhsa-directory"
@@ -150,3 +153,10 @@ def _reference_names(workbook, origin: str) -> dict[str, str]:
         if len(cells) > max(code_at, name_at) and cells[code_at].strip():
             names[cells[code_at].strip().upper()] = " ".join(cells[name_at].split())
     return names
+
+
+def sniff(sample: Sample) -> bool:
+    return is_national_directory(sample.sheets)
+
+
+FORMAT = SourceFormat(SOURCE, read=read, sniff=sniff, feed_name=feed_name)

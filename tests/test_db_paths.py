@@ -39,7 +39,7 @@ def odd_db(request, tmp_path):
 
 def cli(*args: str):
     env = dict(os.environ)
-    env.pop(versions.KEEP_ENV, None)
+    env.pop("HELPLINE_KEEP_VERSIONS", None)
     return run_cli(*args, env=env)
 
 

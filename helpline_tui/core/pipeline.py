@@ -593,10 +593,9 @@ def run_import(
 def import_workers() -> int:
     """Processes reading and cleaning a source given in parts. Two on two cores: the main process
     only stages their rows meanwhile."""
-    configured = os.environ.get("HELPLINE_IMPORT_WORKERS", "").strip()
-    if configured.isdigit():
-        return int(configured)
-    return min(2, os.cpu_count() or 1)
+    from helpline_tui.core import settings
+
+    return settings.IMPORT_WORKERS.read()
 
 
 def _run_import(db_path: Path, items: Iterable[ServiceRecord | SkippedRow] | SourceParts, *, source: str,
