@@ -48,7 +48,7 @@ class Sample:
         """(sheet title, lower-cased header cells) for each sheet of an .xlsx; [] otherwise."""
         if self._sheets is None:
             self._sheets = []
-            if self.is_xlsx:
+            if self.is_xlsx and self.path is not None:
                 try:
                     self._sheets = _read_sheets(self.path)
                 except SourceError as exc:  # other zip-based formats may still claim the file

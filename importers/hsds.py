@@ -29,11 +29,9 @@ from urllib.parse import urlsplit
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError, is_url
 from helpline_tui.core import concepts, settings
 from importers import areas, bounded, languages, schedules, taxonomy
+from importers.hsds_json import from_json, json_shape, parse_json_document
+from importers.hsds_tables import ZIP_MAGIC, Package, load_descriptor_url, load_folder, load_zip
 from importers.source_format import SourceFormat
-from importers.hsds_tables import (
-    ZIP_MAGIC, JsonFlattener, Package, json_shape, load_descriptor_url, load_folder,
-    load_zip, parse_json_document, with_page,
-)
 
 if TYPE_CHECKING:
     from importers.detect import Sample
@@ -97,7 +95,7 @@ def load(source: str) -> tuple[Package, Iterable[tuple[int, str]]]:
     if path.suffix.lower() == ".csv":
         raise SourceError(source, "is one CSV file; an HSDS import needs the whole data package "
                                   "(the folder or zip with services.csv, locations.csv, ...)")
-    return _from_json(parse_json_document(bounded.read_file(path), str(path)), str(path), None)
+    return from_json(parse_json_document(bounded.read_file(path), str(path)), str(path), None)
 
 
 def _load_url(url: str, fetched: Response | None = None) -> tuple[Package, Iterable[tuple[int, str]]]:
@@ -118,7 +116,7 @@ def _load_url(url: str, fetched: Response | None = None) -> tuple[Package, Itera
         doc = parse_json_document(data, url)
         if json_shape(doc) == "descriptor":
             return load_descriptor_url(doc, response.url, fetch), []
-        return _from_json(doc, url, (downloader, response.url))
+        return from_json(doc, url, (downloader, response.url))
 
 
 def _refuse_other_host(resource_url: str, package_url: str) -> None:
@@ -134,65 +132,6 @@ def _refuse_other_host(resource_url: str, package_url: str) -> None:
     name = urlsplit(resource_url).path.rsplit("/", 1)[-1]
     raise SourceError(package_url, f"names its table {name} on another host, {host or 'none'}, which is not "
                                    f"fetched; to allow it, set {settings.HSDS_RESOURCE_HOSTS.name}={host}")
-
-
-def _from_json(doc: Any, origin: str, web) -> tuple[Package, Iterable[tuple[int, str]]]:
-    """Flatten any HSDS JSON shape; with `web` (downloader, url), follow pages and the API root."""
-    shape = json_shape(doc)
-    flat = JsonFlattener(origin)
-    if shape == "tabular":
-        flat.add_tabular(doc)
-    elif shape == "root":
-        if web is None:
-            raise SourceError(origin, "is the HSDS API root (GET /); import its /services?full=true list instead")
-        downloader, url = web
-        services_url = url.rstrip("/") + "/services?full=true"
-        first = parse_json_document(downloader.get(services_url).content, services_url)
-        return _from_json(first, services_url, (downloader, services_url))
-    elif shape == "page":
-        row = flat.add_items(doc["contents"])
-        if web is not None:
-            _follow_pages(flat, doc, row, *web)
-    elif shape == "items":
-        flat.add_items(doc)
-    elif shape in ("service", "service_at_location", "organization", "location"):
-        flat.add_items([doc])
-    elif shape == "descriptor":
-        raise SourceError(origin, "is a data package descriptor; import the folder or zip it belongs to")
-    else:
-        raise SourceError(origin, "is JSON but not HSDS: expected a service, a page of services "
-                                  "({\"contents\": [...]}), a list, or ndjson")
-    if "services" not in flat.package.tables:
-        raise SourceError(origin, "holds no HSDS services")
-    return flat.package, flat.skipped
-
-
-def _follow_pages(flat: JsonFlattener, page: dict[str, Any], row: int, downloader, url: str) -> None:
-    from importers.http import PageBounds
-
-    number = _int(page.get("page_number")) or 1
-    total = _int(page.get("total_pages")) or number
-    bounds = PageBounds()
-    bounds.declared(total, url)
-    bounds.page(number, page["contents"], url)
-    while number < total and page.get("last_page") is not True:
-        number += 1
-        next_url = with_page(url, number)
-        downloader.status(f"page {number} of {total}")
-        page = parse_json_document(downloader.get(next_url).content, next_url)
-        if json_shape(page) != "page":
-            raise SourceError(next_url, "is not a page of HSDS results ({\"contents\": [...]})")
-        if not page["contents"]:
-            break
-        bounds.page(number, page["contents"], next_url)
-        row = flat.add_items(page["contents"], first_row=row + 1)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -307,7 +307,7 @@ def _failure(url: str, exc: httpx.HTTPError, timeout: httpx.Timeout) -> Exceptio
     if isinstance(exc, httpx.TimeoutException):
         if isinstance(exc, httpx.ConnectTimeout):
             return _Retryable(f"the server did not accept a connection within {timeout.connect:g} s")
-        return _Retryable(f"the server did not answer within {round(timeout.read, 1):g} s")
+        return _Retryable(f"the server did not answer within {round(timeout.read or 0, 1):g} s")
     if isinstance(exc, httpx.TooManyRedirects):
         return SourceError(url, f"the server redirects in a loop (more than {MAX_REDIRECTS} redirects), "
                                 "which is not followed; check the address")

@@ -223,6 +223,8 @@ def _position(m: dict[str, Any]) -> tuple[float | None, float | None]:
         parts = m["coordinates"].split(",")
         if len(parts) == 2:
             lat, lon = parts
+    if lat is None or lon is None:
+        return None, None
     try:
         return float(lat), float(lon)
     except (TypeError, ValueError):

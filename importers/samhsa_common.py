@@ -33,7 +33,7 @@ def facility_record(fields: dict[str, str], codes: list[str], *, row: int, sourc
     name = fields.get("name1", "").strip()
     if not name:
         return SkippedRow(row=row, field="name1", reason="the facility name (name1) is empty")
-    position = []
+    position: list[float | None] = []
     for key in ("latitude", "longitude"):
         text = fields.get(key, "").strip()
         if not text:
@@ -53,7 +53,7 @@ def facility_record(fields: dict[str, str], codes: list[str], *, row: int, sourc
     # services near Boston.
     langs = sorted({"en", *langs})
     street = ", ".join(s for s in (fields.get("street1", "").strip(), fields.get("street2", "").strip()) if s)
-    raw = {k: v for k, v in fields.items() if v}
+    raw: dict[str, object] = {k: v for k, v in fields.items() if v}
     raw["codes"] = codes
     if raw_extra:
         raw.update(raw_extra)

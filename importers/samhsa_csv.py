@@ -13,7 +13,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, compress
@@ -72,7 +72,7 @@ class Layout:
         if flags.count("1") == len(flags):  # the usual case: every non-empty flag is "1"
             codes = list(compress(self.code_names, values))
         else:
-            codes = [code for code, v in zip(compress(self.code_names, values), flags)
+            codes = [code for code, v in zip(compress(self.code_names, values), flags, strict=False)
                      if v.strip().lower() in _OFFERED]
         if self._code_info is not None:
             codes += [c for c in parse_code_info(cells[self._code_info]) if c not in codes]
@@ -123,9 +123,10 @@ def read_parts(source: str, part_bytes: int) -> SourceParts | None:
     if cuts is None or len(cuts) < 2:
         return None
     ends = [offset for offset, _ in cuts[1:]] + [path.stat().st_size]
-    parts = [partial(_read_rows, str(path), encoding, header, offset, end, header_lines + lines_before,
-                     index == len(cuts) - 1)
-             for index, ((offset, lines_before), end) in enumerate(zip(cuts, ends))]
+    parts: list[Callable[[], Iterator[ServiceRecord | SkippedRow]]] = [
+        partial(_read_rows, str(path), encoding, header, offset, end, header_lines + lines_before,
+                index == len(cuts) - 1)
+        for index, ((offset, lines_before), end) in enumerate(zip(cuts, ends, strict=True))]
     return SourceParts(parts=parts, check=_PartsCheck(str(path), len(parts)), whole=partial(_read_csv, path))
 
 
@@ -281,7 +282,7 @@ class _Range(io.RawIOBase):
 
 
 def _read_rows(path: str, encoding: str, header: list[str], start: int, end: int, lines_before: int,
-               last: bool) -> Iterator[ServiceRecord | SkippedRow]:
+               last: bool) -> Generator[ServiceRecord | SkippedRow, None, _PartFacts]:
     """The records of bytes [start, end) of a CSV export, a part or all of its rows. Returns what
     `_PartsCheck` needs: whether the part ended at a row boundary, and how its rows ended."""
     layout = Layout(header, path)
@@ -353,7 +354,8 @@ def _read_xlsx(path: Path) -> Iterator[ServiceRecord | SkippedRow]:
     try:
         # The first sheet whose header has name1; if none has, the first sheet's header is what the
         # error describes.
-        rows, header = None, []
+        rows: Iterator[tuple[int, list[str]]] | None = None
+        header: list[str] = []
         for ws in workbook.worksheets:
             candidate = sheet_rows(ws, origin)
             first = next(candidate, None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers import samhsa_codes
@@ -90,7 +91,7 @@ def feed_name(source: str) -> str | None:
             rows = sheet_rows(ws, source)
             header = [h.strip().lower() for h in next(rows, (0, []))[1]]
             info = header.index("service_code_info") if "service_code_info" in header else None
-            for _, cells in zip(range(ROWS_FOR_KIND), rows):
+            for _, (_, cells) in zip(range(ROWS_FOR_KIND), rows, strict=False):  # the first rows only
                 if info is not None and info < len(cells):
                     codes.update(parse_code_info(cells[info]))
         created = getattr(workbook.properties.created, "year", None)
@@ -114,7 +115,7 @@ def feed_name(source: str) -> str | None:
     return "-".join(part for part in (kind, year_text) if part) or None
 
 
-_opened_for_naming: dict[tuple, object] = {}  # at most one workbook, opened by feed_name for read()
+_opened_for_naming: dict[tuple, Any] = {}  # at most one workbook, opened by feed_name for read()
 
 
 def _file_key(path: Path) -> tuple:

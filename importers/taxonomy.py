@@ -151,8 +151,8 @@ def classify_codes(codes: Iterable[str], term_texts: Iterable[str] = ()) -> Clas
             pops = [x for p in parts for x in _longest(_POPULATIONS, p) or ()]
         else:
             pseudo = parse_pseudo_code(code)
-            needs = keyword_needs(" ".join(pseudo.get("what", []))) if pseudo else ()
-            pops = keyword_populations(" ".join(pseudo.get("who", []))) if pseudo else ()
+            needs = keyword_needs(" ".join(pseudo.get("what", []))) if pseudo else []
+            pops = keyword_populations(" ".join(pseudo.get("who", []))) if pseudo else []
         if needs or pops:
             out.add(needs, pops)
         elif code not in out.unmapped:
