@@ -57,8 +57,10 @@ def declared(fmt: str) -> SourceFormat:
     return declaration
 
 
-def all_declared() -> list[SourceFormat]:
-    return [declared(fmt) for fmt in FORMATS]
+def all_declared() -> Iterator[SourceFormat]:
+    """Every format's declaration in FORMATS order, each module imported when it is reached (the
+    first sniff to claim a source ends the search)."""
+    return (declared(fmt) for fmt in FORMATS)
 
 
 def load(fmt: str) -> Callable[[str], Records]:

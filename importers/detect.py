@@ -9,6 +9,7 @@ that says yes names it, whatever the order they are tried in.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -45,15 +46,35 @@ class Sample:
 
     @property
     def sheets(self) -> list[tuple[str, list[str]]]:
-        """(sheet title, lower-cased header cells) for each sheet of an .xlsx; [] otherwise."""
+        """(sheet title, lower-cased header cells) for each sheet of an .xlsx; [] otherwise, and
+        for a zip that is no Office file (an HSDS package), without loading the workbook reader."""
         if self._sheets is None:
             self._sheets = []
-            if self.is_xlsx and self.path is not None:
-                try:
-                    self._sheets = _read_sheets(self.path)
-                except SourceError as exc:  # other zip-based formats may still claim the file
-                    self.open_error = exc
+            if self.is_xlsx and self.path is not None and _may_be_office_file(self.path):
+                self._open_sheets(self.path)
         return self._sheets
+
+    def workbook_error(self) -> SourceError | None:
+        """Why a zip no format claimed cannot be read as a workbook (damaged, or not one)."""
+        if self.is_xlsx and self.path is not None and self.open_error is None and not self.sheets:
+            self._open_sheets(self.path)
+        return self.open_error
+
+    def _open_sheets(self, path: Path) -> None:
+        try:
+            self._sheets = _read_sheets(path)
+        except SourceError as exc:  # other zip-based formats may still claim the file
+            self.open_error = exc
+
+
+def _may_be_office_file(path: Path) -> bool:
+    """Every Office (OOXML) file holds [Content_Types].xml; a zip that cannot be listed may be a
+    damaged workbook, which the workbook reader then names as such."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return True
 
 
 def _read_sheets(path: Path) -> list[tuple[str, list[str]]]:
@@ -77,8 +98,9 @@ def detect_format(source: str, shown: str | None = None) -> str:
     for declaration in all_declared():
         if declaration.sniff(sampled):
             return declaration.name
-    if sampled.open_error:
-        raise sampled.open_error
+    problem = sampled.workbook_error()
+    if problem:
+        raise problem
 
     shown = shown or source
     raise SourceError(shown, f"cannot tell the format; name it, e.g. helpline import samhsa-csv {shown} "

@@ -1,6 +1,6 @@
 """samhsa-csv: the FindTreatment.gov locator's CSV or Excel export (FindTreament_Facility_listing_*).
 
-Layout (shared/formats/samhsa.md §2): 17 facility columns (name1 ... type_facility), then one
+Layout (the locator's export as downloaded): 17 facility columns (name1 ... type_facility), then one
 lowercase column per service code holding "1" when offered. Header cells carry stray spaces. Older or
 hand-trimmed exports keep only some facility columns and no codes; a `service_code_info` column (a
 National Directory sheet saved as CSV) is read as well. The same site appears once per survey (SU and

@@ -1,6 +1,6 @@
 """samhsa-json: a FindTreatment.gov locator API response saved to a file, or the API itself by URL.
 
-Response shape (shared/formats/samhsa.md §1): {page, totalPages, recordCount, rows: [...]}. Each row
+Response shape (the locator API's listing): {page, totalPages, recordCount, rows: [...]}. Each row
 has the facility fields as strings (latitude/longitude too), the facility type as `type_facility` or
 `typeFacility` (the key drifted), and `services: [{f1: category name, f2: category code, f3: "label;
 label"}]` with human-readable labels, not codes; we map labels back to codes through the code
@@ -15,17 +15,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
-
-import httpx
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError, is_url
 from importers import bounded, json_text, samhsa_codes
 from importers.detect import Sample
-from importers.http import JSON_TYPES, Downloader, PageBounds, Response, body_snippet
 from importers.samhsa_common import FACILITY_FIELDS, facility_record
 from importers.source_format import SourceFormat
+
+if TYPE_CHECKING:
+    from importers.http import Response
 
 SOURCE = "samhsa-json"
 PAGE_SIZE = 2000  # the API's maximum; its default (30) would mean ~800 requests for the country
@@ -141,6 +141,8 @@ def _parse(content: bytes, origin: str) -> Any:
     except json.JSONDecodeError as exc:
         problem = exc
     if problem.pos <= len(text) - len(text.lstrip()):  # not JSON from the first character
+        from importers.http import body_snippet  # httpx is imported only when something is fetched
+
         snippet = body_snippet(content)
         if snippet.lower().startswith(("<!doctype", "<html")):
             raise SourceError(origin, "is a web page, not a JSON API response")
@@ -176,6 +178,8 @@ def _page_rows(data: Any, origin: str) -> list[Any]:
 # ------------------------------------------------------------------------------------------ URLs
 
 def _page_url(url: str, page: int) -> str:
+    import httpx
+
     u = httpx.URL(url)
     params = u.params.set("page", str(page))
     if "pageSize" not in params:
@@ -184,6 +188,8 @@ def _page_url(url: str, page: int) -> str:
 
 
 def _rows_from_url(url: str, fetched: Response | None) -> Iterator[Any]:
+    from importers.http import JSON_TYPES, Downloader, PageBounds
+
     with Downloader(fetched=(url, fetched) if fetched else None) as download:
         page, total = 1, 1
         bounds = PageBounds()

@@ -1,7 +1,7 @@
 """Service classification codes -> need, population ids and the record's kind.
 
 AIRS / 211 LA taxonomy codes (HSDS 211 exports, AIRS XML) are mapped by their prefix only: the top
-letter and the second-level and deeper prefixes listed below (formats/hsds-airs.md §4.3). The
+letter and the second-level and deeper prefixes listed below (the AIRS/211 LA code structure). The
 taxonomy's term list is licensed by 2-1-1 Los Angeles, so no term names are bundled here; only
 the codes a source sends are read, and a short comment names each prefix's area.
 
