@@ -9,7 +9,6 @@ import os
 
 import pytest
 
-from helpline_tui.core import versions
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from tests.conftest import run_cli, sample_records
