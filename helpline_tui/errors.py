@@ -10,18 +10,18 @@ this module holds the base and the branches, so a caller catches one class for o
     │   │   ├── FormatNotAvailable      importers: a format this install cannot read
     │   │   ├── DirectoryError          core.directory: a directory file that cannot be opened for reading
     │   │   ├── SchemaError             core.schema: a schema this helpline cannot read or migrate
-    │   │   ├── ImportLocked            core.pipeline: another import holds the directory's lock
-    │   │   ├── CannotWrite             core.pipeline: the directory file cannot be written there
-    │   │   ├── DemoDirectoryRefused    core.pipeline: an import into the demo directory, not confirmed
+    │   │   ├── ImportLocked            core.safe_write: another import holds the directory's lock
+    │   │   ├── CannotWrite             core.safe_write: the directory file cannot be written there
+    │   │   ├── DemoDirectoryRefused    core.import_refusals: an import into the demo directory, not confirmed
     │   │   ├── DemoBuildRefused        core.demo_build: a real directory where the demo would go
     │   │   ├── RepairRefused           core.doctor: a repair that cannot be done safely
     │   │   ├── NothingToRollBack       core.versions: no kept version to restore
-    │   │   ├── VersionError            core.versions: a number of versions to keep that is not one
+    │   │   ├── SettingError            core.settings: a HELPLINE_* environment variable that is not valid
     │   │   ├── ReportError             core.report: a bad report option or an unreadable tally file
     │   │   ├── TallyError              core.tally: a tally file that cannot be used
     │   │   └── PlaceError              core.geo (also a ValueError): a place that cannot be found
     │   ├── UsageError              exit 2: a value helpline never accepts, as argparse's own errors
-    │   ├── FilterError             core.search (also a ValueError) and
+    │   ├── FilterError             core.search_types (also a ValueError) and
     │   └── CoverageError           core.coverage (also a ValueError): a value the person gave; `usage`
     │                               is set per value: a usage error when helpline never accepts it (an
     │                               unknown need, a malformed state), a failure when only this directory
@@ -29,7 +29,7 @@ this module holds the base and the branches, so a caller catches one class for o
     └── Signal                      raised and caught inside helpline (most inside one module), never
         │                           shown: one reaching the person is a bug, so it is not a UserError
         │                           and stays a traceback
-        ├── RowProblem              core.pipeline: a row to skip, with its field and reason
+        ├── RowProblem              core.record_cleaning: a row to skip, with its field and reason
         ├── PartsMisaligned         core.records: a source cut inside a record; read it in one pass
         ├── Quit                    plain.session: the person asked to quit
         ├── _Retryable              importers.http: a download failure worth another attempt

@@ -3,19 +3,19 @@ made only when something is written."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from helpline_tui.core import settings
+
 APP_NAME = "helpline"
-CONFIG_ENV = "HELPLINE_CONFIG"  # a settings file path; tests and shared machines use it
 
 
 def config_file() -> Path:
     """$HELPLINE_CONFIG, else config.toml in the platform's config folder
     (~/.config/helpline/config.toml on Linux)."""
-    env = os.environ.get(CONFIG_ENV)
-    if env:
-        return Path(env).expanduser()
+    configured = settings.CONFIG.read()  # tests and shared machines set it
+    if configured:
+        return Path(configured).expanduser()
     import platformdirs
 
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"

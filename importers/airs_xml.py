@@ -24,12 +24,17 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError, is_url
 from helpline_tui.core import concepts
 from helpline_tui.errors import Signal
 from importers import areas, languages, schedules, taxonomy
+from importers.source_format import SourceFormat
+
+if TYPE_CHECKING:
+    from importers.detect import Sample
+    from importers.http import Response
 
 SOURCE = "airs-xml"
 CHUNK = 1 << 16
@@ -82,11 +87,11 @@ class _Builder(ET.TreeBuilder):
         return element
 
 
-def _chunks(source: str) -> tuple[Iterable[bytes], str]:
-    if source.startswith(("http://", "https://")):
+def _chunks(source: str, fetched: Response | None = None) -> tuple[Iterable[bytes], str]:
+    if is_url(source):
         from importers.http import Downloader
 
-        with Downloader() as downloader:
+        with Downloader(fetched=(source, fetched) if fetched else None) as downloader:
             response = downloader.get(source, expect=("application/xml", "text/xml", "+xml",
                                                       "application/octet-stream", "text/plain"), what="AIRS XML")
         data = response.content
@@ -102,7 +107,15 @@ def _chunks(source: str) -> tuple[Iterable[bytes], str]:
 
 
 def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
-    chunks, origin = _chunks(source)
+    yield from _parsed(*_chunks(source))
+
+
+def read_url(url: str, download: Response | None = None) -> Iterator[ServiceRecord | SkippedRow]:
+    """The export at `url`; `download` is its body when `auto` fetched it."""
+    yield from _parsed(*_chunks(url, download))
+
+
+def _parsed(chunks: Iterable[bytes], origin: str) -> Iterator[ServiceRecord | SkippedRow]:
     builder = _Builder()
     parser = ET.XMLParser(target=builder)
     counter = [0]
@@ -364,13 +377,10 @@ def _raw(agency: ET.Element, site: ET.Element, service: ET.Element, info: ET.Ele
 # Auto-detection
 
 
-def sniff(source: str) -> bool:
+def sniff(sample: Sample) -> bool:
     """A local file that starts as XML with a <Source> root holding Agency elements, or declaring
     an AIRS schema. URLs are not fetched: False."""
-    from importers import local_head
-
-    head = local_head(source)
-    return head is not None and sniff_text(head)
+    return sample.url is None and sniff_text(sample.text)
 
 
 def sniff_text(text: str) -> bool:
@@ -378,3 +388,6 @@ def sniff_text(text: str) -> bool:
     if not t.startswith("<"):
         return False
     return "<Source" in t and ("<Agency" in t or "AIRS" in t or "SchemaVersion=" in t)
+
+
+FORMAT = SourceFormat(SOURCE, read=read, sniff=sniff, read_url=read_url)

@@ -104,7 +104,7 @@ def area_tokens(text: object, state: str = "") -> list[str]:
         return ["US"]
     if _STATEWIDE.search(t) and state:
         out.append(state)
-    for name, kind in _COUNTY.findall(t):
+    for name, _kind in _COUNTY.findall(t):
         county = name.strip()
         # "Miami-Dade County, FL": a state named in the text wins over the record's own.
         tail = t[t.find(county) + len(county):]

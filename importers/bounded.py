@@ -9,7 +9,7 @@ system or the zip says.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from helpline_tui.core import limits
 from helpline_tui.core.records import SourceError
@@ -21,7 +21,7 @@ def too_big(origin: str, size: int | None = None) -> SourceError:
                                f"whole (MAX_FILE_BYTES){shown}")
 
 
-def read_stream(stream: BinaryIO, origin: str) -> bytes:
+def read_stream(stream: IO[bytes], origin: str) -> bytes:
     data = stream.read(limits.MAX_FILE_BYTES + 1)
     if len(data) > limits.MAX_FILE_BYTES:
         raise too_big(origin)

@@ -1,21 +1,20 @@
 """`helpline import auto`: name the format of a source from its content, not its file name.
 
-Each format contributes one sniffer: a function that gets a `Sample` (the source, its first 64 KB,
-and the workbook's sheet names and first rows for .xlsx) and returns True when the source is
-unmistakably its format. Sniffers run in the order of SNIFFERS; the first to say yes wins. To teach
-`auto` a new format, write `def _my_format(sample) -> bool` and add it to SNIFFERS.
+Each format's declaration (importers.source_format) has a sniff: a function that gets a `Sample`
+(the source, its first 64 KB, and the workbook's sheet names and first rows for .xlsx) and returns
+True when the source is unmistakably its format. A sniff claims only its own format, so the one
+that says yes names it, whatever the order they are tried in.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from helpline_tui.core.records import SourceError
+from helpline_tui.core.records import SourceError, is_url
 from importers.csv_text import decode_head
 from importers.xlsx import ZIP_MAGIC
 
@@ -47,15 +46,35 @@ class Sample:
 
     @property
     def sheets(self) -> list[tuple[str, list[str]]]:
-        """(sheet title, lower-cased header cells) for each sheet of an .xlsx; [] otherwise."""
+        """(sheet title, lower-cased header cells) for each sheet of an .xlsx; [] otherwise, and
+        for a zip that is no Office file (an HSDS package), without loading the workbook reader."""
         if self._sheets is None:
             self._sheets = []
-            if self.is_xlsx:
-                try:
-                    self._sheets = _read_sheets(self.path)
-                except SourceError as exc:  # other zip-based formats may still claim the file
-                    self.open_error = exc
+            if self.is_xlsx and self.path is not None and _may_be_office_file(self.path):
+                self._open_sheets(self.path)
         return self._sheets
+
+    def workbook_error(self) -> SourceError | None:
+        """Why a zip no format claimed cannot be read as a workbook (damaged, or not one)."""
+        if self.is_xlsx and self.path is not None and self.open_error is None and not self.sheets:
+            self._open_sheets(self.path)
+        return self.open_error
+
+    def _open_sheets(self, path: Path) -> None:
+        try:
+            self._sheets = _read_sheets(path)
+        except SourceError as exc:  # other zip-based formats may still claim the file
+            self.open_error = exc
+
+
+def _may_be_office_file(path: Path) -> bool:
+    """Every Office (OOXML) file holds [Content_Types].xml; a zip that cannot be listed may be a
+    damaged workbook, which the workbook reader then names as such."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return True
 
 
 def _read_sheets(path: Path) -> list[tuple[str, list[str]]]:
@@ -69,72 +88,19 @@ def _read_sheets(path: Path) -> list[tuple[str, list[str]]]:
         workbook.close()
 
 
-# ------------------------------------------------------------------------------------------ sniffers
-
-def _samhsa_directory(s: Sample) -> bool:
-    return any(title == "facilities list" or ("name1" in header and "service_code_info" in header)
-               for title, header in s.sheets)
-
-
-def _samhsa_csv(s: Sample) -> bool:
-    if s.is_xlsx:
-        return any("name1" in header for _, header in s.sheets)
-    return s.url is None and not s.text.startswith(("{", "[", "<")) and "name1" in s.first_line_cells
-
-
-_SAMHSA_HOSTS = ("findtreatment.gov", "findtreatment.samhsa.gov")
-
-
-def _samhsa_json(s: Sample) -> bool:
-    if s.url:
-        host = (urlsplit(s.url).hostname or "").lower()
-        return any(host == h or host.endswith("." + h) for h in _SAMHSA_HOSTS)
-    text = s.text
-    if text.startswith("{"):
-        return '"rows"' in text and ('"totalPages"' in text or '"name1"' in text)
-    return text.startswith("[") and '"name1"' in text
-
-
-def _hsds(s: Sample) -> bool:
-    from importers import hsds
-
-    return s.url is None and hsds.sniff(str(s.path))  # folders and zip packages need the path
-
-
-def _meeting_guide(s: Sample) -> bool:
-    from importers import meeting_guide
-
-    return s.url is None and meeting_guide.sniff_text(s.text)
-
-
-def _airs_xml(s: Sample) -> bool:
-    from importers import airs_xml
-
-    return s.url is None and airs_xml.sniff_text(s.text)
-
-
-Sniffer = Callable[[Sample], bool]
-SNIFFERS: list[tuple[str, Sniffer]] = [
-    ("hsds", _hsds),  # first: a zipped datapackage also looks like an .xlsx
-    ("samhsa-directory", _samhsa_directory),  # before samhsa-csv: both have name1
-    ("samhsa-csv", _samhsa_csv),
-    ("samhsa-json", _samhsa_json),
-    ("meeting-guide", _meeting_guide),
-    ("airs-xml", _airs_xml),
-]
-
-
 def detect_format(source: str, shown: str | None = None) -> str:
     """The format of a file or folder (content first), or of a URL by its address alone.
     `shown`: the name to give the source in the message when no format claims it (the URL a
     downloaded copy came from)."""
-    sample = _sample(source)
-    for name, sniffer in SNIFFERS:
-        if sniffer(sample):
-            return name
-    if sample.open_error:
-        raise sample.open_error
-    from importers import FORMATS
+    from importers import FORMATS, all_declared
+
+    sampled = sample(source)
+    for declaration in all_declared():
+        if declaration.sniff(sampled):
+            return declaration.name
+    problem = sampled.workbook_error()
+    if problem:
+        raise problem
 
     shown = shown or source
     raise SourceError(shown, f"cannot tell the format; name it, e.g. helpline import samhsa-csv {shown} "
@@ -144,12 +110,15 @@ def detect_format(source: str, shown: str | None = None) -> str:
 def named_by_address(url: str) -> str | None:
     """The format an http(s) address alone names (the SAMHSA locator API's host), else None: the
     content has to be fetched to tell."""
-    sample = Sample(url, url=url)
-    return next((name for name, sniffer in SNIFFERS if sniffer(sample)), None)
+    from importers import all_declared
+
+    sampled = Sample(url, url=url)
+    return next((declaration.name for declaration in all_declared() if declaration.sniff(sampled)), None)
 
 
-def _sample(source: str) -> Sample:
-    if source.startswith(("http://", "https://")):
+def sample(source: str) -> Sample:
+    """What the sniffs read of a file or folder; an http(s) address is only its address."""
+    if is_url(source):
         return Sample(source, url=source)
     path = Path(source)
     if path.is_dir():

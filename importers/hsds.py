@@ -19,21 +19,23 @@ Row numbers are lines of the CSV a record's service comes from (JSON: the item's
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
-from helpline_tui.core import concepts
+from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError, is_url
+from helpline_tui.core import concepts, settings
 from importers import areas, bounded, languages, schedules, taxonomy
-from importers.hsds_tables import (
-    ZIP_MAGIC, JsonFlattener, Package, json_shape, load_descriptor_url, load_folder,
-    load_zip, parse_json_document, with_page,
-)
+from importers.hsds_json import from_json, json_shape, parse_json_document
+from importers.hsds_tables import ZIP_MAGIC, Package, load_descriptor_url, load_folder, load_zip
+from importers.source_format import SourceFormat
+
+if TYPE_CHECKING:
+    from importers.detect import Sample
+    from importers.http import Response
 
 SOURCE = "hsds"
 Row = dict[str, str]
@@ -61,7 +63,15 @@ _OTHER_ENTITIES = {"organization", "program", "location", "service_at_location",
 
 
 def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
-    package, skipped = load(source)
+    yield from _read_loaded(*load(source))
+
+
+def read_url(url: str, download: Response | None = None) -> Iterator[ServiceRecord | SkippedRow]:
+    """An HSDS package, API or JSON at `url`; `download` is its body when `auto` fetched it."""
+    yield from _read_loaded(*_load_url(url, download))
+
+
+def _read_loaded(package: Package, skipped: Iterable[tuple[int, str]]) -> Iterator[ServiceRecord | SkippedRow]:
     for row, reason in skipped:
         yield SkippedRow(row=row, reason=reason)
     yield from records(package)
@@ -69,7 +79,7 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
 
 def load(source: str) -> tuple[Package, Iterable[tuple[int, str]]]:
     """The source as tables, plus items that were not HSDS objects (JSON lists)."""
-    if source.startswith(("http://", "https://")):
+    if is_url(source):
         return _load_url(source)
     path = Path(source)
     if path.is_dir():
@@ -85,13 +95,13 @@ def load(source: str) -> tuple[Package, Iterable[tuple[int, str]]]:
     if path.suffix.lower() == ".csv":
         raise SourceError(source, "is one CSV file; an HSDS import needs the whole data package "
                                   "(the folder or zip with services.csv, locations.csv, ...)")
-    return _from_json(parse_json_document(bounded.read_file(path), str(path)), str(path), None)
+    return from_json(parse_json_document(bounded.read_file(path), str(path)), str(path), None)
 
 
-def _load_url(url: str) -> tuple[Package, Iterable[tuple[int, str]]]:
+def _load_url(url: str, fetched: Response | None = None) -> tuple[Package, Iterable[tuple[int, str]]]:
     from importers.http import Downloader, body_snippet
 
-    with Downloader() as downloader:
+    with Downloader(fetched=(url, fetched) if fetched else None) as downloader:
         response = downloader.get(url)
 
         def fetch(u: str) -> bytes:
@@ -106,10 +116,7 @@ def _load_url(url: str) -> tuple[Package, Iterable[tuple[int, str]]]:
         doc = parse_json_document(data, url)
         if json_shape(doc) == "descriptor":
             return load_descriptor_url(doc, response.url, fetch), []
-        return _from_json(doc, url, (downloader, response.url))
-
-
-RESOURCE_HOSTS_SETTING = "HELPLINE_HSDS_RESOURCE_HOSTS"
+        return from_json(doc, url, (downloader, response.url))
 
 
 def _refuse_other_host(resource_url: str, package_url: str) -> None:
@@ -119,71 +126,12 @@ def _refuse_other_host(resource_url: str, package_url: str) -> None:
     host = (urlsplit(resource_url).hostname or "").lower()
     if host == (urlsplit(package_url).hostname or "").lower():
         return
-    allowed = {h.strip().lower() for h in os.environ.get(RESOURCE_HOSTS_SETTING, "").split(",") if h.strip()}
+    allowed = settings.HSDS_RESOURCE_HOSTS.read()
     if host in allowed or "*" in allowed:
         return
     name = urlsplit(resource_url).path.rsplit("/", 1)[-1]
     raise SourceError(package_url, f"names its table {name} on another host, {host or 'none'}, which is not "
-                                   f"fetched; to allow it, set {RESOURCE_HOSTS_SETTING}={host}")
-
-
-def _from_json(doc: Any, origin: str, web) -> tuple[Package, Iterable[tuple[int, str]]]:
-    """Flatten any HSDS JSON shape; with `web` (downloader, url), follow pages and the API root."""
-    shape = json_shape(doc)
-    flat = JsonFlattener(origin)
-    if shape == "tabular":
-        flat.add_tabular(doc)
-    elif shape == "root":
-        if web is None:
-            raise SourceError(origin, "is the HSDS API root (GET /); import its /services?full=true list instead")
-        downloader, url = web
-        services_url = url.rstrip("/") + "/services?full=true"
-        first = parse_json_document(downloader.get(services_url).content, services_url)
-        return _from_json(first, services_url, (downloader, services_url))
-    elif shape == "page":
-        row = flat.add_items(doc["contents"])
-        if web is not None:
-            _follow_pages(flat, doc, row, *web)
-    elif shape == "items":
-        flat.add_items(doc)
-    elif shape in ("service", "service_at_location", "organization", "location"):
-        flat.add_items([doc])
-    elif shape == "descriptor":
-        raise SourceError(origin, "is a data package descriptor; import the folder or zip it belongs to")
-    else:
-        raise SourceError(origin, "is JSON but not HSDS: expected a service, a page of services "
-                                  "({\"contents\": [...]}), a list, or ndjson")
-    if "services" not in flat.package.tables:
-        raise SourceError(origin, "holds no HSDS services")
-    return flat.package, flat.skipped
-
-
-def _follow_pages(flat: JsonFlattener, page: dict[str, Any], row: int, downloader, url: str) -> None:
-    from importers.http import PageBounds
-
-    number = _int(page.get("page_number")) or 1
-    total = _int(page.get("total_pages")) or number
-    bounds = PageBounds()
-    bounds.declared(total, url)
-    bounds.page(number, page["contents"], url)
-    while number < total and page.get("last_page") is not True:
-        number += 1
-        next_url = with_page(url, number)
-        downloader.status(f"page {number} of {total}")
-        page = parse_json_document(downloader.get(next_url).content, next_url)
-        if json_shape(page) != "page":
-            raise SourceError(next_url, "is not a page of HSDS results ({\"contents\": [...]})")
-        if not page["contents"]:
-            break
-        bounds.page(number, page["contents"], next_url)
-        row = flat.add_items(page["contents"], first_row=row + 1)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+                                   f"fetched; to allow it, set {settings.HSDS_RESOURCE_HOSTS.name}={host}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -486,28 +434,23 @@ def _raw(pkg: Package, service: Row, sal: Row | None, location: Row | None, addr
 # Auto-detection
 
 
-def sniff(source: str) -> bool:
+def sniff(sample: Sample) -> bool:
     """Cheap content check for `helpline import auto`: a folder or zip holding services.csv,
     a datapackage.json, or a JSON/ndjson file shaped like HSDS 3.0. URLs are not fetched: False."""
-    if source.startswith(("http://", "https://")):
+    path = sample.path
+    if path is None:
         return False
-    path = Path(source)
-    try:
-        if path.is_dir():
-            return any(p.name.lower() == "services.csv" for p in path.glob("*.csv")) or \
-                any(p.name.lower() == "services.csv" for p in path.glob("*/*.csv"))
-        with open(path, "rb") as handle:
-            head = handle.read(65536)
-    except OSError:
-        return False
-    if head.startswith(ZIP_MAGIC):
+    if path.is_dir():
+        return any(p.name.lower() == "services.csv" for p in path.glob("*.csv")) or \
+            any(p.name.lower() == "services.csv" for p in path.glob("*/*.csv"))
+    if sample.head.startswith(ZIP_MAGIC):
         import zipfile
         try:
             with zipfile.ZipFile(path) as archive:
                 return any(n.rsplit("/", 1)[-1].lower() == "services.csv" for n in archive.namelist())
         except (zipfile.BadZipFile, OSError):
             return False
-    return sniff_text(head.decode("utf-8", "replace"))
+    return sniff_text(sample.head.decode("utf-8", "replace"))  # UTF-8 only: as the reader reads JSON
 
 
 def sniff_text(text: str) -> bool:
@@ -524,3 +467,6 @@ def sniff_text(text: str) -> bool:
         return True
     # A Page of service_at_location objects, or of services in their short form.
     return '"contents"' in t and '"total_pages"' in t and ('"service"' in t or '"status"' in t)
+
+
+FORMAT = SourceFormat(SOURCE, read=read, sniff=sniff, read_url=read_url)

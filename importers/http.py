@@ -5,14 +5,11 @@ Every failure becomes a `SourceError` whose message is one sentence naming the U
 person running an import needs to know what to do next (wait, fix the URL, ask the publisher), not
 which exception httpx raised.
 
-Settings are module constants, seeded from the environment so a subprocess (tests, a cron job on a
-slow link) can change them; they are read from the module when a download starts, so tests set them: HELPLINE_HTTP_TIMEOUT (read timeout,
-seconds), HELPLINE_HTTP_BACKOFF (first retry delay, seconds; doubles each retry),
-HELPLINE_HTTP_MAX_BYTES (total download cap, counted in decoded bytes), HELPLINE_HTTP_MAX_RATIO
-(decoded bytes per byte on the wire, beyond 10 MB), HELPLINE_HTTP_DEADLINE (seconds one address may
-take to answer, headers included, retries included: 35 s), HELPLINE_HTTP_DOWNLOAD_DEADLINE (seconds
-one address's whole download may take, body and retries included: 120 s), HELPLINE_HTTP_MAX_PAGES
-(pages one paginated source may have: 10,000).
+The bounds are HELPLINE_HTTP_* settings (helpline_tui.core.settings), read when a Downloader or
+PageBounds is made: the read timeout, the first retry's delay (doubling each retry), the bytes one
+import may download (counted decoded), the ratio a compressed body may inflate by past 10 MB, the
+seconds one address may take to answer (headers, retries included: 35 s) and to download whole
+(body and retries included: 120 s), and the pages one paginated source may have (10,000).
 
 Why deadlines need a watchdog: httpx's read timeout applies to each read, so a server sending one
 byte every few seconds (headers or body, chunked or not) never trips it. A timer shuts the
@@ -30,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-import os
 import socket
 import ssl
 import sys
@@ -38,35 +34,19 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
 
 from helpline_tui import __version__
-from helpline_tui.core import url_secrets
+from helpline_tui.core import settings, url_secrets
 from helpline_tui.core.records import SourceError
 from helpline_tui.errors import Signal
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, ""))
-    except ValueError:
-        return default
-    return value if value >= 0 else default
-
-
 CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = _env_float("HELPLINE_HTTP_TIMEOUT", 30.0)
 ATTEMPTS = 3
-BACKOFF_BASE = _env_float("HELPLINE_HTTP_BACKOFF", 1.0)
-MAX_BYTES = int(_env_float("HELPLINE_HTTP_MAX_BYTES", 200 * 1024 * 1024))
-DEADLINE = _env_float("HELPLINE_HTTP_DEADLINE", 35.0)
-DOWNLOAD_DEADLINE = _env_float("HELPLINE_HTTP_DOWNLOAD_DEADLINE", 120.0)
-MAX_RATIO = _env_float("HELPLINE_HTTP_MAX_RATIO", 100.0)
 RATIO_FLOOR = 10 * 1024 * 1024  # a small body may compress as well as it likes
-MAX_PAGES = int(_env_float("HELPLINE_HTTP_MAX_PAGES", 10_000))
 MAX_REDIRECTS = 10
 USER_AGENT = f"helpline/{__version__} (+referral directory import)"
 
@@ -79,22 +59,6 @@ class Response:
     content: bytes
     content_type: str  # lower-cased media type without parameters, "" when absent
     status: int
-
-
-# Downloads already made, by the address asked for: `helpline import auto URL` fetches the source to
-# tell its format, then hands that download to the importer, whose first `get` of the same address
-# takes it from here instead of fetching it again (its own content-type check still applies).
-_HANDED_OVER: dict[str, Response] = {}
-
-
-@contextmanager
-def handed_over(url: str, response: Response) -> Iterator[None]:
-    """While open, the next `Downloader.get(url)` answers with `response` without a request."""
-    _HANDED_OVER[url] = response
-    try:
-        yield
-    finally:
-        _HANDED_OVER.pop(url, None)
 
 
 def refuse_web_page(response: Response) -> None:
@@ -123,15 +87,23 @@ class Downloader:
     """One import's downloads: they share a client (connection reuse) and one byte budget, so
     a source of many pages is capped as a whole."""
 
-    def __init__(self, *, max_bytes: int | None = None, progress: bool | None = None):
-        self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    def __init__(self, *, max_bytes: int | None = None, progress: bool | None = None,
+                 fetched: tuple[str, Response] | None = None):
+        """`fetched`: (an address, its download) made before, by `helpline import auto` to tell the
+        format: the first `get` of that address answers with it instead of fetching it again (its
+        content-type check still applies)."""
+        self._fetched = dict([fetched]) if fetched else {}
+        self.max_bytes = settings.HTTP_MAX_BYTES.read() if max_bytes is None else max_bytes
+        self.backoff = settings.HTTP_BACKOFF.read()
+        self.deadline = settings.HTTP_DEADLINE.read()
+        self.download_deadline = settings.HTTP_DOWNLOAD_DEADLINE.read()
+        self.max_ratio = settings.HTTP_MAX_RATIO.read()
         self.total_bytes = 0
         self.progress = sys.stderr.isatty() if progress is None else progress
         self._status = ""  # the progress line as last printed
         self._prefix = "downloading"
-        # Read from the module at call time, so tests (and HELPLINE_HTTP_TIMEOUT) can shorten both.
-        self.read_timeout = READ_TIMEOUT
-        self.connect_timeout = min(CONNECT_TIMEOUT, READ_TIMEOUT) or CONNECT_TIMEOUT
+        self.read_timeout = settings.HTTP_TIMEOUT.read()
+        self.connect_timeout = min(CONNECT_TIMEOUT, self.read_timeout)
         self._sockets: list[socket.socket] = []  # this client's connections, for the watchdog
         self._asked = httpx.URL("http://unset/")  # the address being fetched, for the redirect rule
         self._client = httpx.Client(
@@ -172,7 +144,7 @@ class Downloader:
         suffix, e.g. "+json"); anything else is refused with a sentence quoting the body and
         naming `what` was expected. `url` may hold ${HELPLINE_SECRET_...} placeholders
         (helpline_tui.core.url_secrets): they are filled in for the request only."""
-        ready = _HANDED_OVER.pop(url, None)
+        ready = self._fetched.pop(url, None)
         if ready is not None:
             self.total_bytes += len(ready.content)
             if expect:
@@ -180,16 +152,16 @@ class Downloader:
             return ready
         first = ""
         started = time.monotonic()
-        times = _Deadlines(answer=started + DEADLINE, done=started + DOWNLOAD_DEADLINE)
+        times = _Deadlines(answer=started + self.deadline, done=started + self.download_deadline)
         for attempt in range(1, ATTEMPTS + 1):
             # A later attempt gets only what is left of the deadline, so a hanging server ends the
-            # import in DEADLINE seconds, not after ATTEMPTS full read timeouts.
+            # import within the answer deadline, not after ATTEMPTS full read timeouts.
             remaining = times.first() - time.monotonic()
             try:
                 response = self._attempt(url, min(self.read_timeout, max(remaining, 0.5)), times)
             except _Retryable as problem:
                 first = first or problem.message
-                pause = BACKOFF_BASE * 2 ** (attempt - 1)
+                pause = self.backoff * 2 ** (attempt - 1)
                 if attempt == ATTEMPTS or times.first() - time.monotonic() - pause < 0.5:
                     break
                 time.sleep(pause)
@@ -203,7 +175,7 @@ class Downloader:
         elif attempt == ATTEMPTS:
             tries = f"on all {ATTEMPTS} attempts"
         else:
-            tries = f"on {attempt} attempt{'s' if attempt > 1 else ''} in the {DEADLINE:g} s allowed"
+            tries = f"on {attempt} attempt{'s' if attempt > 1 else ''} in the {self.deadline:g} s allowed"
         raise SourceError(url, f"{first} {tries}; try again later")
 
     def _attempt(self, url: str, read_timeout: float, times: _Deadlines) -> Response:
@@ -231,8 +203,8 @@ class Downloader:
                     received += len(chunk)
                     if self.total_bytes + received > self.max_bytes:
                         raise self._too_big(url)
-                    if received > RATIO_FLOOR and received > MAX_RATIO * max(response.num_bytes_downloaded, 1):
-                        raise SourceError(url, f"the body inflates to over {MAX_RATIO:g} times its "
+                    if received > RATIO_FLOOR and received > self.max_ratio * max(response.num_bytes_downloaded, 1):
+                        raise SourceError(url, f"the body inflates to over {self.max_ratio:g} times its "
                                                f"compressed size ({_megabytes(received)} from "
                                                f"{_megabytes(response.num_bytes_downloaded)}), beyond the "
                                                "limit HELPLINE_HTTP_MAX_RATIO sets; ask the publisher")
@@ -254,9 +226,9 @@ class Downloader:
 
     def _late(self, url: str, which: str, received: int) -> SourceError:
         if which == "answer":
-            return SourceError(url, f"the server did not finish its answer within the {DEADLINE:g} s "
+            return SourceError(url, f"the server did not finish its answer within the {self.deadline:g} s "
                                     "allowed (HELPLINE_HTTP_DEADLINE); try again later")
-        return SourceError(url, f"the download did not finish within the {DOWNLOAD_DEADLINE:g} s allowed "
+        return SourceError(url, f"the download did not finish within the {self.download_deadline:g} s allowed "
                                 f"(HELPLINE_HTTP_DOWNLOAD_DEADLINE; {_megabytes(received)} received); "
                                 "try again later, or raise the setting on a slow link")
 
@@ -336,7 +308,7 @@ def _failure(url: str, exc: httpx.HTTPError, timeout: httpx.Timeout) -> Exceptio
     if isinstance(exc, httpx.TimeoutException):
         if isinstance(exc, httpx.ConnectTimeout):
             return _Retryable(f"the server did not accept a connection within {timeout.connect:g} s")
-        return _Retryable(f"the server did not answer within {round(timeout.read, 1):g} s")
+        return _Retryable(f"the server did not answer within {round(timeout.read or 0, 1):g} s")
     if isinstance(exc, httpx.TooManyRedirects):
         return SourceError(url, f"the server redirects in a loop (more than {MAX_REDIRECTS} redirects), "
                                 "which is not followed; check the address")
@@ -406,12 +378,12 @@ def _decoded(response: httpx.Response) -> Iterator[bytes]:
 
 
 class PageBounds:
-    """The bounds of one paginated source: at most MAX_PAGES pages (HELPLINE_HTTP_MAX_PAGES), and
+    """The bounds of one paginated source: at most HELPLINE_HTTP_MAX_PAGES pages, and
     no page that brings nothing new. A server that ignores the page number, or declares a billion
     pages, would otherwise be paged until the byte cap, holding the import lock all the while."""
 
     def __init__(self) -> None:
-        self.limit = MAX_PAGES
+        self.limit = settings.HTTP_MAX_PAGES.read()
         self.pages = 0
         self._seen: set[bytes] = set()  # a digest of every record seen
 

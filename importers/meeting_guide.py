@@ -33,11 +33,16 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from helpline_tui.core import meetings
-from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError, is_url
 from importers import areas, bounded, json_text, schedules, taxonomy
+from importers.source_format import SourceFormat
+
+if TYPE_CHECKING:
+    from importers.detect import Sample
+    from importers.http import Response
 
 SOURCE = "meeting-guide"
 _PERSONAL = re.compile(r"^(contact_\d+_.*|email|venmo|paypal|square|cashapp|homegroup_online|feedback_emails)$")
@@ -45,7 +50,15 @@ _FAMILY_GROUPS = re.compile(r"\b(al-?anon|alateen|nar-?anon|families anonymous)\
 
 
 def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
-    meetings = _load(source)
+    yield from _records(_load(source))
+
+
+def read_url(url: str, download: Response | None = None) -> Iterator[ServiceRecord | SkippedRow]:
+    """The feed at `url`; `download` is its body when `auto` fetched it."""
+    yield from _records(_load(url, download))
+
+
+def _records(meetings: list[Any]) -> Iterator[ServiceRecord | SkippedRow]:
     for number, item in enumerate(meetings, start=1):
         if not isinstance(item, dict):
             yield SkippedRow(row=number, reason=f"item {number} is not a meeting object")
@@ -53,11 +66,11 @@ def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
         yield meeting_record(item, number)
 
 
-def _load(source: str) -> list[Any]:
-    if source.startswith(("http://", "https://")):
+def _load(source: str, fetched: Response | None = None) -> list[Any]:
+    if is_url(source):
         from importers.http import JSON_TYPES, Downloader
 
-        with Downloader() as downloader:
+        with Downloader(fetched=(source, fetched) if fetched else None) as downloader:
             # text/plain and octet-stream too: many intergroups serve the feed as a static file.
             response = downloader.get(source, expect=(*JSON_TYPES, "text/plain", "application/octet-stream"),
                                       what="a Meeting Guide JSON feed")
@@ -210,6 +223,8 @@ def _position(m: dict[str, Any]) -> tuple[float | None, float | None]:
         parts = m["coordinates"].split(",")
         if len(parts) == 2:
             lat, lon = parts
+    if lat is None or lon is None:
+        return None, None
     try:
         return float(lat), float(lon)
     except (TypeError, ValueError):
@@ -244,13 +259,10 @@ def _date(value: Any) -> str | None:
     return None
 
 
-def sniff(source: str) -> bool:
+def sniff(sample: Sample) -> bool:
     """A local JSON file whose start is an array of meetings (name, day/time, types or address).
     URLs are not fetched: False."""
-    from importers import local_head
-
-    head = local_head(source)
-    return head is not None and sniff_text(head)
+    return sample.url is None and sniff_text(sample.text)
 
 
 def sniff_text(text: str) -> bool:
@@ -259,3 +271,6 @@ def sniff_text(text: str) -> bool:
         return False
     return '"name"' in t and ('"day"' in t or '"time"' in t) and (
         '"slug"' in t or '"types"' in t or '"formatted_address"' in t or '"conference_url"' in t)
+
+
+FORMAT = SourceFormat(SOURCE, read=read, sniff=sniff, read_url=read_url)

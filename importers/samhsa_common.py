@@ -33,7 +33,7 @@ def facility_record(fields: dict[str, str], codes: list[str], *, row: int, sourc
     name = fields.get("name1", "").strip()
     if not name:
         return SkippedRow(row=row, field="name1", reason="the facility name (name1) is empty")
-    position = []
+    position: list[float | None] = []
     for key in ("latitude", "longitude"):
         text = fields.get(key, "").strip()
         if not text:
@@ -53,7 +53,7 @@ def facility_record(fields: dict[str, str], codes: list[str], *, row: int, sourc
     # services near Boston.
     langs = sorted({"en", *langs})
     street = ", ".join(s for s in (fields.get("street1", "").strip(), fields.get("street2", "").strip()) if s)
-    raw = {k: v for k, v in fields.items() if v}
+    raw: dict[str, object] = {k: v for k, v in fields.items() if v}
     raw["codes"] = codes
     if raw_extra:
         raw.update(raw_extra)
@@ -130,3 +130,11 @@ def parse_code_info(text: str) -> list[str]:
     for token in text.replace("*", " ").upper().split():
         seen.setdefault(token, None)
     return list(seen)
+
+
+def is_national_directory(sheets: list[tuple[str, list[str]]]) -> bool:
+    """A workbook's (sheet title, header cells) that make it a National Directory: a "Facilities
+    List" sheet, or facility rows with `service_code_info`. The locator's Excel export has name1
+    too, but one column per code instead."""
+    return any(title == "facilities list" or ("name1" in header and "service_code_info" in header)
+               for title, header in sheets)

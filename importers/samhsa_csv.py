@@ -1,6 +1,6 @@
 """samhsa-csv: the FindTreatment.gov locator's CSV or Excel export (FindTreament_Facility_listing_*).
 
-Layout (shared/formats/samhsa.md §2): 17 facility columns (name1 ... type_facility), then one
+Layout (the locator's export as downloaded): 17 facility columns (name1 ... type_facility), then one
 lowercase column per service code holding "1" when offered. Header cells carry stray spaces. Older or
 hand-trimmed exports keep only some facility columns and no codes; a `service_code_info` column (a
 National Directory sheet saved as CSV) is read as well. The same site appears once per survey (SU and
@@ -13,17 +13,19 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, compress
 from pathlib import Path
 
 from helpline_tui.core.limits import allow_long_csv_cells
-from helpline_tui.core.records import PartsMisaligned, ServiceRecord, SkippedRow, SourceError, SourceParts
+from helpline_tui.core.records import PartsMisaligned, ServiceRecord, SkippedRow, SourceError, SourceParts, is_url
 from importers import csv_text
-from importers.samhsa_common import (FACILITY_FIELDS, META_FIELDS, facility_record, parse_code_info,
-                                     require_columns, sniff_file)
+from importers.detect import Sample
+from importers.samhsa_common import (FACILITY_FIELDS, META_FIELDS, facility_record, is_national_directory,
+                                     parse_code_info, require_columns, sniff_file)
+from importers.source_format import SourceFormat
 from importers.xlsx import open_workbook, sheet_rows
 
 SOURCE = "samhsa-csv"
@@ -70,7 +72,7 @@ class Layout:
         if flags.count("1") == len(flags):  # the usual case: every non-empty flag is "1"
             codes = list(compress(self.code_names, values))
         else:
-            codes = [code for code, v in zip(compress(self.code_names, values), flags)
+            codes = [code for code, v in zip(compress(self.code_names, values), flags, strict=False)
                      if v.strip().lower() in _OFFERED]
         if self._code_info is not None:
             codes += [c for c in parse_code_info(cells[self._code_info]) if c not in codes]
@@ -112,7 +114,7 @@ def read_parts(source: str, part_bytes: int) -> SourceParts | None:
     pipeline to read on several cores; None when the source is better read in one pass (an Excel
     file, a small file, old Mac line ends)."""
     path = Path(source)
-    if source.startswith(("http://", "https://")) or sniff_file(path, WHAT) == "xlsx" or csv_text.file_is_utf16(path):
+    if is_url(source) or sniff_file(path, WHAT) == "xlsx" or csv_text.file_is_utf16(path):
         return None
     if path.stat().st_size < 2 * part_bytes:
         return None
@@ -121,9 +123,10 @@ def read_parts(source: str, part_bytes: int) -> SourceParts | None:
     if cuts is None or len(cuts) < 2:
         return None
     ends = [offset for offset, _ in cuts[1:]] + [path.stat().st_size]
-    parts = [partial(_read_rows, str(path), encoding, header, offset, end, header_lines + lines_before,
-                     index == len(cuts) - 1)
-             for index, ((offset, lines_before), end) in enumerate(zip(cuts, ends))]
+    parts: list[Callable[[], Iterator[ServiceRecord | SkippedRow]]] = [
+        partial(_read_rows, str(path), encoding, header, offset, end, header_lines + lines_before,
+                index == len(cuts) - 1)
+        for index, ((offset, lines_before), end) in enumerate(zip(cuts, ends, strict=True))]
     return SourceParts(parts=parts, check=_PartsCheck(str(path), len(parts)), whole=partial(_read_csv, path))
 
 
@@ -279,7 +282,7 @@ class _Range(io.RawIOBase):
 
 
 def _read_rows(path: str, encoding: str, header: list[str], start: int, end: int, lines_before: int,
-               last: bool) -> Iterator[ServiceRecord | SkippedRow]:
+               last: bool) -> Generator[ServiceRecord | SkippedRow, None, _PartFacts]:
     """The records of bytes [start, end) of a CSV export, a part or all of its rows. Returns what
     `_PartsCheck` needs: whether the part ended at a row boundary, and how its rows ended."""
     layout = Layout(header, path)
@@ -351,7 +354,8 @@ def _read_xlsx(path: Path) -> Iterator[ServiceRecord | SkippedRow]:
     try:
         # The first sheet whose header has name1; if none has, the first sheet's header is what the
         # error describes.
-        rows, header = None, []
+        rows: Iterator[tuple[int, list[str]]] | None = None
+        header: list[str] = []
         for ws in workbook.worksheets:
             candidate = sheet_rows(ws, origin)
             first = next(candidate, None)
@@ -370,3 +374,13 @@ def _read_xlsx(path: Path) -> Iterator[ServiceRecord | SkippedRow]:
             raise SourceError(origin, "has a header but no data rows")
     finally:
         workbook.close()
+
+
+def sniff(sample: Sample) -> bool:
+    """A CSV (or Excel) export whose header names facilities by name1, and no National Directory."""
+    if sample.is_xlsx:
+        return not is_national_directory(sample.sheets) and any("name1" in header for _, header in sample.sheets)
+    return sample.url is None and not sample.text.startswith(("{", "[", "<")) and "name1" in sample.first_line_cells
+
+
+FORMAT = SourceFormat(SOURCE, read=read, sniff=sniff, read_parts=read_parts)

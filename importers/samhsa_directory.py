@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from importers import samhsa_codes
-from importers.samhsa_common import FACILITY_FIELDS, facility_record, parse_code_info, require_columns, sniff_file
+from importers.detect import Sample
+from importers.samhsa_common import (FACILITY_FIELDS, facility_record, is_national_directory, parse_code_info,
+                                     require_columns, sniff_file)
+from importers.source_format import SourceFormat
 from importers.xlsx import first_row, open_workbook, sheet_rows
 
 SOURCE = "samhsa-directory"
@@ -87,7 +91,7 @@ def feed_name(source: str) -> str | None:
             rows = sheet_rows(ws, source)
             header = [h.strip().lower() for h in next(rows, (0, []))[1]]
             info = header.index("service_code_info") if "service_code_info" in header else None
-            for _, cells in zip(range(ROWS_FOR_KIND), rows):
+            for _, (_, cells) in zip(range(ROWS_FOR_KIND), rows, strict=False):  # the first rows only
                 if info is not None and info < len(cells):
                     codes.update(parse_code_info(cells[info]))
         created = getattr(workbook.properties.created, "year", None)
@@ -111,7 +115,7 @@ def feed_name(source: str) -> str | None:
     return "-".join(part for part in (kind, year_text) if part) or None
 
 
-_opened_for_naming: dict[tuple, object] = {}  # at most one workbook, opened by feed_name for read()
+_opened_for_naming: dict[tuple, Any] = {}  # at most one workbook, opened by feed_name for read()
 
 
 def _file_key(path: Path) -> tuple:
@@ -150,3 +154,10 @@ def _reference_names(workbook, origin: str) -> dict[str, str]:
         if len(cells) > max(code_at, name_at) and cells[code_at].strip():
             names[cells[code_at].strip().upper()] = " ".join(cells[name_at].split())
     return names
+
+
+def sniff(sample: Sample) -> bool:
+    return is_national_directory(sample.sheets)
+
+
+FORMAT = SourceFormat(SOURCE, read=read, sniff=sniff, feed_name=feed_name)

@@ -1,6 +1,6 @@
 """samhsa-json: a FindTreatment.gov locator API response saved to a file, or the API itself by URL.
 
-Response shape (shared/formats/samhsa.md §1): {page, totalPages, recordCount, rows: [...]}. Each row
+Response shape (the locator API's listing): {page, totalPages, recordCount, rows: [...]}. Each row
 has the facility fields as strings (latitude/longitude too), the facility type as `type_facility` or
 `typeFacility` (the key drifted), and `services: [{f1: category name, f2: category code, f3: "label;
 label"}]` with human-readable labels, not codes; we map labels back to codes through the code
@@ -15,15 +15,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import httpx
-
-from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
+from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError, is_url
 from importers import bounded, json_text, samhsa_codes
-from importers.http import JSON_TYPES, Downloader, PageBounds, body_snippet
+from importers.detect import Sample
 from importers.samhsa_common import FACILITY_FIELDS, facility_record
+from importers.source_format import SourceFormat
+
+if TYPE_CHECKING:
+    from importers.http import Response
 
 SOURCE = "samhsa-json"
 PAGE_SIZE = 2000  # the API's maximum; its default (30) would mean ~800 requests for the country
@@ -38,7 +40,7 @@ def feed_name(source: str) -> str | None:
     """An API URL's identity for its default source name: host, path and the parameters that choose
     the facilities ("findtreatment.gov/locator/exportsAsJson/v2?sType=SA&limitType=0&limitValue=5"),
     so that an SA and an MH query are two sources. None for a saved file."""
-    if not source.startswith(("http://", "https://")):
+    if not is_url(source):
         return None
     from importers import url_feed_name
 
@@ -47,10 +49,18 @@ def feed_name(source: str) -> str | None:
 
 
 def read(source: str) -> Iterator[ServiceRecord | SkippedRow]:
-    if source.startswith(("http://", "https://")):
-        rows = _rows_from_url(source)
-    else:
-        rows = _rows_from_file(Path(source))
+    rows = _rows_from_url(source, None) if is_url(source) else _rows_from_file(Path(source))
+    yield from _records(rows, source)
+
+
+def read_url(url: str, download: Response | None = None) -> Iterator[ServiceRecord | SkippedRow]:
+    """Every page of the API address. `download` (the address as `auto` fetched it) serves only
+    an address that already asks for the first page as read here: pages are asked for with page
+    parameters."""
+    yield from _records(_rows_from_url(url, download), url)
+
+
+def _records(rows: Iterator[Any], source: str) -> Iterator[ServiceRecord | SkippedRow]:
     number = 0
     for number, row in enumerate(rows, start=1):
         yield _record(row, number)
@@ -131,6 +141,8 @@ def _parse(content: bytes, origin: str) -> Any:
     except json.JSONDecodeError as exc:
         problem = exc
     if problem.pos <= len(text) - len(text.lstrip()):  # not JSON from the first character
+        from importers.http import body_snippet  # httpx is imported only when something is fetched
+
         snippet = body_snippet(content)
         if snippet.lower().startswith(("<!doctype", "<html")):
             raise SourceError(origin, "is a web page, not a JSON API response")
@@ -166,6 +178,8 @@ def _page_rows(data: Any, origin: str) -> list[Any]:
 # ------------------------------------------------------------------------------------------ URLs
 
 def _page_url(url: str, page: int) -> str:
+    import httpx
+
     u = httpx.URL(url)
     params = u.params.set("page", str(page))
     if "pageSize" not in params:
@@ -173,8 +187,10 @@ def _page_url(url: str, page: int) -> str:
     return str(u.copy_with(params=params))
 
 
-def _rows_from_url(url: str) -> Iterator[Any]:
-    with Downloader() as download:
+def _rows_from_url(url: str, fetched: Response | None) -> Iterator[Any]:
+    from importers.http import JSON_TYPES, Downloader, PageBounds
+
+    with Downloader(fetched=(url, fetched) if fetched else None) as download:
         page, total = 1, 1
         bounds = PageBounds()
         while page <= total:
@@ -198,3 +214,20 @@ def _int(value: Any, default: int) -> int:
         return max(int(value), 1)
     except (TypeError, ValueError):
         return default
+
+
+_SAMHSA_HOSTS = ("findtreatment.gov", "findtreatment.samhsa.gov")
+
+
+def sniff(sample: Sample) -> bool:
+    """The locator API by its host, or a saved response: rows of facilities named by name1."""
+    if sample.url:
+        host = (urlsplit(sample.url).hostname or "").lower()
+        return any(host == h or host.endswith("." + h) for h in _SAMHSA_HOSTS)
+    text = sample.text
+    if text.startswith("{"):
+        return '"rows"' in text and ('"totalPages"' in text or '"name1"' in text)
+    return text.startswith("[") and '"name1"' in text
+
+
+FORMAT = SourceFormat(SOURCE, read=read, sniff=sniff, read_url=read_url, feed_name=feed_name)

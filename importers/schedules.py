@@ -302,42 +302,66 @@ def from_rrule_rows(rows: Iterable[Mapping[str, object]],
     mix of rows."""
     b = builder or HoursBuilder()
     for row in rows:
-        if str(row.get("weekday") or "").strip() and not str(row.get("byday") or "").strip():
+        if _is_weekday_row(row):
             from_weekday_rows([row], b)
             continue
-        if "weekday" in row and "freq" not in row:  # a 1.1 row without its weekday
-            from_weekday_rows([row], b)
-            continue
-        freq = str(row.get("freq") or "").strip().upper()
-        span = parse_range(row.get("opens_at"), row.get("closes_at"))
-        tokens = [t.strip().upper() for t in str(row.get("byday") or "").split(",") if t.strip()]
-        weekly, monthly = [], []
-        for token in tokens:
-            m = _BYDAY.match(token)
-            if not m:
-                continue
-            (monthly if m.group(1) or freq in ("MONTHLY", "YEARLY") else weekly).append(
-                (int(m.group(1) or 0), _RRULE_DAY[m.group(2)]))
-        if span is not None:
-            start = _date_weekday(row.get("dtstart"))
-            if weekly:
-                for _, day in weekly:
-                    b.add(day, *span)
-            elif freq == "DAILY":
-                b.add_all_days(*span)
-            elif freq == "WEEKLY" and not tokens and start is not None:
-                b.add(start, *span)  # RRULE: weekly on the start date's weekday
-            elif not monthly:
-                b.note(f"{_clock(span[0])}–{_clock(span[1])} (days not given)")
-            if monthly:
-                b.note(_monthly_text(monthly, span))
-        for key in ("description", "notes"):
-            text = str(row.get(key) or "").strip()
-            if text and b.empty and always_open(text):
-                b.add_all_days()
-            elif text:
-                b.note(text)
+        _add_rule(row, b)
+        _add_free_text(row, b)
     return b
+
+
+def _is_weekday_row(row: Mapping[str, object]) -> bool:
+    """An HSDS 1.1 row: a weekday and no byday, or a weekday column (maybe empty) and no freq."""
+    if str(row.get("weekday") or "").strip() and not str(row.get("byday") or "").strip():
+        return True
+    return "weekday" in row and "freq" not in row
+
+
+def _add_rule(row: Mapping[str, object], b: HoursBuilder) -> None:
+    """The row's recurrence rule as hours, or as a note where it names no weekly days."""
+    span = parse_range(row.get("opens_at"), row.get("closes_at"))
+    if span is None:
+        return
+    freq = str(row.get("freq") or "").strip().upper()
+    tokens = [t.strip().upper() for t in str(row.get("byday") or "").split(",") if t.strip()]
+    weekly, monthly = _byday(tokens, freq)
+    start = _date_weekday(row.get("dtstart"))
+    if weekly:
+        for _, day in weekly:
+            b.add(day, *span)
+    elif freq == "DAILY":
+        b.add_all_days(*span)
+    elif freq == "WEEKLY" and not tokens and start is not None:
+        b.add(start, *span)  # RRULE: weekly on the start date's weekday
+    elif not monthly:
+        b.note(f"{_clock(span[0])}–{_clock(span[1])} (days not given)")
+    if monthly:
+        b.note(_monthly_text(monthly, span))
+
+
+def _byday(tokens: list[str], freq: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(weekly, monthly) (ordinal, weekday) pairs of RRULE BYDAY tokens ("MO", "2TU", "-1FR"):
+    monthly when numbered or the rule is monthly or yearly; tokens that are not days are left out."""
+    weekly: list[tuple[int, int]] = []
+    monthly: list[tuple[int, int]] = []
+    for token in tokens:
+        m = _BYDAY.match(token)
+        if not m:
+            continue
+        (monthly if m.group(1) or freq in ("MONTHLY", "YEARLY") else weekly).append(
+            (int(m.group(1) or 0), _RRULE_DAY[m.group(2)]))
+    return weekly, monthly
+
+
+def _add_free_text(row: Mapping[str, object], b: HoursBuilder) -> None:
+    """`description` and `notes`: "open 24 hours" on a row with no hours yet is every day, all day;
+    anything else is kept as a note."""
+    for key in ("description", "notes"):
+        text = str(row.get(key) or "").strip()
+        if text and b.empty and always_open(text):
+            b.add_all_days()
+        elif text:
+            b.note(text)
 
 
 def _date_weekday(value: object) -> int | None:

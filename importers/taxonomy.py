@@ -1,7 +1,7 @@
 """Service classification codes -> need, population ids and the record's kind.
 
 AIRS / 211 LA taxonomy codes (HSDS 211 exports, AIRS XML) are mapped by their prefix only: the top
-letter and the second-level and deeper prefixes listed below (formats/hsds-airs.md §4.3). The
+letter and the second-level and deeper prefixes listed below (the AIRS/211 LA code structure). The
 taxonomy's term list is licensed by 2-1-1 Los Angeles, so no term names are bundled here; only
 the codes a source sends are read, and a short comment names each prefix's area.
 
@@ -151,8 +151,8 @@ def classify_codes(codes: Iterable[str], term_texts: Iterable[str] = ()) -> Clas
             pops = [x for p in parts for x in _longest(_POPULATIONS, p) or ()]
         else:
             pseudo = parse_pseudo_code(code)
-            needs = keyword_needs(" ".join(pseudo.get("what", []))) if pseudo else ()
-            pops = keyword_populations(" ".join(pseudo.get("who", []))) if pseudo else ()
+            needs = keyword_needs(" ".join(pseudo.get("what", []))) if pseudo else []
+            pops = keyword_populations(" ".join(pseudo.get("who", []))) if pseudo else []
         if needs or pops:
             out.add(needs, pops)
         elif code not in out.unmapped:

@@ -9,7 +9,6 @@ import os
 
 import pytest
 
-from helpline_tui.core import versions
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from tests.conftest import run_cli, sample_records
@@ -39,7 +38,7 @@ def odd_db(request, tmp_path):
 
 def cli(*args: str):
     env = dict(os.environ)
-    env.pop(versions.KEEP_ENV, None)
+    env.pop("HELPLINE_KEEP_VERSIONS", None)
     return run_cli(*args, env=env)
 
 

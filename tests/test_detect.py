@@ -7,7 +7,8 @@ import json
 import pytest
 
 from helpline_tui.core.records import SourceError
-from importers.detect import SNIFFERS, detect_format
+import importers
+from importers.detect import detect_format, sample
 from tests.conftest import run_cli, shared_file
 
 
@@ -71,10 +72,25 @@ def test_damaged_workbook_says_so(tmp_path):
         detect_format(str(tmp_path / "cut.xlsx"))
 
 
-def test_every_sniffer_names_a_registered_format():
-    import importers
+def test_every_format_declares_itself_under_its_registered_name():
+    assert [importers.declared(name).name for name in importers.FORMATS] == list(importers.FORMATS)
+    assert {f.name for f in importers.all_declared() if f.reads_urls} == \
+        {"samhsa-json", "hsds", "meeting-guide", "airs-xml"}
 
-    assert {name for name, _ in SNIFFERS} <= set(importers.FORMATS)
+
+@pytest.mark.parametrize("parts, expected", [
+    (("samhsa", "findtreatment_export_FindTreament_Facility_listing_2025-08_greater_boston.csv"), "samhsa-csv"),
+    (("samhsa", "findtreatment_api_listing_sample_2019.json"), "samhsa-json"),
+    (("samhsa", "National_Directory_SA_Facilities_2022.xlsx"), "samhsa-directory"),
+    (("hsds", "open211-miami-2019"), "hsds"),
+    (("hsds", "hsds-3.0-spec-examples", "json", "service_full.json"), "hsds"),
+    (("meetings", "meetingguide_aasepia_2024.json"), "meeting-guide"),
+    (("airs", "BC211_data_excerpt.xml"), "airs-xml"),
+])
+def test_one_sniff_alone_claims_each_real_export(parts, expected):
+    """Sniffs claim only their own format, so the order they are tried in never decides."""
+    sampled = sample(str(shared_file(*parts)))
+    assert [f.name for f in importers.all_declared() if f.sniff(sampled)] == [expected]
 
 
 def test_cli_import_auto(tmp_path):

@@ -14,7 +14,6 @@ import pytest
 from werkzeug import Response
 
 from helpline_tui import cli
-from importers import http
 from tests.support.fault_servers import URL_FORMATS, raw_server, trickle
 from tests.test_network_faults import import_fails, sha
 from tests.test_samhsa_json import facility, page
@@ -22,12 +21,12 @@ from tests.test_samhsa_json import facility, page
 
 @pytest.fixture(autouse=True)
 def short_deadlines(monkeypatch):
-    """What HELPLINE_HTTP_* set for a subprocess, set in-process: each byte comes within the read
+    """Short HELPLINE_HTTP_* deadlines: each byte comes within the read
     timeout, so only the deadlines can end a trickle."""
-    monkeypatch.setattr(http, "BACKOFF_BASE", 0.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.5)
-    monkeypatch.setattr(http, "DEADLINE", 1.0)
-    monkeypatch.setattr(http, "DOWNLOAD_DEADLINE", 1.5)
+    monkeypatch.setenv("HELPLINE_HTTP_BACKOFF", "0")
+    monkeypatch.setenv("HELPLINE_HTTP_TIMEOUT", "0.5")
+    monkeypatch.setenv("HELPLINE_HTTP_DEADLINE", "1")
+    monkeypatch.setenv("HELPLINE_HTTP_DOWNLOAD_DEADLINE", "1.5")
 
 
 # --------------------------------------------------------------------------------------- time
@@ -103,7 +102,7 @@ def test_a_locator_declaring_a_billion_pages_is_refused_at_the_page_limit(httpse
 
 
 def test_the_page_limit_is_a_setting(httpserver, sample_db, capsys, monkeypatch):
-    monkeypatch.setattr(http, "MAX_PAGES", 3)
+    monkeypatch.setenv("HELPLINE_HTTP_MAX_PAGES", "3")
     samhsa_pages(httpserver, total=5, repeat=False)
     line = import_fails(capsys, sample_db, "samhsa-json", httpserver.url_for("/locator"))
     assert "over the 3-page limit (HELPLINE_HTTP_MAX_PAGES)" in line

@@ -16,6 +16,7 @@ from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from helpline_tui.core.search import Filters, search
+from importers.detect import sample
 from importers import hsds
 from tests.conftest import run_cli, sample_records, shared_file
 
@@ -344,17 +345,16 @@ def test_bad_zip_through_the_cli_changes_nothing(tmp_path):
 # ------------------------------------------------------------------------------ sniff
 
 def test_sniff(tmp_path, package_11):
-    assert hsds.sniff(str(package_11))
-    assert hsds.sniff(str(shared_file(*MIAMI)))
-    assert hsds.sniff(str(shared_file(*EXAMPLES, "csv")))
-    assert hsds.sniff(str(shared_file(*EXAMPLES, "json", "service_full.json")))
+    assert hsds.sniff(sample(str(package_11)))
+    assert hsds.sniff(sample(str(shared_file(*MIAMI))))
+    assert hsds.sniff(sample(str(shared_file(*EXAMPLES, "csv"))))
+    assert hsds.sniff(sample(str(shared_file(*EXAMPLES, "json", "service_full.json"))))
     archive = tmp_path / "p.zip"
     archive.write_bytes(zip_package(PACKAGE_11, prefix="x/"))
-    assert hsds.sniff(str(archive))
-    assert not hsds.sniff(str(shared_file("meetings", "meetingguide_aasepia_2024.json")))
-    assert not hsds.sniff(str(shared_file("airs", "BC211_data_excerpt.xml")))
-    assert not hsds.sniff(str(tmp_path / "missing"))
-    assert not hsds.sniff("https://example.org/hsds.zip")
+    assert hsds.sniff(sample(str(archive)))
+    assert not hsds.sniff(sample(str(shared_file("meetings", "meetingguide_aasepia_2024.json"))))
+    assert not hsds.sniff(sample(str(shared_file("airs", "BC211_data_excerpt.xml"))))
+    assert not hsds.sniff(sample("https://example.org/hsds.zip"))
 
 
 # ------------------------------------------------------------------------------ URLs

@@ -13,6 +13,7 @@ from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord, SkippedRow, SourceError
 from helpline_tui.core.search import Filters, search
+from importers.detect import sample
 from importers import meeting_guide
 from tests.conftest import run_cli, sample_records, shared_file
 
@@ -219,12 +220,12 @@ def test_bad_feed_through_the_cli_exits_1_and_changes_nothing(tmp_path, content)
 
 
 def test_sniff(tmp_path):
-    assert meeting_guide.sniff(str(shared_file(*FEED)))
-    assert not meeting_guide.sniff(str(shared_file("hsds", "hsds-3.0-spec-examples", "json", "service_full.json")))
-    assert not meeting_guide.sniff(str(shared_file("airs", "BC211_data_excerpt.xml")))
-    assert not meeting_guide.sniff(str(shared_file("samhsa", "findtreatment_api_listing_sample_2019.json")))
-    assert not meeting_guide.sniff(str(tmp_path))
-    assert meeting_guide.sniff(feed_file(tmp_path, [{"name": "A", "slug": "a", "day": 0, "time": "10:00"}]))
+    assert meeting_guide.sniff(sample(str(shared_file(*FEED))))
+    assert not meeting_guide.sniff(sample(str(shared_file("hsds", "hsds-3.0-spec-examples", "json", "service_full.json"))))
+    assert not meeting_guide.sniff(sample(str(shared_file("airs", "BC211_data_excerpt.xml"))))
+    assert not meeting_guide.sniff(sample(str(shared_file("samhsa", "findtreatment_api_listing_sample_2019.json"))))
+    assert not meeting_guide.sniff(sample(str(tmp_path)))
+    assert meeting_guide.sniff(sample(feed_file(tmp_path, [{"name": "A", "slug": "a", "day": 0, "time": "10:00"}])))
 
 
 def test_url_import_through_the_cli(httpserver, tmp_path):

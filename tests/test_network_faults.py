@@ -23,10 +23,10 @@ from tests.support.fault_servers import URL_FORMATS, cut_off, hang, raw_server, 
 
 @pytest.fixture(autouse=True)
 def fast_http(monkeypatch):
-    """The same knobs HELPLINE_HTTP_* set for a subprocess, set in-process so faults end quickly."""
-    monkeypatch.setattr(http, "BACKOFF_BASE", 0.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.3)
-    monkeypatch.setattr(http, "DEADLINE", 20.0)
+    """HELPLINE_HTTP_* set small, so faults end quickly."""
+    monkeypatch.setenv("HELPLINE_HTTP_BACKOFF", "0")
+    monkeypatch.setenv("HELPLINE_HTTP_TIMEOUT", "0.3")
+    monkeypatch.setenv("HELPLINE_HTTP_DEADLINE", "20")
 
 
 def sha(path: Path) -> str:
@@ -51,7 +51,7 @@ def import_fails(capsys, db: Path, fmt: str, url: str) -> str:
 @pytest.mark.parametrize("fmt", URL_FORMATS)
 @pytest.mark.parametrize("status", [500, 503])
 def test_5xx_is_retried_with_backoff_then_one_clear_error(httpserver, sample_db, capsys, monkeypatch, fmt, status):
-    monkeypatch.setattr(http, "BACKOFF_BASE", 0.05)
+    monkeypatch.setenv("HELPLINE_HTTP_BACKOFF", "0.05")
     seen: list[float] = []
 
     def busy(request):
@@ -74,8 +74,8 @@ def test_a_hanging_server_times_out(sample_db, capsys, fmt):
 
 
 def test_a_hanging_server_ends_within_the_deadline_however_long_the_read_timeout(sample_db, capsys, monkeypatch):
-    monkeypatch.setattr(http, "READ_TIMEOUT", 30.0)
-    monkeypatch.setattr(http, "DEADLINE", 1.0)
+    monkeypatch.setenv("HELPLINE_HTTP_TIMEOUT", "30")
+    monkeypatch.setenv("HELPLINE_HTTP_DEADLINE", "1")
     with raw_server(hang) as url:
         line = import_fails(capsys, sample_db, "samhsa-json", url)
     assert "did not answer within 1 s" in line and "in the 1 s allowed" in line
@@ -122,7 +122,7 @@ def test_a_redirect_to_a_non_http_address_is_not_followed(httpserver, sample_db,
 @pytest.mark.parametrize("fmt", URL_FORMATS)
 @pytest.mark.parametrize("declared", [True, False])
 def test_an_oversize_body_is_stopped(httpserver, sample_db, capsys, monkeypatch, fmt, declared):
-    monkeypatch.setattr(http, "MAX_BYTES", 10_000)
+    monkeypatch.setenv("HELPLINE_HTTP_MAX_BYTES", "10000")
     body = b"[" + b'{"name": "x"},' * 5000 + b"{}]"
     if declared:
         httpserver.expect_request("/export").respond_with_data(body, content_type="application/json")

@@ -163,6 +163,18 @@ def test_sheet_found_by_header_when_not_named_facilities_list(tmp_path):
     assert zips == {"02118"}
 
 
+def test_a_workbook_without_a_code_reference_is_named_by_the_codes_of_its_rows(tmp_path):
+    """Its default source name says SA or MH from the facilities' codes when no reference sheet
+    lists them and the file name says neither (the rows were read as (number, cells) pairs, so
+    their codes were never seen and such a workbook was named by its year alone)."""
+    mental_health = make_book(tmp_path / "directory-2024.xlsx", [row(f"Clinic {n}", "MH * PSY * SP") for n in range(3)])
+    substance_use = make_book(tmp_path / "listing-2024.xlsx", [row(f"Clinic {n}", "SA * DT * HH") for n in range(3)])
+    assert importers.default_source_name("samhsa-directory", str(mental_health), str(mental_health)) == \
+        "samhsa-directory:mh-2024"
+    assert importers.default_source_name("samhsa-directory", str(substance_use), str(substance_use)) == \
+        "samhsa-directory:sa-2024"
+
+
 def test_intake_lines_fall_back_in_order(tmp_path):
     path = make_book(tmp_path / "dir.xlsx", [row("A", "SA", intake2="617-555-0199"),
                                              row("B", "SA", intake1a="888-PARNEXT")])

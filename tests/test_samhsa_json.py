@@ -43,8 +43,8 @@ def page(rows: list[dict], number: int = 1, total: int = 1) -> dict:
 @pytest.fixture(autouse=True)
 def fast_http(monkeypatch):
     """No real waiting between retries, short timeouts: the failure tests finish in seconds."""
-    monkeypatch.setattr(http, "BACKOFF_BASE", 0.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 2.0)
+    monkeypatch.setenv("HELPLINE_HTTP_BACKOFF", "0")
+    monkeypatch.setenv("HELPLINE_HTTP_TIMEOUT", "2")
 
 
 # ---------------------------------------------------------------------------------- the saved 2019 sample
@@ -188,7 +188,7 @@ def test_a_persistent_503_is_one_clear_error_naming_the_url(httpserver):
 
 
 def test_a_hanging_server_times_out_after_the_retries(httpserver, monkeypatch):
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.3)
+    monkeypatch.setenv("HELPLINE_HTTP_TIMEOUT", "0.3")
     release = threading.Event()
 
     def hang(request):
@@ -253,7 +253,7 @@ def test_wrong_content_type_is_refused(httpserver):
 
 
 def test_an_oversize_download_is_stopped(httpserver, monkeypatch):
-    monkeypatch.setattr(http, "MAX_BYTES", 4000)
+    monkeypatch.setenv("HELPLINE_HTTP_MAX_BYTES", "4000")
     big = json.dumps(page([facility(f"Site {i}") for i in range(40)]))
     assert len(big) > 4000
     httpserver.expect_request("/v2").respond_with_data(big, content_type="application/json")

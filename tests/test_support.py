@@ -32,20 +32,20 @@ def untimed(text: str) -> str:
 
 
 def test_http_settings_given_in_env_apply_in_process_and_are_put_back(sample_db: Path):
-    from importers import http
+    from helpline_tui.core import settings
 
-    before = http.READ_TIMEOUT
+    before = settings.HTTP_TIMEOUT.read()
     seen = []
     real_main = __import__("helpline_tui.cli", fromlist=["main"]).main
 
     def spy(argv):
-        seen.append(http.READ_TIMEOUT)
+        seen.append(settings.HTTP_TIMEOUT.read())
         return real_main(argv)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("helpline_tui.cli.main", spy)
         run_cli("info", "--db", str(sample_db), env={"HELPLINE_HTTP_TIMEOUT": "0.25"})
-    assert seen == [0.25] and http.READ_TIMEOUT == before
+    assert seen == [0.25] and settings.HTTP_TIMEOUT.read() == before
 
 
 def test_each_copy_of_a_built_directory_is_a_whole_directory_of_its_own(sample_db: Path, tmp_path, built_directories):

@@ -38,9 +38,9 @@ def services(db: Path) -> list[tuple]:
 
 def cli(*args: str, keep: int | str | None = None):
     env = dict(os.environ)
-    env.pop(versions.KEEP_ENV, None)
+    env.pop("HELPLINE_KEEP_VERSIONS", None)
     if keep is not None:
-        env[versions.KEEP_ENV] = str(keep)
+        env["HELPLINE_KEEP_VERSIONS"] = str(keep)
     return run_cli(*args, env=env)
 
 

@@ -18,7 +18,7 @@ from helpline_tui.cli import admin, imports, reports, search
 from helpline_tui.cli.interface import run_interface
 from helpline_tui.cli.output import say
 from helpline_tui.cli.parser import build_parser
-from helpline_tui.core import url_secrets
+from helpline_tui.core import settings, url_secrets
 from helpline_tui.core.display import display_text
 from helpline_tui.errors import UserError
 
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return run_interface(db_path, args.lang, args.theme, args.plain, args.tally)
         if args.command in WRITING_COMMANDS:
-            _check_keep_setting()  # before any work, not at the swap after it
+            settings.check_all()  # every HELPLINE_* setting, before any work, not at the swap after it
         return COMMANDS[args.command](args, db_path)
     except UserError as exc:  # one sentence, credentials in an address hidden; the branch gives the exit code
         sentence = url_secrets.scrub(str(exc))
@@ -57,8 +57,3 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
-
-def _check_keep_setting() -> None:
-    from helpline_tui.core.versions import keep_count
-
-    keep_count()  # a VersionError for a setting that is not a count

@@ -62,7 +62,7 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     from helpline_tui.core.directory import source_imported_from
     from helpline_tui.core.pipeline import run_import
 
-    is_url = source.startswith(("http://", "https://"))
+    is_url = importers.is_url(source)
     if not is_url and not Path(source).exists():
         raise Failure(f"{source}: no such file or folder")
     # Credentials in the address are used for the download only: the directory stores, and every
@@ -75,8 +75,8 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
     try:
         # `auto` tells the format from the content; a URL is fetched once for that (or for a
         # reader of files only), and the reader gets that download rather than fetching it again.
-        with url_secrets.lent(typed), importers.opened(fmt, source) as (fmt, readable):
-            reader = importers.load(fmt)
+        with url_secrets.lent(typed), importers.opened(fmt, source) as opened:
+            fmt, readable = opened.format, opened.readable
             progress = _progress_printer() if sys.stderr.isatty() else None
             origin = source if is_url else str(Path(source).resolve())
             checksum = "" if is_url else _checksum(source)
@@ -84,7 +84,7 @@ def _import_one(db_path: Path, fmt: str, source: str, source_name: str | None, r
             # name saying which feed it is (two workbooks of one format never share a source).
             name = (source_name or source_imported_from(db_path, fmt, origin, checksum)
                     or importers.default_source_name(fmt, readable, source))
-            items = importers.read_in_parts(fmt, readable) or reader(readable)
+            items = opened.records()
             return run_import(
                 db_path, items, source=name, format=fmt, origin=origin, checksum=checksum,
                 replace_source=replace_source, dry_run=dry_run, progress=progress,

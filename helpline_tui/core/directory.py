@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import files, geo, schema, url_secrets
+from helpline_tui.core import files, geo, schema, settings, url_secrets
 from helpline_tui.core.geo import haversine_miles
 from helpline_tui.core.site_merging import sources_of
 from helpline_tui.errors import Failure
@@ -20,8 +20,8 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "services.sqlite"
 
 def default_db_path() -> Path:
     """`HELPLINE_DB` when set, else data/services.sqlite of the source checkout."""
-    env = os.environ.get("HELPLINE_DB")
-    return Path(env) if env else DEFAULT_DB
+    configured = settings.DB.read()
+    return Path(configured) if configured else DEFAULT_DB
 
 
 class DirectoryError(Failure):

@@ -131,3 +131,8 @@ class SourceParts:
 
 class PartsMisaligned(Signal):
     """A source was cut inside a record; read it in one pass instead."""
+
+
+def is_url(source: str) -> bool:
+    """A source given as an http(s) address, fetched by an import; anything else is a local path."""
+    return source.startswith(("http://", "https://"))

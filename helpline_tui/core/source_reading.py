@@ -10,7 +10,6 @@ import contextlib
 import gc
 import importlib
 import multiprocessing
-import os
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -50,10 +49,9 @@ class CleanedPart:
 def import_workers() -> int:
     """Processes reading and cleaning a source given in parts. Two on two cores: the main process
     only stages their rows meanwhile."""
-    configured = os.environ.get("HELPLINE_IMPORT_WORKERS", "").strip()
-    if configured.isdigit():
-        return int(configured)
-    return min(2, os.cpu_count() or 1)
+    from helpline_tui.core import settings
+
+    return settings.IMPORT_WORKERS.read()
 
 
 @contextlib.contextmanager

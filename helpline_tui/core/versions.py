@@ -25,19 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpline_tui.core import files
+from helpline_tui.core import files, settings
 from helpline_tui.errors import Failure
 
-KEEP_ENV = "HELPLINE_KEEP_VERSIONS"
-DEFAULT_KEEP = 3
 _TEMP_PREFIX = ".tmp-"
 
 
 class NothingToRollBack(Failure):
-    pass
-
-
-class VersionError(Failure):
     pass
 
 
@@ -63,17 +57,8 @@ class KeptVersion:
 
 
 def keep_count() -> int:
-    """How many versions to keep: `HELPLINE_KEEP_VERSIONS`, else 3."""
-    raw = os.environ.get(KEEP_ENV, "").strip()
-    if not raw:
-        return DEFAULT_KEEP
-    try:
-        value = int(raw)
-    except ValueError:
-        raise VersionError(f"{KEEP_ENV}='{raw}' is not a whole number of versions to keep") from None
-    if value < 0:
-        raise VersionError(f"{KEEP_ENV}={value} must be 0 or more")
-    return value
+    """How many versions to keep: `HELPLINE_KEEP_VERSIONS`, else 3 (settings.SettingError for a bad value)."""
+    return settings.KEEP_VERSIONS.read()
 
 
 def versions_dir(db_path: Path) -> Path:

@@ -15,25 +15,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# importers/http.py reads these once, when it is imported: a new process would read them from its
-# environment, so here they are set on the module for the length of the call (same parsing).
-HTTP_SETTINGS = {
-    "HELPLINE_HTTP_TIMEOUT": "READ_TIMEOUT",
-    "HELPLINE_HTTP_BACKOFF": "BACKOFF_BASE",
-    "HELPLINE_HTTP_MAX_BYTES": "MAX_BYTES",
-    "HELPLINE_HTTP_DEADLINE": "DEADLINE",
-    "HELPLINE_HTTP_DOWNLOAD_DEADLINE": "DOWNLOAD_DEADLINE",
-    "HELPLINE_HTTP_MAX_RATIO": "MAX_RATIO",
-    "HELPLINE_HTTP_MAX_PAGES": "MAX_PAGES",
-}
-
-
 def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """`helpline ARGS` in this process: exit code, standard output and standard error."""
     from helpline_tui.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    with _environment(env), _http_settings(env), _in_folder(ROOT), \
+    with _environment(env), _in_folder(ROOT), \
             contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _stdin(input):
         try:
             code = main(list(args))
@@ -63,22 +50,6 @@ def _environment(env: dict[str, str] | None) -> Iterator[None]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-@contextlib.contextmanager
-def _http_settings(env: dict[str, str] | None) -> Iterator[None]:
-    from importers import http
-
-    named = {setting: attr for setting, attr in HTTP_SETTINGS.items() if env and setting in env}
-    saved = {attr: getattr(http, attr) for attr in named.values()}
-    for setting, attr in named.items():
-        value = http._env_float(setting, saved[attr])
-        setattr(http, attr, type(saved[attr])(value))
-    try:
-        yield
-    finally:
-        for attr, value in saved.items():
-            setattr(http, attr, value)
 
 
 @contextlib.contextmanager
