@@ -129,9 +129,6 @@ class Stage(IntEnum):
     RELAXED = 2  # a wider typo budget too
 
 
-EXACT_FIRST, TYPOS_EVERYWHERE, RELAXED = Stage.EXACT_FIRST, Stage.TYPOS_EVERYWHERE, Stage.RELAXED
-
-
 def parse(text: str, lexicon: Lexicon | None, stage: Stage = Stage.EXACT_FIRST, read_days: bool = True,
           today=days.computer_today) -> ParsedQuery:
     """Stage EXACT_FIRST takes typo variants only for words the directory does not know;
@@ -183,7 +180,7 @@ class _Typed:
 
     words: list[str]
     lexicon: Lexicon | None
-    stage: int
+    stage: Stage
     typing_last: bool  # the last word is still being typed
     today: Callable[[], int] | None  # None: day words are read as words
     phrase_index: dict[tuple[str, ...], tuple[str, str]]  # need and language phrases
@@ -194,7 +191,7 @@ class _Typed:
     lead_in: set[int]
 
     @classmethod
-    def of(cls, words: list[str], lexicon: Lexicon | None, stage: int, typing_last: bool,
+    def of(cls, words: list[str], lexicon: Lexicon | None, stage: Stage, typing_last: bool,
            today: Callable[[], int] | None, phrase_index: dict[tuple[str, ...], tuple[str, str]]) -> _Typed:
         concept_phrases = concepts.phrase_index()
         filler_at, lead_in = _filler_positions(words, concept_phrases)
@@ -425,9 +422,9 @@ def _word_group(word: str, lexicon: Lexicon | None, prefix: bool, stage: Stage) 
         group.prefixes[word] = 0
     if lexicon is None or group.optional:
         return group
-    budget = typo_budget(len(word), relaxed=stage >= RELAXED)
+    budget = typo_budget(len(word), relaxed=stage >= Stage.RELAXED)
     known = word in lexicon
-    if not known or stage >= TYPOS_EVERYWHERE:
+    if not known or stage >= Stage.TYPOS_EVERYWHERE:
         for variant, cost in lexicon.typo_variants(word, budget).items():
             group.exact.setdefault(variant, cost)
         if prefix and len(word) >= 5:

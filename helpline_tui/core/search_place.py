@@ -190,7 +190,7 @@ def _place_spans(groups: list[query_mod.WordGroup]) -> list[tuple[int, int]]:
 def _every_word_relaxed(conn, parsed: query_mod.ParsedQuery) -> str | None:
     """The query's words with every typo the widest search allows, as an FTS expression, when
     some service has them all (a name or an address with its town); else None."""
-    wider = query_mod.parse(parsed.text, lexicon.load(conn), stage=query_mod.RELAXED, read_days=False)
+    wider = query_mod.parse(parsed.text, lexicon.load(conn), stage=query_mod.Stage.RELAXED, read_days=False)
     expr = " AND ".join(g.fts() for g in wider.groups if not g.optional)  # a town being typed too
     found = expr and conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1", (expr,)).fetchone()
     return expr if found else None

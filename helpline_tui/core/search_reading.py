@@ -77,7 +77,7 @@ class Reading:
             return ()
         return tuple(g.text for g in self.parsed.required() if not any(ranking.match_group(g, rec) for rec in ranked))
 
-    def reparse(self, words: str, stage: int = query_mod.EXACT_FIRST) -> query_mod.ParsedQuery:
+    def reparse(self, words: str, stage: query_mod.Stage = query_mod.Stage.EXACT_FIRST) -> query_mod.ParsedQuery:
         """Words read as this reading reads them: day words or not, "today" where it is searched."""
         return query_mod.parse(words, self.asked.lex, stage=stage, read_days=self.read_days,
                                today=lambda: self.today.weekday)

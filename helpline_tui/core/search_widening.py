@@ -114,7 +114,7 @@ def any_words(conn, parsed, scope: Scope, cap: int):
 def with_typos(r: Reading) -> Reading:
     """Few results: typos on every word, then the relaxed typo budgets, as Typesense's
     typo_tokens_threshold does; a stage is kept when it finds more."""
-    for stage in (query_mod.TYPOS_EVERYWHERE, query_mod.RELAXED):
+    for stage in (query_mod.Stage.TYPOS_EVERYWHERE, query_mod.Stage.RELAXED):
         if not r.parsed.groups or r.total >= FEW_RESULTS:
             break
         wider = r.reparse(r.words, stage)
