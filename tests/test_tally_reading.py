@@ -46,3 +46,20 @@ def test_a_word_typed_on_is_read_once_finished():
     for typed, needs in (("h", []), ("ho", ["hiv-hepatitis"]), ("hou", ["housing"]), ("housing", ["housing"])):
         call.read(reading(typed, needs))
     assert needs_and_place(call) == (["housing"], (None, None))
+
+
+def test_a_service_concept_read_is_kept_with_its_need():
+    """"help paying rent" is counted as rent help (housing), not as housing alone; in Spanish too."""
+    from helpline_tui.core.directory import open_readonly
+    from helpline_tui.core.search import Filters, search
+    from helpline_tui.core.tally import read_search
+    from tests.conftest import ROOT
+
+    conn = open_readonly(ROOT / "data" / "services.sqlite")
+    for words, kept in (("help paying rent miami", ("housing", "rent-help")),
+                        ("clases de ingles", ("education", "english-classes")),
+                        ("ayuda para pagar la renta", ("housing", "rent-help")),
+                        ("job training yonkers", ("employment", "job-training"))):
+        needs = read_search(conn, search(conn, words, Filters())).needs
+        assert kept in needs, words
+        assert (kept[0], "") not in needs, words  # the bare need is not counted beside its concept

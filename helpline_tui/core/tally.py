@@ -25,10 +25,13 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from helpline_tui.errors import Failure
+
+if TYPE_CHECKING:
+    from helpline_tui.core.search_types import SearchPage
 
 FORMAT = "helpline-tally 1"
 OUTCOMES = ("referred", "nothing-suitable", "not-referred")
@@ -213,9 +216,9 @@ def _goes_on_from(new: tuple[str, Any], old: tuple[str, Any]) -> bool:
     return new[1] == old[1] and new[0].startswith(old[0])
 
 
-def read_search(conn: sqlite3.Connection, page: Any, filters_signature: Any = None) -> SearchReading:
-    """The needs a search page read (the query's need words and the filters' needs; its concepts where
-    the page has them) and its place's county, from the directory's ZIP table. Nothing typed is kept:
+def read_search(conn: sqlite3.Connection, page: SearchPage, filters_signature: Any = None) -> SearchReading:
+    """The needs a search page read (the query's need words and the filters' needs, each with the
+    service concept read beneath it) and its place's county, from the directory's ZIP table. Nothing typed is kept:
     the signature is used to compare searches while the call lasts and is never written."""
     from helpline_tui.core import matched, vocabulary
 
@@ -223,11 +226,14 @@ def read_search(conn: sqlite3.Connection, page: Any, filters_signature: Any = No
     plan = getattr(page, "plan", None)
     filters = page.filters
     asked = matched.asked(plan.groups if plan is not None else (), filters.needs, None)
-    needs: list[NeedKey] = [(term, "") for facet, term in asked if facet == "need" and _is_need(vocab, term)]
-    for concept in getattr(page, "concepts", None) or ():  # service concepts beneath the needs, when a page carries them
-        concept_id, need = getattr(concept, "id", None), getattr(concept, "need", None)
-        if isinstance(concept_id, str) and isinstance(need, str) and _is_need(vocab, need):
-            needs.append((need, concept_id))
+    # A service concept read ("help paying rent") is kept with its need, in place of the bare need; a
+    # concept named as its need ("housing", "detox") is the whole need, kept as the need alone.
+    concepts: list[NeedKey] = [(c.need, "" if c.id == c.need else c.id) for c in page.concepts_read
+                               if _is_need(vocab, c.need)]
+    with_concept = {need for need, _ in concepts}
+    needs: list[NeedKey] = [(term, "") for facet, term in asked
+                            if facet == "need" and _is_need(vocab, term) and term not in with_concept]
+    needs += concepts
     place = page.place or page.nearest_to
     state, county = place_area(conn, place) if place is not None else (None, None)
     signature = (" ".join(str(page.query).split()).casefold(), filters_signature if filters_signature is not None
