@@ -48,7 +48,7 @@ def prepare(rec: dict[str, Any]) -> None:
     rec["_categories"] = _category_words(rec.get("category_names"))
 
 
-_WORDS_CACHED = 1 << 14  # distinct texts kept per kind: well above the candidates of several searches
+_WORDS_CACHED = 4096  # distinct texts kept per kind: the candidates of a query's keystrokes, a few MB
 
 
 @lru_cache(maxsize=_WORDS_CACHED)
