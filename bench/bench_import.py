@@ -73,8 +73,8 @@ def main() -> int:
               f"in-process {summary['elapsed_s']:.2f} s")
         again = timed_import(source, db, {})
         if again:
-            print(f"re-import of the unchanged export: {again[0]:.2f} s wall, {args.rows / again[0]:,.0f} rows/s, "
-                  f"{again[3]['unchanged']:,} unchanged, changed: {again[3]['changed']}")
+            print(f"re-import of the unchanged export: {again[0]:.2f} s wall, {args.rows / again[0]:,.0f} rows/s; "
+                  f"CPU {again[1]:.2f} s; {again[3]['unchanged']:,} unchanged, changed: {again[3]['changed']}")
         db.unlink()
         alone = timed_import(source, db, {"HELPLINE_IMPORT_WORKERS": "1"})
         if alone:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from helpline_tui.core import concepts, days, meeting_words, meetings
@@ -37,15 +38,39 @@ class Match:
 
 
 def prepare(rec: dict[str, Any]) -> None:
+    """A candidate's words as matching reads them. The word lists are shared between records
+    with the same text and only ever read: a handler's keystrokes rank mostly the same records
+    again, and many records share a category list."""
     if "_fields" in rec:
         return
-    rec["_fields"] = [f.split() for f in rec["match_fold"].split(FIELD_SEPARATOR)]
-    rec["_place"] = [rec["place_fold"].replace("|", " ").split()]
-    rec["_categories"] = [_category_words(rec.get("category_names"))]
+    rec["_fields"] = _name_fields(rec["match_fold"])
+    rec["_place"] = _place_words(rec["place_fold"])
+    rec["_categories"] = _category_words(rec.get("category_names"))
 
 
-def _category_words(json_list: str | None) -> list[str]:
-    return fold(" ".join(json.loads(json_list))).split() if json_list and json_list != "[]" else []
+_WORDS_CACHED = 4096  # distinct texts kept per kind: the candidates of a query's keystrokes, a few MB
+
+
+@lru_cache(maxsize=_WORDS_CACHED)
+def _name_fields(match_fold: str) -> list[list[str]]:
+    return [f.split() for f in match_fold.split(FIELD_SEPARATOR)]
+
+
+@lru_cache(maxsize=_WORDS_CACHED)
+def _place_words(place_fold: str) -> list[list[str]]:
+    return [place_fold.replace("|", " ").split()]
+
+
+_NO_CATEGORIES: list[list[str]] = [[]]
+
+
+def _category_words(json_list: str | None) -> list[list[str]]:
+    return _decoded_category_words(json_list) if json_list and json_list != "[]" else _NO_CATEGORIES
+
+
+@lru_cache(maxsize=_WORDS_CACHED)
+def _decoded_category_words(json_list: str) -> list[list[str]]:
+    return [fold(" ".join(json.loads(json_list))).split()]
 
 
 def _in_fields(group: WordGroup, stems: tuple[str, ...], fields: list[list[str]]) -> Match | None:
@@ -99,24 +124,32 @@ def concept_rank(group: WordGroup, rec: dict[str, Any]) -> int:
     """How surely a record has the service concept a query phrase was read as (or, for a need
     word, any concept of that need): coded by its source, inferred from its own words, or not
     at all."""
-    wanted = (group.service_concept,) if group.service_concept else concepts.ids_of_need(group.concept[1])
+    need = None if group.service_concept or group.concept is None else group.concept[1]
+    wanted = _quoted_concepts(group.service_concept, need)
     coded, inferred = rec.get("concepts") or "", rec.get("concepts_inferred") or ""
-    if any(f'"{c}"' in coded for c in wanted):
+    if any(c in coded for c in wanted):
         return CODED
     if not group.service_concept:
         # A need: where the source codes nothing, its record is as likely to have it as any;
         # where it codes other things, the need was read from words alone.
         return INFERRED if coded in ("", "[]") else NOT_CARRIED
-    return INFERRED if any(f'"{c}"' in inferred for c in wanted) else NOT_CARRIED
+    return INFERRED if any(c in inferred for c in wanted) else NOT_CARRIED
+
+
+@lru_cache(maxsize=512)
+def _quoted_concepts(service_concept: str | None, need: str | None) -> tuple[str, ...]:
+    """The concept ids a group asks for, quoted as they stand in a record's JSON list."""
+    wanted = (service_concept,) if service_concept else concepts.ids_of_need(need or "")
+    return tuple(f'"{c}"' for c in wanted)
 
 
 def _asks_a_need(group: WordGroup) -> bool:
-    return bool(group.service_concept) or (bool(group.concept) and group.concept[0] == "need")
+    return bool(group.service_concept) or (group.concept is not None and group.concept[0] == "need")
 
 
 def _has_concept(group: WordGroup, rec: dict[str, Any]) -> bool:
     # The lists are JSON text here (decoding every candidate's lists costs more than this).
-    facet, term_id = group.concept
+    facet, term_id = group.concept or ("", "")  # called for groups with a concept
     if facet == "day":
         return term_id in days.day_keys(rec.get("hours"))
     if facet in meeting_words.MEETING_FACETS:
@@ -138,25 +171,46 @@ SMALL_WORDS = 9  # where sort_key has -(small words matched)
 MATCH_RULES = 11  # the parts of sort_key that say how well a record matched, before distance and names
 
 
+@dataclass(frozen=True)
+class _QueryPlan:
+    """What sort_key asks of a query's groups, worked out once per query, not per candidate."""
+    stems: list[tuple[str, ...]]
+    asks_need: list[bool]
+    named_filler: list[bool]
+    only_small: bool  # "the": then small words are the words
+    asks_online: bool
+
+
+def _plan(parsed: ParsedQuery) -> _QueryPlan:
+    plan = getattr(parsed, "_plan", None)
+    if plan is None:
+        groups = parsed.groups
+        plan = _QueryPlan(stems=[tuple(g.prefixes) for g in groups], asks_need=[_asks_a_need(g) for g in groups],
+                          named_filler=[_named_filler(g) for g in groups],
+                          only_small=all(g.optional for g in groups), asks_online=_asks_online(parsed))
+        parsed._plan = plan  # type: ignore[attr-defined]  # used for every candidate of this query
+    return plan
+
+
 def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, Any],
              distance: float | None) -> tuple:
     prepare(rec)
-    stems = _stems(parsed)
-    matches = [match_group(g, rec, st) for g, st in zip(parsed.groups, stems)]
+    plan = _plan(parsed)
+    matches = [match_group(g, rec, st) for g, st in zip(parsed.groups, plan.stems, strict=True)]
     matched = typos = where_sum = loose = adjacent = small_words = concepts_missed = 0
     covered: set[tuple[int, int]] = set()
     word_in_name = False
     concept_where = 0
     previous: Match | None = None
     chain_has_a_word = False  # the run of side-by-side matches ending at `previous` has more than small words
-    only_small = all(g.optional for g in parsed.groups)  # "the": then they are the words
-    for group, m in zip(parsed.groups, matches):
+    only_small = plan.only_small
+    for k, (group, m) in enumerate(zip(parsed.groups, matches, strict=True)):
         if m is None:
             previous = None
             if group.service_concept:
                 concepts_missed += NOT_CARRIED
             continue
-        if _asks_a_need(group):
+        if plan.asks_need[k]:
             # Services coded with what was asked first, then those whose own words say it. A
             # need word in a name says it as surely as the source's need does, not a code.
             rank = concept_rank(group, rec)
@@ -182,7 +236,7 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
             word_in_name = word_in_name or not group.concept
         if m.where != TAG and previous is not None and previous.where == m.where \
                 and previous.field == m.field and m.position == previous.position + previous.length:
-            if (only_small or not group.optional or _named_filler(group)) and chain_has_a_word:
+            if (only_small or not group.optional or plan.named_filler[k]) and chain_has_a_word:
                 adjacent += 1  # "new york", "house of hope" together in a name or an address, in the order typed
         else:
             chain_has_a_word = False
@@ -202,7 +256,7 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
     # The city the query names, in its main state (Portland, OR before Portland, ME), then elsewhere.
     away = 2 if city is None or rec["city_fold"] != city[0] else (0 if rec["state"] == city[1] else 1)
     # Online meetings filed under a town come after those with a room, unless online was asked.
-    remote = not _asks_online(parsed) and meetings.online_only(meeting_facts(rec)) if rec.get("meeting") else False
+    remote = not plan.asks_online and meetings.online_only(meeting_facts(rec)) if rec.get("meeting") else False
     return (-matched, typos, remote, -adjacent, away, concepts_missed, where_sum, not whole_field, unmatched,
             -small_words, loose,
             distance if distance is not None else float("inf"), rec["name_fold"], week_position(rec), rec["id"])
@@ -210,14 +264,6 @@ def sort_key(parsed: ParsedQuery, city: tuple[str, str] | None, rec: dict[str, A
 
 def _asks_online(parsed: ParsedQuery) -> bool:
     return any(g.concept == (meeting_words.ATTEND, "online") for g in parsed.groups)
-
-
-def _stems(parsed: ParsedQuery) -> list[tuple[str, ...]]:
-    cached = getattr(parsed, "_stems", None)
-    if cached is None:
-        cached = [tuple(g.prefixes) for g in parsed.groups]
-        parsed._stems = cached  # computed once per query, used for every candidate
-    return cached
 
 
 def meeting_facts(rec: dict[str, Any]) -> tuple[str, ...]:
@@ -240,9 +286,19 @@ def week_position(rec: dict[str, Any]) -> tuple[int, str]:
     if not hours or hours == "{}":
         return NO_HOURS
     if isinstance(hours, str):
-        try:
-            hours = json.loads(hours)
-        except ValueError:
-            return NO_HOURS
+        return _week_position_of(hours)  # every candidate's key has it: decoded once per distinct text
+    return _first_start(hours)
+
+
+@lru_cache(maxsize=4096)
+def _week_position_of(hours_json: str) -> tuple[int, str]:
+    try:
+        hours = json.loads(hours_json)
+    except ValueError:
+        return NO_HOURS
+    return _first_start(hours)
+
+
+def _first_start(hours: dict[str, Any]) -> tuple[int, str]:
     starts = [(_DAY_INDEX[day], ranges[0][0]) for day, ranges in hours.items() if day in _DAY_INDEX and ranges]
     return min(starts) if starts else NO_HOURS
