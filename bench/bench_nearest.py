@@ -54,7 +54,7 @@ def run(db: Path, zips_per_need: int, rng: random.Random) -> None:
     search(conn, "warm up", Filters())
     zips = conn.execute("SELECT zip, state FROM zip_centroids ORDER BY zip").fetchall()
     sparse = [z for z in zips if z[1] in SPARSE]
-    picked = [z for pair in zip(rng.sample(zips, zips_per_need), rng.sample(sparse, zips_per_need)) for z in pair]
+    picked = [z for pair in zip(rng.sample(zips, zips_per_need), rng.sample(sparse, zips_per_need), strict=True) for z in pair]
     keystroke, fell_back, outside, wrong, checked = [], [], [], 0, 0
     for need, typed in NEEDS:
         positions = [(lat, lon) for lat, lon, needs in conn.execute(
@@ -63,7 +63,7 @@ def run(db: Path, zips_per_need: int, rng: random.Random) -> None:
         for zip5, _ in picked:
             query = f"{typed} {zip5}"
             for i in range(1, len(query) + 1):
-                page, ms = timed(lambda: search(conn, query[:i], Filters(), limit=SHOWN))
+                page, ms = timed(lambda typed_so_far=query[:i]: search(conn, typed_so_far, Filters(), limit=SHOWN))
                 keystroke.append(ms)
             if page.nearest_to is None:
                 continue
@@ -74,7 +74,8 @@ def run(db: Path, zips_per_need: int, rng: random.Random) -> None:
             got = [h.distance_miles for h in page.hits]
             wrong += [round(m, 6) for m in got] != [round(m, 6) for m in truth]
             # The CLI's --near with nothing inside the radius: the nearest however far.
-            _, ms = timed(lambda: search(conn, typed, Filters(near=zip5, radius=10), limit=SHOWN, reach_outside=True))
+            _, ms = timed(lambda words=typed, near=zip5: search(conn, words, Filters(near=near, radius=10), limit=SHOWN,
+                                                                reach_outside=True))
             outside.append(ms)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size = conn.execute("SELECT count(*) FROM services").fetchone()[0]

@@ -78,7 +78,7 @@ def generate(path: Path, calls: int, seed: int = 19) -> float:
     first = dt.date(2025, 12, 1)
     conn.execute("BEGIN")
     batch_calls, batch_needs, batch_refs = [], [], []
-    for i in range(calls):
+    for _ in range(calls):
         call_id = f"{rng.getrandbits(128):032x}"
         state, county = rng.choice(counties)
         if rng.random() < 0.1:

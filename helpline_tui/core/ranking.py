@@ -1,4 +1,4 @@
-"""Ranking by discrete rules, as Meilisearch and Algolia do (search-notes §2), in this order:
+"""Ranking by discrete rules, as Meilisearch and Algolia do (docs/search-notes.md, "Typo budgets and ranking rules"), in this order:
 
 1. more query words matched (small words such as "in", "de" aside);  2. fewer typos;  3. a meeting
 with a room before one only online, unless online was asked;  4. query words side by side and in
