@@ -12,7 +12,7 @@ import pytest
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from tests.support.cli import run_cli, run_cli_process  # noqa: F401 (tests import them from here)
-from tests.support.directories import BuiltOnce, built_by_one_worker
+from tests.support.directories import BuiltOnce, built_by_one_worker, copy_directory
 from tests.support.zip_tables import copied_from, fill_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +107,23 @@ def national_directory_import(tmp_path_factory):
 @pytest.fixture(scope="session")
 def national_directory_db(national_directory_import) -> Path:
     return national_directory_import[0]
+
+
+@pytest.fixture(scope="session")
+def miami_211_imported(tmp_path_factory) -> Path:
+    """Miami's 211 export (Open Referral HSDS) imported once per test run with `helpline import hsds`
+    (a few seconds); modules take copies with `miami_211_copy`, never this file."""
+    source = shared_file("hsds", "open211-miami-2019")
+
+    def build(db: Path) -> None:
+        result = run_cli("import", "hsds", str(source), "--db", str(db))
+        assert result.returncode == 0, result.stderr
+
+    return built_by_one_worker(tmp_path_factory, "miami-211", build)
+
+
+def miami_211_copy(miami_211_imported: Path, folder: Path) -> Path:
+    return copy_directory(miami_211_imported, folder / "services.sqlite")
 
 
 # The fuzz suite's count of generated inputs (tests/fuzz/harness.py), printed at the end of the run.

@@ -21,7 +21,7 @@ from helpline_tui.core import coverage, html_charts
 from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
-from tests.conftest import run_cli, shared_file
+from tests.conftest import miami_211_copy, run_cli
 
 
 def miles(lat1, lon1, lat2, lon2):
@@ -56,12 +56,8 @@ def expected(db: Path, need: str, state: str, radius: float) -> dict[str, tuple[
 # ------------------------------------------------------------------------------ Miami 211, real
 
 @pytest.fixture(scope="module")
-def miami_db(tmp_path_factory) -> Path:
-    source = shared_file("hsds", "open211-miami-2019")
-    db = tmp_path_factory.mktemp("miami") / "services.sqlite"
-    p = run_cli("import", "hsds", str(source), "--db", str(db))
-    assert p.returncode == 0, p.stderr
-    return db
+def miami_db(tmp_path_factory, miami_211_imported) -> Path:
+    return miami_211_copy(miami_211_imported, tmp_path_factory.mktemp("miami"))
 
 
 @pytest.mark.parametrize("radius", [25, 60])

@@ -13,7 +13,7 @@ from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from helpline_tui.core.search import search
-from tests.conftest import run_cli, shared_file
+from tests.conftest import miami_211_copy, run_cli
 
 HIALEAH = ("Hialeah", "FL", "33010", 25.8576, -80.2781)
 
@@ -98,12 +98,8 @@ def test_json_says_the_concepts_read_and_each_results_concepts_inferred_or_not(d
 
 
 @pytest.fixture(scope="module")
-def miami(tmp_path_factory) -> Path:
-    source = shared_file("hsds", "open211-miami-2019")
-    path = tmp_path_factory.mktemp("miami") / "services.sqlite"
-    p = run_cli("import", "hsds", str(source), "--db", str(path))
-    assert p.returncode == 0, p.stderr
-    return path
+def miami(tmp_path_factory, miami_211_imported) -> Path:
+    return miami_211_copy(miami_211_imported, tmp_path_factory.mktemp("miami"))
 
 
 def test_miami_211_records_carry_their_coded_concepts_and_category_words(miami):

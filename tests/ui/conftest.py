@@ -17,6 +17,7 @@ from helpline_tui.config import Config
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from tests.conftest import sample_records
+from tests.support.textual_waits import wait_on_the_app
 
 # Tuesday 24 November 2026, 19:30 on the US east coast (a fixed offset: no tz database needed).
 FIXED_NOW = dt.datetime(2026, 11, 24, 19, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
@@ -48,6 +49,12 @@ def build_directory(path: Path, records: list[ServiceRecord] | None = None, demo
         run_import(path, records if records is not None else tui_records(), source="test", format="test",
                    origin="tests", meta={"demo": "true"} if demo else None)
     return path
+
+
+@pytest.fixture(autouse=True)
+def pilot_waits_on_the_app(monkeypatch):
+    """Keys and pauses wait until the app's work is done, not for a quiet CPU (tests/support/textual_waits.py)."""
+    wait_on_the_app(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
