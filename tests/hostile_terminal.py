@@ -1,4 +1,4 @@
-"""A locator export written to attack the handler's terminal (issue 13), for the TUI, CLI and tmux
+"""A locator export written to attack the handler's terminal, for the TUI, CLI and tmux
 tests: its `intake_prompt` writes the clipboard (OSC 52), sets the window title (OSC 0) and paints a
 fake number over the real one (save cursor, move, write, restore); other cells hold an 8-bit CSI and
 U+2028/U+2029 line separators."""

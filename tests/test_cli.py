@@ -1,4 +1,4 @@
-"""The command-line contract (shared/spec/cli.md), run as real processes."""
+"""The command-line contract (docs/cli-contract.md), run as real processes."""
 
 from __future__ import annotations
 

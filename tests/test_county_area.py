@@ -1,4 +1,4 @@
-"""A county is its area, not a circle (issue 15): `detox los angeles county` lists the services whose
+"""A county is its area, not a circle: `detox los angeles county` lists the services whose
 ZIP code is in Los Angeles County, never Anaheim or Santa Ana (Orange County), nearest the county's
 centre first; a town stays a circle. Checked on SAMHSA's National Directory 2022, each hit's ZIP code
 looked up in the ZIP table by the test itself."""

@@ -300,7 +300,7 @@ def test_bad_flags_and_files_are_one_sentence_with_the_right_exit_code(small_db,
 
 
 def test_service_concepts_are_measured_where_the_directory_records_them(small_db, tmp_path):
-    # Issue 16 records concepts as facets; a directory with none has only needs, one with some has them too.
+    # Service concepts are facets too; a directory with none has only needs, one with some has them too.
     assert all(t.kind == "need" for t in coverage.topics(open_readonly(small_db)))
     db = tmp_path / "concepts.sqlite"
     db.write_bytes(small_db.read_bytes())

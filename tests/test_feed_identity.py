@@ -1,4 +1,4 @@
-"""Issue 14, items 1 and 2: no feed silently overwrites another, and the demo directory takes no
+"""No feed silently overwrites another, and the demo directory takes no
 real data.
 
 The National Directory comes as two workbooks a year, SA and MH, that list many of the same sites

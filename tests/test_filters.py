@@ -25,7 +25,7 @@ def records(conn):
     names = [d[0] for d in cur.description]
     out = []
     for row in cur:
-        rec = dict(zip(names, row))
+        rec = dict(zip(names, row, strict=True))
         for key in ("languages", "needs", "populations", "payment", "service_area_list"):
             rec[key] = json.loads(rec[key])
         out.append(rec)

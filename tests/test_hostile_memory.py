@@ -1,4 +1,4 @@
-"""Sources built to eat the machine (issue 13): a zip member inflating to hundreds of MB, JSON of
+"""Sources built to eat the machine: a zip member inflating to hundreds of MB, JSON of
 millions of empty objects, millions of rows, millions of skipped rows. Each is refused in one
 sentence naming the file and the bound, or imported with its bad rows counted rather than kept.
 The bounds are lowered here so that the files stay small; bench/hostile_memory.py runs the

@@ -1,4 +1,4 @@
-""""LA" and "L.A." in a query are Los Angeles where the caller means the place (issue 15): written in
+""""LA" and "L.A." in a query are Los Angeles where the caller means the place: written in
 capitals or with dots, or the query's last word after a word that is not small ("detox la"), and
 "la county" is Los Angeles County. Where "la" is the Spanish article ("casa de la esperanza", "la
 clinica", "clinica de la mujer miami", "metadona en la" lowercase after a small word) it stays one."""

@@ -57,7 +57,7 @@ def cases(conn, matching) -> list[tuple[str, str, str]]:
     Half the draw is from sparsely served states, where the nearest is often far."""
     zips = [row for row in conn.execute("SELECT zip, state, latitude, longitude FROM zip_centroids ORDER BY zip")]
     rng = random.Random(15)
-    drawn = [z for pair in zip(rng.sample(zips, SAMPLE), rng.sample([z for z in zips if z[1] in SPARSE], SAMPLE))
+    drawn = [z for pair in zip(rng.sample(zips, SAMPLE), rng.sample([z for z in zips if z[1] in SPARSE], SAMPLE), strict=True)
              for z in pair]
     fixed = [row for row in zips if row[0] in ("69301", "59337")]
     out = []

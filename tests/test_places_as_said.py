@@ -1,11 +1,10 @@
-"""Places as callers say them (issue 15): every county in the forms callers use, the nicknames,
+"""Places as callers say them: every county in the forms callers use, the nicknames,
 boroughs and Spanish names of place_aliases.json, misspelt towns, a street with its town, the place
 never dropped, and `place_words` saying what it was read from. Expressions are generated from the
 data by rule, and checked through `helpline search --json` in-process."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 

@@ -1,5 +1,5 @@
 """A need means the service is given: every need a SAMHSA record answers comes from a code whose own
-SAMHSA definition gives that service (issue 14), on the Boston locator export and the 2022 National
+SAMHSA definition gives that service, on the Boston locator export and the 2022 National
 Directory. Licences, certifications and accreditations give nothing; an umbrella code gives only the
 umbrella need; AH is sign language services for the deaf and hard of hearing, not ASL."""
 
@@ -24,8 +24,8 @@ _METHADONE = {"MU", "METH", "MM", "MMW", "DM"}
 _BUPRENORPHINE = {"BU", "DB", "BUM", "BMW", "UB", "BSDM", "BWN", "BWON", "BERI"}
 _NALTREXONE = {"NU", "UN", "RPN", "NXN", "VTRL"}
 
-# need -> the codes whose SAMHSA name and definition (../shared/formats/samhsa.md §5 and the
-# DERIVED_service_codes_*_2022.csv descriptions) say the service is given. Written by need, apart
+# need -> the codes whose SAMHSA name and definition (the code definitions SAMHSA publishes with
+# the National Directory, its DERIVED_service_codes_*_2022.csv descriptions) say the service is given. Written by need, apart
 # from helpline_tui/core/data/samhsa_codes.json (written by code), so each checks the other.
 GIVEN_BY = {
     "methadone": _METHADONE,

@@ -208,7 +208,7 @@ def test_partial_export_without_codes(tmp_path):
     path = write_csv(tmp_path / "partial.csv", header, rows)
     db = tmp_path / "services.sqlite"
     summary = import_file(db, path)
-    assert summary.total_after == len({site_key({**dict(zip(header, r))}) for r in rows})
+    assert summary.total_after == len({site_key({**dict(zip(header, r, strict=True))}) for r in rows})
     rec = all_records(db)[0]
     assert rec["needs"] == [] and rec["languages"] == ["en"] and rec["latitude"] is not None
 

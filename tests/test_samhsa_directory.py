@@ -31,7 +31,7 @@ def natdir_rows() -> list[dict]:
     book = openpyxl.load_workbook(shared_file(*NATDIR), read_only=True)
     rows = book["Facilities List"].iter_rows(values_only=True)
     header = [str(h).strip() for h in next(rows)]
-    out = [dict(zip(header, r)) for r in rows]
+    out = [dict(zip(header, r, strict=True)) for r in rows]
     book.close()
     return out
 

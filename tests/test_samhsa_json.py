@@ -68,7 +68,7 @@ def test_the_2019_sample_imports_every_row(tmp_path):
 def test_labels_map_back_to_codes_and_unknown_labels_are_kept(tmp_path):
     items = read(str(shared_file(*SAMPLE)))
     data = json.loads(shared_file(*SAMPLE).read_text())
-    for item, row in zip(items, data["rows"]):
+    for item, row in zip(items, data["rows"], strict=True):
         labels = {s["f2"]: s["f3"] for s in row["services"]}
         spoken = labels.get("SL", "").split("; ") + labels.get("OL", "").split("; ")  # 2019: Spanish under OL too
         assert ("es" in item.languages) == ("Spanish" in spoken)

@@ -1,5 +1,5 @@
 """The hostile locator record opened in `helpline` running in a real terminal, tmux with
-`set -g set-clipboard on` (issue 13): the source's OSC 52 must not fill tmux's paste buffer, its
+`set -g set-clipboard on`: the source's OSC 52 must not fill tmux's paste buffer, its
 OSC 0 must not set the pane's title, and the fake number must not be painted over the real one.
 The pane is tall enough for the whole page: a terminal is only sent the lines it shows."""
 

@@ -20,7 +20,7 @@ CODES_PATH = ROOT / "helpline_tui" / "core" / "data" / "samhsa_codes.json"
 SAMHSA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "samhsa"
 NEEDS_MD = ROOT.parent / "shared" / "spec" / "needs.md"
 
-# The stable ids of shared/spec/needs.md: scripts and tests rely on them.
+# The stable need ids: scripts, --need and saved tallies rely on them, so none is ever renamed.
 NEED_IDS = [
     "substance-use-treatment", "mental-health", "detox", "methadone", "buprenorphine", "naltrexone",
     "residential", "outpatient", "telehealth", "co-occurring", "crisis", "naloxone", "hiv-hepatitis",

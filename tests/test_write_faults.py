@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from helpline_tui import cli
-from helpline_tui.core import schema
 from helpline_tui.core.pipeline import run_import
 from tests.conftest import run_cli, sample_records
 from tests.mounts import fill, remount_readonly, small_tmpfs

@@ -139,6 +139,19 @@ def run(db: Path, source: Path, *, live: int, fresh: int, cli: int, settle: floa
     new = expected_answers(db)
 
     report = Report(import_seconds=import_ended - import_started)
+    latencies, during = _check_reader_answers(report, collected, old, new, (import_started, import_ended))
+    _check_cli_batches(report, cli_out, old, new)
+    if latencies:
+        report.median_ms = statistics.median(latencies) * 1000
+        report.max_ms = max(latencies) * 1000
+    report.max_ms_during_import = max(during, default=0.0) * 1000
+    return report
+
+
+def _check_reader_answers(report: Report, collected: list, old: dict, new: dict,
+                          import_window: tuple[float, float]) -> tuple[list[float], list[float]]:
+    """Each reader process's answers: the old directory's or the new one's, never a mix; their latencies,
+    and those of the searches started while the import ran."""
     latencies, during = [], []
     for mode, answers, errors in collected:
         report.errors += errors
@@ -146,18 +159,21 @@ def run(db: Path, source: Path, *, live: int, fresh: int, cli: int, settle: floa
         for started, query, total, count, seconds in answers:
             report.queries += 1
             got = (total, count)
-            if got == old[query] and got == new[query]:
-                report.old_answers += 1  # the same either way
-            elif got == old[query]:
-                report.old_answers += 1
+            if got == old[query]:
+                report.old_answers += 1  # the old answer (or the same either way)
             elif got == new[query]:
                 report.new_answers += 1
             else:
                 report.mixed.append(f"{mode} '{query}': {got}, expected {old[query]} or {new[query]}")
             latencies.append(seconds)
-            if import_started <= started <= import_ended:
+            if import_window[0] <= started <= import_window[1]:
                 during.append(seconds)
-    for started, seconds, pairs, error in cli_out:
+    return latencies, during
+
+
+def _check_cli_batches(report: Report, cli_out: list, old: dict, new: dict) -> None:
+    """Each `search --batch` run answers every line from one version of the directory."""
+    for _started, _seconds, pairs, error in cli_out:
         report.cli_batches += 1
         if error:
             report.errors.append(f"cli: {error}")
@@ -169,12 +185,6 @@ def run(db: Path, source: Path, *, live: int, fresh: int, cli: int, settle: floa
         report.queries += len(pairs)
         if "neither" in versions or len(versions) > 1:
             report.mixed.append(f"cli batch: {totals} mixes versions or matches neither")
-    if latencies:
-        report.median_ms = statistics.median(latencies) * 1000
-        report.max_ms = max(latencies) * 1000
-    report.max_ms_during_import = max(during, default=0.0) * 1000
-    return report
-
 
 def prepare(folder: Path, rows: int, base_rows: int = 2000) -> tuple[Path, Path]:
     """The directory (a small import) and the big export to import into it."""

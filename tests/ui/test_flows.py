@@ -687,7 +687,7 @@ async def test_a_slip_language_from_the_settings_file_stays_when_the_interface_s
 
 async def test_spanish_slip_from_an_english_interface_and_back(make_app):
     app = make_app(lang="es", config=Config(slip_language="en"))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         assert app.slip_lang == "en" and app.ui_lang == "es"
 
 

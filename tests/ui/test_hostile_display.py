@@ -1,4 +1,4 @@
-"""Nothing a source brings reaches the handler's terminal as a control character (issue 13): the
+"""Nothing a source brings reaches the handler's terminal as a control character: the
 real app, driven by the keyboard, on a record imported from a hostile locator export, and on a
 directory whose stored fields hold escapes (an older version's, or another tool's), through every
 screen a handler visits during a call."""

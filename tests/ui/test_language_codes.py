@@ -1,4 +1,4 @@
-"""Languages from the ISO 639 registry (langcodes), the curated names on top (issue 14): "Cape Verdean
+"""Languages from the ISO 639 registry (langcodes), the curated names on top: "Cape Verdean
 Creole", common in Boston, was stored as Haitian Creole; Marshallese, Chuukese and Ilocano were
 unknown; `--lang` took ISO 639-1 codes only. A Boston HSDS 3.0 feed, imported by the real CLI."""
 

@@ -1,5 +1,5 @@
 """One phone: the number a handler reads out first is the same in the TUI (result row, service page),
-the CLI table, `search --json` (`phones`) and the slip (issue 14). Dimock Acute Treatment Services in the Boston
+the CLI table, `search --json` (`phones`) and the slip. Dimock Acute Treatment Services in the Boston
 locator export has a main number (617-442-8800 x1320) and an intake number (774-478-0670); the TUI
 read out intake first and the CLI the main one."""
 

@@ -1,4 +1,4 @@
-"""Words that could be a place or a name (issue 15): the place reading wins when services are near
+"""Words that could be a place or a name: the place reading wins when services are near
 it, and the other reading is one key away. "detox independence" is Independence, MO; the status line
 says the words may be a name, with the key; the key lists Independence House (Boston) first; again,
 back to the place. The CLI has the same (`--read-as`, `other_reading` in --json)."""

@@ -1,4 +1,4 @@
-"""Traps between calls (issue 17 items 1, 2 and 6; issue 15 item 6): the keystrokes handlers used
+"""Traps between calls: the keystrokes handlers used
 at 80x24, replayed with Pilot, and what they must leave on screen."""
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ async def test_a_note_begun_while_the_referral_list_has_the_focus_removes_nothin
         assert app.referrals == ()
 
 
-# ---- issue 15 item 6: a change of place starts the list at the top ---------------------------------------
+# ---- a change of place starts the list at the top ---------------------------------------
 
 async def test_after_f2_the_list_starts_at_the_top_and_down_and_enter_agree(make_app, tmp_path):
     many = [ServiceRecord(name=f"Recovery Center {i:03d}", source="test", source_key=str(i), city="Yonkers",
