@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpline_tui import paths
+from helpline_tui.i18n import UI_LANGUAGES
 from helpline_tui.core.tally import MIN_CELL_FLOOR, check_zone
 from helpline_tui.core.tally import Settings as TallySettings
 
@@ -100,7 +101,7 @@ def load(path: Path | None = None) -> Config:
         ui_language = _text(ui, "language", path)
         slip_language = _text(ui, "slip_language", path)
         for name, value in (("language", ui_language), ("slip_language", slip_language)):
-            if value is not None and value not in ("en", "es"):
+            if value is not None and value not in UI_LANGUAGES:
                 raise ValueError(f"{path}: '{name}' must be \"en\" or \"es\"")
         folder = _text(referral, "folder", path)
         return Config(

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from helpline_tui import __version__
+from helpline_tui.i18n import UI_LANGUAGES
 
 
 def _moment(text: str) -> dt.datetime:
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", type=Path, default=None, help=db_help)
     p.add_argument("--version", action="version", version=f"helpline {__version__}")
-    p.add_argument("--lang", choices=("en", "es"), default=None, help="interface language of the TUI")
+    p.add_argument("--lang", choices=UI_LANGUAGES, default=None, help="interface language of the TUI")
     p.add_argument("--theme", default=None, help="TUI theme: dark, light or high-contrast")
     p.add_argument("--plain", action="store_true",
                    help="a line-by-line interface for screen readers: no colour, no redraws (config: plain = true)")
@@ -110,7 +111,7 @@ def _add_info_and_needs(sub, common: argparse.ArgumentParser) -> None:
 
     v = sub.add_parser("needs", parents=[common], help="the need vocabulary")
     v.add_argument("--json", action="store_true")
-    v.add_argument("--lang", dest="label_lang", choices=("en", "es"), default="en")
+    v.add_argument("--lang", dest="label_lang", choices=UI_LANGUAGES, default="en")
 
 
 def _add_demo_and_migrate(sub, common: argparse.ArgumentParser) -> None:
@@ -138,7 +139,7 @@ def _add_coverage(sub, common: argparse.ArgumentParser) -> None:
     form.add_argument("--json", action="store_true", help="one JSON object")
     form.add_argument("--csv", action="store_true", help="CSV, one row per need and county")
     c.add_argument("--html", type=Path, metavar="FILE", help="also write a page with a chart per domain")
-    c.add_argument("--lang", dest="label_lang", choices=("en", "es"), default="en", help="labels of needs and the page")
+    c.add_argument("--lang", dest="label_lang", choices=UI_LANGUAGES, default="en", help="labels of needs and the page")
 
 
 def _add_doctor(sub, common: argparse.ArgumentParser) -> None:
