@@ -219,6 +219,19 @@ class Scope:
         total = conn.execute(f"SELECT count(*) FROM services_fts WHERE services_fts MATCH ?{between}", args).fetchone()[0]
         return rows, total
 
+    def has_match(self, conn, match: str) -> bool:
+        """Whether any service matches an FTS expression (filters and place included): a yes/no,
+        so the index's matches are read only up to the first in the near set, rows never fetched."""
+        expr = self.expression(match)
+        if not expr:  # no condition at all: any service the filters keep
+            return bool(self.sql_query(conn, "", [], "", 1)[0])
+        if self.near is None:
+            return conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1",
+                                (expr,)).fetchone() is not None
+        near = self.near[0]
+        return any(rid in near for (rid,) in conn.execute(
+            "SELECT rowid FROM services_fts WHERE services_fts MATCH ?", (expr,)))
+
     def rows(self, conn, rids: list[int]) -> list[dict[str, Any]]:
         if not rids:
             return []
