@@ -244,7 +244,8 @@ class Scope:
                                 (expr,)).fetchone() is not None
         matches = conn.execute("SELECT rowid FROM services_fts WHERE services_fts MATCH ?", (expr,))
         if "near" in self.__dict__ or near_rids_kept(conn, self._place, self._radius):
-            return any(rid in self._near_set() for (rid,) in matches)
+            near = self._near_set()
+            return any(rid in near for (rid,) in matches)
         # A place not searched yet (a town some words may be): the near set of its matches alone,
         # a batch at a time up to the first in it, not the distances of every service around.
         while batch := matches.fetchmany(MATCHES_MEASURED_AT_ONCE):
