@@ -243,11 +243,12 @@ class Scope:
             return conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1",
                                 (expr,)).fetchone() is not None
         matches = conn.execute("SELECT rowid FROM services_fts WHERE services_fts MATCH ?", (expr,))
-        if "near" in self.__dict__ or near_rids_kept(conn, self._place, self._radius):
-            near = self._near_set()
+        if "near" in self.__dict__ or not _first_asked(conn, self._place, self._radius):
+            near = self._near_set()  # kept, or worked out once and kept: a place asked again
             return any(rid in near for (rid,) in matches)
-        # A place not searched yet (a town some words may be): the near set of its matches alone,
-        # a batch at a time up to the first in it, not the distances of every service around.
+        # A place asked for the first time (a town some words may be, often read as a name): the
+        # near set of its matches alone, a batch at a time up to the first in it, not the
+        # distances of every service around.
         while batch := matches.fetchmany(MATCHES_MEASURED_AT_ONCE):
             if near_rids(conn, self._place, self._radius, among=[rid for (rid,) in batch])[0]:
                 return True
@@ -288,9 +289,14 @@ def _near_key(place: geo.Place, radius: float) -> tuple[tuple, float]:
     return (place.latitude, place.longitude, place.state, place.zip, place.zips, radius), radius
 
 
-def near_rids_kept(conn: sqlite3.Connection, place: geo.Place, radius: float) -> bool:
-    """Whether the near set of this place and radius is already worked out."""
-    return _near_key(place, radius)[0] in directory_cache.of(conn).near
+def _first_asked(conn: sqlite3.Connection, place: geo.Place, radius: float) -> bool:
+    """Whether the near set of this place and radius is neither kept nor asked for before (and
+    note that it now has been)."""
+    key, cache = _near_key(place, radius)[0], directory_cache.of(conn)
+    if key in cache.near or key in cache.near_asked:
+        return False
+    directory_cache.DirectoryCache.keep(cache.near_asked, key, True, directory_cache.MOST_NEAR_ASKED)
+    return True
 
 
 def near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float,
