@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 MAX_DIRECTORIES = 8  # directories kept (a re-import is a new one); past that, all are dropped
 # Entries kept per table and directory; past that the table is emptied and fills again.
 MOST_NEAR_SETS = 32
+MOST_NEAR_ASKED = 1024
 MOST_CITIES = 4096
 MOST_AREAS = 32
 
@@ -28,6 +29,8 @@ class DirectoryCache:
     def __init__(self) -> None:
         self.lexicon: Lexicon | None = None  # loaded on first use
         self.near: dict[tuple, tuple[dict[int, float], str]] = {}  # (place, radius) -> the near set
+        # (place, radius) whose matches alone were measured once: asked again, the whole set is kept.
+        self.near_asked: dict[tuple, bool] = {}
         self.services_in_city: dict[tuple[str, str], int] = {}  # (city, state) -> services
         self.area_services: dict[frozenset[str], AreaServices] = {}  # an area's ZIP codes -> its services
 

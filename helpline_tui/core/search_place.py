@@ -199,7 +199,7 @@ def _every_word_relaxed(conn, parsed: query_mod.ParsedQuery) -> str | None:
 def found_near(conn, expr: str, place: geo.Place, filters: Filters) -> bool:
     """Whether a service with these words is near the place, as the search would take it."""
     scope = Scope(conn, replace(filters, near=place.label, radius=DEFAULT_RADIUS_MILES), place)
-    return scope.text_query(conn, expr, 1)[1] > 0
+    return scope.has_match(conn, expr)
 
 
 def a_name_has_every_word(conn, groups: list[query_mod.WordGroup], anywhere: bool) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from functools import cached_property
 from typing import Any
 
 from helpline_tui.core import cleaning, directory_cache, geo, index_tokens, meetings, place_area, vocabulary
@@ -159,12 +160,8 @@ class Scope:
     near the place (computed once per place and radius, then reused keystroke after keystroke)."""
 
     def __init__(self, conn: sqlite3.Connection, filters: Filters, place: geo.Place | None):
-        where, params = filter_sql(filters, None)
-        self.near = None if place is None else near_rids(conn, place, filters.radius or 0)
-        if self.near is not None:
-            where.append("s.rid IN (SELECT value FROM json_each(?))")
-            params.append(self.near[1])
-        self.where, self.params = where, params
+        self._conn, self._place, self._radius = conn, place, filters.radius or 0
+        self._filter_where, self._filter_params = filter_sql(filters, None)
         self.tags = filter_tags(filters)
         self.place_expr = None
         if place is not None:
@@ -174,6 +171,23 @@ class Scope:
             cells = index_tokens.cell_tokens_covering(lat0, lat1, lon0, lon1)
             areas = [index_tokens.area_token(t) for t in ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])]
             self.place_expr = "keywords: (" + " OR ".join(f'"{t}"' for t in cells + areas) + ")"
+
+    @cached_property
+    def near(self) -> tuple[dict[int, float], str] | None:
+        """The services near the place (None: no place), worked out when first asked: a yes/no
+        (`has_match`) needs only its matches' distances."""
+        return None if self._place is None else near_rids(self._conn, self._place, self._radius)
+
+    @property
+    def where(self) -> list[str]:
+        """The filters (and the near set, last) as SQL conditions over `services s`."""
+        near = ["s.rid IN (SELECT value FROM json_each(?))"] if self._place is not None else []
+        return self._filter_where + near
+
+    @property
+    def params(self) -> list[Any]:
+        near = self.near
+        return self._filter_params + ([near[1]] if near is not None else [])
 
     def expression(self, match: str | None) -> str | None:
         """An FTS expression with the filters as tags and the place's cells (None: no condition)."""
@@ -219,6 +233,32 @@ class Scope:
         total = conn.execute(f"SELECT count(*) FROM services_fts WHERE services_fts MATCH ?{between}", args).fetchone()[0]
         return rows, total
 
+    def has_match(self, conn, match: str) -> bool:
+        """Whether any service matches an FTS expression (filters and place included): a yes/no,
+        so the index's matches are read only up to the first in the near set, rows never fetched."""
+        expr = self.expression(match)
+        if not expr:  # no condition at all: any service the filters keep
+            return bool(self.sql_query(conn, "", [], "", 1)[0])
+        if self._place is None:
+            return conn.execute("SELECT 1 FROM services_fts WHERE services_fts MATCH ? LIMIT 1",
+                                (expr,)).fetchone() is not None
+        matches = conn.execute("SELECT rowid FROM services_fts WHERE services_fts MATCH ?", (expr,))
+        if "near" in self.__dict__ or not _first_asked(conn, self._place, self._radius):
+            near = self._near_set()  # kept, or worked out once and kept: a place asked again
+            return any(rid in near for (rid,) in matches)
+        # A place asked for the first time (a town some words may be, often read as a name): the
+        # near set of its matches alone, a batch at a time up to the first in it, not the
+        # distances of every service around.
+        while batch := matches.fetchmany(MATCHES_MEASURED_AT_ONCE):
+            if near_rids(conn, self._place, self._radius, among=[rid for (rid,) in batch])[0]:
+                return True
+        return False
+
+    def _near_set(self) -> dict[int, float]:
+        near = self.near
+        assert near is not None  # asked only with a place
+        return near[0]
+
     def rows(self, conn, rids: list[int]) -> list[dict[str, Any]]:
         if not rids:
             return []
@@ -238,32 +278,57 @@ class Scope:
         return rows, total
 
 
-def near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float) -> tuple[dict[int, float], str]:
-    """Services within the radius (the same haversine as the distance shown) or whose service
-    area covers the place (national and statewide lines, the place's ZIP): ({rid: miles, inf for
-    an area's}, JSON list)."""
-    far = float("inf")
-    kept = directory_cache.of(conn).near
-    key = (place.latitude, place.longitude, place.state, place.zip, place.zips, radius)
-    cached = kept.get(key)
-    if cached is not None:
-        return cached
+MATCHES_MEASURED_AT_ONCE = 2000  # has_match's batch: one query's worth, and an early stop
+
+
+def _near_key(place: geo.Place, radius: float) -> tuple[tuple, float]:
+    """The near set's cache key and the radius it takes: a county asked at 25 miles (is a word
+    found there?) and at its own reach (its services) is one set, worked out once."""
     if place.zips and not circle_too(place, radius):
         radius = -1.0  # an area alone: no circle (place_area)
+    return (place.latitude, place.longitude, place.state, place.zip, place.zips, radius), radius
+
+
+def _first_asked(conn: sqlite3.Connection, place: geo.Place, radius: float) -> bool:
+    """Whether the near set of this place and radius is neither kept nor asked for before (and
+    note that it now has been)."""
+    key, cache = _near_key(place, radius)[0], directory_cache.of(conn)
+    if key in cache.near or key in cache.near_asked:
+        return False
+    directory_cache.DirectoryCache.keep(cache.near_asked, key, True, directory_cache.MOST_NEAR_ASKED)
+    return True
+
+
+def near_rids(conn: sqlite3.Connection, place: geo.Place, radius: float,
+              among: list[int] | None = None) -> tuple[dict[int, float], str]:
+    """Services within the radius (the same haversine as the distance shown) or whose service
+    area covers the place (national and statewide lines, the place's ZIP): ({rid: miles, inf for
+    an area's}, JSON list). `among`: only those of these services (not kept)."""
+    far = float("inf")
+    key, radius = _near_key(place, radius)
+    kept = directory_cache.of(conn).near
+    cached = kept.get(key) if among is None else None
+    if cached is not None:
+        return cached
+    # Either every service or those `among`, by one condition on rid (json_each of the list).
+    only, only_args = ("", []) if among is None else (" AND rid IN (SELECT value FROM json_each(?))", [json.dumps(among)])
     lat0, lat1, lon0, lon1 = geo.bounding_box(place.latitude, place.longitude, max(radius, 0.0))
     tokens = ["US", place.state] + ([f"zip:{place.zip}"] if place.zip else [])
     miles: dict[int, float] = {rid: far for (rid,) in conn.execute(
-        f"SELECT rid FROM service_areas WHERE token IN ({','.join('?' * len(tokens))})", tokens)}
+        f"SELECT rid FROM service_areas WHERE token IN ({','.join('?' * len(tokens))}){only}", [*tokens, *only_args])}
     miles.update(conn.execute(
         "SELECT rid, hl_miles(latitude, longitude, ?, ?) AS d FROM services WHERE latitude BETWEEN ? AND ? "
-        "AND longitude BETWEEN ? AND ? AND d <= ?", (place.latitude, place.longitude, lat0, lat1, lon0, lon1, radius)))
+        f"AND longitude BETWEEN ? AND ? AND d <= ?{only}",
+        (place.latitude, place.longitude, lat0, lat1, lon0, lon1, radius, *only_args)))
     if place.zips:  # an area's own services, at their distance from its centre (place_area)
-        inside = json.dumps(sorted(place_area.services_in(conn, place).rids - miles.keys()))
+        area = place_area.services_in(conn, place).rids
+        inside = json.dumps(sorted((area if among is None else area.intersection(among)) - miles.keys()))
         miles.update((rid, far if d is None else d) for rid, d in conn.execute(
             "SELECT rid, hl_miles(latitude, longitude, ?, ?) FROM services WHERE rid IN (SELECT value FROM json_each(?))",
             (place.latitude, place.longitude, inside)))
     value = (miles, json.dumps(sorted(miles)))
-    directory_cache.DirectoryCache.keep(kept, key, value, directory_cache.MOST_NEAR_SETS)
+    if among is None:
+        directory_cache.DirectoryCache.keep(kept, key, value, directory_cache.MOST_NEAR_SETS)
     return value
 
 
