@@ -163,3 +163,13 @@ def pytest_terminal_summary(terminalreporter):
         refused = outcomes.get(f"{label}: refused", 0)
         detail = f" ({imported:,} imported, {refused:,} refused cleanly)" if imported or refused else ""
         write(f"  {label:<30} {count:>6,}{detail}")
+
+
+@pytest.fixture()
+def conn(directory):
+    """A read-only connection to the test module's own `directory` fixture, as the TUI and CLI open it."""
+    from helpline_tui.core.directory import open_readonly
+
+    connection = open_readonly(directory)
+    yield connection
+    connection.close()

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from helpline_tui.core import geo
-from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from helpline_tui.core.search import Filters, search
 from tests.conftest import run_cli
+from tests.support.pages import names
 
 
 def service(key: str, name: str, city: str, zip5: str, lat: float | None, lon: float | None,
@@ -42,17 +42,6 @@ def directory(tmp_path_factory) -> Path:
         service("5", "Queens Peer Housing", "Queens", "", None, None, ["housing"]),
     ], source="test", format="test", origin="tests")
     return path
-
-
-@pytest.fixture()
-def conn(directory):
-    connection = open_readonly(directory)
-    yield connection
-    connection.close()
-
-
-def names(page) -> list[str]:
-    return [h.record["name"] for h in page.hits]
 
 
 def test_a_borough_after_a_need_is_where_to_look(conn):

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from helpline_tui.core import days
-from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from helpline_tui.core.search import Filters, search
@@ -45,13 +44,6 @@ def directory(tmp_path_factory) -> Path:
 
 # Monday 7 December 2026, noon in Philadelphia (and Monday on any computer's clock from UTC-12 to UTC+6).
 MONDAY = dt.datetime(2026, 12, 7, 17, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture()
-def conn(directory):
-    connection = open_readonly(directory)
-    yield connection
-    connection.close()
 
 
 def names(page) -> set[str]:

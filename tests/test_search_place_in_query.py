@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from helpline_tui.core.directory import open_readonly
 from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from helpline_tui.core.search import Filters, search
 from tests.conftest import run_cli
+from tests.support.pages import names
 
 
 def service(key: str, name: str, city: str, state: str, zip5: str, lat: float, lon: float, needs: list[str],
@@ -41,17 +41,6 @@ def directory(tmp_path_factory) -> Path:
                 ["substance-use-treatment"]),
     ], source="test", format="test", origin="tests")
     return path
-
-
-@pytest.fixture()
-def conn(directory):
-    connection = open_readonly(directory)
-    yield connection
-    connection.close()
-
-
-def names(page) -> list[str]:
-    return [h.record["name"] for h in page.hits]
 
 
 def test_a_city_after_need_words_is_where_to_look(conn):

@@ -14,6 +14,7 @@ from helpline_tui.core.pipeline import run_import
 from helpline_tui.core.records import ServiceRecord
 from helpline_tui.core.search import search
 from tests.conftest import miami_211_copy, run_cli
+from tests.support.pages import names
 
 HIALEAH = ("Hialeah", "FL", "33010", 25.8576, -80.2781)
 
@@ -44,17 +45,6 @@ def directory(tmp_path_factory) -> Path:
                 "Our cases do not include landlord/tenant issues, rent assistance or shelter."),
     ], source="test", format="test", origin="tests")
     return path
-
-
-@pytest.fixture()
-def conn(directory):
-    connection = open_readonly(directory)
-    yield connection
-    connection.close()
-
-
-def names(page) -> list[str]:
-    return [h.record["name"] for h in page.hits]
 
 
 @pytest.mark.parametrize("query", ["help paying rent hialeah", "rent assistance in hialeah",
